@@ -1,0 +1,74 @@
+package io.ratissm;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The user's replicated state: the one thing a ratis-sm user writes.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #apply} is called with committed commands, one at a time, in log order. In
+ *       {@link Replication#ACTIVE} mode every replica applies every command, so {@code apply} must be
+ *       deterministic: the same state and command give the same new state and reply on every replica
+ *       (no clocks, no randomness, no iteration over unordered collections that leaks into state).</li>
+ *   <li>{@link #query} reads the state and never changes it.</li>
+ *   <li>{@link #writeSnapshot} writes the whole state; {@link #readSnapshot} is called on a freshly created
+ *       instance (from the factory given to {@link ReplicaServer.Builder#stateMachine}) and loads it. A
+ *       snapshot is streamed: it never needs to fit in one byte array.</li>
+ *   <li>The framework never calls {@code apply}, {@code writeSnapshot} and {@code readSnapshot}
+ *       concurrently with each other or with {@code query}. {@code query} runs concurrently with other
+ *       queries (never with {@code apply}) only if {@link #queriesAreThreadSafe()} says so.</li>
+ *   <li>{@link CommandRejected} is a deterministic, user-level "no": it becomes the same error reply on every
+ *       replica and leaves the state unchanged. Any other exception from {@code apply} is treated as a bug:
+ *       the replica fail-stops (it applies nothing more and reports itself unhealthy) rather than diverge.</li>
+ * </ul>
+ *
+ * <p>Write the state machine against your own Protobuf messages with {@link ProtoStateMachine}.
+ */
+public interface StateMachine {
+
+    /**
+     * Applies one committed command and returns its reply.
+     *
+     * @throws CommandRejected to refuse the command deterministically; the state must be unchanged
+     */
+    ByteString apply(ByteString command) throws CommandRejected;
+
+    /**
+     * Answers a read-only query against the current state.
+     *
+     * @throws CommandRejected if the query is not valid (for example it does not parse)
+     */
+    ByteString query(ByteString query) throws CommandRejected;
+
+    /** Writes the whole state to {@code out}. Does not close it. */
+    void writeSnapshot(OutputStream out) throws IOException;
+
+    /**
+     * Loads a state written by {@link #writeSnapshot} into this (fresh) instance. Does not close {@code in}.
+     *
+     * @throws IOException if the bytes are not a snapshot this state machine can read
+     */
+    void readSnapshot(InputStream in) throws IOException;
+
+    /**
+     * Checks a command on the leader before it enters the log. A command refused here is answered with
+     * the exception and never replicated. The default accepts everything. Must not change state.
+     *
+     * @throws MalformedCommand if the command cannot be parsed
+     * @throws CommandRejected if the command is not acceptable
+     */
+    default void validate(ByteString command) throws CommandRejected {
+    }
+
+    /**
+     * Whether {@link #query} may run concurrently with other queries. It never runs concurrently with
+     * {@link #apply} either way. Default: false (queries are serialised).
+     */
+    default boolean queriesAreThreadSafe() {
+        return false;
+    }
+}
