@@ -1,0 +1,321 @@
+package io.ratissm;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.ratissm.internal.Bytes;
+import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.ReplicaFailedException;
+import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.proto.BatchReply;
+import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.Outcome;
+import io.ratissm.internal.proto.QueryRequest;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.impl.RaftClientImpl;
+import org.apache.ratis.client.impl.UnorderedAsync;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * A client of one group. Commands are linearizable and applied exactly once: each command gets a sequence
+ * number in this client's session, and the group remembers the reply until the client has seen it, so the
+ * retries this client makes after a timeout or a leader change never apply a command twice.
+ *
+ * <p>Outcomes of a command call:
+ * <ul>
+ *   <li>a reply: the command was applied, exactly once;</li>
+ *   <li>{@link CommandRejected} (or {@link MalformedCommand}, {@link CommandTooLarge}): refused, no effect;</li>
+ *   <li>{@link UnavailableException}: no answer within the {@linkplain Builder#timeout timeout}; the command
+ *       may or may not have been applied.</li>
+ * </ul>
+ * {@link #query} is linearizable (it reflects every command acknowledged before it started);
+ * {@link #queryStale} reads one named replica's local state, which may lag.
+ *
+ * <p>Thread-safe; one client serves many threads. Close it to release its connections.
+ */
+public final class ReplicaClient implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long RETRY_PAUSE_MILLIS = 100;
+
+    private final GroupSpec group;
+    private final RaftClient raft;
+    private final Duration timeout;
+    private final ByteString session;
+    private final AtomicLong nextSeq = new AtomicLong(1);
+    private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
+    private final ScheduledExecutorService retries;
+
+    private ReplicaClient(GroupSpec group, Duration timeout) {
+        this.group = group;
+        this.timeout = timeout;
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        this.session = ByteString.copyFrom(id);
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        // Ratis retries a request for up to ~5 s (leader changes); past that this client re-sends it itself.
+        int attempts = (int) Math.max(1, Math.min(timeout.toMillis(), 5_000) / RETRY_PAUSE_MILLIS);
+        this.raft = RaftClient.newBuilder()
+                .setRaftGroup(group.raftGroup())
+                .setProperties(p)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                        TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)))
+                .build();
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ratis-sm-client-retry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Connects to the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
+    public static ReplicaClient connect(String peers) {
+        return builder().peers(peers).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Submits a command and waits for its reply. */
+    public ByteString submit(ByteString command) throws CommandRejected {
+        return await(submitAsync(command));
+    }
+
+    /** Submits a command built from the state machine's Protobuf messages and parses the reply. */
+    public <R extends Message> R submit(Message command, Parser<R> reply) throws CommandRejected {
+        return parse(submit(command.toByteString()), reply);
+    }
+
+    /**
+     * Submits a command without waiting. The future completes with the reply, or exceptionally with
+     * {@link CommandRejected} or {@link UnavailableException} (see the class comment). Commands whose calls
+     * overlap may be applied in either order; to order two commands, wait for the first one's reply.
+     */
+    public CompletableFuture<ByteString> submitAsync(ByteString command) {
+        long seq = nextSeq.getAndIncrement();
+        unanswered.add(seq);
+        return send(command, seq);
+    }
+
+    /** Sends a command under a given sequence number of this session, as a retry does. For tests. */
+    CompletableFuture<ByteString> send(ByteString command, long seq) {
+        CommandBatch batch = CommandBatch.newBuilder().setSession(session).setFirstSeq(seq)
+                .setAckedBelow(ackedBelow()).addCommands(command).build();
+        org.apache.ratis.protocol.Message request = Bytes.message(batch);
+        CompletableFuture<ByteString> result = new CompletableFuture<>();
+        retrying(() -> unordered(RaftClientRequest.writeRequestType(), request, null), System.nanoTime() + timeout.toNanos(), result,
+                reply -> Replies.unwrap(BatchReply.parseFrom(Bytes.content(reply.getMessage())).getOutcomes(0)));
+        result.whenComplete((r, e) -> unanswered.remove(seq));
+        return result;
+    }
+
+    /** A linearizable read: sees every command acknowledged before the call. */
+    public ByteString query(ByteString query) throws CommandRejected {
+        org.apache.ratis.protocol.Message request = queryMessage(query);
+        return await(read(() -> unordered(RaftClientRequest.readRequestType(), request, null)));
+    }
+
+    public <R extends Message> R query(Message query, Parser<R> reply) throws CommandRejected {
+        return parse(query(query.toByteString()), reply);
+    }
+
+    /**
+     * Reads the local state of one replica, without asking the leader: fast, but it may miss recent commands.
+     *
+     * @throws IllegalArgumentException if the group has no replica with that id
+     */
+    public ByteString queryStale(ByteString query, String replicaId) throws CommandRejected {
+        group.address(replicaId);
+        RaftPeerId peer = RaftPeerId.valueOf(replicaId);
+        org.apache.ratis.protocol.Message request = queryMessage(query);
+        return await(read(() -> unordered(RaftClientRequest.staleReadRequestType(0), request, peer)));
+    }
+
+    public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply)
+            throws CommandRejected {
+        return parse(queryStale(query.toByteString(), replicaId), reply);
+    }
+
+    /** The ids of the group's replicas. */
+    public List<String> replicaIds() {
+        return new ArrayList<>(group.addresses().keySet());
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        try {
+            raft.close();
+        } catch (IOException e) {
+            throw new RatisSmException("failed to close the client", e);
+        }
+    }
+
+    /**
+     * Ratis's ordered async API holds every later request of a client behind one that failed (a refused command
+     * stalled the next one for a request timeout), and ordering is not needed: commands carry their own
+     * session sequence numbers. So every call goes through Ratis's unordered path, which keeps the Ratis call id
+     * across its own retries.
+     */
+    private CompletableFuture<RaftClientReply> unordered(RaftClientRequest.Type type,
+                                                         org.apache.ratis.protocol.Message message, RaftPeerId server) {
+        return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft);
+    }
+
+    private long ackedBelow() {
+        Long lowest = unanswered.isEmpty() ? null : unanswered.first();
+        return lowest == null ? nextSeq.get() : lowest;
+    }
+
+    private CompletableFuture<ByteString> read(Supplier<CompletableFuture<RaftClientReply>> send) {
+        CompletableFuture<ByteString> result = new CompletableFuture<>();
+        retrying(send, System.nanoTime() + timeout.toNanos(), result,
+                reply -> Replies.unwrap(Outcome.parseFrom(Bytes.content(reply.getMessage()))));
+        return result;
+    }
+
+    private interface Decoder {
+        ByteString decode(RaftClientReply reply) throws CommandRejected, InvalidProtocolBufferException;
+    }
+
+    /**
+     * Sends until a definite answer or the deadline. Re-sending is safe: a command carries its session and
+     * sequence number, so the group applies it at most once.
+     */
+    private void retrying(Supplier<CompletableFuture<RaftClientReply>> send, long deadline,
+                          CompletableFuture<ByteString> result, Decoder decoder) {
+        send.get().whenComplete((reply, error) -> {
+            Throwable failure = error != null ? unwrap(error) : reply.getException();
+            if (failure == null) {
+                try {
+                    result.complete(decoder.decode(reply));
+                } catch (CommandRejected | RuntimeException e) {
+                    result.completeExceptionally(e);
+                } catch (InvalidProtocolBufferException e) {
+                    result.completeExceptionally(new RatisSmException("unreadable reply from the group", e));
+                }
+                return;
+            }
+            if (failure instanceof StateMachineException && failure.getCause() instanceof CommandRejected) {
+                result.completeExceptionally(failure.getCause()); // refused before the log: no effect
+            } else if (System.nanoTime() < deadline && !retries.isShutdown()) {
+                retries.schedule(() -> retrying(send, deadline, result, decoder), RETRY_PAUSE_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            } else {
+                result.completeExceptionally(new UnavailableException("no answer from group " + group.name()
+                        + " within " + timeout.toMillis() + " ms (last error: " + describe(failure) + ")", failure));
+            }
+        });
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof StateMachineException && t.getCause() instanceof ReplicaFailedException) {
+            return t.getCause().getMessage();
+        }
+        return String.valueOf(t);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static org.apache.ratis.protocol.Message queryMessage(ByteString query) {
+        return Bytes.message(QueryRequest.newBuilder().setQuery(query).build());
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws CommandRejected {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while waiting for the group", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CommandRejected r) {
+                throw r;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new RatisSmException("unexpected failure", cause);
+        }
+    }
+
+    private static <R extends Message> R parse(ByteString bytes, Parser<R> parser) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new RatisSmException("the reply does not parse as the expected message type", e);
+        }
+    }
+
+    /** Builds a {@link ReplicaClient}. Required: {@link #peers}. */
+    public static final class Builder {
+        private final List<String> peers = new ArrayList<>();
+        private String groupName = GroupSpec.DEFAULT_NAME;
+        private Duration timeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** The group's replicas, {@code id=host:port}, comma separated or one per argument. */
+        public Builder peers(String... peers) {
+            this.peers.addAll(List.of(peers));
+            return this;
+        }
+
+        public Builder peers(List<String> peers) {
+            this.peers.addAll(peers);
+            return this;
+        }
+
+        /** The group's name, as given to its servers (default {@code ratis-sm}). */
+        public Builder group(String name) {
+            this.groupName = name;
+            return this;
+        }
+
+        /**
+         * How long one call keeps trying (across leader changes) before it throws {@link UnavailableException}
+         * (default 30 s).
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the peers are missing or not {@code id=host:port} */
+        public ReplicaClient build() {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            return new ReplicaClient(GroupSpec.parse(groupName, peers), timeout);
+        }
+    }
+}

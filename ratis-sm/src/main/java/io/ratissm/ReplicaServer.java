@@ -1,0 +1,356 @@
+package io.ratissm;
+
+import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.server.RaftStateMachine;
+import io.ratissm.internal.server.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica of a group: a Raft server that replicates a user {@link StateMachine}.
+ *
+ * <pre>{@code
+ * ReplicaServer server = ReplicaServer.builder()
+ *     .id("n1").peers("n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003")
+ *     .storage(Path.of("data/n1")).stateMachine(KvStore::new)
+ *     .build().start();
+ * }</pre>
+ *
+ * <p>Storage is durable: the log is fsynced before a command is acknowledged, and a restarted replica
+ * recovers from its latest snapshot plus its log. Snapshots are taken every {@link Builder#snapshotEvery}
+ * applied log entries and on demand ({@link #takeSnapshot()}); the log is purged behind them. A replica that
+ * has fallen behind the purged log catches up by receiving a snapshot from the leader.
+ *
+ * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
+ * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart.
+ */
+public final class ReplicaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+
+    private final ServerSettings settings;
+    private final RaftStateMachine stateMachine;
+    private final RaftServer server;
+    private volatile boolean closed;
+
+    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServer server) {
+        this.settings = settings;
+        this.stateMachine = stateMachine;
+        this.server = server;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the replica: recovers its state from storage and joins the group.
+     *
+     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message)
+     *                     or the port cannot be bound
+     */
+    public ReplicaServer start() throws IOException {
+        server.start();
+        LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
+                settings.group().name(), settings.storage());
+        return this;
+    }
+
+    /** This replica's id. */
+    public String id() {
+        return settings.id();
+    }
+
+    public Replication replication() {
+        return settings.replication();
+    }
+
+    /** The address clients and peers reach this replica at ({@code host:port}). */
+    public String address() {
+        return settings.group().address(id());
+    }
+
+    /** Whether this replica is currently the leader of its group. */
+    public boolean isLeader() {
+        return info().map(DivisionInfo::isLeader).orElse(false);
+    }
+
+    /** The id of the leader this replica knows of, if any. */
+    public Optional<String> leaderId() {
+        return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+    }
+
+    /** The Raft term this replica is in. */
+    public long term() {
+        return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    /** The index of the last log entry applied to the state machine. */
+    public long appliedIndex() {
+        return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
+    }
+
+    /** The index of the last entry in this replica's log (applied or not). */
+    public long lastLogIndex() {
+        return division().map(d -> d.getRaftLog().getLastEntryTermIndex())
+                .map(ti -> ti == null ? -1L : ti.getIndex()).orElse(-1L);
+    }
+
+    /** The index of the first entry still in this replica's log (entries before it were purged behind a snapshot). */
+    public long firstLogIndex() {
+        return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+    }
+
+    /** The log index covered by this replica's latest snapshot, or -1 if it has none. */
+    public long latestSnapshotIndex() {
+        return division().map(d -> d.getStateMachine().getLatestSnapshot())
+                .map(s -> s.getIndex()).orElse(-1L);
+    }
+
+    /** Whether this replica is serving and its state machine healthy. */
+    public Health health() {
+        String failure = stateMachine.failure();
+        if (failure != null) {
+            return Health.unhealthy(failure);
+        }
+        if (closed) {
+            return Health.unhealthy("the replica is stopped");
+        }
+        LifeCycle.State state = server.getLifeCycleState();
+        return state == LifeCycle.State.RUNNING ? Health.OK : Health.unhealthy("the replica is " + state);
+    }
+
+    /**
+     * Takes a snapshot of the applied state now and purges the log behind it.
+     *
+     * @return the log index the snapshot covers
+     * @throws IOException if the snapshot could not be written
+     */
+    public long takeSnapshot() throws IOException {
+        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(ClientId.randomId(),
+                RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
+        if (!reply.isSuccess()) {
+            throw new IOException(id() + ": snapshot failed", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /** Stops the replica. Its storage is kept; a new server on the same storage recovers the state. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(id() + ": failed to stop cleanly", e);
+        }
+        LOG.info("{}: stopped", id());
+    }
+
+    private void failStop() {
+        // Leave the group so that a healthy majority keeps serving, but keep this object to report the failure.
+        Thread t = new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: error while stopping after the fail-stop", id(), e);
+            }
+        }, "ratis-sm-failstop-" + id());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private Optional<RaftServer.Division> division() {
+        try {
+            return Optional.of(server.getDivision(settings.group().groupId()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<DivisionInfo> info() {
+        return division().map(RaftServer.Division::getInfo);
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicaServer[" + id() + "@" + address() + "]";
+    }
+
+    /**
+     * Builds a {@link ReplicaServer}. Required: {@link #id}, {@link #peers}, {@link #storage} and
+     * {@link #stateMachine}; everything else has a default that works on a small, loaded machine.
+     */
+    public static final class Builder {
+        private String id;
+        private final List<String> peers = new ArrayList<>();
+        private String groupName = GroupSpec.DEFAULT_NAME;
+        private Path storage;
+        private Supplier<? extends StateMachine> stateMachine;
+        private Replication replication = Replication.ACTIVE;
+        private long snapshotEvery = 10_000;
+        private int maxCommandBytes = 1 << 20;
+        private Duration electionTimeout = Duration.ofSeconds(1);
+        private Duration sessionIdleTimeout = Duration.ofMinutes(10);
+        private long logSegmentBytes = 8L << 20;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** This replica's id; must be one of the {@link #peers}. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** All replicas of the group, this one included, as {@code id=host:port}, comma separated or one per argument. */
+        public Builder peers(String... peers) {
+            this.peers.addAll(List.of(peers));
+            return this;
+        }
+
+        public Builder peers(List<String> peers) {
+            this.peers.addAll(peers);
+            return this;
+        }
+
+        /** The group's name (default {@code ratis-sm}); clients must use the same one. */
+        public Builder group(String name) {
+            this.groupName = name;
+            return this;
+        }
+
+        /** The directory of this replica's log and snapshots. Each replica needs its own. */
+        public Builder storage(Path dir) {
+            this.storage = dir;
+            return this;
+        }
+
+        /**
+         * Creates the state machine. Called once at start and again for every snapshot that is loaded (each
+         * snapshot is read into a fresh instance).
+         */
+        public Builder stateMachine(Supplier<? extends StateMachine> factory) {
+            this.stateMachine = factory;
+            return this;
+        }
+
+        /** ACTIVE (default) or PASSIVE; the same for every replica of the group. */
+        public Builder replication(Replication replication) {
+            this.replication = replication;
+            return this;
+        }
+
+        /** Take a snapshot after this many log entries since the last one (default 10,000). */
+        public Builder snapshotEvery(long entries) {
+            this.snapshotEvery = entries;
+            return this;
+        }
+
+        /** The largest command accepted, in bytes (default 1 MiB); larger ones get {@link CommandTooLarge}. */
+        public Builder maxCommandBytes(int bytes) {
+            this.maxCommandBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The minimum election timeout (default 1 s; the maximum is twice it). Lower values fail over faster but
+         * cause needless elections on a loaded machine or during GC pauses.
+         */
+        public Builder electionTimeout(Duration min) {
+            this.electionTimeout = min;
+            return this;
+        }
+
+        /** How long a client session's retry state is kept after its last command (default 10 minutes). */
+        public Builder sessionIdleTimeout(Duration timeout) {
+            this.sessionIdleTimeout = timeout;
+            return this;
+        }
+
+        /** Size of a log segment file (default 8 MiB); the log is purged a whole closed segment at a time. */
+        public Builder logSegmentBytes(long bytes) {
+            this.logSegmentBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
+         * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
+         */
+        public Builder property(String key, String value) {
+            this.properties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Validates the settings and creates the server (not yet started).
+         *
+         * @throws IllegalArgumentException naming the setting that is missing or wrong
+         * @throws IOException if the storage directory cannot be created
+         */
+        public ReplicaServer build() throws IOException {
+            require(id != null && !id.isBlank(), "id is required");
+            require(!peers.isEmpty(), "peers are required (id=host:port for every replica)");
+            GroupSpec group = GroupSpec.parse(groupName, peers);
+            require(group.contains(id), "id '" + id + "' is not one of the peers " + group.addresses().keySet());
+            require(storage != null, "storage (a directory) is required");
+            require(stateMachine != null, "stateMachine (a factory) is required");
+            require(replication != null, "replication must not be null");
+            require(snapshotEvery > 0, "snapshotEvery must be positive, was " + snapshotEvery);
+            require(maxCommandBytes > 0, "maxCommandBytes must be positive, was " + maxCommandBytes);
+            require(electionTimeout != null && electionTimeout.toMillis() >= 50,
+                    "electionTimeout must be at least 50 ms, was " + electionTimeout);
+            require(sessionIdleTimeout != null && !sessionIdleTimeout.isNegative(),
+                    "sessionIdleTimeout must not be negative");
+            require(logSegmentBytes >= 1024, "logSegmentBytes must be at least 1024, was " + logSegmentBytes);
+            if (replication == Replication.PASSIVE) {
+                throw new UnsupportedOperationException("PASSIVE replication is not available in this version yet");
+            }
+            Files.createDirectories(storage);
+            ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
+                    maxCommandBytes, electionTimeout, logSegmentBytes, Map.copyOf(properties));
+            ReplicaServer[] self = new ReplicaServer[1];
+            RaftStateMachine sm = new RaftStateMachine(id, stateMachine, maxCommandBytes,
+                    sessionIdleTimeout.toMillis(), () -> self[0].failStop());
+            RaftServer raft = RaftServer.newBuilder()
+                    .setServerId(RaftPeerId.valueOf(id))
+                    .setGroup(group.raftGroup())
+                    .setStateMachine(sm)
+                    .setProperties(settings.raftProperties())
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            self[0] = new ReplicaServer(settings, sm, raft);
+            return self[0];
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,106 @@
+package io.ratissm.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+
+/**
+ * A group as the user names it: a group name and replicas written {@code id=host:port}. The Raft group id is
+ * derived from the name, so servers and clients that agree on the name agree on the group.
+ */
+public final class GroupSpec {
+    public static final String DEFAULT_NAME = "ratis-sm";
+
+    private final String name;
+    private final Map<String, String> addresses;
+
+    private GroupSpec(String name, Map<String, String> addresses) {
+        this.name = name;
+        this.addresses = addresses;
+    }
+
+    /**
+     * Parses {@code "n1=127.0.0.1:7001,n2=..."} (comma separated) or one entry per list element.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code id=host:port}, or a repeated id
+     */
+    public static GroupSpec parse(String name, List<String> entries) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("the group name must not be empty");
+        }
+        Map<String, String> addresses = new LinkedHashMap<>();
+        for (String entry : entries) {
+            for (String part : entry.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                int colon = p.lastIndexOf(':');
+                if (eq <= 0 || colon < eq + 2 || colon == p.length() - 1) {
+                    throw new IllegalArgumentException("replica '" + p + "' is not of the form id=host:port");
+                }
+                String id = p.substring(0, eq);
+                String port = p.substring(colon + 1);
+                try {
+                    int n = Integer.parseInt(port);
+                    if (n <= 0 || n > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("replica '" + p + "' has an invalid port '" + port + "'");
+                }
+                if (addresses.put(id, p.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException("replica id '" + id + "' appears twice");
+                }
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("a group needs at least one replica (id=host:port)");
+        }
+        return new GroupSpec(name, addresses);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Map<String, String> addresses() {
+        return addresses;
+    }
+
+    public boolean contains(String id) {
+        return addresses.containsKey(id);
+    }
+
+    public String address(String id) {
+        String a = addresses.get(id);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown replica '" + id + "'; the group has " + addresses.keySet());
+        }
+        return a;
+    }
+
+    public RaftGroupId groupId() {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("ratis-sm/" + name).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public RaftGroup raftGroup() {
+        List<RaftPeer> peers = new ArrayList<>();
+        addresses.forEach((id, address) -> peers.add(
+                RaftPeer.newBuilder().setId(RaftPeerId.valueOf(id)).setAddress(address).build()));
+        return RaftGroup.valueOf(groupId(), peers);
+    }
+
+    @Override
+    public String toString() {
+        return name + addresses;
+    }
+}

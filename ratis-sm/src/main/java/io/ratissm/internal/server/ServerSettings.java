@@ -1,0 +1,66 @@
+package io.ratissm.internal.server;
+
+import io.ratissm.Replication;
+import io.ratissm.internal.GroupSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * A replica's validated settings, and the Ratis properties they become. Every deviation from a Ratis default
+ * is here, with the reason.
+ */
+public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
+                             int maxCommandBytes, Duration electionTimeout, long logSegmentBytes,
+                             Map<String, String> rawProperties) {
+
+    public RaftProperties raftProperties() {
+        RaftProperties p = new RaftProperties();
+        // The default is a shared /tmp/raft-server: every replica needs its own directory.
+        RaftServerConfigKeys.setStorageDir(p, List.of(storage.toFile()));
+        String address = group.address(id);
+        GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+
+        // Ratis's 150-300 ms election timeouts cause leader churn on a loaded 2-core host and during GC pauses.
+        long min = electionTimeout.toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        // Server-to-server RPCs must give up well before a follower would start an election.
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 2 * min),
+                TimeUnit.MILLISECONDS));
+
+        // Linearizable reads by ReadIndex; Ratis's default lets a deposed leader answer reads.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
+        // Snapshots are off by default in Ratis, and every snapshot file would be kept forever.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEvery);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
+        // A stop is treated like a crash: recovery replays the log, so it is always exercised.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+
+        // Purge the log up to the snapshot even if a follower lags: it then gets the snapshot. Keeps disk bounded.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotEvery)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, logSegmentBytes)));
+
+        // Ratis refuses a log entry larger than the appender buffer (4 MiB by default): keep room for a command
+        // of the maximum size plus framing.
+        long entryLimit = Math.max(4L << 20, 2L * maxCommandBytes + (64 << 10));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(Math.max(8L << 20, 2 * entryLimit)));
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entryLimit)));
+
+        rawProperties.forEach(p::set);
+        return p;
+    }
+}

@@ -1,0 +1,47 @@
+package io.ratissm;
+
+import static io.ratissm.NonNegativeCounter.add;
+import static io.ratissm.NonNegativeCounter.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import org.junit.jupiter.api.Test;
+
+/** A retried command (same session, same sequence number) is applied once, also across a leader change. */
+class ExactlyOnceTest {
+
+    @Test
+    void aRetriedCommandIsAppliedOnceAndGetsTheOriginalReply() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = cluster.newClient()) {
+            ByteString first = client.send(add(1), 1_000).get();
+            ByteString retry = client.send(add(1), 1_000).get();
+
+            assertThat(decode(first)).isEqualTo(1);
+            assertThat(retry).isEqualTo(first);
+            assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRetryThatReachesANewLeaderIsNotAppliedAgain() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = cluster.newClient()) {
+            ByteString first = client.send(add(5), 2_000).get();
+            String oldLeader = cluster.awaitLeader();
+            // Everyone has the entry before the leader goes, so any new leader knows the reply.
+            long applied = cluster.replica(oldLeader).appliedIndex();
+            for (ReplicaServer r : cluster.replicas()) {
+                Awaits.await(r.id() + " applies " + applied, java.time.Duration.ofSeconds(10),
+                        () -> r.appliedIndex() >= applied);
+            }
+            cluster.kill(oldLeader);
+
+            ByteString retry = client.send(add(5), 2_000).get();
+
+            assertThat(cluster.awaitLeader()).isNotEqualTo(oldLeader);
+            assertThat(retry).isEqualTo(first);
+            assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(5);
+        }
+    }
+}
