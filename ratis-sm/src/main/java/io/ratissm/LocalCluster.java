@@ -149,7 +149,14 @@ public final class LocalCluster implements AutoCloseable {
             s = newServer(id);
             running.put(id, s);
         }
-        return s.start();
+        try {
+            return s.start();
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                running.remove(id);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -68,7 +69,16 @@ public final class ReplicaServer implements AutoCloseable {
      *                     or the port cannot be bound
      */
     public ReplicaServer start() throws IOException {
-        server.start();
+        try {
+            server.start();
+        } catch (CompletionException e) {
+            closed = true;
+            closeQuietly();
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
+        }
         LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
                 settings.group().name(), settings.storage());
         return this;
@@ -168,15 +178,17 @@ public final class ReplicaServer implements AutoCloseable {
         LOG.info("{}: stopped", id());
     }
 
+    private void closeQuietly() {
+        try {
+            server.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: error while stopping", id(), e);
+        }
+    }
+
     private void failStop() {
         // Leave the group so that a healthy majority keeps serving, but keep this object to report the failure.
-        Thread t = new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("{}: error while stopping after the fail-stop", id(), e);
-            }
-        }, "ratis-sm-failstop-" + id());
+        Thread t = new Thread(this::closeQuietly, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
     }

@@ -197,8 +197,15 @@ public final class RaftStateMachine extends BaseStateMachine {
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
-        if (snapshot.hasMd5()) {
-            MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+        if (!snapshot.hasMd5()) {
+            throw new IOException(replicaId + ": snapshot " + file + " has no .md5 file, so it cannot be verified; "
+                    + "move it away to recover from the other replicas");
+        }
+        MD5Hash actual = MD5FileUtil.computeMd5ForFile(file);
+        if (!actual.equals(snapshot.getFile().getFileDigest())) {
+            throw new IOException(replicaId + ": snapshot " + file + " is corrupt (its MD5 is " + actual
+                    + ", the .md5 file says " + snapshot.getFile().getFileDigest()
+                    + "); move it away to recover from the other replicas");
         }
         SnapshotFormat.read(file, (sessionTable, stateMachineBytes) -> {
             host.restore(stateMachineBytes);

@@ -1,0 +1,72 @@
+package io.ratissm;
+
+import static io.ratissm.NonNegativeCounter.add;
+import static io.ratissm.NonNegativeCounter.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Snapshots on disk: taken on demand, used at restart, and a corrupt one is refused with a clear error. */
+class SnapshotRecoveryTest {
+
+    private static List<Path> snapshotFiles(Path storage) throws IOException {
+        try (Stream<Path> files = Files.walk(storage)) {
+            return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
+        }
+    }
+
+    @Test
+    void anOnDemandSnapshotIsWrittenAndARestartRecoversFromIt() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = cluster.newClient()) {
+            for (int i = 0; i < 20; i++) {
+                client.submit(add(2));
+            }
+            ReplicaServer n1 = cluster.replica("n1");
+            Awaits.await("n1 applies everything", Duration.ofSeconds(10),
+                    () -> n1.appliedIndex() >= cluster.replica(cluster.awaitLeader()).appliedIndex());
+
+            long index = n1.takeSnapshot();
+
+            assertThat(index).isGreaterThanOrEqualTo(20);
+            assertThat(n1.latestSnapshotIndex()).isEqualTo(index);
+            assertThat(snapshotFiles(cluster.storage("n1"))).hasSize(1);
+            cluster.kill("n1");
+            cluster.restart("n1");
+            assertThat(decode(client.queryStale(NonNegativeCounter.get(), "n1"))).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void aCorruptSnapshotStopsTheRestartWithAnErrorNamingTheFile() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = cluster.newClient()) {
+            client.submit(add(1));
+            ReplicaServer n1 = cluster.replica("n1");
+            Awaits.await("n1 applies the command", Duration.ofSeconds(10), () -> n1.appliedIndex() >= 2);
+            n1.takeSnapshot();
+            cluster.kill("n1");
+            Path snapshot = snapshotFiles(cluster.storage("n1")).get(0);
+            try (RandomAccessFile f = new RandomAccessFile(snapshot.toFile(), "rw")) {
+                f.seek(f.length() - 1);
+                int last = f.read();
+                f.seek(f.length() - 1);
+                f.write(last ^ 0xFF);
+            }
+
+            assertThatThrownBy(() -> cluster.restart("n1"))
+                    .isInstanceOf(IOException.class)
+                    .hasStackTraceContaining(snapshot.getFileName().toString());
+            // The other two keep serving.
+            assertThat(decode(client.submit(add(1)))).isEqualTo(2);
+        }
+    }
+}
