@@ -34,7 +34,9 @@ final class WglSearch {
   private final int okCount;
   private final int[] kind;
   private final StateSpace space;
-  private final ConfigCache cache;
+  private final MemoryBudget budget;
+  /** Created in {@link #run()} so that an exhausted budget becomes a verdict, not an exception. */
+  private ConfigCache cache;
   private final int[] next;
   private final int[] prev;
   private final int head;
@@ -84,7 +86,7 @@ final class WglSearch {
       kind[i] = id;
     }
     space = new StateSpace(model, kindF.toArray(), kindValue.toArray(), budget);
-    cache = new ConfigCache(Math.max(1, (n + 63) >>> 6), budget);
+    this.budget = budget;
 
     // Entries: call of op i is node i, its return is node n + i, the list head is node 2n.
     head = 2 * n;
@@ -122,11 +124,14 @@ final class WglSearch {
   /** Runs the search to a verdict, or to unknown on timeout, cancellation or an exhausted budget. */
   KeyResult run() {
     try {
+      cache = new ConfigCache(Math.max(1, (ops.length + 63) >>> 6), budget);
       return search();
     } catch (MemoryBudget.Exhausted e) {
-      return KeyResult.unknown(key, ":memory", ops.length, cache.size());
+      return KeyResult.unknown(key, ":memory", ops.length, cache == null ? 0 : cache.size());
     } finally {
-      cache.release();
+      if (cache != null) {
+        cache.release();
+      }
       space.release();
     }
   }
