@@ -14,10 +14,13 @@ import java.util.Map;
  * ({@code true}, {@code false} or {@code :unknown}), {@code :analyzer}, and for a failure {@code :op} (the
  * operation that cannot be linearized), {@code :previous-ok} and {@code :longest-linearizable-prefix} (each
  * step {@code {:op ... :model state}}). A split history is shaped like Jepsen's {@code independent} checker:
- * {@code :results} per key and {@code :failures}, the keys that failed. One top-level key per line.
+ * {@code :results} per key and {@code :failures}, the keys that failed. Pretty-printed, one top-level key
+ * per line.
  */
 public final class ResultsWriter {
   private static final Keyword VALID = Keyword.of("valid?");
+  private static final Keyword PROCESS = Keyword.of("process");
+  private static final int LINE_WIDTH = 100;
 
   private ResultsWriter() {}
 
@@ -47,14 +50,45 @@ public final class ResultsWriter {
       top.putAll(only);
     }
     top.put(Keyword.of("time-ms"), Math.round(result.elapsedNanos() / 1e4) / 100.0);
-    StringBuilder sb = new StringBuilder("{");
-    boolean first = true;
-    for (Map.Entry<Keyword, Object> e : top.entrySet()) {
-      sb.append(first ? "" : ",\n ").append(e.getKey()).append(' ');
-      EdnWriter.write(sb, e.getValue());
-      first = false;
+    StringBuilder sb = new StringBuilder();
+    pretty(sb, top, 0);
+    return sb.append('\n').toString();
+  }
+
+  /**
+   * Prints like Clojure's {@code pprint}, simplified: a collection that does not fit in the line width is
+   * broken one entry per line, aligned under its opening bracket, so long prefixes stay readable. Op maps
+   * always stay on one line, like the lines of {@code history.edn}.
+   */
+  private static void pretty(StringBuilder sb, Object value, int indent) {
+    String flat = EdnWriter.write(value);
+    boolean op = value instanceof Map<?, ?> m && m.containsKey(PROCESS);
+    if (op || indent + flat.length() <= LINE_WIDTH || !(value instanceof Map<?, ?> || value instanceof List<?>)) {
+      sb.append(flat);
+      return;
     }
-    return sb.append("}\n").toString();
+    String pad = "\n" + " ".repeat(indent + 1);
+    if (value instanceof Map<?, ?> map) {
+      sb.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        sb.append(first ? "" : "," + pad);
+        first = false;
+        String key = EdnWriter.write(e.getKey());
+        sb.append(key).append(' ');
+        pretty(sb, e.getValue(), indent + 1 + key.length() + 1);
+      }
+      sb.append('}');
+    } else {
+      sb.append('[');
+      boolean first = true;
+      for (Object item : (List<?>) value) {
+        sb.append(first ? "" : pad);
+        first = false;
+        pretty(sb, item, indent + 1);
+      }
+      sb.append(']');
+    }
   }
 
   private static Map<Keyword, Object> keyMap(KeyResult k) {

@@ -85,7 +85,8 @@ public final class WglChecker {
       while ((t = nextTask.getAndIncrement()) < order.length) {
         int i = order[t];
         if (cancelled.get()) {
-          results[i] = KeyResult.unknown(searches.get(i).key(), ":cancelled", 0, 0);
+          results[i] = KeyResult.unknown(searches.get(i).key(), ":cancelled",
+              searches.get(i).operationCount(), 0);
           continue;
         }
         try {
@@ -97,7 +98,8 @@ public final class WglChecker {
         } catch (RuntimeException e) {
           failure.compareAndSet(null, e);
           cancelled.set(true);
-          results[i] = KeyResult.unknown(searches.get(i).key(), ":error", 0, 0);
+          results[i] = KeyResult.unknown(searches.get(i).key(), ":error",
+              searches.get(i).operationCount(), 0);
         }
       }
     };
@@ -119,7 +121,7 @@ public final class WglChecker {
     } catch (OutOfMemoryError e) {
       // Last resort: the budget is an estimate, and the heap is shared with other work. Dropping the
       // search's references frees its memory, so reporting unknown is safe here.
-      return KeyResult.unknown(search.key(), ":out-of-memory", 0, 0);
+      return KeyResult.unknown(search.key(), ":out-of-memory", search.operationCount(), 0);
     }
   }
 }

@@ -121,6 +121,10 @@ final class WglSearch {
     return key;
   }
 
+  int operationCount() {
+    return ops.length;
+  }
+
   /** Runs the search to a verdict, or to unknown on timeout, cancellation or an exhausted budget. */
   KeyResult run() {
     try {

@@ -187,10 +187,17 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private Model createModel() {
+    Object initial = null;
+    if (init != null) {
+      try {
+        initial = EdnReader.readOne(init);
+      } catch (MalformedHistoryException e) {
+        throw new ParameterException(spec.commandLine(), "--init is not an EDN value: " + e.getMessage());
+      }
+    }
     try {
-      Object initial = init == null ? null : EdnReader.readOne(init);
       return Models.create(modelName, init != null, initial);
-    } catch (IllegalArgumentException | MalformedHistoryException e) {
+    } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
