@@ -22,13 +22,13 @@ import java.util.TreeSet;
  *
  * <p>On top of that it draws the checker's answer: each operation in the (longest partial) linearization is
  * numbered in linearization order with the model state after it, and a table beside the timeline lists the
- * same steps. For a failure, the operation that cannot be linearized is outlined in red. Only one key is
+ * same steps, left of the timeline. For a failure, the operation that cannot be linearized is outlined in red. Only one key is
  * drawn: the first that failed, or the first key when all passed. At most {@value #MAX_OPS} operations are
  * drawn, as in Jepsen.
  */
 public final class TimelineHtml {
   static final int MAX_OPS = 10_000;
-  private static final int ROW_PX = 16;
+  private static final int ROW_PX = 18;
   private static final int COLUMN_PX = 124;
   private static final int HEADER_PX = 24;
 
@@ -65,7 +65,9 @@ public final class TimelineHtml {
     sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
         .append(" timeline</title>\n<style>\n").append(STYLE).append("</style></head>\n<body>\n");
     header(sb, title, result, shown, truncated, ops.size());
-    sb.append("<div class=\"panes\">\n<div class=\"timeline\" style=\"width:")
+    sb.append("<div class=\"panes\">\n");
+    linearizationTable(sb, shown, steps);
+    sb.append("<div class=\"timeline\" style=\"width:")
         .append(processes.size() * COLUMN_PX).append("px;height:").append(HEADER_PX + (endRow + 1) * ROW_PX)
         .append("px\">\n");
     for (int c = 0; c < processes.size(); c++) {
@@ -74,7 +76,9 @@ public final class TimelineHtml {
     }
     for (Operation o : ops) {
       int top = Arrays.binarySearch(positions, o.invokePosition());
-      int bottom = o.completePosition() >= 0 ? Arrays.binarySearch(positions, o.completePosition()) : endRow;
+      // Crashed ops may take effect until the end of the history, so, as in Jepsen, their boxes run there.
+      int bottom = o.outcome() == Operation.Outcome.OK || o.outcome() == Operation.Outcome.FAIL
+          ? Arrays.binarySearch(positions, o.completePosition()) : endRow;
       Integer step = stepOf.get(o.id());
       String css = switch (o.outcome()) {
         case OK -> "ok";
@@ -85,23 +89,22 @@ public final class TimelineHtml {
       if (o.id() == culprit) {
         css += " culprit";
       }
-      sb.append("<div class=\"op ").append(css).append("\" style=\"left:")
+      sb.append("<div class=\"op ").append(css).append(o.id() == culprit ? "\" id=\"culprit" : "")
+          .append("\" style=\"left:")
           .append(processes.indexOf((Long) o.process()) * COLUMN_PX + 2).append("px;top:")
           .append(HEADER_PX + top * ROW_PX).append("px;height:").append(Math.max(1, bottom - top) * ROW_PX - 2)
           .append("px\" title=\"").append(esc(tooltip(o, step, steps))).append("\">");
       sb.append("<b>").append(esc(label(o.f()))).append("</b> ").append(esc(EdnWriter.write(o.value())));
       if (step != null) {
-        sb.append("<br><span class=\"step\">#").append(step + 1).append(" &rarr; ")
+        sb.append(" <span class=\"step\">#").append(step + 1).append("&rarr;")
             .append(esc(EdnWriter.write(steps.get(step).stateAfter()))).append("</span>");
       }
       if (o.id() == culprit) {
-        sb.append("<br><span class=\"bad\">cannot linearize</span>");
+        sb.append(" <span class=\"bad\">&#10007; cannot linearize</span>");
       }
       sb.append("</div>\n");
     }
-    sb.append("</div>\n");
-    linearizationTable(sb, shown, steps);
-    sb.append("</div>\n</body></html>\n");
+    sb.append("</div>\n</div>\n</body></html>\n");
     return sb.toString();
   }
 
@@ -117,8 +120,9 @@ public final class TimelineHtml {
     sb.append(", ").append(drawn).append(" operations drawn").append(truncated ? " (truncated)" : "")
         .append(".</p>\n<p class=\"explain\">");
     if (shown.verdict() == Verdict.NOT_LINEARIZABLE) {
-      sb.append("The operation outlined in red, <code>").append(esc(shown.failedOp().describe()))
-          .append("</code>, cannot be linearized. Numbered boxes show the longest linearizable prefix the ")
+      sb.append("The operation outlined in red, <a href=\"#culprit\"><code>")
+          .append(esc(shown.failedOp().describe()))
+          .append("</code></a>, cannot be linearized. Numbered boxes show the longest linearizable prefix the ")
           .append("checker found (").append(shown.longestPrefix().size())
           .append(" steps), with the model state after each step.");
     } else if (shown.verdict() == Verdict.LINEARIZABLE) {
@@ -194,15 +198,16 @@ public final class TimelineHtml {
       .process { position: absolute; top: 0; width: 120px; font-size: 12px; font-weight: bold;
                  text-align: center; }
       .op { position: absolute; width: 116px; box-sizing: border-box; border: 1px solid #777;
-            border-radius: 3px; font-size: 11px; line-height: 13px; padding: 1px 3px; overflow: hidden;
-            white-space: nowrap; }
-      .ok { background: #6DB6FE; } .info { background: #FFAA26; } .fail { background: #FEB5DA; }
+            border-radius: 3px; font-size: 11px; line-height: 14px; padding: 1px 3px; overflow: hidden; }
+      .ok { background: #6DB6FE; } .info { background: #FFAA26; opacity: 0.85; } .fail { background: #FEB5DA; }
       .pending { background: repeating-linear-gradient(45deg, #FFAA26, #FFAA26 6px, #FFC870 6px, #FFC870 12px); }
-      .culprit { border: 3px solid #E00000; z-index: 2; box-shadow: 0 0 6px #E00000; }
+      #culprit { scroll-margin-top: 200px; }
+      .culprit { border: 2px solid #E00000; z-index: 2; box-shadow: 0 0 6px #E00000; overflow: visible;
+                 white-space: nowrap; }
       .step { color: #123; font-weight: bold; }
       .bad { color: #C00000; font-weight: bold; }
       .key { padding: 0 4px; border: 1px solid #777; border-radius: 3px; }
-      .steps { position: sticky; top: 8px; font-size: 12px; max-height: 95vh; overflow-y: auto; }
+      .steps { flex: none; position: sticky; top: 8px; font-size: 12px; max-height: 95vh; overflow-y: auto; }
       .steps table { border-collapse: collapse; }
       .steps td, .steps th { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }
       tr.bad td { color: #C00000; font-weight: bold; }
