@@ -4,6 +4,7 @@ import static io.ratissm.jepsen.TestData.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.MalformedHistoryException;
 import io.ratissm.jepsen.history.Operation;
@@ -189,5 +190,54 @@ class WglCheckerTest {
         {:process 0, :type :invoke, :f :read, :value nil}
         {:process 0, :type :ok, :f :read, :value 1}
         """)).isInstanceOf(ModelMismatchException.class).hasMessageContaining(":acquire and :release");
+  }
+
+  @Test
+  void aMutexCannotBeHeldByTwoClientsAtOnce() {
+    assertThat(check("mutex", false, """
+        {:process 0, :type :invoke, :f :acquire, :value nil}
+        {:process 0, :type :ok, :f :acquire, :value nil}
+        {:process 1, :type :invoke, :f :acquire, :value nil}
+        {:process 1, :type :ok, :f :acquire, :value nil}
+        """)).isEqualTo(Verdict.NOT_LINEARIZABLE);
+  }
+
+  @Test
+  void aMutexReleasedConcurrentlyWithAnAcquireMayBeHandedOver() {
+    assertThat(check("mutex", false, """
+        {:process 0, :type :invoke, :f :acquire, :value nil}
+        {:process 0, :type :ok, :f :acquire, :value nil}
+        {:process 1, :type :invoke, :f :acquire, :value nil}
+        {:process 0, :type :invoke, :f :release, :value nil}
+        {:process 1, :type :ok, :f :acquire, :value nil}
+        {:process 0, :type :ok, :f :release, :value nil}
+        """)).isEqualTo(Verdict.LINEARIZABLE);
+  }
+
+  @Test
+  void independenceCanBeTurnedOffSoTuplesAreCheckedAsPlainValues() {
+    History h = parse("""
+        {:process 0, :type :invoke, :f :write, :value [:a 1]}
+        {:process 0, :type :ok, :f :write, :value [:a 1]}
+        {:process 1, :type :invoke, :f :read, :value nil}
+        {:process 1, :type :ok, :f :read, :value [:a 1]}
+        """);
+    WglChecker plain = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.NO));
+
+    CheckResult r = plain.check(h, Models.create("register", false, null));
+
+    assertThat(r.partitioned()).isFalse();
+    assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+  }
+
+  @Test
+  void forcedIndependenceRejectsAValueThatIsNotATuple() {
+    WglChecker forced = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.YES));
+
+    assertThatThrownBy(() -> forced.check(parse("""
+        {:process 0, :type :invoke, :f :write, :value 1}
+        {:process 0, :type :ok, :f :write, :value 1}
+        """), Models.create("register", false, null)))
+        .isInstanceOf(ModelMismatchException.class).hasMessageContaining("not an independent [key value] tuple");
   }
 }
