@@ -79,4 +79,17 @@ class PairedHistoryTest {
         .isInstanceOf(MalformedHistoryException.class)
         .hasMessageContaining("a completion must have its invocation's :f");
   }
+
+  @Test
+  void aCrashedOpStaysOpenEvenIfItsProcessInvokesAgain() {
+    PairedHistory p = PairedHistory.of(parse("""
+        {:process 0, :type :invoke, :f :write, :value 1}
+        {:process 0, :type :info, :f :write, :value 1}
+        {:process 0, :type :invoke, :f :read, :value nil}
+        {:process 0, :type :ok, :f :read, :value 1}
+        """));
+
+    assertThat(p.operations()).extracting(Operation::outcome).containsExactly(Outcome.INFO, Outcome.OK);
+    assertThat(p.operations().get(0).isIndeterminate()).isTrue();
+  }
 }
