@@ -1,17 +1,18 @@
 package io.ratissm.cli;
 
 import io.ratissm.jepsen.cli.CheckCommand;
+import io.ratissm.statemachines.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bin/ratis-sm} entry point: a picocli command whose subcommands are the project's tools. Minimal on
- * this branch (only {@code check}); other subcommands are registered here as they arrive.
+ * The {@code bin/ratis-sm} entry point: one command whose subcommands are the project's tools. It lives in the
+ * jepsen module because that module depends on all the others.
  */
-@Command(name = "ratis-sm", mixinStandardHelpOptions = true, subcommands = {CheckCommand.class},
-    description = "Replicated state machines on Apache Ratis: tools.")
+@Command(name = "ratis-sm", mixinStandardHelpOptions = true, subcommands = {Demo.class, CheckCommand.class},
+        description = "Replicated state machines on Apache Ratis.")
 public final class Launcher {
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new Launcher()).execute(args));
-  }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Launcher()).execute(args));
+    }
 }
