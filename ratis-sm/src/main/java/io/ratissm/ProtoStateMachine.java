@@ -37,7 +37,12 @@ public abstract class ProtoStateMachine<C extends Message, Q extends Message> im
 
     @Override
     public final ByteString apply(ByteString command) throws CommandRejected {
-        return apply(parse(commands, command, "command")).toByteString();
+        return apply(parseCommand(command)).toByteString();
+    }
+
+    /** Parses a command of this state machine, or refuses it as malformed. */
+    protected final C parseCommand(ByteString command) throws MalformedCommand {
+        return parse(commands, command, "command");
     }
 
     @Override
@@ -47,7 +52,7 @@ public abstract class ProtoStateMachine<C extends Message, Q extends Message> im
 
     @Override
     public final void validate(ByteString command) throws CommandRejected {
-        validate(parse(commands, command, "command"));
+        validate(parseCommand(command));
     }
 
     private static <T extends Message> T parse(Parser<T> parser, ByteString bytes, String what)

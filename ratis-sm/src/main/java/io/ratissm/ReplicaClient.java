@@ -212,12 +212,16 @@ public final class ReplicaClient implements AutoCloseable {
             if (failure == null) {
                 try {
                     result.complete(decoder.decode(reply));
+                    return;
+                } catch (Replies.RetryRequested e) {
+                    failure = e; // not applied: send it again below
                 } catch (CommandRejected | RuntimeException e) {
                     result.completeExceptionally(e);
+                    return;
                 } catch (InvalidProtocolBufferException e) {
                     result.completeExceptionally(new RatisSmException("unreadable reply from the group", e));
+                    return;
                 }
-                return;
             }
             if (failure instanceof StateMachineException && failure.getCause() instanceof CommandRejected) {
                 result.completeExceptionally(failure.getCause()); // refused before the log: no effect

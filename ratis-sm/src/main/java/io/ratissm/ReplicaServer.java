@@ -52,10 +52,14 @@ public final class ReplicaServer implements AutoCloseable {
     private final RaftServer server;
     private volatile boolean closed;
 
-    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServer server) {
+    private final Duration divergenceCheckInterval;
+
+    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServer server,
+                          Duration divergenceCheckInterval) {
         this.settings = settings;
         this.stateMachine = stateMachine;
         this.server = server;
+        this.divergenceCheckInterval = divergenceCheckInterval;
     }
 
     public static Builder builder() {
@@ -79,6 +83,7 @@ public final class ReplicaServer implements AutoCloseable {
             }
             throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
         }
+        stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
         LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
                 settings.group().name(), settings.storage());
         return this;
@@ -133,6 +138,12 @@ public final class ReplicaServer implements AutoCloseable {
     public long latestSnapshotIndex() {
         return division().map(d -> d.getStateMachine().getLatestSnapshot())
                 .map(s -> s.getIndex()).orElse(-1L);
+    }
+
+    /** Counters of this replica's replication since it started. */
+    public ReplicaStats stats() {
+        return new ReplicaStats(appliedIndex(), stateMachine.executions(), stateMachine.speculativePending(),
+                stateMachine.rollbacks(), stateMachine.digestComparisons(), stateMachine.divergences());
     }
 
     /** Whether this replica is serving and its state machine healthy. */
@@ -226,6 +237,8 @@ public final class ReplicaServer implements AutoCloseable {
         private Duration electionTimeout = Duration.ofSeconds(1);
         private Duration sessionIdleTimeout = Duration.ofMinutes(10);
         private long logSegmentBytes = 8L << 20;
+        private long digestEvery = 10_000;
+        private Duration divergenceCheckInterval = Duration.ofSeconds(5);
         private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder() {
@@ -309,6 +322,22 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * Record a digest of the state every this many log entries, for replicas to compare and detect divergence
+         * (default 10,000; 0 turns detection off). Without a state machine's own {@link StateMachine#digest()},
+         * each digest hashes a snapshot of the state.
+         */
+        public Builder digestEvery(long entries) {
+            this.digestEvery = entries;
+            return this;
+        }
+
+        /** How often a replica compares its newest digest with the other replicas' (default 5 s). */
+        public Builder divergenceCheckInterval(Duration interval) {
+            this.divergenceCheckInterval = interval;
+            return this;
+        }
+
+        /**
          * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
          * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
          */
@@ -338,15 +367,15 @@ public final class ReplicaServer implements AutoCloseable {
             require(sessionIdleTimeout != null && !sessionIdleTimeout.isNegative(),
                     "sessionIdleTimeout must not be negative");
             require(logSegmentBytes >= 1024, "logSegmentBytes must be at least 1024, was " + logSegmentBytes);
-            if (replication == Replication.PASSIVE) {
-                throw new UnsupportedOperationException("PASSIVE replication is not available in this version yet");
-            }
+            require(digestEvery >= 0, "digestEvery must not be negative, was " + digestEvery);
+            require(divergenceCheckInterval != null && divergenceCheckInterval.toMillis() > 0,
+                    "divergenceCheckInterval must be positive");
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
-                    maxCommandBytes, electionTimeout, logSegmentBytes, Map.copyOf(properties));
+                    maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties));
             ReplicaServer[] self = new ReplicaServer[1];
-            RaftStateMachine sm = new RaftStateMachine(id, stateMachine, maxCommandBytes,
-                    sessionIdleTimeout.toMillis(), () -> self[0].failStop());
+            RaftStateMachine sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(),
+                    () -> self[0].failStop());
             RaftServer raft = RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(id))
                     .setGroup(group.raftGroup())
@@ -354,7 +383,7 @@ public final class ReplicaServer implements AutoCloseable {
                     .setProperties(settings.raftProperties())
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
-            self[0] = new ReplicaServer(settings, sm, raft);
+            self[0] = new ReplicaServer(settings, sm, raft, divergenceCheckInterval);
             return self[0];
         }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * The user's replicated state: the one thing a ratis-sm user writes.
@@ -62,6 +63,15 @@ public interface StateMachine {
      * @throws CommandRejected if the command is not acceptable
      */
     default void validate(ByteString command) throws CommandRejected {
+    }
+
+    /**
+     * A digest of the whole state, which replicas compare to detect divergence (equal states must give equal
+     * digests). The default, empty, makes the framework hash the snapshot bytes; supply a cheaper one for large
+     * states. Called on the apply thread, never concurrently with {@link #apply}.
+     */
+    default Optional<ByteString> digest() {
+        return Optional.empty();
     }
 
     /**

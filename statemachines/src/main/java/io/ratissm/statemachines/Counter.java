@@ -2,9 +2,10 @@ package io.ratissm.statemachines;
 
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
-import io.ratissm.ProtoStateMachine;
+import io.ratissm.ProtoEffectStateMachine;
 import io.ratissm.statemachines.proto.CounterCommand;
 import io.ratissm.statemachines.proto.CounterQuery;
+import io.ratissm.statemachines.proto.CounterUpdate;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,13 +15,13 @@ import java.io.OutputStream;
 
 /**
  * A 64-bit counter. {@code add} returns the new value (overflow wraps, deterministically); {@code get} reads it.
- * The snapshot is the value as 8 bytes.
+ * The snapshot is the value as 8 bytes; the update a PASSIVE leader logs is the new value.
  */
-public final class Counter extends ProtoStateMachine<CounterCommand, CounterQuery> {
+public final class Counter extends ProtoEffectStateMachine<CounterCommand, CounterQuery, CounterUpdate> {
     private long value;
 
     public Counter() {
-        super(CounterCommand.parser(), CounterQuery.parser());
+        super(CounterCommand.parser(), CounterQuery.parser(), CounterUpdate.parser());
     }
 
     /** The command that adds {@code delta}. */
@@ -41,9 +42,15 @@ public final class Counter extends ProtoStateMachine<CounterCommand, CounterQuer
     }
 
     @Override
-    protected Message apply(CounterCommand command) {
+    protected Effect<CounterUpdate> execute(CounterCommand command) {
         value += command.getAdd();
-        return CounterValue.newBuilder().setValue(value).build();
+        return new Effect<>(CounterValue.newBuilder().setValue(value).build(),
+                CounterUpdate.newBuilder().setValue(value).build());
+    }
+
+    @Override
+    protected void applyUpdate(CounterUpdate update) {
+        value = update.getValue();
     }
 
     @Override

@@ -5,13 +5,15 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
-import io.ratissm.ProtoStateMachine;
+import io.ratissm.ProtoEffectStateMachine;
 import io.ratissm.statemachines.proto.CompareAndSet;
 import io.ratissm.statemachines.proto.Delete;
 import io.ratissm.statemachines.proto.Get;
 import io.ratissm.statemachines.proto.KvCommand;
 import io.ratissm.statemachines.proto.KvQuery;
+import io.ratissm.statemachines.proto.KeyWrite;
 import io.ratissm.statemachines.proto.KvReply;
+import io.ratissm.statemachines.proto.KvUpdate;
 import io.ratissm.statemachines.proto.Put;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,13 +26,13 @@ import java.util.TreeMap;
  * reply ({@code found=false} with the current value), not a rejection.
  *
  * <p>Keys are kept sorted, so the snapshot (a count, then key/value pairs, streamed) is byte-for-byte the same on
- * every replica with the same state.
+ * every replica with the same state. The update a PASSIVE leader logs is the keys a command wrote.
  */
-public final class KvStore extends ProtoStateMachine<KvCommand, KvQuery> {
+public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, KvUpdate> {
     private final TreeMap<String, ByteString> entries = new TreeMap<>();
 
     public KvStore() {
-        super(KvCommand.parser(), KvQuery.parser());
+        super(KvCommand.parser(), KvQuery.parser(), KvUpdate.parser());
     }
 
     public static KvCommand put(String key, ByteString value) {
@@ -71,14 +73,19 @@ public final class KvStore extends ProtoStateMachine<KvCommand, KvQuery> {
     }
 
     @Override
-    protected Message apply(KvCommand command) throws MalformedCommand {
+    protected Effect<KvUpdate> execute(KvCommand command) throws MalformedCommand {
         switch (command.getOpCase()) {
             case PUT: {
-                ByteString previous = entries.put(command.getPut().getKey(), command.getPut().getValue());
-                return reply(previous);
+                Put put = command.getPut();
+                ByteString previous = entries.put(put.getKey(), put.getValue());
+                return new Effect<>(reply(previous), written(put.getKey(), put.getValue()));
             }
-            case DELETE:
-                return reply(entries.remove(command.getDelete().getKey()));
+            case DELETE: {
+                String key = command.getDelete().getKey();
+                ByteString previous = entries.remove(key);
+                return new Effect<>(reply(previous), previous == null ? KvUpdate.getDefaultInstance()
+                        : KvUpdate.newBuilder().addWrites(KeyWrite.newBuilder().setKey(key).setDeleted(true)).build());
+            }
             case CAS:
                 return cas(command.getCas());
             default:
@@ -86,7 +93,7 @@ public final class KvStore extends ProtoStateMachine<KvCommand, KvQuery> {
         }
     }
 
-    private KvReply cas(CompareAndSet cas) {
+    private Effect<KvUpdate> cas(CompareAndSet cas) {
         ByteString current = entries.get(cas.getKey());
         boolean matches = cas.hasExpectAbsent()
                 ? current == null
@@ -96,10 +103,26 @@ public final class KvStore extends ProtoStateMachine<KvCommand, KvQuery> {
             if (current != null) {
                 r.setValue(current);
             }
-            return r.build();
+            return new Effect<>(r.build(), KvUpdate.getDefaultInstance());
         }
         entries.put(cas.getKey(), cas.getNewValue());
-        return KvReply.newBuilder().setFound(true).setValue(cas.getNewValue()).build();
+        return new Effect<>(KvReply.newBuilder().setFound(true).setValue(cas.getNewValue()).build(),
+                written(cas.getKey(), cas.getNewValue()));
+    }
+
+    private static KvUpdate written(String key, ByteString value) {
+        return KvUpdate.newBuilder().addWrites(KeyWrite.newBuilder().setKey(key).setValue(value)).build();
+    }
+
+    @Override
+    protected void applyUpdate(KvUpdate update) {
+        for (KeyWrite w : update.getWritesList()) {
+            if (w.getChangeCase() == KeyWrite.ChangeCase.DELETED) {
+                entries.remove(w.getKey());
+            } else {
+                entries.put(w.getKey(), w.getValue());
+            }
+        }
     }
 
     @Override

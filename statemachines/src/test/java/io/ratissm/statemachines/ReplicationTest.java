@@ -39,7 +39,7 @@ class ReplicationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Replication.class, names = "ACTIVE")
+    @EnumSource(Replication.class)
     void writesAndLinearizableReadsAgreeOnEveryReplica(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, KvStore::new, mode);
              ReplicaClient client = cluster.newClient()) {
@@ -95,7 +95,7 @@ class ReplicationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Replication.class, names = "ACTIVE")
+    @EnumSource(Replication.class)
     void leaderKilledMidWorkloadLosesNoAcknowledgedWrite(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, KvStore::new, mode);
              ReplicaClient client = cluster.newClient()) {
@@ -138,7 +138,7 @@ class ReplicationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Replication.class, names = "ACTIVE")
+    @EnumSource(Replication.class)
     void allReplicasKilledAndRestartedKeepExactlyTheAcknowledgedState(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(Counter::new)
                 .replication(mode).configure(b -> b.snapshotEvery(75)).start();
@@ -174,7 +174,7 @@ class ReplicationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Replication.class, names = "ACTIVE")
+    @EnumSource(Replication.class)
     void followerThatMissedPurgedLogCatchesUpBySnapshotInstallation(Replication mode) throws Exception {
         int snapshotEvery = 40;
         try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(KvStore::new)

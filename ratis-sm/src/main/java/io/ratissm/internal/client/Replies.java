@@ -8,6 +8,15 @@ import io.ratissm.internal.proto.Outcome;
 
 /** Turns an {@link Outcome} back into what the user's call returns or throws. */
 public final class Replies {
+    /** The group did not apply the command and asks for it again (same session and sequence number). */
+    public static final class RetryRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RetryRequested(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     private Replies() {
     }
 
@@ -19,6 +28,8 @@ public final class Replies {
                 throw new CommandRejected(outcome.getRejected());
             case MALFORMED:
                 throw new MalformedCommand(outcome.getMalformed());
+            case RETRY:
+                throw new RetryRequested(outcome.getRetry());
             case EXPIRED:
                 throw new RatisSmException("the reply is no longer available: " + outcome.getExpired());
             default:

@@ -5,16 +5,20 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
 import io.ratissm.MalformedCommand;
+import io.ratissm.Replication;
 import io.ratissm.StateMachine;
 import io.ratissm.internal.Bytes;
+import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
-import io.ratissm.internal.proto.ActiveEntry;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.QueryRequest;
+import io.ratissm.internal.proto.SnapshotHeader;
 import java.io.File;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
@@ -22,6 +26,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -37,13 +43,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge from Ratis's state machine SPI to a user {@link StateMachine} in ACTIVE replication: the leader
- * checks each command batch before it is logged, every replica applies the logged batches in order through
- * the {@link SessionTable} (exactly-once), and snapshots hold the session table and the user's state.
+ * The bridge from Ratis's state machine SPI to a user {@link StateMachine}: the leader checks each command batch
+ * before it may enter the log, the {@link ReplicationProtocol} of the group's mode makes and applies the entries,
+ * the {@link SessionTable} applies each command exactly once, and snapshots hold the session table, the passive
+ * chain and the user's state.
  *
- * <p>Ratis threads: {@code startTransaction} runs concurrently on the leader's RPC threads; {@code
- * applyTransaction} and {@code takeSnapshot} run on the single StateMachineUpdater thread; {@code query}
- * runs on RPC threads. {@link StateMachineHost} serialises what touches user state.
+ * <p>Ratis threads: {@code startTransaction} runs concurrently on the leader's RPC threads and
+ * {@code preAppendTransaction} in log order; {@code applyTransaction} and {@code takeSnapshot} run on the single
+ * StateMachineUpdater thread; {@code query} runs on RPC threads. {@link StateMachineHost} serialises what touches
+ * the user's committed state.
  */
 public final class RaftStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RaftStateMachine.class);
@@ -52,19 +60,78 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final int maxCommandBytes;
     private final StateMachineHost host;
     private final SessionTable sessions;
+    private final ReplicationProtocol protocol;
+    private final PassiveReplication passive;
+    private final DivergenceDetector divergence;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
-    public RaftStateMachine(String replicaId, Supplier<? extends StateMachine> factory, int maxCommandBytes,
+    public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
                             long sessionIdleTimeoutMillis, Runnable onFailStop) {
-        this.replicaId = replicaId;
-        this.maxCommandBytes = maxCommandBytes;
+        this.replicaId = settings.id();
+        this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable(sessionIdleTimeoutMillis);
+        this.divergence = new DivergenceDetector(replicaId, settings.group(), settings.digestEvery());
+        if (settings.replication() == Replication.PASSIVE) {
+            this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
+                @Override
+                public long appliedIndex() {
+                    return getLastAppliedTermIndex().getIndex();
+                }
+
+                @Override
+                public long lastIndex() {
+                    return lastLogIndex();
+                }
+            }, settings.maxEntryBytes());
+            this.protocol = passive;
+        } else {
+            this.passive = null;
+            this.protocol = new ActiveReplication(host, sessions);
+        }
     }
 
     /** Null while this replica's state machine is healthy; otherwise the reason it fail-stopped. */
     public String failure() {
         return host.failure();
+    }
+
+    /** Starts the periodic comparison of state digests with the other replicas. */
+    public void startDivergenceChecks(long intervalMillis) {
+        divergence.start(intervalMillis);
+    }
+
+    public long rollbacks() {
+        return passive == null ? 0 : passive.rollbacks();
+    }
+
+    public long executions() {
+        return passive == null ? 0 : passive.executions();
+    }
+
+    public long speculativePending() {
+        return passive == null ? 0 : passive.speculativePending();
+    }
+
+    public long digestComparisons() {
+        return divergence.comparisons();
+    }
+
+    public long divergences() {
+        return divergence.divergences();
+    }
+
+    private RaftServer.Division division() throws IOException {
+        return getServer().join().getDivision(getGroupId());
+    }
+
+    private long lastLogIndex() {
+        try {
+            TermIndex last = division().getRaftLog().getLastEntryTermIndex();
+            return last == null ? -1 : last.getIndex();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // no log to catch up with: never ready
+        }
     }
 
     // ---- lifecycle: Ratis pauses the state machine around a snapshot installation and then reinitializes it
@@ -94,6 +161,30 @@ public final class RaftStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    @Override
+    public void close() {
+        divergence.close();
+    }
+
+    // ---- leadership
+
+    @Override
+    public void notifyLeaderReady() {
+        protocol.leaderReady();
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        protocol.notLeader();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
+        if (!memberId.getPeerId().equals(newLeaderId)) {
+            protocol.notLeader();
+        }
+    }
+
     // ---- writes
 
     @Override
@@ -101,10 +192,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         TransactionContext.Builder b = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
         try {
             CommandBatch batch = checkedBatch(Bytes.content(request.getMessage()));
-            ActiveEntry entry = ActiveEntry.newBuilder().setBatch(batch)
-                    .setLeaderTimeMillis(System.currentTimeMillis()).build();
-            return b.setLogData(Bytes.toRatis(entry.toByteString())).build();
-        } catch (CommandRejected | ReplicaFailedException e) {
+            ReplicationProtocol.Prepared prepared = protocol.prepare(batch, division().getInfo().getCurrentTerm());
+            return b.setLogData(Bytes.toRatis(prepared.logData())).setStateMachineContext(prepared.ticket()).build();
+        } catch (CommandRejected | ReplicaFailedException | NotReadyException | IOException e) {
             TransactionContext refused = b.build();
             refused.setException(e);
             return refused;
@@ -137,20 +227,34 @@ public final class RaftStateMachine extends BaseStateMachine {
     }
 
     @Override
+    public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
+        protocol.appending(trx.getStateMachineContext());
+        return trx;
+    }
+
+    @Override
+    public TransactionContext cancelTransaction(TransactionContext trx) {
+        protocol.cancelled(trx.getStateMachineContext());
+        return trx;
+    }
+
+    @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
+        long index = entry.getIndex();
         try {
-            ActiveEntry active = ActiveEntry.parseFrom(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()));
-            BatchReply reply = sessions.apply(active.getBatch(), active.getLeaderTimeMillis(),
-                    command -> host.apply(command, entry.getIndex()));
-            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            BatchReply reply = protocol.apply(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()), index);
+            updateLastAppliedTermIndex(entry.getTerm(), index);
+            if (divergence.due(index)) {
+                divergence.record(index, host.digest());
+            }
             return CompletableFuture.completedFuture(Bytes.message(reply));
         } catch (ReplicaFailedException e) {
             return CompletableFuture.failedFuture(e);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (IOException e) {
             // Only a leader of this framework writes entries; an unreadable one means corruption or a foreign writer.
             return CompletableFuture.failedFuture(new IllegalStateException(
-                    replicaId + ": log entry " + entry.getIndex() + " is not a ratis-sm entry", e));
+                    replicaId + ": log entry " + index + " cannot be applied: " + e, e));
         }
     }
 
@@ -160,7 +264,11 @@ public final class RaftStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         Outcome outcome;
         try {
-            outcome = host.query(QueryRequest.parseFrom(Bytes.content(request)).getQuery());
+            QueryRequest q = QueryRequest.parseFrom(Bytes.content(request));
+            if (q.getDigestAtIndex() > 0) {
+                return CompletableFuture.completedFuture(Bytes.message(divergence.digestAt(q.getDigestAtIndex())));
+            }
+            outcome = host.query(q.getQuery());
         } catch (InvalidProtocolBufferException e) {
             outcome = Outcome.newBuilder().setMalformed("the request is not a ratis-sm query: " + e.getMessage())
                     .build();
@@ -182,7 +290,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         }
         long start = System.nanoTime();
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        SnapshotFormat.write(file, sessions.toSnapshot(), host::writeSnapshot);
+        SnapshotHeader header = SnapshotHeader.newBuilder().setSessions(sessions.toSnapshot())
+                .setPassiveSeq(protocol.chainLength()).build();
+        SnapshotFormat.write(file, header, host::writeSnapshot);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         LOG.info("{}: snapshot at index {} ({} bytes, {} ms)", replicaId, last.getIndex(), file.length(),
@@ -194,6 +304,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         if (snapshot == null) {
             host.reset();
             sessions.clear();
+            protocol.loadChainLength(0);
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
@@ -207,11 +318,13 @@ public final class RaftStateMachine extends BaseStateMachine {
                     + ", the .md5 file says " + snapshot.getFile().getFileDigest()
                     + "); move it away to recover from the other replicas");
         }
-        SnapshotFormat.read(file, (sessionTable, stateMachineBytes) -> {
+        SnapshotFormat.read(file, (header, stateMachineBytes) -> {
             host.restore(stateMachineBytes);
-            sessions.load(sessionTable);
+            sessions.load(header.getSessions());
+            protocol.loadChainLength(header.getPassiveSeq());
         });
         setLastAppliedTermIndex(snapshot.getTermIndex());
+        divergence.restartAt(snapshot.getIndex());
         LOG.info("{}: loaded snapshot {} ({} sessions)", replicaId, file.getName(), sessions.size());
     }
 }

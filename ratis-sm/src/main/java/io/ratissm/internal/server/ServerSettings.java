@@ -18,8 +18,16 @@ import org.apache.ratis.util.TimeDuration;
  * is here, with the reason.
  */
 public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
-                             int maxCommandBytes, Duration electionTimeout, long logSegmentBytes,
+                             int maxCommandBytes, Duration electionTimeout, long logSegmentBytes, long digestEvery,
                              Map<String, String> rawProperties) {
+
+    /**
+     * The largest log entry Ratis accepts is its appender buffer (4 MiB by default); it is kept large enough for a
+     * command of the maximum size plus framing, and a passive effect may use all of it.
+     */
+    public long maxEntryBytes() {
+        return Math.max(4L << 20, 2L * maxCommandBytes + (64 << 10));
+    }
 
     public RaftProperties raftProperties() {
         RaftProperties p = new RaftProperties();
@@ -53,9 +61,7 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, logSegmentBytes)));
 
-        // Ratis refuses a log entry larger than the appender buffer (4 MiB by default): keep room for a command
-        // of the maximum size plus framing.
-        long entryLimit = Math.max(4L << 20, 2L * maxCommandBytes + (64 << 10));
+        long entryLimit = maxEntryBytes() + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(Math.max(8L << 20, 2 * entryLimit)));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entryLimit)));

@@ -23,9 +23,9 @@ import java.util.TreeMap;
  * replica. Not thread-safe: used only from the apply thread and the snapshot it takes.
  */
 final class SessionTable {
-    /** Applies one command that the table has not seen. */
+    /** Applies the command at position {@code i} of a batch, which the table has not seen. */
     interface Applier {
-        Outcome apply(ByteString command) throws ReplicaFailedException;
+        Outcome apply(int i) throws ReplicaFailedException;
     }
 
     private static final class Session {
@@ -43,7 +43,12 @@ final class SessionTable {
         this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
-    BatchReply apply(CommandBatch batch, long leaderTimeMillis, Applier applier) throws ReplicaFailedException {
+    /**
+     * Applies the {@code count} commands of {@code batch} (whose command bytes may have been left out, as in
+     * PASSIVE mode), each once.
+     */
+    BatchReply apply(CommandBatch batch, int count, long leaderTimeMillis, Applier applier)
+            throws ReplicaFailedException {
         clockMillis = Math.max(clockMillis, leaderTimeMillis);
         Session s = sessions.get(batch.getSession());
         if (s == null) {
@@ -57,14 +62,14 @@ final class SessionTable {
         }
         BatchReply.Builder reply = BatchReply.newBuilder();
         long seq = batch.getFirstSeq();
-        for (ByteString command : batch.getCommandsList()) {
-            reply.addOutcomes(applyOnce(s, seq++, command, applier));
+        for (int i = 0; i < count; i++) {
+            reply.addOutcomes(applyOnce(s, seq++, i, applier));
         }
         evictIdle();
         return reply.build();
     }
 
-    private static Outcome applyOnce(Session s, long seq, ByteString command, Applier applier)
+    private static Outcome applyOnce(Session s, long seq, int i, Applier applier)
             throws ReplicaFailedException {
         if (seq < s.ackedBelow) {
             return Outcome.newBuilder().setExpired("command " + seq + " was already acknowledged by its client")
@@ -74,7 +79,7 @@ final class SessionTable {
         if (cached != null) {
             return cached;
         }
-        Outcome outcome = applier.apply(command);
+        Outcome outcome = applier.apply(i);
         s.replies.put(seq, outcome);
         return outcome;
     }
@@ -116,6 +121,13 @@ final class SessionTable {
             }
             sessions.put(e.getSession(), s);
         }
+    }
+
+    /** An independent copy, for a leader's speculative execution. */
+    SessionTable copy() {
+        SessionTable c = new SessionTable(idleTimeoutMillis);
+        c.load(toSnapshot());
+        return c;
     }
 
     void clear() {

@@ -1,6 +1,6 @@
 package io.ratissm.internal.server;
 
-import io.ratissm.internal.proto.SessionTableSnapshot;
+import io.ratissm.internal.proto.SnapshotHeader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.File;
@@ -15,8 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
- * The snapshot file: a magic header, the session table, then the state machine's own bytes, streamed both
- * ways (the state is never one array). Integrity is checked by the MD5 file Ratis keeps beside it.
+ * The snapshot file: a magic header, the framework's state (session table, passive chain), then the state
+ * machine's own bytes, streamed both ways (the state is never one array). Integrity is checked by the MD5 file
+ * Ratis keeps beside it.
  */
 final class SnapshotFormat {
     private static final byte[] MAGIC = "RSMSNAP1".getBytes(StandardCharsets.US_ASCII);
@@ -29,19 +30,19 @@ final class SnapshotFormat {
 
     /** Reads the parts of a snapshot. */
     interface Loader {
-        void load(SessionTableSnapshot sessions, InputStream stateMachineBytes) throws IOException;
+        void load(SnapshotHeader header, InputStream stateMachineBytes) throws IOException;
     }
 
     private SnapshotFormat() {
     }
 
     /** Writes {@code file} atomically: to a temporary file, fsync, then rename. */
-    static void write(File file, SessionTableSnapshot sessions, Body stateMachine) throws IOException {
+    static void write(File file, SnapshotHeader header, Body stateMachine) throws IOException {
         File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
         try (FileOutputStream fos = new FileOutputStream(tmp);
              OutputStream out = new BufferedOutputStream(fos, BUFFER)) {
             out.write(MAGIC);
-            sessions.writeDelimitedTo(out);
+            header.writeDelimitedTo(out);
             stateMachine.writeTo(new NonClosing(out));
             out.flush();
             fos.getFD().sync();
@@ -59,11 +60,11 @@ final class SnapshotFormat {
                 throw new IOException("snapshot " + file + " is not a ratis-sm snapshot (bad header); "
                         + "move it away to recover from the other replicas");
             }
-            SessionTableSnapshot sessions = SessionTableSnapshot.parseDelimitedFrom(in);
-            if (sessions == null) {
+            SnapshotHeader header = SnapshotHeader.parseDelimitedFrom(in);
+            if (header == null) {
                 throw new IOException("snapshot " + file + " is truncated");
             }
-            loader.load(sessions, in);
+            loader.load(header, in);
         }
     }
 

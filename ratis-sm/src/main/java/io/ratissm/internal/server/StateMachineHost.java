@@ -2,12 +2,17 @@ package io.ratissm.internal.server;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
+import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -15,17 +20,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the user's {@link StateMachine} instance on one replica and enforces its contract: apply, snapshot and
- * restore never overlap each other or queries; queries overlap each other only if the state machine allows it.
- * It also fail-stops: after an unexpected exception from {@code apply} nothing more is applied.
+ * Owns the user's {@link StateMachine} instance that holds a replica's committed state, and enforces its
+ * contract: changes (apply, update, snapshot load) never overlap each other or queries; queries overlap each
+ * other only if the state machine allows it. It also fail-stops: after an unexpected exception while changing
+ * the state, nothing more is applied.
  */
 final class StateMachineHost {
     private static final Logger LOG = LoggerFactory.getLogger(StateMachineHost.class);
+
+    /** A change to the committed state that may throw anything. */
+    private interface Change<T> {
+        T run(StateMachine current) throws Exception;
+    }
 
     private final String replicaId;
     private final Supplier<? extends StateMachine> factory;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Runnable onFailStop;
+    private final boolean describesEffects;
     private volatile StateMachine current;
     private volatile String failure;
 
@@ -34,6 +46,7 @@ final class StateMachineHost {
         this.factory = factory;
         this.onFailStop = onFailStop;
         this.current = newInstance();
+        this.describesEffects = current instanceof EffectStateMachine;
     }
 
     /** Null while healthy; otherwise why this replica stopped applying. */
@@ -41,25 +54,54 @@ final class StateMachineHost {
         return failure;
     }
 
+    /** Whether the state machine implements {@link EffectStateMachine}. */
+    boolean describesEffects() {
+        return describesEffects;
+    }
+
     void validate(ByteString command) throws CommandRejected {
         current.validate(command);
     }
 
-    /**
-     * Applies one committed command.
-     *
-     * @throws ReplicaFailedException if the state machine has fail-stopped, now or earlier
-     */
+    /** Applies one committed command (ACTIVE mode). */
     Outcome apply(ByteString command, long index) throws ReplicaFailedException {
+        return change(index, "applying the command", sm -> {
+            try {
+                return Outcome.newBuilder().setOk(sm.apply(command)).build();
+            } catch (CommandRejected e) {
+                return Outcomes.rejected(e);
+            }
+        });
+    }
+
+    /** Applies one committed update (PASSIVE mode). */
+    void applyUpdate(ByteString update, long index) throws ReplicaFailedException {
+        change(index, "applying the update", sm -> {
+            ((EffectStateMachine) sm).applyUpdate(update);
+            return null;
+        });
+    }
+
+    /** Replaces the state with one shipped whole in the log (PASSIVE mode without effects). */
+    void installState(ByteString state, long index) throws ReplicaFailedException {
+        change(index, "loading the shipped state", sm -> {
+            StateMachine fresh = newInstance();
+            try (InputStream in = state.newInput()) {
+                fresh.readSnapshot(in);
+            }
+            current = fresh;
+            return null;
+        });
+    }
+
+    private <T> T change(long index, String what, Change<T> change) throws ReplicaFailedException {
         checkHealthy();
         Lock w = lock.writeLock();
         w.lock();
         try {
-            return Outcome.newBuilder().setOk(current.apply(command)).build();
-        } catch (CommandRejected e) {
-            return Outcomes.rejected(e);
-        } catch (RuntimeException | Error e) {
-            failure = "the state machine threw " + e + " applying the command at log index " + index
+            return change.run(current);
+        } catch (Exception | Error e) {
+            failure = "the state machine threw " + e + " " + what + " at log index " + index
                     + "; this replica applies nothing more";
             LOG.error("{}: fail-stop: {}", replicaId, failure, e);
             onFailStop.run();
@@ -95,6 +137,36 @@ final class StateMachineHost {
         }
     }
 
+    /** The state's digest: the state machine's own, or a SHA-256 of its snapshot bytes. */
+    ByteString digest() throws IOException {
+        Lock l = readLock();
+        l.lock();
+        try {
+            Optional<ByteString> own = current.digest();
+            if (own.isPresent()) {
+                return own.get();
+            }
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            current.writeSnapshot(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
+            return ByteString.copyFrom(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** A new instance holding a copy of the committed state, for a leader to execute on speculatively. */
+    StateMachine copy() throws IOException {
+        ByteString.Output buffer = ByteString.newOutput();
+        writeSnapshot(buffer);
+        StateMachine fresh = newInstance();
+        try (InputStream in = buffer.toByteString().newInput()) {
+            fresh.readSnapshot(in);
+        }
+        return fresh;
+    }
+
     /** Replaces the state with a fresh instance loaded from {@code in}. */
     void restore(InputStream in) throws IOException {
         StateMachine fresh = newInstance();
@@ -128,7 +200,7 @@ final class StateMachineHost {
         }
     }
 
-    private StateMachine newInstance() {
+    StateMachine newInstance() {
         StateMachine sm = factory.get();
         if (sm == null) {
             throw new IllegalStateException("the state machine factory returned null");

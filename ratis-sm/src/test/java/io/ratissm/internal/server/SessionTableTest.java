@@ -21,6 +21,10 @@ class SessionTableTest {
         return Outcome.newBuilder().setOk(ByteString.copyFromUtf8("reply-" + applied.size())).build();
     }
 
+    private BatchReply run(SessionTable table, CommandBatch b, long time) throws Exception {
+        return table.apply(b, b.getCommandsCount(), time, i -> applyCommand(b.getCommands(i)));
+    }
+
     private static CommandBatch batch(ByteString session, long seq, long ackedBelow, String... commands) {
         CommandBatch.Builder b = CommandBatch.newBuilder().setSession(session).setFirstSeq(seq).setAckedBelow(ackedBelow);
         for (String c : commands) {
@@ -32,8 +36,8 @@ class SessionTableTest {
     @Test
     void aRepeatedSequenceNumberReturnsTheRecordedReplyWithoutApplyingAgain() throws Exception {
         SessionTable table = new SessionTable(60_000);
-        BatchReply first = table.apply(batch(SESSION_A, 1, 1, "x"), 1000, this::applyCommand);
-        BatchReply retry = table.apply(batch(SESSION_A, 1, 1, "x"), 2000, this::applyCommand);
+        BatchReply first = run(table, batch(SESSION_A, 1, 1, "x"), 1000);
+        BatchReply retry = run(table, batch(SESSION_A, 1, 1, "x"), 2000);
 
         assertThat(retry).isEqualTo(first);
         assertThat(applied).hasSize(1);
@@ -42,8 +46,8 @@ class SessionTableTest {
     @Test
     void sessionsAreIndependent() throws Exception {
         SessionTable table = new SessionTable(60_000);
-        table.apply(batch(SESSION_A, 1, 1, "x"), 1000, this::applyCommand);
-        table.apply(batch(SESSION_B, 1, 1, "x"), 1000, this::applyCommand);
+        run(table, batch(SESSION_A, 1, 1, "x"), 1000);
+        run(table, batch(SESSION_B, 1, 1, "x"), 1000);
 
         assertThat(applied).hasSize(2);
     }
@@ -51,8 +55,8 @@ class SessionTableTest {
     @Test
     void aBatchAppliesEachCommandWithItsOwnSequenceNumber() throws Exception {
         SessionTable table = new SessionTable(60_000);
-        table.apply(batch(SESSION_A, 1, 1, "a"), 1000, this::applyCommand);
-        BatchReply reply = table.apply(batch(SESSION_A, 1, 1, "a", "b", "c"), 1000, this::applyCommand);
+        run(table, batch(SESSION_A, 1, 1, "a"), 1000);
+        BatchReply reply = run(table, batch(SESSION_A, 1, 1, "a", "b", "c"), 1000);
 
         assertThat(applied).extracting(ByteString::toStringUtf8).containsExactly("a", "b", "c");
         assertThat(reply.getOutcomesList()).extracting(o -> o.getOk().toStringUtf8())
@@ -62,10 +66,10 @@ class SessionTableTest {
     @Test
     void acknowledgedRepliesAreForgottenAndTheirRetriesExpire() throws Exception {
         SessionTable table = new SessionTable(60_000);
-        table.apply(batch(SESSION_A, 1, 1, "a"), 1000, this::applyCommand);
-        table.apply(batch(SESSION_A, 2, 2, "b"), 1000, this::applyCommand);
+        run(table, batch(SESSION_A, 1, 1, "a"), 1000);
+        run(table, batch(SESSION_A, 2, 2, "b"), 1000);
 
-        BatchReply late = table.apply(batch(SESSION_A, 1, 1, "a"), 1000, this::applyCommand);
+        BatchReply late = run(table, batch(SESSION_A, 1, 1, "a"), 1000);
 
         assertThat(late.getOutcomes(0).hasExpired()).isTrue();
         assertThat(applied).hasSize(2);
@@ -74,24 +78,24 @@ class SessionTableTest {
     @Test
     void idleSessionsAreEvictedByLogTime() throws Exception {
         SessionTable table = new SessionTable(10_000);
-        table.apply(batch(SESSION_A, 1, 1, "a"), 1_000, this::applyCommand);
-        table.apply(batch(SESSION_B, 1, 1, "b"), 5_000, this::applyCommand);
-        table.apply(batch(SESSION_B, 2, 2, "b"), 11_001, this::applyCommand);
+        run(table, batch(SESSION_A, 1, 1, "a"), 1_000);
+        run(table, batch(SESSION_B, 1, 1, "b"), 5_000);
+        run(table, batch(SESSION_B, 2, 2, "b"), 11_001);
 
         assertThat(table.size()).isEqualTo(1);
         // A clock going backwards (a new leader with a slower clock) never un-expires anything.
-        table.apply(batch(SESSION_B, 3, 3, "b"), 2_000, this::applyCommand);
+        run(table, batch(SESSION_B, 3, 3, "b"), 2_000);
         assertThat(table.toSnapshot().getClockMillis()).isEqualTo(11_001);
     }
 
     @Test
     void aSnapshotRestoresTheSameDeduplication() throws Exception {
         SessionTable table = new SessionTable(60_000);
-        BatchReply first = table.apply(batch(SESSION_A, 7, 7, "x"), 1000, this::applyCommand);
+        BatchReply first = run(table, batch(SESSION_A, 7, 7, "x"), 1000);
 
         SessionTable restored = new SessionTable(60_000);
         restored.load(table.toSnapshot());
-        BatchReply retry = restored.apply(batch(SESSION_A, 7, 7, "x"), 1000, this::applyCommand);
+        BatchReply retry = run(restored, batch(SESSION_A, 7, 7, "x"), 1000);
 
         assertThat(retry).isEqualTo(first);
         assertThat(applied).hasSize(1);
