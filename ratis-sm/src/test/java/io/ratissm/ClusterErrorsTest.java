@@ -7,37 +7,52 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Bad commands get their specific error, never reach the log when they should not, and harm nothing else. */
+/**
+ * Bad commands get their specific error, never reach the log when they should not, and harm nothing else. One
+ * cluster per replication mode serves all the tests.
+ */
 class ClusterErrorsTest {
-    private static LocalCluster cluster;
-    private static ReplicaClient client;
+    private static final Map<Replication, LocalCluster> CLUSTERS = new EnumMap<>(Replication.class);
+    private static final Map<Replication, ReplicaClient> CLIENTS = new EnumMap<>(Replication.class);
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.maxCommandBytes(64)).start();
-        client = cluster.newClient();
-        cluster.awaitLeader();
-        client.submit(add(10));
+    private LocalCluster cluster;
+    private ReplicaClient client;
+
+    private void use(Replication mode) throws Exception {
+        synchronized (CLUSTERS) {
+            if (!CLUSTERS.containsKey(mode)) {
+                LocalCluster c = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
+                        .replication(mode).configure(b -> b.maxCommandBytes(64)).start();
+                CLUSTERS.put(mode, c);
+                CLIENTS.put(mode, c.newClient());
+                CLIENTS.get(mode).submit(add(10));
+            }
+            cluster = CLUSTERS.get(mode);
+            client = CLIENTS.get(mode);
+        }
     }
 
     @AfterAll
     static void stop() {
-        client.close();
-        cluster.close();
+        CLIENTS.values().forEach(ReplicaClient::close);
+        CLUSTERS.values().forEach(LocalCluster::close);
     }
 
     private long leaderLastLogIndex() {
         return cluster.replica(cluster.awaitLeader()).lastLogIndex();
     }
 
-    @Test
-    void malformedCommandIsRefusedAndNeverLogged() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void malformedCommandIsRefusedAndNeverLogged(Replication mode) throws Exception {
+        use(mode);
         long before = leaderLastLogIndex();
         assertThatThrownBy(() -> client.submit(ByteString.copyFromUtf8("abc")))
                 .isInstanceOf(MalformedCommand.class)
@@ -46,8 +61,10 @@ class ClusterErrorsTest {
         assertThat(decode(client.submit(add(1)))).isPositive();
     }
 
-    @Test
-    void oversizedCommandIsRefusedAndNeverLogged() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void oversizedCommandIsRefusedAndNeverLogged(Replication mode) throws Exception {
+        use(mode);
         long before = leaderLastLogIndex();
         assertThatThrownBy(() -> client.submit(ByteString.copyFrom(new byte[65])))
                 .isInstanceOf(CommandTooLarge.class)
@@ -57,8 +74,10 @@ class ClusterErrorsTest {
         assertThat(decode(client.submit(add(1)))).isPositive();
     }
 
-    @Test
-    void rejectedCommandGetsTheStateMachinesReasonAndChangesNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void rejectedCommandGetsTheStateMachinesReasonAndChangesNothing(Replication mode) throws Exception {
+        use(mode);
         long value = decode(client.query(NonNegativeCounter.get()));
         assertThatThrownBy(() -> client.submit(add(-1_000_000)))
                 .isExactlyInstanceOf(CommandRejected.class)
@@ -72,16 +91,20 @@ class ClusterErrorsTest {
         }
     }
 
-    @Test
-    void asyncRejectionCompletesTheFutureExceptionally() {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void asyncRejectionCompletesTheFutureExceptionally(Replication mode) throws Exception {
+        use(mode);
         CompletableFuture<ByteString> f = client.submitAsync(add(-1_000_000));
         assertThat(f).failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(CommandRejected.class);
     }
 
-    @Test
-    void staleReadOfAnUnknownReplicaNamesTheReplicas() {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void staleReadOfAnUnknownReplicaNamesTheReplicas(Replication mode) throws Exception {
+        use(mode);
         assertThatThrownBy(() -> client.queryStale(NonNegativeCounter.get(), "n9"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown replica 'n9'");

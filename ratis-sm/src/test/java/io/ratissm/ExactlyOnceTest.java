@@ -5,14 +5,16 @@ import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A retried command (same session, same sequence number) is applied once, also across a leader change. */
 class ExactlyOnceTest {
 
-    @Test
-    void aRetriedCommandIsAppliedOnceAndGetsTheOriginalReply() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void aRetriedCommandIsAppliedOnceAndGetsTheOriginalReply(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
              ReplicaClient client = cluster.newClient()) {
             ByteString first = client.send(add(1), 1_000).get();
             ByteString retry = client.send(add(1), 1_000).get();
@@ -23,9 +25,10 @@ class ExactlyOnceTest {
         }
     }
 
-    @Test
-    void aRetryThatReachesANewLeaderIsNotAppliedAgain() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void aRetryThatReachesANewLeaderIsNotAppliedAgain(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
              ReplicaClient client = cluster.newClient()) {
             ByteString first = client.send(add(5), 2_000).get();
             String oldLeader = cluster.awaitLeader();

@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A state machine that throws unexpectedly on one replica stops that replica; the others keep serving. */
+/**
+ * ACTIVE mode: a state machine that throws unexpectedly on one replica stops that replica; the others keep
+ * serving. (In PASSIVE mode only the leader runs user logic; see
+ * {@link PassiveReplicationTest#aCommandThatThrowsOnTheLeaderIsRefusedAndNeverLogged}.)
+ */
 class FailStopTest {
 
     @Test

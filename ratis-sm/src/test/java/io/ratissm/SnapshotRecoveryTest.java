@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Snapshots on disk: taken on demand, used at restart, and a corrupt one is refused with a clear error. */
 class SnapshotRecoveryTest {
@@ -23,9 +24,10 @@ class SnapshotRecoveryTest {
         }
     }
 
-    @Test
-    void anOnDemandSnapshotIsWrittenAndARestartRecoversFromIt() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void anOnDemandSnapshotIsWrittenAndARestartRecoversFromIt(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
              ReplicaClient client = cluster.newClient()) {
             for (int i = 0; i < 20; i++) {
                 client.submit(add(2));
@@ -45,9 +47,10 @@ class SnapshotRecoveryTest {
         }
     }
 
-    @Test
-    void aCorruptSnapshotStopsTheRestartWithAnErrorNamingTheFile() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void aCorruptSnapshotStopsTheRestartWithAnErrorNamingTheFile(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
              ReplicaClient client = cluster.newClient()) {
             client.submit(add(1));
             ReplicaServer n1 = cluster.replica("n1");
