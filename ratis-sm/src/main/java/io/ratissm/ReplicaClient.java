@@ -7,6 +7,7 @@ import com.google.protobuf.Parser;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
+import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
@@ -19,12 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -63,11 +62,11 @@ public final class ReplicaClient implements AutoCloseable {
     private final RaftClient raft;
     private final Duration timeout;
     private final ByteString session;
-    private final AtomicLong nextSeq = new AtomicLong(1);
-    private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
+    private final CommandBatcher batcher;
     private final ScheduledExecutorService retries;
 
-    private ReplicaClient(GroupSpec group, Duration timeout) {
+    private ReplicaClient(GroupSpec group, Duration timeout, int maxBatchCommands, long maxBatchBytes,
+                          int maxBatchesInFlight) {
         this.group = group;
         this.timeout = timeout;
         byte[] id = new byte[16];
@@ -83,6 +82,8 @@ public final class ReplicaClient implements AutoCloseable {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
                         TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)))
                 .build();
+        this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
+                maxBatchesInFlight);
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ratis-sm-client-retry");
             t.setDaemon(true);
@@ -115,20 +116,26 @@ public final class ReplicaClient implements AutoCloseable {
      * overlap may be applied in either order; to order two commands, wait for the first one's reply.
      */
     public CompletableFuture<ByteString> submitAsync(ByteString command) {
-        long seq = nextSeq.getAndIncrement();
-        unanswered.add(seq);
-        return send(command, seq);
+        return batcher.submit(command);
     }
 
     /** Sends a command under a given sequence number of this session, as a retry does. For tests. */
     CompletableFuture<ByteString> send(ByteString command, long seq) {
-        CommandBatch batch = CommandBatch.newBuilder().setSession(session).setFirstSeq(seq)
-                .setAckedBelow(ackedBelow()).addCommands(command).build();
+        return batcher.resend(seq, command);
+    }
+
+    /** Sends one batch of commands until a definite answer or the timeout. */
+    private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        CompletableFuture<ByteString> result = new CompletableFuture<>();
-        retrying(() -> unordered(RaftClientRequest.writeRequestType(), request, null), System.nanoTime() + timeout.toNanos(), result,
-                reply -> Replies.unwrap(BatchReply.parseFrom(Bytes.content(reply.getMessage())).getOutcomes(0)));
-        result.whenComplete((r, e) -> unanswered.remove(seq));
+        CompletableFuture<BatchReply> result = new CompletableFuture<>();
+        retrying(() -> unordered(RaftClientRequest.writeRequestType(), request, null),
+                System.nanoTime() + timeout.toNanos(), result, reply -> {
+                    BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
+                    if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
+                        throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
+                    }
+                    return r;
+                });
         return result;
     }
 
@@ -185,11 +192,6 @@ public final class ReplicaClient implements AutoCloseable {
         return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft);
     }
 
-    private long ackedBelow() {
-        Long lowest = unanswered.isEmpty() ? null : unanswered.first();
-        return lowest == null ? nextSeq.get() : lowest;
-    }
-
     private CompletableFuture<ByteString> read(Supplier<CompletableFuture<RaftClientReply>> send) {
         CompletableFuture<ByteString> result = new CompletableFuture<>();
         retrying(send, System.nanoTime() + timeout.toNanos(), result,
@@ -197,16 +199,16 @@ public final class ReplicaClient implements AutoCloseable {
         return result;
     }
 
-    private interface Decoder {
-        ByteString decode(RaftClientReply reply) throws CommandRejected, InvalidProtocolBufferException;
+    private interface Decoder<T> {
+        T decode(RaftClientReply reply) throws CommandRejected, InvalidProtocolBufferException;
     }
 
     /**
      * Sends until a definite answer or the deadline. Re-sending is safe: a command carries its session and
      * sequence number, so the group applies it at most once.
      */
-    private void retrying(Supplier<CompletableFuture<RaftClientReply>> send, long deadline,
-                          CompletableFuture<ByteString> result, Decoder decoder) {
+    private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, long deadline,
+                              CompletableFuture<T> result, Decoder<T> decoder) {
         send.get().whenComplete((reply, error) -> {
             Throwable failure = error != null ? unwrap(error) : reply.getException();
             if (failure == null) {
@@ -284,8 +286,27 @@ public final class ReplicaClient implements AutoCloseable {
         private final List<String> peers = new ArrayList<>();
         private String groupName = GroupSpec.DEFAULT_NAME;
         private Duration timeout = Duration.ofSeconds(30);
+        private int maxBatchCommands = 256;
+        private long maxBatchBytes = 256 << 10;
+        private int maxBatchesInFlight = 4;
 
         private Builder() {
+        }
+
+        /**
+         * How concurrent commands share log entries. A command is sent at once while fewer than {@code inFlight}
+         * batches are outstanding (so a lone command never waits); otherwise commands wait for one to complete
+         * and go together, up to {@code maxCommands} and {@code maxBytes} per batch. Defaults: 256 commands,
+         * 256 KiB, 4 batches in flight. {@code batching(1, ..., n)} sends every command alone.
+         */
+        public Builder batching(int maxCommands, long maxBytes, int inFlight) {
+            if (maxCommands < 1 || maxBytes < 1 || inFlight < 1) {
+                throw new IllegalArgumentException("batching limits must be positive");
+            }
+            this.maxBatchCommands = maxCommands;
+            this.maxBatchBytes = maxBytes;
+            this.maxBatchesInFlight = inFlight;
+            return this;
         }
 
         /** The group's replicas, {@code id=host:port}, comma separated or one per argument. */
@@ -319,7 +340,8 @@ public final class ReplicaClient implements AutoCloseable {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
             }
-            return new ReplicaClient(GroupSpec.parse(groupName, peers), timeout);
+            return new ReplicaClient(GroupSpec.parse(groupName, peers), timeout, maxBatchCommands, maxBatchBytes,
+                    maxBatchesInFlight);
         }
     }
 }

@@ -12,7 +12,7 @@ public final class Replies {
     public static final class RetryRequested extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        RetryRequested(String why) {
+        public RetryRequested(String why) {
             super(why, null, false, false);
         }
     }
