@@ -8,6 +8,7 @@ import io.ratissm.internal.Bytes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
+import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
@@ -63,6 +64,7 @@ public final class ReplicaClient implements AutoCloseable {
     private final Duration timeout;
     private final ByteString session;
     private final CommandBatcher batcher;
+    private final QueryBatcher queries;
     private final ScheduledExecutorService retries;
 
     private ReplicaClient(GroupSpec group, Duration timeout, int maxBatchCommands, long maxBatchBytes,
@@ -84,6 +86,7 @@ public final class ReplicaClient implements AutoCloseable {
                 .build();
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
+        this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ratis-sm-client-retry");
             t.setDaemon(true);
@@ -141,8 +144,25 @@ public final class ReplicaClient implements AutoCloseable {
 
     /** A linearizable read: sees every command acknowledged before the call. */
     public ByteString query(ByteString query) throws CommandRejected {
-        org.apache.ratis.protocol.Message request = queryMessage(query);
-        return await(read(() -> unordered(RaftClientRequest.readRequestType(), request, null)));
+        return await(queryAsync(query));
+    }
+
+    /**
+     * A linearizable read without waiting. The future completes with the answer, or exceptionally with
+     * {@link CommandRejected} or {@link UnavailableException}.
+     */
+    public CompletableFuture<ByteString> queryAsync(ByteString query) {
+        return queries.query(query);
+    }
+
+    /** Sends one batch of linearizable queries until a definite answer or the timeout. */
+    private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
+        org.apache.ratis.protocol.Message request = Bytes.message(batch);
+        CompletableFuture<BatchReply> result = new CompletableFuture<>();
+        retrying(() -> unordered(RaftClientRequest.readRequestType(), request, null),
+                System.nanoTime() + timeout.toNanos(), result,
+                reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
+        return result;
     }
 
     public <R extends Message> R query(Message query, Parser<R> reply) throws CommandRejected {
@@ -294,10 +314,11 @@ public final class ReplicaClient implements AutoCloseable {
         }
 
         /**
-         * How concurrent commands share log entries. A command is sent at once while fewer than {@code inFlight}
-         * batches are outstanding (so a lone command never waits); otherwise commands wait for one to complete
-         * and go together, up to {@code maxCommands} and {@code maxBytes} per batch. Defaults: 256 commands,
-         * 256 KiB, 4 batches in flight. {@code batching(1, ..., n)} sends every command alone.
+         * How concurrent commands share log entries (and linearizable queries share read requests). A command is
+         * sent at once while fewer than {@code inFlight} batches are outstanding (so a lone command never waits);
+         * otherwise commands wait for one to complete and go together, up to {@code maxCommands} and
+         * {@code maxBytes} per batch. Defaults: 256 commands, 256 KiB, 4 batches in flight.
+         * {@code batching(1, ..., n)} sends every command alone.
          */
         public Builder batching(int maxCommands, long maxBytes, int inFlight) {
             if (maxCommands < 1 || maxBytes < 1 || inFlight < 1) {

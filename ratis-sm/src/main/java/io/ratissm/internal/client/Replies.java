@@ -4,7 +4,10 @@ import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
 import io.ratissm.MalformedCommand;
 import io.ratissm.RatisSmException;
+import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.Outcome;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Turns an {@link Outcome} back into what the user's call returns or throws. */
 public final class Replies {
@@ -18,6 +21,20 @@ public final class Replies {
     }
 
     private Replies() {
+    }
+
+    /** Completes the future of the {@code i}-th request of a batch with its outcome, or with the batch's error. */
+    static void complete(CompletableFuture<ByteString> result, BatchReply reply, Throwable error, int i) {
+        if (error != null) {
+            result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error);
+            return;
+        }
+        try {
+            result.complete(unwrap(reply.getOutcomes(i)));
+        } catch (CommandRejected | RuntimeException e) {
+            result.completeExceptionally(e);
+        }
     }
 
     public static ByteString unwrap(Outcome outcome) throws CommandRejected {

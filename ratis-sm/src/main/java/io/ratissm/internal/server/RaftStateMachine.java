@@ -268,6 +268,9 @@ public final class RaftStateMachine extends BaseStateMachine {
             if (q.getDigestAtIndex() > 0) {
                 return CompletableFuture.completedFuture(Bytes.message(divergence.digestAt(q.getDigestAtIndex())));
             }
+            if (q.getQueriesCount() > 0) {
+                return CompletableFuture.completedFuture(Bytes.message(host.queryAll(q.getQueriesList())));
+            }
             outcome = host.query(q.getQuery());
         } catch (InvalidProtocolBufferException e) {
             outcome = Outcome.newBuilder().setMalformed("the request is not a ratis-sm query: " + e.getMessage())

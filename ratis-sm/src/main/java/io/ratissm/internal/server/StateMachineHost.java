@@ -5,6 +5,7 @@ import io.ratissm.CommandRejected;
 import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
 import io.ratissm.internal.ReplicaFailedException;
+import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -116,14 +118,34 @@ final class StateMachineHost {
         Lock l = readLock();
         l.lock();
         try {
+            return queryOne(query);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Answers a batch of queries on one state. */
+    BatchReply queryAll(List<ByteString> queries) throws ReplicaFailedException {
+        checkHealthy();
+        BatchReply.Builder reply = BatchReply.newBuilder();
+        Lock l = readLock();
+        l.lock();
+        try {
+            queries.forEach(q -> reply.addOutcomes(queryOne(q)));
+        } finally {
+            l.unlock();
+        }
+        return reply.build();
+    }
+
+    private Outcome queryOne(ByteString query) {
+        try {
             return Outcome.newBuilder().setOk(current.query(query)).build();
         } catch (CommandRejected e) {
             return Outcomes.rejected(e);
         } catch (RuntimeException e) {
             LOG.warn("{}: the state machine failed on a query", replicaId, e);
             return Outcome.newBuilder().setRejected("the state machine failed on this query: " + e).build();
-        } finally {
-            l.unlock();
         }
     }
 
