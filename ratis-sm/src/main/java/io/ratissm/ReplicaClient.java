@@ -306,9 +306,11 @@ public final class ReplicaClient implements AutoCloseable {
         private final List<String> peers = new ArrayList<>();
         private String groupName = GroupSpec.DEFAULT_NAME;
         private Duration timeout = Duration.ofSeconds(30);
-        private int maxBatchCommands = 256;
-        private long maxBatchBytes = 256 << 10;
-        private int maxBatchesInFlight = 4;
+        // Ratis's cost is per log entry: fewer, larger entries beat more in flight (measured: 2 in flight gave
+        // 1.2-2.5x the throughput of 8 or 16 at 128 outstanding commands on the 2-core test machine).
+        private int maxBatchCommands = 1024;
+        private long maxBatchBytes = 1 << 20;
+        private int maxBatchesInFlight = 2;
 
         private Builder() {
         }
@@ -317,7 +319,7 @@ public final class ReplicaClient implements AutoCloseable {
          * How concurrent commands share log entries (and linearizable queries share read requests). A command is
          * sent at once while fewer than {@code inFlight} batches are outstanding (so a lone command never waits);
          * otherwise commands wait for one to complete and go together, up to {@code maxCommands} and
-         * {@code maxBytes} per batch. Defaults: 256 commands, 256 KiB, 4 batches in flight.
+         * {@code maxBytes} per batch. Defaults: 1024 commands, 1 MiB, 2 batches in flight.
          * {@code batching(1, ..., n)} sends every command alone.
          */
         public Builder batching(int maxCommands, long maxBytes, int inFlight) {
