@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Replicated state machines on Apache Ratis.")
 public final class Launcher {
     public static void main(String[] args) {
+        // gRPC (inside Ratis) logs through java.util.logging; keep its start-up chatter off the console.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(new CommandLine(new Launcher()).execute(args));
     }
 }
