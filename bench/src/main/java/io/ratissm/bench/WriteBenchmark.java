@@ -6,21 +6,13 @@ import io.ratissm.Replication;
 import io.ratissm.bench.statemachines.PaddedCounter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Write throughput and latency of ratis-sm: counter commands of {@code commandBytes} bytes, with
@@ -32,13 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * supports it. After the trial the counter must equal the number of acknowledged commands on every replica,
  * or the trial fails.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 6, time = 10)
-@Measurement(iterations = 5, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx3g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
-@Threads(1)
-public class WriteBenchmark {
+public class WriteBenchmark extends ReplicatedBenchmark {
 
     /** One group per trial. */
     @State(Scope.Benchmark)
