@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Write throughput and latency of ratis-sm: counter commands of {@code commandBytes} bytes, with
  * {@code outstanding} requests in flight through {@link ReplicaClient#submitAsync}, on a 3-replica group with
- * fsynced logs. One op is one command acknowledged by the group (committed on a majority and applied);
- * the secondary results are its latency percentiles.
+ * fsynced logs. One op is one command acknowledged by the group (committed on a majority and applied); the
+ * latency percentiles are printed at the end of the trial ({@link Latency}).
  *
  * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication once the core
  * supports it. After the trial the counter must equal the number of acknowledged commands on every replica,
