@@ -1,0 +1,80 @@
+package io.ratissm.bench;
+
+import com.google.protobuf.ByteString;
+import io.ratissm.ReplicaClient;
+import io.ratissm.Replication;
+import io.ratissm.bench.statemachines.HashChain;
+import java.time.Duration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Throughput of a CPU-heavy command ({@link HashChain}: {@code rounds} rounds of SHA-256, about half a
+ * millisecond at the default 2,000), with {@code outstanding} requests in flight. In ACTIVE replication all
+ * three replicas execute every command, so on a machine with fewer cores than replicas the computation, not
+ * the log, limits throughput; PASSIVE replication executes it once, on the leader, and should show about that
+ * factor. Run both with {@code -p mode=ACTIVE,PASSIVE} once the core supports PASSIVE.
+ *
+ * <p>After the trial every replica's digest must equal the digest of applying the acknowledged commands
+ * locally, or the trial fails.
+ */
+public class CpuHeavyBenchmark extends ReplicatedBenchmark {
+
+    /** One group per trial. */
+    @State(Scope.Benchmark)
+    public static class Group {
+        @Param({"ACTIVE"})
+        public Replication mode;
+
+        @Param({"2000"})
+        public int rounds;
+
+        @Param({"16"})
+        public int outstanding;
+
+        RatisSmGroup group;
+        ClosedLoop load;
+        ByteString command;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            group = RatisSmGroup.start(mode, HashChain::new, b -> { });
+            ReplicaClient client = group.client();
+            command = HashChain.command(rounds);
+            load = ClosedLoop.async(outstanding, () -> client.submitAsync(command));
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            try {
+                load.drain(120);
+                group.awaitReplicasApplied(Duration.ofSeconds(120));
+                HashChain expected = new HashChain();
+                for (long i = 0; i < load.completed(); i++) {
+                    expected.apply(command);
+                }
+                ByteString digest = expected.query(ByteString.EMPTY);
+                for (String id : group.client().replicaIds()) {
+                    if (!group.client().queryStale(ByteString.EMPTY, id).equals(digest)) {
+                        throw new IllegalStateException("replica " + id + " does not hold the digest of the "
+                                + load.completed() + " acknowledged commands");
+                    }
+                }
+            } finally {
+                load.close();
+                group.close();
+            }
+        }
+    }
+
+    @Benchmark
+    public void apply(Group g, Latency latency) throws InterruptedException {
+        latency.observe(g.load);
+        g.load.issue();
+    }
+}

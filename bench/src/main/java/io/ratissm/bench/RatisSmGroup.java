@@ -1,0 +1,84 @@
+package io.ratissm.bench;
+
+import io.ratissm.LocalCluster;
+import io.ratissm.ReplicaClient;
+import io.ratissm.ReplicaServer;
+import io.ratissm.Replication;
+import io.ratissm.StateMachine;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A ratis-sm group under benchmark: three replicas in this JVM ({@link LocalCluster}, durable logs fsynced
+ * in a fresh temporary directory) and one client. {@link #close()} stops everything, frees the ports and
+ * deletes the directory, so trials do not leak into each other.
+ */
+public final class RatisSmGroup implements AutoCloseable {
+    /** Replicas per group: the smallest that tolerates a failure, and the size the baseline uses. */
+    public static final int REPLICAS = 3;
+
+    private final LocalCluster cluster;
+    private final ReplicaClient client;
+
+    private RatisSmGroup(LocalCluster cluster, ReplicaClient client) {
+        this.cluster = cluster;
+        this.client = client;
+    }
+
+    /**
+     * Starts a group and waits for its leader.
+     *
+     * @param settings adjusts every replica, e.g. {@code b -> b.property(key, value)}
+     */
+    public static RatisSmGroup start(Replication mode, Supplier<? extends StateMachine> stateMachine,
+                                     Consumer<ReplicaServer.Builder> settings) throws IOException {
+        LocalCluster cluster = LocalCluster.builder().replicas(REPLICAS).replication(mode)
+                .stateMachine(stateMachine).configure(settings).start();
+        try {
+            cluster.awaitLeader();
+            return new RatisSmGroup(cluster, cluster.newClient());
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
+    public ReplicaClient client() {
+        return client;
+    }
+
+    public ReplicaServer leader() {
+        return cluster.replica(cluster.awaitLeader());
+    }
+
+    /**
+     * Waits until every running replica has applied as far as the leader had when called.
+     *
+     * @throws IllegalStateException if they have not within {@code timeout}
+     */
+    public void awaitReplicasApplied(Duration timeout) throws InterruptedException {
+        long target = leader().appliedIndex();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (cluster.replicas().stream().anyMatch(r -> r.appliedIndex() < target)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replicas did not all apply index " + target + " within " + timeout);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } finally {
+            cluster.close();
+        }
+    }
+}

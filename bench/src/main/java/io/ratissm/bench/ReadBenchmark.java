@@ -1,0 +1,101 @@
+package io.ratissm.bench;
+
+import com.google.protobuf.ByteString;
+import io.ratissm.ReplicaClient;
+import io.ratissm.ReplicaServer;
+import io.ratissm.Replication;
+import io.ratissm.bench.statemachines.PaddedCounter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Read throughput and latency on a 3-replica group, with {@code outstanding} reads in flight (the client's reads
+ * block, so that many threads each keep one in flight):
+ * <ul>
+ *   <li>{@code LINEARIZABLE}: {@link ReplicaClient#query}, ReadIndex on the leader (a heartbeat round per read
+ *       batch confirms leadership);</li>
+ *   <li>{@code LEASE}: the same call with Ratis's leader lease on
+ *       ({@code raft.server.read.leader.lease.enabled=true}): the leader skips the heartbeat round while its
+ *       lease holds;</li>
+ *   <li>{@code STALE}: {@link ReplicaClient#queryStale}, each read to the next replica in turn, answered from
+ *       its local state.</li>
+ * </ul>
+ * The group holds {@value #WRITES} commands before the reads start and none are written during them, so
+ * every read must answer that value; one that does not fails the trial.
+ */
+public class ReadBenchmark extends ReplicatedBenchmark {
+    static final int WRITES = 1000;
+
+    /** How a read is served. */
+    public enum Consistency { LINEARIZABLE, LEASE, STALE }
+
+    /** One group per trial. */
+    @State(Scope.Benchmark)
+    public static class Group {
+        @Param({"ACTIVE"})
+        public Replication mode;
+
+        @Param({"LINEARIZABLE", "LEASE", "STALE"})
+        public Consistency consistency;
+
+        @Param({"128"})
+        public int outstanding;
+
+        RatisSmGroup group;
+        ClosedLoop load;
+
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            Consumer<ReplicaServer.Builder> settings = consistency == Consistency.LEASE
+                    ? b -> b.property("raft.server.read.leader.lease.enabled", "true")
+                    : b -> { };
+            group = RatisSmGroup.start(mode, PaddedCounter::new, settings);
+            ReplicaClient client = group.client();
+            ByteString add = ByteString.copyFrom(PaddedCounter.command(1, 16));
+            ByteString expected = ByteString.EMPTY;
+            for (int i = 0; i < WRITES; i++) {
+                expected = client.submit(add);
+            }
+            group.awaitReplicasApplied(Duration.ofSeconds(60));
+            ByteString value = expected;
+            List<String> replicas = client.replicaIds();
+            AtomicInteger next = new AtomicInteger();
+            load = ClosedLoop.blocking(outstanding, () -> {
+                ByteString answer = consistency == Consistency.STALE
+                        ? client.queryStale(ByteString.EMPTY,
+                                replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size())))
+                        : client.query(ByteString.EMPTY);
+                if (!answer.equals(value)) {
+                    throw new IllegalStateException("a " + consistency + " read answered a value other than the "
+                            + WRITES + " commands written");
+                }
+                return answer;
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            try {
+                load.drain(60);
+            } finally {
+                load.close();
+                group.close();
+            }
+        }
+    }
+
+    @Benchmark
+    public void read(Group g, Latency latency) throws InterruptedException {
+        latency.observe(g.load);
+        g.load.issue();
+    }
+}
