@@ -22,8 +22,8 @@ import org.HdrHistogram.Recorder;
  * without locking. A request that fails is counted and makes the next {@link #issue()} throw: a benchmark
  * that silently measured errors would be measuring nothing real.
  *
- * <p>Requests that block (the client's reads have no asynchronous form) run on a pool of {@code outstanding}
- * threads, see {@link #blocking}.
+ * <p>Requests that block (stale reads have no asynchronous form) run on a pool of {@code outstanding} threads,
+ * see {@link #blocking}.
  */
 public final class ClosedLoop implements AutoCloseable {
     /** A request in flight: completes when the group has answered it. */

@@ -18,10 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Read throughput and latency on a 3-replica group, with {@code outstanding} reads in flight (the client's reads
- * block, so that many threads each keep one in flight):
+ * Read throughput and latency on a 3-replica group, with {@code outstanding} reads in flight:
  * <ul>
- *   <li>{@code LINEARIZABLE}: {@link ReplicaClient#query}, ReadIndex on the leader (a heartbeat round per read
+ *   <li>{@code LINEARIZABLE}: {@link ReplicaClient#queryAsync}, ReadIndex on the leader (a heartbeat round per read
  *       batch confirms leadership);</li>
  *   <li>{@code LEASE}: the same call with Ratis's leader lease on
  *       ({@code raft.server.read.leader.lease.enabled=true}): the leader skips the heartbeat round while its
@@ -69,17 +68,22 @@ public class ReadBenchmark extends ReplicatedBenchmark {
             ByteString value = expected;
             List<String> replicas = client.replicaIds();
             AtomicInteger next = new AtomicInteger();
-            load = ClosedLoop.blocking(outstanding, () -> {
-                ByteString answer = consistency == Consistency.STALE
-                        ? client.queryStale(ByteString.EMPTY,
-                                replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size())))
-                        : client.query(ByteString.EMPTY);
-                if (!answer.equals(value)) {
-                    throw new IllegalStateException("a " + consistency + " read answered a value other than the "
-                            + WRITES + " commands written");
-                }
-                return answer;
-            });
+            if (consistency == Consistency.STALE) {
+                // Stale reads name their replica and have no asynchronous form: one thread per read in flight.
+                load = ClosedLoop.blocking(outstanding, () -> check(client.queryStale(ByteString.EMPTY,
+                        replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size()))), value));
+            } else {
+                load = ClosedLoop.async(outstanding,
+                        () -> client.queryAsync(ByteString.EMPTY).thenApply(answer -> check(answer, value)));
+            }
+        }
+
+        private ByteString check(ByteString answer, ByteString expected) {
+            if (!answer.equals(expected)) {
+                throw new IllegalStateException("a " + consistency + " read answered a value other than the "
+                        + WRITES + " commands written");
+            }
+            return answer;
         }
 
         @TearDown(Level.Trial)

@@ -19,6 +19,8 @@ class ShortRunTest {
 
     @Test
     void writeBenchmarkAndBaseline_eachAnswerRequests_inOneShortIteration() throws Exception {
+        // JMH's machine-wide lock only guards against measurement noise, which this smoke run does not care about.
+        System.setProperty("jmh.ignoreLock", "true");
         Options options = new OptionsBuilder()
                 .include("^" + WriteBenchmark.class.getName() + "\\.write$")
                 .include("^" + BaselineWriteBenchmark.class.getName() + "\\.write$")
