@@ -25,6 +25,8 @@ public final class Store {
 
     /** Points {@code latest} (in the root and in the test's directory) at {@code run}. */
     public static void linkLatest(Path root, Path run) throws IOException {
+        root = root.toAbsolutePath().normalize();
+        run = run.toAbsolutePath().normalize();
         link(root.resolve("latest"), root.relativize(run));
         link(run.getParent().resolve("latest"), run.getFileName());
     }

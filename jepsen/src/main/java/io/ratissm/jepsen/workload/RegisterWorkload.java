@@ -73,6 +73,11 @@ public final class RegisterWorkload implements Workload {
     }
 
     @Override
+    public void setUp(Reader reader) throws CommandRejected {
+        reader.readLinearizable(KvStore.get("r0"), KvReply.parser());
+    }
+
+    @Override
     public Invocation next(Random random) {
         long key;
         synchronized (this) {

@@ -24,9 +24,11 @@ public interface Workload {
     /** The state machine the replicas run. */
     StateMachineKind stateMachine();
 
-    /** Runs once before the clients start, outside the history; e.g. opens the bank's accounts. */
-    default void setUp(Reader reader) throws CommandRejected {
-    }
+    /**
+     * Runs before the clients start, outside the history, and is retried until it returns: it must prove the
+     * cluster serves (at least one linearizable read) and may prepare state, e.g. open the bank's accounts.
+     */
+    void setUp(Reader reader) throws CommandRejected;
 
     /** The next operation for a client. */
     Invocation next(Random random);

@@ -19,6 +19,9 @@ public final class Workloads {
             // enough to keep each key's check quick.
             case "register" -> new RegisterWorkload(Math.max(2, options.concurrency() / 2), 300,
                     Duration.ofMinutes(5));
+            case "counter" -> new CounterWorkload();
+            case "set" -> new SetWorkload();
+            case "bank" -> new BankWorkload();
             default -> throw new IllegalArgumentException("unknown workload '" + name + "'; choose from " + NAMES);
         };
     }
