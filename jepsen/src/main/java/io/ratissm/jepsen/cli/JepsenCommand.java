@@ -8,12 +8,15 @@ import io.ratissm.jepsen.runner.TestOptions;
 import io.ratissm.jepsen.runner.TestResult;
 import io.ratissm.jepsen.workload.ReadMode;
 import io.ratissm.jepsen.workload.Workloads;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ratis-sm jepsen test}: runs one harness test and prints its summary. Exit code 0 if the history is valid,
@@ -27,6 +30,9 @@ public final class JepsenCommand {
     @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Runs replicas as processes, drives a workload under faults, checks the history.")
     public static final class Test implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--workload", required = true, description = "register, counter, set or bank.")
         String workload;
 
@@ -77,13 +83,15 @@ public final class JepsenCommand {
 
         @Override
         public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             if (!Workloads.NAMES.contains(workload)) {
-                System.err.println("unknown workload '" + workload + "'; choose from " + Workloads.NAMES);
+                err.println("unknown workload '" + workload + "'; choose from " + Workloads.NAMES);
                 return 2;
             }
             for (String n : nemeses) {
                 if (!NemesisCatalog.NAMES.contains(n)) {
-                    System.err.println("unknown nemesis '" + n + "'; choose from " + NemesisCatalog.NAMES);
+                    err.println("unknown nemesis '" + n + "'; choose from " + NemesisCatalog.NAMES);
                     return 2;
                 }
             }
@@ -93,7 +101,7 @@ public final class JepsenCommand {
                 mode = Replication.valueOf(replication.toUpperCase(java.util.Locale.ROOT));
                 reads = ReadMode.valueOf(readMode.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                System.err.println("--replication is active or passive, --read is linearizable or stale");
+                err.println("--replication is active or passive, --read is linearizable or stale");
                 return 2;
             }
             TestOptions options = new TestOptions(workload, nemeses, mode, nodes, concurrency,
@@ -103,11 +111,13 @@ public final class JepsenCommand {
             TestResult result;
             try {
                 result = new JepsenTest(options, System.err).run();
+                out.println(summary(options, result));
+                out.flush();
             } catch (IllegalArgumentException | IllegalStateException e) {
-                System.err.println("jepsen: " + e.getMessage());
+                err.println("jepsen: " + e.getMessage());
+                err.flush();
                 return 2;
             }
-            System.out.println(summary(options, result));
             return result.exitCode();
         }
     }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -30,6 +31,9 @@ public final class Cluster implements AutoCloseable {
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
             "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");
+
+    /** How long replicas get to shut down cleanly before they are killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final TestNetwork network;
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
@@ -124,8 +128,10 @@ public final class Cluster implements AutoCloseable {
     /** Stops every replica (resuming paused ones first). The network is the caller's to close. */
     @Override
     public void close() {
+        nodes.values().forEach(NodeProcess::beginStop);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (NodeProcess n : nodes.values()) {
-            n.stop();
+            n.awaitStop(deadline);
         }
     }
 }

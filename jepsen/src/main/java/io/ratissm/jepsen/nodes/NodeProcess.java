@@ -142,21 +142,34 @@ public final class NodeProcess {
     }
 
     /**
-     * Stops the replica for good: resumes it if paused, closes its control input (it shuts down cleanly), and
-     * kills it if it has not exited within a few seconds.
+     * Begins a clean stop: resumes the replica if paused and closes its control input, on which it shuts down.
+     * {@link #awaitStop} finishes the job; the two halves let a cluster stop all its replicas in parallel.
      */
-    public synchronized void stop() {
+    public synchronized void beginStop() {
         if (process == null || !process.isAlive()) {
             return;
         }
         resume();
         try {
             process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        } catch (IOException e) {
+            // the pipe is already gone: awaitStop kills it if it lingers
+        }
+    }
+
+    /** Waits until {@code deadlineNanos} for the replica to exit after {@link #beginStop}, then kills it. */
+    public void awaitStop(long deadlineNanos) {
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p == null) {
+            return;
+        }
+        try {
+            if (!p.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 kill();
             }
-        } catch (IOException e) {
-            kill();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
