@@ -113,8 +113,10 @@ public final class JepsenCommand {
                 result = new JepsenTest(options, System.err).run();
                 out.println(summary(options, result));
                 out.flush();
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                err.println("jepsen: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Set-up problems (no root for partitions, a replica that cannot start, a network command that
+                // failed) are not verdicts: exit 2, never 1.
+                err.println("jepsen: the run could not be completed: " + e.getMessage());
                 err.flush();
                 return 2;
             }

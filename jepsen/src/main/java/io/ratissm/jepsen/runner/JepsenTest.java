@@ -13,6 +13,7 @@ import io.ratissm.jepsen.nemesis.NemesisSchedule;
 import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
+import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.perf.PerfPlots;
 import io.ratissm.jepsen.workload.Invocation;
@@ -121,7 +122,7 @@ public final class JepsenTest {
             }
             Reader setupReader = new Reader(clients.get(options.concurrency()), ReadMode.LINEARIZABLE, cluster.ids(),
                     new Random(seeds.nextLong()));
-            awaitReady(workload, setupReader);
+            awaitReady(workload, setupReader, cluster);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
 
             List<Nemesis> nemeses = NemesisCatalog.create(options.nemeses(), cluster, new Random(seeds.nextLong()));
@@ -157,10 +158,15 @@ public final class JepsenTest {
     }
 
     /** Waits until a linearizable read succeeds (a leader is elected and serves), then sets up the workload. */
-    private void awaitReady(Workload workload, Reader reader) {
+    private void awaitReady(Workload workload, Reader reader, Cluster cluster) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
+            if (cluster.nodes().stream().noneMatch(NodeProcess::isAlive)) {
+                // e.g. a replication mode this build refuses: say so now instead of waiting out the timeout
+                throw new IllegalStateException("every replica exited during start-up; see "
+                        + cluster.node(cluster.ids().get(0)).logFile());
+            }
             try {
                 workload.setUp(reader);
                 return;
