@@ -8,13 +8,22 @@ import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.Workload;
 import java.util.List;
+import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One client thread. It runs one op at a time as a Jepsen process: invoke, then exactly one completion. An op
  * whose outcome is unknown ends {@code :info} and the thread continues as a new process (its id plus the
  * concurrency), because the crashed op stays open forever and a process has at most one open op. Read-only ops
  * that time out end {@code :fail}: they had no effect.
+ *
+ * <p>The op timeout is enforced here, not only by the client library: an op still running after it is recorded
+ * as timed out (and interrupted), so a client that hangs on a frozen replica cannot stall the process's history.
  */
 final class ClientWorker {
     private final Workload workload;
@@ -22,10 +31,18 @@ final class ClientWorker {
     private final HistoryRecorder history;
     private final Random random;
     private final int concurrency;
+    private final Duration opTimeout;
+    private final ExecutorService calls;
     private long process;
 
+    /**
+     * @param calls where ops run, so that this thread can stop waiting for one after {@code opTimeout}; shared
+     *              by the workers and shut down by the caller
+     */
     ClientWorker(int thread, int concurrency, Workload workload, Reader reader, HistoryRecorder history,
-                 Random random) {
+                 Random random, Duration opTimeout, ExecutorService calls) {
+        this.opTimeout = opTimeout;
+        this.calls = calls;
         this.process = thread;
         this.concurrency = concurrency;
         this.workload = workload;
@@ -44,23 +61,38 @@ final class ClientWorker {
     /** Runs one op and returns its completion type. */
     OpType runOnce(Invocation op) {
         history.record(OpType.INVOKE, process, op.f(), op.value(), null);
+        Future<Completion> call = calls.submit(() -> workload.invoke(op, reader));
         try {
-            Completion c = workload.invoke(op, reader);
+            Completion c = call.get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
             history.record(c.type(), process, op.f(), c.value(), c.error());
             return c.type();
-        } catch (CommandRejected e) {
-            history.record(OpType.FAIL, process, op.f(), op.value(), error("rejected", e.getMessage()));
-            return OpType.FAIL;
-        } catch (RuntimeException e) {
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (op.readOnly()) {
-                history.record(OpType.FAIL, process, op.f(), op.value(), error("unavailable", why));
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return unknown(op, "timeout", "no reply within " + opTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return unknown(op, "interrupted", "the run ended while the op was in flight");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CommandRejected r) {
+                history.record(OpType.FAIL, process, op.f(), op.value(), error("rejected", r.getMessage()));
                 return OpType.FAIL;
             }
-            history.record(OpType.INFO, process, op.f(), op.value(), error("indeterminate", why));
-            process += concurrency;
-            return OpType.INFO;
+            return unknown(op, op.readOnly() ? "unavailable" : "indeterminate",
+                    cause.getClass().getSimpleName() + ": " + cause.getMessage());
         }
+    }
+
+    /** An op whose outcome is unknown: a read had no effect ({@code :fail}); a write is {@code :info}. */
+    private OpType unknown(Invocation op, String kind, String why) {
+        if (op.readOnly()) {
+            history.record(OpType.FAIL, process, op.f(), op.value(), error(kind, why));
+            return OpType.FAIL;
+        }
+        history.record(OpType.INFO, process, op.f(), op.value(), error(kind, why));
+        process += concurrency;
+        return OpType.INFO;
     }
 
     /** Jepsen-style error values, e.g. {@code [:rejected "insufficient funds: ..."]}. */

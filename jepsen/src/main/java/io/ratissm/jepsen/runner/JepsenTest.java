@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -116,6 +118,14 @@ public final class JepsenTest {
     private List<long[]> runPhases(Workload workload, Cluster cluster, HistoryRecorder history, Random seeds,
                                    RunLog log) throws InterruptedException {
         List<ReplicaClient> clients = new ArrayList<>();
+        ExecutorService calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jepsen client call");
+            t.setDaemon(true);
+            return t;
+        });
+        // The harness waits a little longer than the client's own timeout, so that the client's answer (with
+        // its reason) normally arrives first and the harness's own limit only catches calls that hang.
+        Duration harnessTimeout = options.opTimeout().plus(Duration.ofSeconds(1));
         try {
             for (int i = 0; i <= options.concurrency(); i++) {
                 clients.add(ReplicaClient.builder().peers(cluster.clientPeers()).timeout(options.opTimeout()).build());
@@ -134,7 +144,7 @@ public final class JepsenTest {
                 Reader reader = new Reader(clients.get(i), options.readMode(), cluster.ids(),
                         new Random(seeds.nextLong()));
                 ClientWorker worker = new ClientWorker(i, options.concurrency(), workload, reader, history,
-                        new Random(seeds.nextLong()));
+                        new Random(seeds.nextLong()), harnessTimeout, calls);
                 Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);
                 t.setDaemon(true);
                 workers.add(t);
@@ -149,10 +159,11 @@ public final class JepsenTest {
             schedule.finish();
             log.info("jepsen.core", "clients done; everything healed; recovering for " + options.recovery());
             Thread.sleep(options.recovery().toMillis()); // the recovery period is part of the test's timetable
-            runFinal(workload, setupReader, history, options.concurrency() * 1000L);
+            runFinal(workload, setupReader, history, options.concurrency() * 1000L, harnessTimeout, calls);
             progress.stop();
             return schedule.windows();
         } finally {
+            calls.shutdownNow();
             clients.forEach(ReplicaClient::close);
         }
     }
@@ -184,9 +195,10 @@ public final class JepsenTest {
      * The final ops (e.g. the set's final read), each retried as a new process until it succeeds or the
      * recovery budget runs out, so that the checkers get the truth after the faults.
      */
-    private void runFinal(Workload workload, Reader reader, HistoryRecorder history, long firstProcess) {
+    private void runFinal(Workload workload, Reader reader, HistoryRecorder history, long firstProcess,
+                          Duration timeout, ExecutorService calls) {
         ClientWorker finalClient = new ClientWorker((int) firstProcess, 1, workload, reader, history,
-                new Random(options.seed()));
+                new Random(options.seed()), timeout, calls);
         long deadline = System.nanoTime() + Math.max(options.recovery().toNanos(), Duration.ofSeconds(30).toNanos());
         for (Invocation op : workload.finalInvocations()) {
             while (System.nanoTime() < deadline && finalClient.runOnce(op) != OpType.OK) {
