@@ -176,11 +176,6 @@ public final class NodeProcess {
         }
     }
 
-    /** The pid of the running process, for logs. */
-    public synchronized Optional<Long> pid() {
-        return isAlive() ? Optional.of(process.pid()) : Optional.empty();
-    }
-
     @Override
     public String toString() {
         return id;

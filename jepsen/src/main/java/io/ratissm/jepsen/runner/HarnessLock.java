@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
  * destroy the network of another. The lock is a file lock, so the kernel releases it when a harness dies.
  */
 final class HarnessLock implements AutoCloseable {
-    private static final Path FILE = Path.of(System.getProperty("java.io.tmpdir"), "rsmj-harness.lock");
+    /** Per user: only root builds namespaces, and another user could not open root's lock file for writing. */
+    private static final Path FILE = Path.of(System.getProperty("java.io.tmpdir"),
+            "rsmj-harness-" + System.getProperty("user.name") + ".lock");
     private final FileChannel channel;
     private final FileLock lock;
 

@@ -40,13 +40,6 @@ public record TestOptions(String workload, List<String> nemeses, Replication rep
         }
     }
 
-    /** Defaults for a run of {@code workload} under {@code nemeses}: 3 nodes, 5 clients, 60 s, faults 10 s on / 10 s off. */
-    public static TestOptions defaults(String workload, List<String> nemeses) {
-        return new TestOptions(workload, nemeses, Replication.ACTIVE, 3, 5, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                ReadMode.LINEARIZABLE, System.nanoTime(), Path.of("store"), 10_000, false);
-    }
-
     /** The test's name in the store: {@code register-kill-active}. */
     public String testName() {
         String faults = String.join("+", nemeses);
