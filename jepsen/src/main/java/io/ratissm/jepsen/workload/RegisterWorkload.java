@@ -154,15 +154,19 @@ public final class RegisterWorkload implements Workload {
         }
         List<Object> failures = new ArrayList<>();
         List<Object> unknown = new ArrayList<>();
+        long cancelled = 0;
         for (KeyResult k : result.keys()) {
             if (k.verdict() == Verdict.NOT_LINEARIZABLE) {
                 failures.add(k.key());
+            } else if (k.verdict() == Verdict.UNKNOWN && String.valueOf(k.cause()).contains("cancelled")) {
+                cancelled++; // the checker stops the other keys once one fails: not checked, not suspicious
             } else if (k.verdict() == Verdict.UNKNOWN) {
                 unknown.add(k.key());
             }
         }
         details.put(Keyword.of("failures"), failures);
         details.put(Keyword.of("unknown"), unknown);
+        details.put(Keyword.of("not-checked-after-failure"), cancelled);
         KeyResult first = result.firstFailure();
         if (first != null) {
             Map<Keyword, Object> counterexample = new LinkedHashMap<>();
