@@ -1,6 +1,7 @@
 package io.ratissm.cli;
 
 import io.ratissm.jepsen.cli.CheckCommand;
+import io.ratissm.jepsen.cli.JepsenCommand;
 import io.ratissm.statemachines.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
  * The {@code bin/ratis-sm} entry point: one command whose subcommands are the project's tools. It lives in the
  * jepsen module because that module depends on all the others.
  */
-@Command(name = "ratis-sm", mixinStandardHelpOptions = true, subcommands = {Demo.class, CheckCommand.class},
+@Command(name = "ratis-sm", mixinStandardHelpOptions = true, subcommands = {Demo.class, CheckCommand.class, JepsenCommand.class},
         description = "Replicated state machines on Apache Ratis.")
 public final class Launcher {
     public static void main(String[] args) {

@@ -1,0 +1,145 @@
+package io.ratissm.jepsen.cli;
+
+import io.ratissm.Replication;
+import io.ratissm.jepsen.history.EdnWriter;
+import io.ratissm.jepsen.nemesis.NemesisCatalog;
+import io.ratissm.jepsen.runner.JepsenTest;
+import io.ratissm.jepsen.runner.TestOptions;
+import io.ratissm.jepsen.runner.TestResult;
+import io.ratissm.jepsen.workload.ReadMode;
+import io.ratissm.jepsen.workload.Workloads;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ratis-sm jepsen test}: runs one harness test and prints its summary. Exit code 0 if the history is valid,
+ * 1 if it is not, 2 if the checker could not decide or the run could not be set up.
+ */
+@Command(name = "jepsen", mixinStandardHelpOptions = true, subcommands = JepsenCommand.Test.class,
+        description = "Jepsen-style tests of ratis-sm on real replica processes with injected faults.")
+public final class JepsenCommand {
+
+    /** The {@code test} subcommand. */
+    @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Runs replicas as processes, drives a workload under faults, checks the history.")
+    public static final class Test implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--workload", required = true, description = "register, counter, set or bank.")
+        String workload;
+
+        @Option(names = "--nemesis", defaultValue = "none", split = ",",
+                description = "Comma-separated faults, taken in turn: none, kill, kill-minority, kill-leader, kill-all, "
+                        + "pause, pause-minority, pause-leader, pause-all, partition (random halves), "
+                        + "partition-leader, partition-one, partition-ring, snapshot. Default: ${DEFAULT-VALUE}.")
+        List<String> nemeses;
+
+        @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
+        String replication;
+
+        @Option(names = "--nodes", defaultValue = "3", description = "Replicas, 3 or 5. Default: ${DEFAULT-VALUE}.")
+        int nodes;
+
+        @Option(names = "--concurrency", defaultValue = "5", description = "Client processes. Default: ${DEFAULT-VALUE}.")
+        int concurrency;
+
+        @Option(names = "--time-limit", defaultValue = "60", description = "Seconds of load. Default: ${DEFAULT-VALUE}.")
+        long timeLimit;
+
+        @Option(names = "--fault-seconds", defaultValue = "10", description = "Length of a fault window.")
+        long faultSeconds;
+
+        @Option(names = "--heal-seconds", defaultValue = "10", description = "Quiet time between faults.")
+        long healSeconds;
+
+        @Option(names = "--recovery-seconds", defaultValue = "10",
+                description = "Time after the final heal before the final reads.")
+        long recoverySeconds;
+
+        @Option(names = "--op-timeout-ms", defaultValue = "5000",
+                description = "Per-op timeout; a write past it is :info. Default: ${DEFAULT-VALUE}.")
+        long opTimeoutMillis;
+
+        @Option(names = "--read", defaultValue = "linearizable", description = "linearizable or stale.")
+        String readMode;
+
+        @Option(names = "--seed", description = "Seed of every random choice; default: random.")
+        Long seed;
+
+        @Option(names = "--snapshot-every", defaultValue = "10000",
+                description = "Replicas' automatic snapshot interval in log entries.")
+        long snapshotEvery;
+
+        @Option(names = "--store", defaultValue = "store", description = "The store directory. Default: ${DEFAULT-VALUE}.")
+        Path store;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (!Workloads.NAMES.contains(workload)) {
+                err.println("unknown workload '" + workload + "'; choose from " + Workloads.NAMES);
+                return 2;
+            }
+            for (String n : nemeses) {
+                if (!NemesisCatalog.NAMES.contains(n)) {
+                    err.println("unknown nemesis '" + n + "'; choose from " + NemesisCatalog.NAMES);
+                    return 2;
+                }
+            }
+            Replication mode;
+            ReadMode reads;
+            try {
+                mode = Replication.valueOf(replication.toUpperCase(java.util.Locale.ROOT));
+                reads = ReadMode.valueOf(readMode.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                err.println("--replication is active or passive, --read is linearizable or stale");
+                return 2;
+            }
+            TestOptions options = new TestOptions(workload, nemeses, mode, nodes, concurrency,
+                    Duration.ofSeconds(timeLimit), Duration.ofSeconds(faultSeconds), Duration.ofSeconds(healSeconds),
+                    Duration.ofSeconds(recoverySeconds), Duration.ofMillis(opTimeoutMillis), reads,
+                    seed != null ? seed : System.nanoTime(), store, snapshotEvery, true);
+            TestResult result;
+            try {
+                result = new JepsenTest(options, System.err).run();
+                out.println(summary(options, result));
+                out.flush();
+            } catch (RuntimeException e) {
+                // Set-up problems (no root for partitions, a replica that cannot start, a network command that
+                // failed) are not verdicts: exit 2, never 1.
+                err.println("jepsen: the run could not be completed: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            return result.exitCode();
+        }
+    }
+
+    /** The summary printed after a run. */
+    static String summary(TestOptions options, TestResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(options.testName()).append(" seed=").append(options.seed()).append('\n');
+        sb.append("ops: ok=").append(r.counts().ok()).append(" fail=").append(r.counts().fail())
+                .append(" info=").append(r.counts().info()).append('\n');
+        Object failures = r.check().details().get(io.ratissm.jepsen.history.Keyword.of("failures"));
+        if (failures != null) {
+            sb.append("failures: ").append(EdnWriter.write(failures)).append('\n');
+        }
+        Object example = r.check().details().get(io.ratissm.jepsen.history.Keyword.of("counterexample"));
+        if (example != null) {
+            sb.append("counterexample: ").append(EdnWriter.write(example)).append('\n');
+        }
+        sb.append("valid=").append(r.verdict().text()).append('\n');
+        sb.append("store: ").append(r.storeDir().toAbsolutePath());
+        return sb.toString();
+    }
+}

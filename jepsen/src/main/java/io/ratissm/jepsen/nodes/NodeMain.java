@@ -1,0 +1,117 @@
+package io.ratissm.jepsen.nodes;
+
+import io.ratissm.ReplicaServer;
+import io.ratissm.Replication;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main class of one replica process of a harness test. It starts a {@link ReplicaServer} from its flags and
+ * then serves two channels to the harness:
+ * <ul>
+ *   <li>control lines on standard input: {@code snapshot} takes a snapshot now (which purges the log behind
+ *       it); end of input (the harness went away) stops the replica, so no node outlives its harness;</li>
+ *   <li>a status file, rewritten atomically every {@value #STATUS_PERIOD_MILLIS} ms, with one line
+ *       {@code leader=true|false term=N applied=N}, which the nemesis reads to find the current leader.</li>
+ * </ul>
+ * Logs go to standard error, which the harness redirects into the node's log file.
+ */
+@Command(name = "node", description = "One replica of a harness test.")
+public final class NodeMain implements Callable<Integer> {
+    static final long STATUS_PERIOD_MILLIS = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+
+    @Option(names = "--id", required = true, description = "This replica's id, e.g. n1.")
+    String id;
+
+    @Option(names = "--peers", required = true, description = "Every replica as id=host:port, comma-separated.")
+    String peers;
+
+    @Option(names = "--storage", required = true, description = "The data directory.")
+    Path storage;
+
+    @Option(names = "--state-machine", required = true, description = "One of ${COMPLETION-CANDIDATES}.")
+    StateMachineKind stateMachine;
+
+    @Option(names = "--replication", defaultValue = "ACTIVE", description = "ACTIVE or PASSIVE.")
+    Replication replication;
+
+    @Option(names = "--snapshot-every", defaultValue = "10000", description = "Log entries between snapshots.")
+    long snapshotEvery;
+
+    @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Minimum election timeout.")
+    long electionTimeoutMillis;
+
+    @Option(names = "--status-file", required = true, description = "Where to publish leadership and term.")
+    Path statusFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NodeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ReplicaServer server = ReplicaServer.builder()
+                .id(id).peers(peers).storage(storage)
+                .stateMachine(stateMachine.factory())
+                .replication(replication)
+                .snapshotEvery(snapshotEvery)
+                .electionTimeout(Duration.ofMillis(electionTimeoutMillis))
+                .build().start();
+        LOG.info("{}: replica started ({}, {}, peers {})", id, stateMachine, replication, peers);
+        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
+        status.scheduleWithFixedDelay(() -> publishStatus(server), 0, STATUS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        try (BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = control.readLine()) != null) {
+                handle(server, line.trim());
+            }
+        } finally {
+            status.shutdownNow();
+            server.close();
+        }
+        LOG.info("{}: control input closed, replica stopped", id);
+        return 0;
+    }
+
+    private void handle(ReplicaServer server, String command) {
+        if (command.equals("snapshot")) {
+            try {
+                long index = server.takeSnapshot();
+                LOG.info("{}: snapshot taken at index {} on request", id, index);
+            } catch (IOException | RuntimeException e) {
+                // A snapshot can be refused (nothing new to snapshot, shutting down): the run goes on.
+                LOG.warn("{}: requested snapshot failed: {}", id, e.toString());
+            }
+        } else if (!command.isEmpty()) {
+            LOG.warn("{}: unknown control line '{}'", id, command);
+        }
+    }
+
+    private void publishStatus(ReplicaServer server) {
+        try {
+            String line = "leader=" + server.isLeader() + " term=" + server.term() + " applied="
+                    + server.appliedIndex() + "\n";
+            Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+            Files.writeString(tmp, line);
+            Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: status not published: {}", id, e.toString());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.ratissm.jepsen.nodes;
+
+import io.ratissm.Replication;
+import java.time.Duration;
+
+/**
+ * How every replica of a test is configured.
+ *
+ * @param stateMachine    what the replicas run
+ * @param replication     ACTIVE or PASSIVE
+ * @param snapshotEvery   log entries between automatic snapshots; small values exercise snapshot installation
+ * @param electionTimeout the minimum election timeout; 1 s suits a loaded two-core machine
+ */
+public record NodeSettings(StateMachineKind stateMachine, Replication replication, long snapshotEvery,
+                           Duration electionTimeout) {
+}

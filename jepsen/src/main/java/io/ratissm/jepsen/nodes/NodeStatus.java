@@ -1,0 +1,26 @@
+package io.ratissm.jepsen.nodes;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a replica last said about itself in its status file: whether it leads, in which term, how far it applied. */
+public record NodeStatus(boolean leader, long term, long appliedIndex) {
+
+    /** Parses {@code leader=true term=3 applied=120}; empty if the line is incomplete (e.g. torn). */
+    static Optional<NodeStatus> parse(String line) {
+        Map<String, String> fields = new HashMap<>();
+        for (String part : line.trim().split("\\s+")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                fields.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        try {
+            return Optional.of(new NodeStatus(Boolean.parseBoolean(fields.get("leader")),
+                    Long.parseLong(fields.get("term")), Long.parseLong(fields.get("applied"))));
+        } catch (NumberFormatException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.ratissm.jepsen.runner;
+
+import io.ratissm.CommandRejected;
+import io.ratissm.ReplicaClient;
+import io.ratissm.jepsen.history.EdnWriter;
+import io.ratissm.jepsen.history.History;
+import io.ratissm.jepsen.history.HistoryWriter;
+import io.ratissm.jepsen.history.Keyword;
+import io.ratissm.jepsen.history.OpType;
+import io.ratissm.jepsen.nemesis.Nemesis;
+import io.ratissm.jepsen.nemesis.NemesisCatalog;
+import io.ratissm.jepsen.nemesis.NemesisSchedule;
+import io.ratissm.jepsen.net.Networks;
+import io.ratissm.jepsen.net.TestNetwork;
+import io.ratissm.jepsen.nodes.Cluster;
+import io.ratissm.jepsen.nodes.NodeProcess;
+import io.ratissm.jepsen.nodes.NodeSettings;
+import io.ratissm.jepsen.perf.PerfPlots;
+import io.ratissm.jepsen.workload.Invocation;
+import io.ratissm.jepsen.workload.ReadMode;
+import io.ratissm.jepsen.workload.Reader;
+import io.ratissm.jepsen.workload.Workload;
+import io.ratissm.jepsen.workload.WorkloadCheck;
+import io.ratissm.jepsen.workload.Workloads;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * One harness run, start to verdict: build the network, start the replicas as processes, run the clients and
+ * the nemesis for the time limit, heal everything, let the cluster recover, run the final reads, stop the
+ * replicas, tear the network down, then check the history and write the store. Processes, namespaces and rules
+ * are removed on every exit path, and by a shutdown hook if the harness JVM is interrupted.
+ */
+public final class JepsenTest {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final TestOptions options;
+    private final PrintStream console;
+
+    public JepsenTest(TestOptions options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    /** Runs the test; see the class comment. */
+    public TestResult run() throws IOException, InterruptedException {
+        Workload workload = Workloads.create(options.workload(), options);
+        List<String> ids = IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
+        boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
+        if (wantsNetwork && Networks.whyNoNamespaces() != null) {
+            throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
+                    + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot");
+        }
+        try (HarnessLock lock = HarnessLock.acquire()) {
+            Path run = Store.newRun(options.storeRoot(), options.testName());
+            Path data = Files.createTempDirectory("rsmj-data");
+            try (RunLog log = new RunLog(run.resolve("jepsen.log"))) {
+                return run(workload, ids, run, data, log);
+            } finally {
+                deleteTree(data);
+                Store.linkLatest(options.storeRoot(), run);
+            }
+        }
+    }
+
+    private TestResult run(Workload workload, List<String> ids, Path run, Path data, RunLog log)
+            throws IOException, InterruptedException {
+        log.info("jepsen.core", "test " + options.testName() + " seed " + options.seed() + " " + options);
+        HistoryRecorder history = new HistoryRecorder(log);
+        Random seeds = new Random(options.seed());
+        List<long[]> faultWindows;
+        try (TestNetwork network = Networks.create(ids, true)) {
+            log.info("jepsen.net", network.describe());
+            NodeSettings settings = new NodeSettings(workload.stateMachine(), options.replication(),
+                    options.snapshotEvery(), Duration.ofSeconds(1));
+            Cluster cluster = Cluster.create(ids, network, settings, data, run);
+            Thread cleanup = new Thread(() -> {
+                cluster.close();
+                network.close();
+            }, "jepsen cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try {
+                cluster.startAll();
+                log.info("jepsen.db", "started replicas " + ids + " (" + options.replication() + ")");
+                faultWindows = runPhases(workload, cluster, history, seeds, log);
+            } finally {
+                cluster.close();
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+        }
+        History h = history.history();
+        HistoryWriter.writeStore(h, run);
+        WorkloadCheck check = workload.check(h, run);
+        HistoryRecorder.Counts counts = history.counts();
+        writeResults(run, check, counts);
+        try {
+            PerfPlots.write(h, faultWindows, run);
+        } catch (RuntimeException e) {
+            log.info("jepsen.checker.perf", "plots not written: " + e);
+        }
+        log.info("jepsen.core", "valid? " + check.verdict().text());
+        return new TestResult(check.verdict(), check, counts, run);
+    }
+
+    private List<long[]> runPhases(Workload workload, Cluster cluster, HistoryRecorder history, Random seeds,
+                                   RunLog log) throws InterruptedException {
+        List<ReplicaClient> clients = new ArrayList<>();
+        ExecutorService calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jepsen client call");
+            t.setDaemon(true);
+            return t;
+        });
+        // The harness waits a little longer than the client's own timeout, so that the client's answer (with
+        // its reason) normally arrives first and the harness's own limit only catches calls that hang.
+        Duration harnessTimeout = options.opTimeout().plus(Duration.ofSeconds(1));
+        try {
+            for (int i = 0; i <= options.concurrency(); i++) {
+                clients.add(ReplicaClient.builder().peers(cluster.clientPeers()).timeout(options.opTimeout()).build());
+            }
+            Reader setupReader = new Reader(clients.get(options.concurrency()), ReadMode.LINEARIZABLE, cluster.ids(),
+                    new Random(seeds.nextLong()));
+            awaitReady(workload, setupReader, cluster);
+            log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
+
+            List<Nemesis> nemeses = NemesisCatalog.create(options.nemeses(), cluster, new Random(seeds.nextLong()));
+            NemesisSchedule schedule = new NemesisSchedule(nemeses, options.faultDuration(), options.healDuration(),
+                    history);
+            long deadline = System.nanoTime() + options.timeLimit().toNanos();
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < options.concurrency(); i++) {
+                Reader reader = new Reader(clients.get(i), options.readMode(), cluster.ids(),
+                        new Random(seeds.nextLong()));
+                ClientWorker worker = new ClientWorker(i, options.concurrency(), workload, reader, history,
+                        new Random(seeds.nextLong()), harnessTimeout, calls);
+                Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);
+                t.setDaemon(true);
+                workers.add(t);
+            }
+            Progress progress = new Progress(console, history, schedule, options.progress());
+            schedule.start();
+            workers.forEach(Thread::start);
+            progress.start();
+            for (Thread t : workers) {
+                t.join();
+            }
+            schedule.finish();
+            log.info("jepsen.core", "clients done; everything healed; recovering for " + options.recovery());
+            Thread.sleep(options.recovery().toMillis()); // the recovery period is part of the test's timetable
+            runFinal(workload, setupReader, history, options.concurrency() * 1000L, harnessTimeout, calls);
+            progress.stop();
+            return schedule.windows();
+        } finally {
+            calls.shutdownNow();
+            clients.forEach(ReplicaClient::close);
+        }
+    }
+
+    /** Waits until a linearizable read succeeds (a leader is elected and serves), then sets up the workload. */
+    private void awaitReady(Workload workload, Reader reader, Cluster cluster) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            if (cluster.nodes().stream().noneMatch(NodeProcess::isAlive)) {
+                // e.g. a replication mode this build refuses: say so now instead of waiting out the timeout
+                throw new IllegalStateException("every replica exited during start-up; see "
+                        + cluster.node(cluster.ids().get(0)).logFile());
+            }
+            try {
+                workload.setUp(reader);
+                return;
+            } catch (CommandRejected e) {
+                throw new IllegalStateException("workload set-up was refused: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                last = e; // not ready yet: the client itself waits up to its timeout per attempt
+            }
+        }
+        throw new IllegalStateException("the cluster did not become ready within " + READY_TIMEOUT
+                + "; see the node logs", last);
+    }
+
+    /**
+     * The final ops (e.g. the set's final read), each retried as a new process until it succeeds or the
+     * recovery budget runs out, so that the checkers get the truth after the faults.
+     */
+    private void runFinal(Workload workload, Reader reader, HistoryRecorder history, long firstProcess,
+                          Duration timeout, ExecutorService calls) {
+        ClientWorker finalClient = new ClientWorker((int) firstProcess, 1, workload, reader, history,
+                new Random(options.seed()), timeout, calls);
+        long deadline = System.nanoTime() + Math.max(options.recovery().toNanos(), Duration.ofSeconds(30).toNanos());
+        for (Invocation op : workload.finalInvocations()) {
+            while (System.nanoTime() < deadline && finalClient.runOnce(op) != OpType.OK) {
+                pause(Duration.ofMillis(250)); // back off between attempts when a refusal comes back at once
+            }
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeResults(Path run, WorkloadCheck check, HistoryRecorder.Counts counts) throws IOException {
+        Map<Keyword, Object> stats = new LinkedHashMap<>();
+        stats.put(Keyword.of("ok-count"), counts.ok());
+        stats.put(Keyword.of("fail-count"), counts.fail());
+        stats.put(Keyword.of("info-count"), counts.info());
+        Map<Keyword, Object> top = new LinkedHashMap<>();
+        top.put(Keyword.of("valid?"), check.verdict().ednValue());
+        top.put(Keyword.of("test"), options.testName());
+        top.put(Keyword.of("seed"), options.seed());
+        top.put(Keyword.of("stats"), stats);
+        top.put(Keyword.of("workload"), check.details());
+        StringBuilder sb = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<Keyword, Object> e : top.entrySet()) {
+            sb.append(first ? "" : ",\n ").append(e.getKey()).append(' ').append(EdnWriter.write(e.getValue()));
+            first = false;
+        }
+        Files.writeString(run.resolve("results.edn"), sb.append("}\n").toString());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.ratissm.jepsen.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What a crashed harness leaves behind is found and removed by the next run's sweep. Needs root. */
+class LeftoversTest {
+
+    @Test
+    void sweepKillsProcessesInHarnessNamespacesAndRemovesNamespacesAndLinks() throws Exception {
+        assumeTrue(Networks.whyNoNamespaces() == null, "needs root, ip and iptables");
+        String ns = Leftovers.PREFIX + "-crashed";
+        HostCommand.run("ip", "netns", "add", ns);
+        HostCommand.run("ip", "link", "add", Leftovers.PREFIX + "-h-crashed", "type", "veth", "peer", "name",
+                Leftovers.PREFIX + "-e-crashed");
+        // A paused process left inside the namespace, like a replica SIGSTOPped when the harness died.
+        Process orphan = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "600").start();
+        HostCommand.run("kill", "-STOP", Long.toString(orphan.pid()));
+        assertThat(Leftovers.namespaces()).contains(ns);
+
+        Leftovers.sweep();
+
+        assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).as("orphan killed").isTrue();
+        assertThat(Leftovers.namespaces()).doesNotContain(ns);
+        assertThat(Leftovers.links()).isEmpty();
+    }
+
+    @Test
+    void aNamespaceNetworkConnectsItsNodesAndLeavesNothingBehind() {
+        assumeTrue(Networks.whyNoNamespaces() == null, "needs root, ip and iptables");
+        try (NamespaceNetwork net = NamespaceNetwork.create(java.util.List.of("n1", "n2"))) {
+            assertThat(Leftovers.namespaces()).containsExactlyInAnyOrder("rsmj-n1", "rsmj-n2");
+            assertThat(net.host("n1")).isNotEqualTo(net.host("n2"));
+            net.partition(java.util.Map.of("n1", java.util.Set.of("n2")));
+            assertThat(HostCommand.run("ip", "netns", "exec", "rsmj-n1", "iptables", "-S", "INPUT"))
+                    .contains("-s " + net.host("n2") + "/32 -j DROP");
+            net.heal();
+            assertThat(HostCommand.run("ip", "netns", "exec", "rsmj-n1", "iptables", "-S", "INPUT"))
+                    .doesNotContain("DROP");
+        }
+        assertThat(Leftovers.namespaces()).isEmpty();
+        assertThat(Leftovers.links()).isEmpty();
+    }
+}

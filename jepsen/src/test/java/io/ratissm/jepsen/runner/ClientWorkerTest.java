@@ -1,0 +1,136 @@
+package io.ratissm.jepsen.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ratissm.CommandRejected;
+import io.ratissm.UnavailableException;
+import io.ratissm.jepsen.history.History;
+import io.ratissm.jepsen.history.Keyword;
+import io.ratissm.jepsen.history.Op;
+import io.ratissm.jepsen.history.OpType;
+import io.ratissm.jepsen.nodes.StateMachineKind;
+import io.ratissm.jepsen.workload.Completion;
+import io.ratissm.jepsen.workload.Invocation;
+import io.ratissm.jepsen.workload.Reader;
+import io.ratissm.jepsen.workload.Workload;
+import io.ratissm.jepsen.workload.WorkloadCheck;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Jepsen's client rules, on a scripted workload: what becomes :ok, :fail and :info, and when a process is replaced. */
+class ClientWorkerTest {
+    private static final Invocation WRITE = new Invocation("write", 1L, false);
+    private static final Invocation READ = new Invocation("read", null, true);
+
+    private final ExecutorService calls = Executors.newCachedThreadPool();
+    private final CountDownLatch never = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        calls.shutdownNow();
+    }
+
+    /** A workload whose every call behaves as {@code outcome} says. */
+    private final class Scripted implements Workload {
+        private final String outcome;
+
+        Scripted(String outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public StateMachineKind stateMachine() {
+            return StateMachineKind.KV;
+        }
+
+        @Override
+        public void setUp(Reader reader) {
+        }
+
+        @Override
+        public Invocation next(Random random) {
+            return WRITE;
+        }
+
+        @Override
+        public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
+            switch (outcome) {
+                case "hang":
+                    try {
+                        never.await(); // a client stuck on a frozen replica
+                    } catch (InterruptedException e) {
+                        throw new UnavailableException("interrupted", e);
+                    }
+                    throw new AssertionError("unreachable");
+                case "rejected":
+                    throw new CommandRejected("insufficient funds");
+                case "unavailable":
+                    throw new UnavailableException("no answer", null);
+                default:
+                    return Completion.ok(op.value());
+            }
+        }
+
+        @Override
+        public WorkloadCheck check(History history, Path storeDir) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private List<Op> run(String outcome, Invocation first, Path dir) {
+        HistoryRecorder history = new HistoryRecorder(new RunLog(dir.resolve("jepsen.log")));
+        ClientWorker worker = new ClientWorker(2, 5, new Scripted(outcome), null, history, new Random(1),
+                Duration.ofMillis(200), calls);
+        worker.runOnce(first);
+        worker.runOnce(WRITE.equals(first) ? READ : WRITE);
+        return history.history().ops();
+    }
+
+    @Test
+    void aWriteThatHangsPastTheOpTimeoutIsInfoAndTheThreadContinuesAsANewProcess(@TempDir Path dir) {
+        List<Op> ops = run("hang", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
+        assertThat(((List<?>) ops.get(1).extra(Op.ERROR)).get(0)).isEqualTo(Keyword.of("timeout"));
+        assertThat(ops.get(2).process()).isEqualTo(7L);
+    }
+
+    @Test
+    void aReadThatHangsIsAFailureAndKeepsItsProcess(@TempDir Path dir) {
+        List<Op> ops = run("hang", READ, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.FAIL);
+        assertThat(ops.get(2).process()).isEqualTo(2L);
+    }
+
+    @Test
+    void aRejectedCommandIsAFailureWithTheInvocationsValue(@TempDir Path dir) {
+        List<Op> ops = run("rejected", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.FAIL);
+        assertThat(ops.get(1).value()).isEqualTo(1L);
+        assertThat(ops.get(1).extra(Op.ERROR)).isEqualTo(List.of(Keyword.of("rejected"), "insufficient funds"));
+        assertThat(ops.get(2).process()).isEqualTo(2L);
+    }
+
+    @Test
+    void anUnavailableGroupMakesAWriteIndeterminate(@TempDir Path dir) {
+        List<Op> ops = run("unavailable", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
+        assertThat(ops.get(2).process()).isEqualTo(7L);
+    }
+}
