@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +30,6 @@ class RegisterRunTest {
     }
 
     @Test
-    @Disabled("PASSIVE replication lands separately (ReplicaServer.build() refuses it on this branch); enable at merge")
     void registerUnderKillIsLinearizable_passive() throws Exception {
         assertValidRun(HarnessRuns.shortRun("register", "kill", Replication.PASSIVE, ReadMode.LINEARIZABLE, 11));
     }
@@ -43,7 +41,6 @@ class RegisterRunTest {
     }
 
     @Test
-    @Disabled("PASSIVE replication lands separately (ReplicaServer.build() refuses it on this branch); enable at merge")
     void registerUnderPartitionIsLinearizable_passive() throws Exception {
         assumeNamespaces();
         assertValidRun(HarnessRuns.shortRun("register", "partition", Replication.PASSIVE, ReadMode.LINEARIZABLE, 12));
