@@ -90,6 +90,11 @@ public final class JepsenTest {
             Thread cleanup = new Thread(() -> {
                 cluster.close();
                 network.close();
+                try {
+                    deleteTree(data); // the normal path's finally does not run when the JVM is terminated
+                } catch (IOException e) {
+                    // best effort while the JVM exits
+                }
             }, "jepsen cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
