@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
@@ -87,11 +88,13 @@ public final class ReplicaClient implements AutoCloseable {
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
         this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ratis-sm-client-retry");
             t.setDaemon(true);
             return t;
         });
+        timer.setRemoveOnCancelPolicy(true);
+        this.retries = timer;
     }
 
     /** Connects to the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
@@ -130,16 +133,13 @@ public final class ReplicaClient implements AutoCloseable {
     /** Sends one batch of commands until a definite answer or the timeout. */
     private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        CompletableFuture<BatchReply> result = new CompletableFuture<>();
-        retrying(() -> unordered(RaftClientRequest.writeRequestType(), request, null),
-                System.nanoTime() + timeout.toNanos(), result, reply -> {
-                    BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
-                    if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
-                        throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
-                    }
-                    return r;
-                });
-        return result;
+        return untilAnswered(() -> unordered(RaftClientRequest.writeRequestType(), request, null), reply -> {
+            BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
+            if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
+                throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
+            }
+            return r;
+        });
     }
 
     /** A linearizable read: sees every command acknowledged before the call. */
@@ -158,11 +158,8 @@ public final class ReplicaClient implements AutoCloseable {
     /** Sends one batch of linearizable queries until a definite answer or the timeout. */
     private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        CompletableFuture<BatchReply> result = new CompletableFuture<>();
-        retrying(() -> unordered(RaftClientRequest.readRequestType(), request, null),
-                System.nanoTime() + timeout.toNanos(), result,
+        return untilAnswered(() -> unordered(RaftClientRequest.readRequestType(), request, null),
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
-        return result;
     }
 
     public <R extends Message> R query(Message query, Parser<R> reply) throws CommandRejected {
@@ -213,14 +210,29 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     private CompletableFuture<ByteString> read(Supplier<CompletableFuture<RaftClientReply>> send) {
-        CompletableFuture<ByteString> result = new CompletableFuture<>();
-        retrying(send, System.nanoTime() + timeout.toNanos(), result,
-                reply -> Replies.unwrap(Outcome.parseFrom(Bytes.content(reply.getMessage()))));
-        return result;
+        return untilAnswered(send, reply -> Replies.unwrap(Outcome.parseFrom(Bytes.content(reply.getMessage()))));
     }
 
     private interface Decoder<T> {
         T decode(RaftClientReply reply) throws CommandRejected, InvalidProtocolBufferException;
+    }
+
+    /**
+     * Sends until a definite answer, and gives up at the client's timeout even if a send is still under way (Ratis
+     * retries inside one send too), so that the timeout bounds every call.
+     */
+    private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
+                                                   Decoder<T> decoder) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!retries.isShutdown()) {
+            ScheduledFuture<?> guard = retries.schedule(() -> result.completeExceptionally(new UnavailableException(
+                    "no answer from group " + group.name() + " within " + timeout.toMillis() + " ms", null)),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            result.whenComplete((r, e) -> guard.cancel(false));
+        }
+        retrying(send, deadline, result, decoder);
+        return result;
     }
 
     /**
