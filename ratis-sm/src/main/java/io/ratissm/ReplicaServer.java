@@ -309,7 +309,11 @@ public final class ReplicaServer implements AutoCloseable {
             return this;
         }
 
-        /** How long a client session's retry state is kept after its last command (default 10 minutes). */
+        /**
+         * How long a client session's retry state is kept after its last command (default 10 minutes), measured
+         * on the leader's clock as recorded in the log. A retry that arrives after its session was forgotten is
+         * applied as a new command, so keep this well above the clients' timeout.
+         */
         public Builder sessionIdleTimeout(Duration timeout) {
             this.sessionIdleTimeout = timeout;
             return this;
