@@ -115,15 +115,32 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalStateException if none is elected in time
      */
     public String awaitLeader() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String> leader = leader();
-            if (leader.isPresent()) {
-                return leader.get();
-            }
-            sleep(20);
+        awaitUntil("a leader is elected among " + running.keySet(), Duration.ofSeconds(30),
+                () -> leader().isPresent());
+        return leader().orElseThrow(() -> new IllegalStateException("the leader stepped down just now"));
+    }
+
+    /**
+     * Waits until every running replica has applied everything the leader had applied when the call began, so
+     * that {@link ReplicaClient#queryStale} on any of them sees it.
+     *
+     * @throws IllegalStateException if a replica does not catch up within {@code timeout}
+     */
+    public void awaitCaughtUp(Duration timeout) {
+        long target = replica(awaitLeader()).appliedIndex();
+        for (ReplicaServer r : replicas()) {
+            awaitUntil(r.id() + " applies log index " + target, timeout, () -> r.appliedIndex() >= target);
         }
-        throw new IllegalStateException("no leader elected within 30 s among " + running.keySet());
+    }
+
+    private static void awaitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting until " + what);
+            }
+            sleep(10);
+        }
     }
 
     /** Stops a replica as a crash would: nothing is flushed beyond what was already durable. */

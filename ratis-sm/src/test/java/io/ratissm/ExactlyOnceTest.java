@@ -33,11 +33,7 @@ class ExactlyOnceTest {
             ByteString first = client.send(add(5), 2_000).get();
             String oldLeader = cluster.awaitLeader();
             // Everyone has the entry before the leader goes, so any new leader knows the reply.
-            long applied = cluster.replica(oldLeader).appliedIndex();
-            for (ReplicaServer r : cluster.replicas()) {
-                Awaits.await(r.id() + " applies " + applied, java.time.Duration.ofSeconds(10),
-                        () -> r.appliedIndex() >= applied);
-            }
+            cluster.awaitCaughtUp(java.time.Duration.ofSeconds(10));
             cluster.kill(oldLeader);
 
             ByteString retry = client.send(add(5), 2_000).get();

@@ -33,8 +33,7 @@ class SnapshotRecoveryTest {
                 client.submit(add(2));
             }
             ReplicaServer n1 = cluster.replica("n1");
-            Awaits.await("n1 applies everything", Duration.ofSeconds(10),
-                    () -> n1.appliedIndex() >= cluster.replica(cluster.awaitLeader()).appliedIndex());
+            cluster.awaitCaughtUp(Duration.ofSeconds(10));
 
             long index = n1.takeSnapshot();
 

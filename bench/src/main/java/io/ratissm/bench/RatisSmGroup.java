@@ -62,15 +62,8 @@ public final class RatisSmGroup implements AutoCloseable {
      *
      * @throws IllegalStateException if they have not within {@code timeout}
      */
-    public void awaitReplicasApplied(Duration timeout) throws InterruptedException {
-        long target = leader().appliedIndex();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (cluster.replicas().stream().anyMatch(r -> r.appliedIndex() < target)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("replicas did not all apply index " + target + " within " + timeout);
-            }
-            Thread.sleep(5);
-        }
+    public void awaitReplicasApplied(Duration timeout) {
+        cluster.awaitCaughtUp(timeout);
     }
 
     @Override

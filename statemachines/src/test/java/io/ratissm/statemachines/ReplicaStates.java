@@ -36,10 +36,7 @@ final class ReplicaStates {
 
     /** Waits until every running replica has applied everything the leader has applied. */
     static void awaitCaughtUp(LocalCluster cluster) {
-        long target = cluster.replica(cluster.awaitLeader()).appliedIndex();
-        for (ReplicaServer r : cluster.replicas()) {
-            await(r.id() + " applies index " + target, Duration.ofSeconds(60), () -> r.appliedIndex() >= target);
-        }
+        cluster.awaitCaughtUp(Duration.ofSeconds(60));
     }
 
     /** The values of {@code keys} as replica {@code id} holds them locally (absent keys are left out). */

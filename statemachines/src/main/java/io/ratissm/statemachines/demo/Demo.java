@@ -114,14 +114,7 @@ public final class Demo implements Callable<Integer> {
 
     private boolean check(LocalCluster cluster, ReplicaClient client, Workload workload) throws Exception {
         out.println("Checking every acknowledged write on every replica...");
-        String leader = cluster.awaitLeader();
-        long target = cluster.replica(leader).appliedIndex();
-        for (ReplicaServer r : cluster.replicas()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (r.appliedIndex() < target && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        }
+        cluster.awaitCaughtUp(Duration.ofSeconds(60));
         int checked = 0;
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Set<Optional<ByteString>>> e : workload.expected().entrySet()) {
