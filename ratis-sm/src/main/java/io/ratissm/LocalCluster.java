@@ -41,6 +41,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Function<String, Supplier<? extends StateMachine>> stateMachines;
     private final Replication replication;
     private final Consumer<ReplicaServer.Builder> configurer;
+    private final Tls replicaTls;
+    private final Tls clientTls;
     private final Map<String, ReplicaServer> running = new LinkedHashMap<>();
 
     private LocalCluster(Builder b, Path root, boolean ownsRoot) throws IOException {
@@ -49,6 +51,8 @@ public final class LocalCluster implements AutoCloseable {
         this.stateMachines = b.stateMachines;
         this.replication = b.replication;
         this.configurer = b.configurer;
+        this.replicaTls = b.replicaTls;
+        this.clientTls = b.clientTls;
         this.ids = new ArrayList<>();
         this.peers = new ArrayList<>();
         for (int i = 1; i <= b.replicas; i++) {
@@ -84,9 +88,9 @@ public final class LocalCluster implements AutoCloseable {
         return root.resolve(id);
     }
 
-    /** A new client of this group; close it when done. */
+    /** A new client of this group (with the cluster's client TLS, if any); close it when done. */
     public ReplicaClient newClient() {
-        return ReplicaClient.builder().peers(peers).build();
+        return ReplicaClient.builder().peers(peers).tls(clientTls).build();
     }
 
     /** The running replica with this id. */
@@ -200,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private ReplicaServer newServer(String id) throws IOException {
         ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).storage(root.resolve(id))
-                .stateMachine(stateMachines.apply(id)).replication(replication);
+                .stateMachine(stateMachines.apply(id)).replication(replication).tls(replicaTls);
         configurer.accept(b);
         return b.build();
     }
@@ -245,6 +249,8 @@ public final class LocalCluster implements AutoCloseable {
         private Replication replication = Replication.ACTIVE;
         private Path storage;
         private Consumer<ReplicaServer.Builder> configurer = b -> { };
+        private Tls replicaTls;
+        private Tls clientTls;
 
         private Builder() {
         }
@@ -281,6 +287,16 @@ public final class LocalCluster implements AutoCloseable {
         /** Adjusts every replica's settings, e.g. {@code b -> b.snapshotEvery(100)}. */
         public Builder configure(Consumer<ReplicaServer.Builder> configurer) {
             this.configurer = configurer;
+            return this;
+        }
+
+        /**
+         * Mutual TLS: every replica uses {@code replicas}, and {@link #newClient()} uses {@code clients}
+         * (default: plaintext). For one replica to differ, use {@link #configure}.
+         */
+        public Builder tls(Tls replicas, Tls clients) {
+            this.replicaTls = replicas;
+            this.clientTls = clients;
             return this;
         }
 

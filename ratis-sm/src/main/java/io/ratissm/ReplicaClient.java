@@ -14,6 +14,7 @@ import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.QueryRequest;
+import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.impl.RaftClientImpl;
@@ -37,6 +39,7 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -67,9 +70,18 @@ public final class ReplicaClient implements AutoCloseable {
     private final CommandBatcher batcher;
     private final QueryBatcher queries;
     private final ScheduledExecutorService retries;
+    /**
+     * The last failure of an attempt that Ratis retried by itself. A call that times out inside Ratis's retries
+     * reports it if it happened during the call, so that a refused TLS handshake does not look like a merely
+     * unreachable group.
+     */
+    private volatile AttemptFailure lastAttemptFailure;
+
+    private record AttemptFailure(Throwable cause, long atNanos) {
+    }
 
     private ReplicaClient(GroupSpec group, Duration timeout, int maxBatchCommands, long maxBatchBytes,
-                          int maxBatchesInFlight) {
+                          int maxBatchesInFlight, TlsCredentials tls) {
         this.group = group;
         this.timeout = timeout;
         byte[] id = new byte[16];
@@ -79,11 +91,18 @@ public final class ReplicaClient implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // Ratis retries a request for up to ~5 s (leader changes); past that this client re-sends it itself.
         int attempts = (int) Math.max(1, Math.min(timeout.toMillis(), 5_000) / RETRY_PAUSE_MILLIS);
+        RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS));
         this.raft = RaftClient.newBuilder()
                 .setRaftGroup(group.raftGroup())
                 .setProperties(p)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
-                        TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS)))
+                .setParameters(tls == null ? null : tls.ratisParameters())
+                .setRetryPolicy(event -> {
+                    if (event.getCause() != null) {
+                        lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
+                    }
+                    return retry.handleAttemptFailure(event);
+                })
                 .build();
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
@@ -224,11 +243,16 @@ public final class ReplicaClient implements AutoCloseable {
     private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
                                                    Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         if (!retries.isShutdown()) {
-            ScheduledFuture<?> guard = retries.schedule(() -> result.completeExceptionally(new UnavailableException(
-                    "no answer from group " + group.name() + " within " + timeout.toMillis() + " ms", null)),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> guard = retries.schedule(() -> {
+                AttemptFailure failure = lastAttemptFailure;
+                Throwable last = failure != null && failure.atNanos() - start >= 0 ? failure.cause() : null;
+                result.completeExceptionally(new UnavailableException("no answer from group " + group.name()
+                        + " within " + timeout.toMillis() + " ms" + (last == null ? "" : " (last error: "
+                        + describe(last) + ")"), last));
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             result.whenComplete((r, e) -> guard.cancel(false));
         }
         retrying(send, deadline, result, decoder);
@@ -272,6 +296,13 @@ public final class ReplicaClient implements AutoCloseable {
     private static String describe(Throwable t) {
         if (t instanceof StateMachineException && t.getCause() instanceof ReplicaFailedException) {
             return t.getCause().getMessage();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException) {
+                // Retrying does not cure a certificate problem; say where to look instead of only "unavailable".
+                return "TLS handshake failed: " + c.getMessage() + "; check that the client's certificate is"
+                        + " signed by a CA the replicas trust, and that it trusts theirs (" + t + ")";
+            }
         }
         return String.valueOf(t);
     }
@@ -323,6 +354,7 @@ public final class ReplicaClient implements AutoCloseable {
         private int maxBatchCommands = 1024;
         private long maxBatchBytes = 1 << 20;
         private int maxBatchesInFlight = 2;
+        private Tls tls;
 
         private Builder() {
         }
@@ -370,13 +402,22 @@ public final class ReplicaClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Connects with mutual TLS (default: plaintext), as the group's replicas require when they use TLS. The
+         * replicas refuse the connection unless this client's certificate is signed by a CA they trust.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** @throws IllegalArgumentException if the peers are missing or not {@code id=host:port} */
         public ReplicaClient build() {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
             }
             return new ReplicaClient(GroupSpec.parse(groupName, peers), timeout, maxBatchCommands, maxBatchBytes,
-                    maxBatchesInFlight);
+                    maxBatchesInFlight, tls == null ? null : tls.credentials());
         }
     }
 }

@@ -240,6 +240,7 @@ public final class ReplicaServer implements AutoCloseable {
         private long digestEvery = 10_000;
         private Duration divergenceCheckInterval = Duration.ofSeconds(5);
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private Tls tls;
 
         private Builder() {
         }
@@ -342,6 +343,15 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * Switches on mutual TLS for every connection of this replica: from clients, from and to the other
+         * replicas (default: plaintext). Every replica of the group needs it, with certificates its peers trust.
+         */
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
          * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
          * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
          */
@@ -376,7 +386,8 @@ public final class ReplicaServer implements AutoCloseable {
                     "divergenceCheckInterval must be positive");
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
-                    maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties));
+                    maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties),
+                    tls == null ? null : tls.credentials());
             ReplicaServer[] self = new ReplicaServer[1];
             RaftStateMachine sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(),
                     () -> self[0].failStop());
@@ -385,6 +396,7 @@ public final class ReplicaServer implements AutoCloseable {
                     .setGroup(group.raftGroup())
                     .setStateMachine(sm)
                     .setProperties(settings.raftProperties())
+                    .setParameters(settings.raftParameters())
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             self[0] = new ReplicaServer(settings, sm, raft, divergenceCheckInterval);

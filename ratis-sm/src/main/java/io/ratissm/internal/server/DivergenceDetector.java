@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -40,6 +41,7 @@ final class DivergenceDetector implements AutoCloseable {
     private final String replicaId;
     private final GroupSpec group;
     private final long every;
+    private final Parameters clientParameters;
     private final ConcurrentSkipListMap<Long, ByteString> digests = new ConcurrentSkipListMap<>();
     private final Set<String> compared = new HashSet<>();
     private final AtomicLong comparisons = new AtomicLong();
@@ -48,10 +50,12 @@ final class DivergenceDetector implements AutoCloseable {
     private RaftClient client;
     private ScheduledExecutorService timer;
 
-    DivergenceDetector(String replicaId, GroupSpec group, long every) {
+    /** @param clientParameters the replica's own Ratis parameters (its TLS), or null for plaintext */
+    DivergenceDetector(String replicaId, GroupSpec group, long every, Parameters clientParameters) {
         this.replicaId = replicaId;
         this.group = group;
         this.every = every;
+        this.clientParameters = clientParameters;
     }
 
     /** Starts comparing with the other replicas every {@code intervalMillis}. */
@@ -60,7 +64,7 @@ final class DivergenceDetector implements AutoCloseable {
             return;
         }
         client = RaftClient.newBuilder().setRaftGroup(group.raftGroup()).setProperties(new RaftProperties())
-                .setRetryPolicy(RetryPolicies.noRetry()).build();
+                .setParameters(clientParameters).setRetryPolicy(RetryPolicies.noRetry()).build();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ratis-sm-divergence-" + replicaId);
             t.setDaemon(true);

@@ -71,7 +71,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable(sessionIdleTimeoutMillis);
-        this.divergence = new DivergenceDetector(replicaId, settings.group(), settings.digestEvery());
+        this.divergence = new DivergenceDetector(replicaId, settings.group(), settings.digestEvery(),
+                settings.raftParameters());
         if (settings.replication() == Replication.PASSIVE) {
             this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
                 @Override

@@ -2,11 +2,13 @@ package io.ratissm.internal.server;
 
 import io.ratissm.Replication;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.tls.TlsCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -15,11 +17,19 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * A replica's validated settings, and the Ratis properties they become. Every deviation from a Ratis default
- * is here, with the reason.
+ * is here, with the reason. {@code tls} is null for plaintext.
  */
 public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
                              int maxCommandBytes, Duration electionTimeout, long logSegmentBytes, long digestEvery,
-                             Map<String, String> rawProperties) {
+                             Map<String, String> rawProperties, TlsCredentials tls) {
+
+    /**
+     * The Ratis parameters for this replica's server and for every client it opens to the other replicas (which
+     * must speak TLS too once the group does); null, Ratis's default, when TLS is off.
+     */
+    public Parameters raftParameters() {
+        return tls == null ? null : tls.ratisParameters();
+    }
 
     /**
      * The largest log entry Ratis accepts is its appender buffer (4 MiB by default); it is kept large enough for a
