@@ -300,8 +300,14 @@ public final class ReplicaClient implements AutoCloseable {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SSLException) {
                 // Retrying does not cure a certificate problem; say where to look instead of only "unavailable".
-                return "TLS handshake failed: " + c.getMessage() + "; check that the client's certificate is"
-                        + " signed by a CA the replicas trust, and that it trusts theirs (" + t + ")";
+                // The innermost cause is the specific one ("No subject alternative names..."), not "General ...".
+                Throwable root = c;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "TLS handshake failed: " + root.getMessage() + "; check that the replicas trust the CA of"
+                        + " the client's certificate, that the client trusts theirs, and that each replica's"
+                        + " certificate names the host it is reached at (" + t + ")";
             }
         }
         return String.valueOf(t);
