@@ -86,4 +86,71 @@ class TlsTest {
         assertThat(decode(trusted.submit(add(1)))).as("only the trusted client's command was applied")
                 .isEqualTo(before + 1);
     }
+
+    @Test
+    void aReplicaRestartedBehindThePurgedLogRejoinsByInstallingASnapshotOverTls() throws Exception {
+        try (LocalCluster small = LocalCluster.builder().stateMachine(NonNegativeCounter::new)
+                .tls(pki.trustedTls("replica"), pki.trustedTls("client"))
+                .configure(b -> b.snapshotEvery(20).logSegmentBytes(1024)).start();
+             ReplicaClient client = small.newClient()) {
+            String leaderId = small.awaitLeader();
+            String followerId = small.ids().stream().filter(id -> !id.equals(leaderId)).findFirst().orElseThrow();
+            client.submit(add(1));
+            small.awaitCaughtUp(Duration.ofSeconds(10));
+            long followerLastIndex = small.replica(followerId).lastLogIndex();
+            small.kill(followerId);
+
+            for (int i = 0; i < 150; i++) {
+                client.submit(add(1));
+            }
+            ReplicaServer leader = small.replica(small.awaitLeader());
+            Awaits.await("the leader purges the log past what the follower has", Duration.ofSeconds(30),
+                    () -> leader.firstLogIndex() > followerLastIndex + 1);
+
+            ReplicaServer follower = small.restart(followerId);
+
+            small.awaitCaughtUp(Duration.ofSeconds(30));
+            assertThat(follower.latestSnapshotIndex()).as("the follower installed a snapshot from the leader")
+                    .isGreaterThan(followerLastIndex + 1);
+            assertThat(decode(client.queryStale(get(), followerId))).isEqualTo(151);
+        }
+    }
+
+    @Test
+    void aReplicaWithAnUntrustedCertificateCannotMakeAMajority() throws Exception {
+        try (LocalCluster group = LocalCluster.builder().stateMachine(NonNegativeCounter::new)
+                .tls(pki.trustedTls("replica"), pki.trustedTls("client")).start();
+             ReplicaClient client = ReplicaClient.builder().peers(group.peers()).tls(pki.trustedTls("client"))
+                     .timeout(REFUSAL_TIMEOUT).build()) {
+            assertThat(decode(client.submit(add(1)))).isEqualTo(1);
+            group.kill("n3");
+            group.kill("n1");
+
+            // n2 and an n3 that the others do not trust: a majority only if TLS let the impostor in.
+            try (ReplicaServer impostor = ReplicaServer.builder().id("n3").peers(group.peers())
+                    .storage(group.storage("n3")).stateMachine(NonNegativeCounter::new)
+                    .tls(pki.untrustedTls("impostor")).build().start()) {
+                assertThatThrownBy(() -> client.submit(add(1))).isInstanceOf(UnavailableException.class);
+            }
+
+            group.restart("n3");
+            group.awaitLeader();
+            try (ReplicaClient patient = group.newClient()) {
+                assertThat(decode(patient.query(get()))).as("the group serves again with the real n3").isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aReplicaWhoseCertificateDoesNotNameItsAddressIsRefusedByClients() throws Exception {
+        Tls nameless = pki.tls(pki.issueWithoutAddresses("nameless"));
+        try (LocalCluster single = LocalCluster.builder().replicas(1).stateMachine(NonNegativeCounter::new)
+                .tls(nameless, pki.trustedTls("client")).start();
+             ReplicaClient client = ReplicaClient.builder().peers(single.peers()).tls(pki.trustedTls("client"))
+                     .timeout(REFUSAL_TIMEOUT).build()) {
+            // gRPC checks the dialled host (127.0.0.1) against the certificate's subject alternative names.
+            assertThatThrownBy(() -> client.submit(add(1))).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("TLS handshake failed: No subject alternative names present");
+        }
+    }
 }
