@@ -10,6 +10,7 @@ import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
@@ -79,6 +80,8 @@ public final class ReplicaClient implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // Ratis retries a request for up to ~5 s (leader changes); past that this client re-sends it itself.
         int attempts = (int) Math.max(1, Math.min(timeout.toMillis(), 5_000) / RETRY_PAUSE_MILLIS);
+        // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
+        RatisRegistries.install();
         this.raft = RaftClient.newBuilder()
                 .setRaftGroup(group.raftGroup())
                 .setProperties(p)

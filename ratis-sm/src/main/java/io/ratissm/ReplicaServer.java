@@ -1,6 +1,7 @@
 package io.ratissm;
 
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.ServerSettings;
 import java.io.IOException;
@@ -377,6 +378,8 @@ public final class ReplicaServer implements AutoCloseable {
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
                     maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties));
+            // Before Ratis creates its first metric registry (see RatisRegistries for why).
+            RatisRegistries.install();
             ReplicaServer[] self = new ReplicaServer[1];
             RaftStateMachine sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(),
                     () -> self[0].failStop());
