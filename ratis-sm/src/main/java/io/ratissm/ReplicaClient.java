@@ -1,5 +1,6 @@
 package io.ratissm;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -10,6 +11,8 @@ import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.metrics.ClientMetrics;
+import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
@@ -34,6 +37,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -57,6 +61,9 @@ import org.apache.ratis.util.TimeDuration;
  * {@link #query} is linearizable (it reflects every command acknowledged before it started);
  * {@link #queryStale} reads one named replica's local state, which may lag.
  *
+ * <p>{@link #metrics()} holds the client's request latencies, retries, failures and batch sizes, and its Ratis
+ * client's gRPC message metrics.
+ *
  * <p>Thread-safe; one client serves many threads. Close it to release its connections.
  */
 public final class ReplicaClient implements AutoCloseable {
@@ -79,6 +86,9 @@ public final class ReplicaClient implements AutoCloseable {
 
     private record AttemptFailure(Throwable cause, long atNanos) {
     }
+    private final MetricRegistry registry = new MetricRegistry();
+    private final ClientMetrics metrics = new ClientMetrics(registry);
+    private final RatisRegistries.Subscription ratisMetrics;
 
     private ReplicaClient(GroupSpec group, Duration timeout, int maxBatchCommands, long maxBatchBytes,
                           int maxBatchesInFlight, TlsCredentials tls) {
@@ -91,18 +101,28 @@ public final class ReplicaClient implements AutoCloseable {
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // Ratis retries a request for up to ~5 s (leader changes); past that this client re-sends it itself.
         int attempts = (int) Math.max(1, Math.min(timeout.toMillis(), 5_000) / RETRY_PAUSE_MILLIS);
-        RetryPolicy retry = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+        RetryPolicy policy = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
                 TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS));
+        RetryPolicy counted = event -> {
+            if (event.getCause() != null) {
+                lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
+            }
+            RetryPolicy.Action action = policy.handleAttemptFailure(event);
+            if (action.shouldRetry()) {
+                metrics.ratisRetried();
+            }
+            return action;
+        };
+        // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
+        RatisRegistries.install();
+        ClientId clientId = ClientId.randomId();
+        this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofClient(clientId.toString()), registry);
         this.raft = RaftClient.newBuilder()
+                .setClientId(clientId)
                 .setRaftGroup(group.raftGroup())
                 .setProperties(p)
                 .setParameters(tls == null ? null : tls.ratisParameters())
-                .setRetryPolicy(event -> {
-                    if (event.getCause() != null) {
-                        lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
-                    }
-                    return retry.handleAttemptFailure(event);
-                })
+                .setRetryPolicy(counted)
                 .build();
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
@@ -141,7 +161,7 @@ public final class ReplicaClient implements AutoCloseable {
      * overlap may be applied in either order; to order two commands, wait for the first one's reply.
      */
     public CompletableFuture<ByteString> submitAsync(ByteString command) {
-        return batcher.submit(command);
+        return metrics.submit(batcher.submit(command));
     }
 
     /** Sends a command under a given sequence number of this session, as a retry does. For tests. */
@@ -151,6 +171,7 @@ public final class ReplicaClient implements AutoCloseable {
 
     /** Sends one batch of commands until a definite answer or the timeout. */
     private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
+        metrics.commandBatch(batch.getCommandsCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         return untilAnswered(() -> unordered(RaftClientRequest.writeRequestType(), request, null), reply -> {
             BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
@@ -171,11 +192,12 @@ public final class ReplicaClient implements AutoCloseable {
      * {@link CommandRejected} or {@link UnavailableException}.
      */
     public CompletableFuture<ByteString> queryAsync(ByteString query) {
-        return queries.query(query);
+        return metrics.query(queries.query(query));
     }
 
     /** Sends one batch of linearizable queries until a definite answer or the timeout. */
     private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
+        metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         return untilAnswered(() -> unordered(RaftClientRequest.readRequestType(), request, null),
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
@@ -194,12 +216,22 @@ public final class ReplicaClient implements AutoCloseable {
         group.address(replicaId);
         RaftPeerId peer = RaftPeerId.valueOf(replicaId);
         org.apache.ratis.protocol.Message request = queryMessage(query);
-        return await(read(() -> unordered(RaftClientRequest.staleReadRequestType(0), request, peer)));
+        return await(metrics.staleQuery(read(() -> unordered(RaftClientRequest.staleReadRequestType(0), request,
+                peer))));
     }
 
     public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply)
             throws CommandRejected {
         return parse(queryStale(query.toByteString(), replicaId), reply);
+    }
+
+    /**
+     * This client's metrics ({@code ratissm.client.*}: latency of submits and queries, retries, failures, batch
+     * sizes; and Ratis's {@code ratis.client_message_metrics.*} of its connections). The README section "Metrics"
+     * lists every name.
+     */
+    public MetricRegistry metrics() {
+        return registry;
     }
 
     /** The ids of the group's replicas. */
@@ -214,6 +246,8 @@ public final class ReplicaClient implements AutoCloseable {
             raft.close();
         } catch (IOException e) {
             throw new RatisSmException("failed to close the client", e);
+        } finally {
+            ratisMetrics.close();
         }
     }
 
@@ -284,6 +318,7 @@ public final class ReplicaClient implements AutoCloseable {
             if (failure instanceof StateMachineException && failure.getCause() instanceof CommandRejected) {
                 result.completeExceptionally(failure.getCause()); // refused before the log: no effect
             } else if (System.nanoTime() < deadline && !retries.isShutdown()) {
+                metrics.resent();
                 retries.schedule(() -> retrying(send, deadline, result, decoder), RETRY_PAUSE_MILLIS,
                         TimeUnit.MILLISECONDS);
             } else {

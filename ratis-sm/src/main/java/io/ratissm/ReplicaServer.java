@@ -1,10 +1,17 @@
 package io.ratissm;
 
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.http.OperationsServer;
+import io.ratissm.internal.metrics.PrometheusText;
+import io.ratissm.internal.metrics.RatisRegistries;
+import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +20,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
@@ -41,8 +53,14 @@ import org.slf4j.LoggerFactory;
  * applied log entries and on demand ({@link #takeSnapshot()}); the log is purged behind them. A replica that
  * has fallen behind the purged log catches up by receiving a snapshot from the leader.
  *
+ * <p>Operations: {@link #metrics()} is the replica's Dropwizard registry (ratis-sm's metrics and this replica's
+ * Ratis metrics; the names are listed in the README, section "Metrics"), published over JMX in the domain
+ * {@code ratissm.<id>} while the replica runs. With {@link Builder#httpPort} set, the replica also serves
+ * {@code GET /metrics} (Prometheus text), {@code GET /health} and {@code GET /status} (JSON).
+ *
  * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
- * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart.
+ * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart. A replica that is
+ * built must be closed, started or not: it holds its metrics subscription until then.
  */
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
@@ -53,13 +71,23 @@ public final class ReplicaServer implements AutoCloseable {
     private volatile boolean closed;
 
     private final Duration divergenceCheckInterval;
+    private final MetricRegistry metrics;
+    private final RatisRegistries.Subscription ratisMetrics;
+    private final JmxReporter jmx;
+    private final InetSocketAddress httpAddress;
+    private volatile OperationsServer http;
 
     private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServer server,
-                          Duration divergenceCheckInterval) {
+                          Duration divergenceCheckInterval, MetricRegistry metrics,
+                          RatisRegistries.Subscription ratisMetrics, InetSocketAddress httpAddress) {
         this.settings = settings;
         this.stateMachine = stateMachine;
         this.server = server;
         this.divergenceCheckInterval = divergenceCheckInterval;
+        this.metrics = metrics;
+        this.ratisMetrics = ratisMetrics;
+        this.httpAddress = httpAddress;
+        this.jmx = JmxReporter.forRegistry(metrics).inDomain(jmxDomain(settings.id())).build();
     }
 
     public static Builder builder() {
@@ -78,10 +106,20 @@ public final class ReplicaServer implements AutoCloseable {
         } catch (CompletionException e) {
             closed = true;
             closeQuietly();
+            ratisMetrics.close();
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
+        }
+        jmx.start();
+        if (httpAddress != null) {
+            try {
+                http = OperationsServer.start(id(), httpAddress, new Operations());
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
         }
         stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
         LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
@@ -125,13 +163,15 @@ public final class ReplicaServer implements AutoCloseable {
 
     /** The index of the last entry in this replica's log (applied or not). */
     public long lastLogIndex() {
-        return division().map(d -> d.getRaftLog().getLastEntryTermIndex())
-                .map(ti -> ti == null ? -1L : ti.getIndex()).orElse(-1L);
+        return fromLog(d -> {
+            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
+            return last == null ? -1L : last.getIndex();
+        });
     }
 
     /** The index of the first entry still in this replica's log (entries before it were purged behind a snapshot). */
     public long firstLogIndex() {
-        return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+        return fromLog(d -> d.getRaftLog().getStartIndex());
     }
 
     /** The log index covered by this replica's latest snapshot, or -1 if it has none. */
@@ -144,6 +184,33 @@ public final class ReplicaServer implements AutoCloseable {
     public ReplicaStats stats() {
         return new ReplicaStats(appliedIndex(), stateMachine.executions(), stateMachine.speculativePending(),
                 stateMachine.rollbacks(), stateMachine.digestComparisons(), stateMachine.divergences());
+    }
+
+    /**
+     * This replica's metrics: ratis-sm's own ({@code ratissm.*}: apply and query latency, commands, batch sizes,
+     * snapshots, replication mode, speculation, divergences, health) and this replica's Apache Ratis metrics
+     * ({@code ratis.*}, {@code ratis_grpc.*}, named by Ratis with this replica's member id). The README section
+     * "Metrics" lists and explains every name. Ratis's metrics of a division come and go with it (a leader's
+     * log appender metrics exist while it leads); a restarted replica is a new object with a new registry.
+     */
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    /** The port of the {@code /metrics}, {@code /health} and {@code /status} endpoints, once started with one. */
+    public OptionalInt httpPort() {
+        OperationsServer h = http;
+        return h == null ? OptionalInt.empty() : OptionalInt.of(h.port());
+    }
+
+    /** Where this replica stands in its group now (also served as JSON at {@code GET /status}). */
+    public ReplicaStatus status() {
+        Health health = health();
+        boolean stopped = closed || server.getLifeCycleState().isClosingOrClosed();
+        String role = stopped ? "STOPPED" : info().map(i -> i.getCurrentRole().name()).orElse("STOPPED");
+        long commit = fromLog(d -> d.getRaftLog().getLastCommittedIndex());
+        return new ReplicaStatus(id(), role, term(), leaderId(), commit, appliedIndex(), lastLogIndex(),
+                latestSnapshotIndex(), replication(), health);
     }
 
     /** Whether this replica is serving and its state machine healthy. */
@@ -181,12 +248,51 @@ public final class ReplicaServer implements AutoCloseable {
             return;
         }
         closed = true;
+        OperationsServer h = http;
+        if (h != null) {
+            h.close();
+        }
         try {
             server.close();
         } catch (IOException e) {
             throw new UncheckedIOException(id() + ": failed to stop cleanly", e);
+        } finally {
+            jmx.stop();
+            ratisMetrics.close();
         }
         LOG.info("{}: stopped", id());
+    }
+
+    /** A JMX domain may not contain {@code : = , * ?} or quotes; replica ids rarely do. */
+    private static String jmxDomain(String id) {
+        return "ratissm." + id.replaceAll("[^A-Za-z0-9_.@-]", "_");
+    }
+
+    /** What the HTTP endpoints show, read on the HTTP server's threads. */
+    private final class Operations implements OperationsServer.Replica {
+        private final PrometheusText exposition;
+
+        Operations() {
+            String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), settings.group().groupId())
+                    .toString();
+            // Ratis names its metrics with the member id; dropping it gives every replica the same family names.
+            exposition = new PrometheusText(Map.of("replica", id()), Set.of(memberId, id()));
+        }
+
+        @Override
+        public Health health() {
+            return ReplicaServer.this.health();
+        }
+
+        @Override
+        public ReplicaStatus status() {
+            return ReplicaServer.this.status();
+        }
+
+        @Override
+        public String prometheusText() {
+            return exposition.render(metrics);
+        }
     }
 
     private void closeQuietly() {
@@ -210,6 +316,17 @@ public final class ReplicaServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Reads the division's log, or -1 if there is none or it is closed (a stopped or fail-stopped replica). */
+    private long fromLog(ToLongFunction<RaftServer.Division> read) {
+        return division().map(d -> {
+            try {
+                return read.applyAsLong(d);
+            } catch (IllegalStateException closedLog) {
+                return -1L;
+            }
+        }).orElse(-1L);
     }
 
     private Optional<DivisionInfo> info() {
@@ -239,6 +356,8 @@ public final class ReplicaServer implements AutoCloseable {
         private long logSegmentBytes = 8L << 20;
         private long digestEvery = 10_000;
         private Duration divergenceCheckInterval = Duration.ofSeconds(5);
+        private Integer httpPort;
+        private String httpHost;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
@@ -352,6 +471,26 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * Serve {@code GET /metrics} (Prometheus text), {@code /health} (200, or 503 with the reason) and
+         * {@code /status} (JSON) on this port; 0 picks a free port ({@link ReplicaServer#httpPort()} tells which).
+         * Default: no HTTP server.
+         */
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /**
+         * The interface the HTTP server listens on (default: the host of this replica's own address in
+         * {@link #peers}, so it is reachable where the replica is and nowhere else; {@code 0.0.0.0} listens on
+         * every interface). Only used with {@link #httpPort}.
+         */
+        public Builder httpHost(String host) {
+            this.httpHost = host;
+            return this;
+        }
+
+        /**
          * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
          * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
          */
@@ -384,22 +523,44 @@ public final class ReplicaServer implements AutoCloseable {
             require(digestEvery >= 0, "digestEvery must not be negative, was " + digestEvery);
             require(divergenceCheckInterval != null && divergenceCheckInterval.toMillis() > 0,
                     "divergenceCheckInterval must be positive");
+            require(httpPort == null || (httpPort >= 0 && httpPort <= 65535),
+                    "httpPort must be 0 (any free port) or a port number, was " + httpPort);
+            require(httpHost == null || !httpHost.isBlank(), "httpHost must not be blank");
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
                     maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties),
                     tls == null ? null : tls.credentials());
+            InetSocketAddress http = httpPort == null ? null : new InetSocketAddress(httpHost != null ? httpHost
+                    : settings.group().address(id).substring(0, settings.group().address(id).lastIndexOf(':')),
+                    httpPort);
+
+            // Before Ratis creates its first metric registry (see RatisRegistries for why).
+            RatisRegistries.install();
+            MetricRegistry registry = new MetricRegistry();
+            ServerMetrics serverMetrics = new ServerMetrics(registry);
+            String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id), group.groupId()).toString();
+            RatisRegistries.Subscription ratisMetrics = RatisRegistries.subscribe(
+                    RatisRegistries.ofMember(id, memberId), registry);
             ReplicaServer[] self = new ReplicaServer[1];
-            RaftStateMachine sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(),
-                    () -> self[0].failStop());
-            RaftServer raft = RaftServer.newBuilder()
-                    .setServerId(RaftPeerId.valueOf(id))
-                    .setGroup(group.raftGroup())
-                    .setStateMachine(sm)
-                    .setProperties(settings.raftProperties())
-                    .setParameters(settings.raftParameters())
-                    .setOption(RaftStorage.StartupOption.RECOVER)
-                    .build();
-            self[0] = new ReplicaServer(settings, sm, raft, divergenceCheckInterval);
+            RaftServer raft;
+            RaftStateMachine sm;
+            try {
+                sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(), serverMetrics,
+                        () -> self[0].failStop());
+                raft = RaftServer.newBuilder()
+                        .setServerId(RaftPeerId.valueOf(id))
+                        .setGroup(group.raftGroup())
+                        .setStateMachine(sm)
+                        .setProperties(settings.raftProperties())
+                        .setParameters(settings.raftParameters())
+                        .setOption(RaftStorage.StartupOption.RECOVER)
+                        .build();
+            } catch (IOException | RuntimeException e) {
+                ratisMetrics.close();
+                throw e;
+            }
+            self[0] = new ReplicaServer(settings, sm, raft, divergenceCheckInterval, registry, ratisMetrics, http);
+            serverMetrics.readFrom(self[0]);
             return self[0];
         }
 

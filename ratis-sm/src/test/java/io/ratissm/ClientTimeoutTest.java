@@ -27,6 +27,8 @@ class ClientTimeoutTest {
                     .hasMessageContaining("within 1000 ms");
             // Without the bound the call lasts at least Ratis's 3 s request timeout; slack for a loaded machine.
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+            assertThat(client.metrics().counter("ratissm.client.unavailable").getCount()).isEqualTo(1);
+            assertThat(client.metrics().timer("ratissm.client.submit").getCount()).isEqualTo(1);
         }
     }
 }

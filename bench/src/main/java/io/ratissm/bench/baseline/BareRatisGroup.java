@@ -1,5 +1,6 @@
 package io.ratissm.bench.baseline;
 
+import io.ratissm.internal.metrics.RatisRegistries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -59,6 +60,9 @@ public final class BareRatisGroup implements AutoCloseable {
 
     /** Starts three replicas, waits for a leader and connects a client allowing {@code outstanding} requests. */
     public static BareRatisGroup start(int outstanding) throws IOException {
+        // ratis-sm's Ratis metrics backend needs its hook in place before Ratis creates a registry, in any JVM
+        // that has ratis-sm on the classpath (see RatisRegistries); these servers are built without ratis-sm.
+        RatisRegistries.install();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (int i = 1; i <= 3; i++) {
             ports.put("b" + i, freePort());

@@ -11,6 +11,7 @@ import io.ratissm.internal.Bytes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
+import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
@@ -63,11 +64,13 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final ReplicationProtocol protocol;
     private final PassiveReplication passive;
     private final DivergenceDetector divergence;
+    private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
     public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            long sessionIdleTimeoutMillis, Runnable onFailStop) {
+                            long sessionIdleTimeoutMillis, ServerMetrics metrics, Runnable onFailStop) {
         this.replicaId = settings.id();
+        this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable(sessionIdleTimeoutMillis);
@@ -244,7 +247,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
         try {
+            long start = System.nanoTime();
             BatchReply reply = protocol.apply(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()), index);
+            metrics.applied(System.nanoTime() - start, commandsAnswered(reply));
             updateLastAppliedTermIndex(entry.getTerm(), index);
             if (divergence.due(index)) {
                 divergence.record(index, host.digest());
@@ -259,10 +264,16 @@ public final class RaftStateMachine extends BaseStateMachine {
         }
     }
 
+    /** A "retry" reply applied nothing; otherwise there is one outcome per command of the entry. */
+    private static int commandsAnswered(BatchReply reply) {
+        return reply.getOutcomesCount() > 0 && reply.getOutcomes(0).hasRetry() ? 0 : reply.getOutcomesCount();
+    }
+
     // ---- reads
 
     @Override
     public CompletableFuture<Message> query(Message request) {
+        long start = System.nanoTime();
         Outcome outcome;
         try {
             QueryRequest q = QueryRequest.parseFrom(Bytes.content(request));
@@ -270,9 +281,12 @@ public final class RaftStateMachine extends BaseStateMachine {
                 return CompletableFuture.completedFuture(Bytes.message(divergence.digestAt(q.getDigestAtIndex())));
             }
             if (q.getQueriesCount() > 0) {
-                return CompletableFuture.completedFuture(Bytes.message(host.queryAll(q.getQueriesList())));
+                BatchReply answers = host.queryAll(q.getQueriesList());
+                metrics.queried(System.nanoTime() - start, q.getQueriesCount());
+                return CompletableFuture.completedFuture(Bytes.message(answers));
             }
             outcome = host.query(q.getQuery());
+            metrics.queried(System.nanoTime() - start, 1);
         } catch (InvalidProtocolBufferException e) {
             outcome = Outcome.newBuilder().setMalformed("the request is not a ratis-sm query: " + e.getMessage())
                     .build();
@@ -299,8 +313,10 @@ public final class RaftStateMachine extends BaseStateMachine {
         SnapshotFormat.write(file, header, host::writeSnapshot);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        long nanos = System.nanoTime() - start;
+        metrics.snapshotWritten(nanos, file.length());
         LOG.info("{}: snapshot at index {} ({} bytes, {} ms)", replicaId, last.getIndex(), file.length(),
-                (System.nanoTime() - start) / 1_000_000);
+                nanos / 1_000_000);
         return last.getIndex();
     }
 
@@ -311,6 +327,7 @@ public final class RaftStateMachine extends BaseStateMachine {
             protocol.loadChainLength(0);
             return;
         }
+        long start = System.nanoTime();
         File file = snapshot.getFile().getPath().toFile();
         if (!snapshot.hasMd5()) {
             throw new IOException(replicaId + ": snapshot " + file + " has no .md5 file, so it cannot be verified; "
@@ -329,6 +346,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         });
         setLastAppliedTermIndex(snapshot.getTermIndex());
         divergence.restartAt(snapshot.getIndex());
+        metrics.snapshotLoaded(System.nanoTime() - start, file.length());
         LOG.info("{}: loaded snapshot {} ({} sessions)", replicaId, file.getName(), sessions.size());
     }
 }
