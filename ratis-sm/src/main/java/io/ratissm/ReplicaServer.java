@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
  * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart.
+ *
+ * <p>Membership: a replica added to a running group is started with {@link Builder#join(boolean) join(true)} and
+ * then added with {@link GroupAdmin#addReplica}. A replica removed with {@link GroupAdmin#removeReplica} stops
+ * by itself ({@link #awaitStopped()} returns). Once a replica has storage, the membership recorded in its log wins
+ * over the peers it was built with, so a restart after membership changes needs no new peers list.
  */
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
@@ -51,6 +57,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final RaftStateMachine stateMachine;
     private final RaftServer server;
     private volatile boolean closed;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private final Duration divergenceCheckInterval;
 
@@ -89,6 +96,19 @@ public final class ReplicaServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until this replica has stopped: {@link #close()} was called, or the group removed it from its
+     * configuration (it then stops by itself), or it failed to start.
+     */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Whether {@link #awaitStopped()} would return at once. */
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** This replica's id. */
     public String id() {
         return settings.id();
@@ -116,6 +136,15 @@ public final class ReplicaServer implements AutoCloseable {
     /** The Raft term this replica is in. */
     public long term() {
         return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    /**
+     * The ids of the group's current members as this replica knows them (from its log, so it follows membership
+     * changes); empty while a {@linkplain Builder#join joining} replica has not been added yet.
+     */
+    public List<String> members() {
+        return division().map(d -> d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString())
+                .sorted().toList()).orElse(List.of());
     }
 
     /** The index of the last log entry applied to the state machine. */
@@ -185,6 +214,8 @@ public final class ReplicaServer implements AutoCloseable {
             server.close();
         } catch (IOException e) {
             throw new UncheckedIOException(id() + ": failed to stop cleanly", e);
+        } finally {
+            stopped.countDown();
         }
         LOG.info("{}: stopped", id());
     }
@@ -194,11 +225,34 @@ public final class ReplicaServer implements AutoCloseable {
             server.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: error while stopping", id(), e);
+        } finally {
+            stopped.countDown();
         }
+    }
+
+    /**
+     * Ratis closed this replica's group member without {@link #close()}: the group's new configuration left it out
+     * (a removed leader stops itself, a removed follower is told to by {@link GroupAdmin#removeReplica}). The RPC
+     * server would otherwise stay up with nothing to serve, so the whole replica stops, from another thread
+     * because this runs inside Ratis's shutdown.
+     */
+    private void leftGroup() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+        Thread t = new Thread(() -> {
+            closeQuietly();
+            LOG.info("{}: stopped", id());
+        }, "ratis-sm-left-group-" + id());
+        t.setDaemon(true);
+        t.start();
     }
 
     private void failStop() {
         // Leave the group so that a healthy majority keeps serving, but keep this object to report the failure.
+        closed = true;
         Thread t = new Thread(this::closeQuietly, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
@@ -239,6 +293,7 @@ public final class ReplicaServer implements AutoCloseable {
         private long logSegmentBytes = 8L << 20;
         private long digestEvery = 10_000;
         private Duration divergenceCheckInterval = Duration.ofSeconds(5);
+        private boolean join;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder() {
@@ -250,7 +305,12 @@ public final class ReplicaServer implements AutoCloseable {
             return this;
         }
 
-        /** All replicas of the group, this one included, as {@code id=host:port}, comma separated or one per argument. */
+        /**
+         * All replicas of the group, this one included, as {@code id=host:port}, comma separated or one per argument.
+         * This replica listens on its own entry's port. The list is the group's first membership: once this
+         * replica's storage holds a log, the membership recorded there (after any additions and removals) is used
+         * instead of the rest of this list.
+         */
         public Builder peers(String... peers) {
             this.peers.addAll(List.of(peers));
             return this;
@@ -342,6 +402,17 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * Starts this replica as a new member of a group that is already running (default false). It starts with
+         * no membership, so it neither campaigns nor votes, and waits until an admin adds it
+         * ({@link GroupAdmin#addReplica}); the leader then sends it the state. Its {@link #peers} need only contain
+         * itself. After it has joined, its storage records the membership and a restart ignores this flag.
+         */
+        public Builder join(boolean join) {
+            this.join = join;
+            return this;
+        }
+
+        /**
          * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
          * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
          */
@@ -379,10 +450,10 @@ public final class ReplicaServer implements AutoCloseable {
                     maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, Map.copyOf(properties));
             ReplicaServer[] self = new ReplicaServer[1];
             RaftStateMachine sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(),
-                    () -> self[0].failStop());
+                    () -> self[0].failStop(), () -> self[0].leftGroup());
             RaftServer raft = RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(id))
-                    .setGroup(group.raftGroup())
+                    .setGroup(join ? group.joiningRaftGroup() : group.raftGroup())
                     .setStateMachine(sm)
                     .setProperties(settings.raftProperties())
                     .setOption(RaftStorage.StartupOption.RECOVER)

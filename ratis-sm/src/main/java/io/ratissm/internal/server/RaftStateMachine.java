@@ -64,9 +64,16 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final PassiveReplication passive;
     private final DivergenceDetector divergence;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Runnable onClosed;
 
+    /**
+     * @param onFailStop called when the user's state machine failed and the replica must stop applying
+     * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
+     *                   it on its own (removed from the group's configuration)
+     */
     public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            long sessionIdleTimeoutMillis, Runnable onFailStop) {
+                            long sessionIdleTimeoutMillis, Runnable onFailStop, Runnable onClosed) {
+        this.onClosed = onClosed;
         this.replicaId = settings.id();
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
@@ -164,6 +171,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public void close() {
         divergence.close();
+        onClosed.run();
     }
 
     // ---- leadership
