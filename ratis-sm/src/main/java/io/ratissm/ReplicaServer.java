@@ -5,6 +5,9 @@ import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,10 +79,11 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * Starts the replica: recovers its state from storage and joins the group.
      *
-     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message)
-     *                     or the port cannot be bound
+     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message), or
+     *                     a {@link BindException} if the port is in use
      */
     public ReplicaServer start() throws IOException {
+        checkPortFree();
         try {
             server.start();
         } catch (CompletionException e) {
@@ -107,6 +111,25 @@ public final class ReplicaServer implements AutoCloseable {
     /** Whether {@link #awaitStopped()} would return at once. */
     public boolean isStopped() {
         return stopped.getCount() == 0;
+    }
+
+    /**
+     * Ratis ends the whole JVM (System.exit(1)) when its gRPC server cannot bind, so a port in use is checked here
+     * first, to fail this call instead. A program that takes the port in between still meets Ratis's exit.
+     */
+    private void checkPortFree() throws IOException {
+        String address = address();
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            BindException inUse = new BindException(id() + ": port " + port + " is in use");
+            inUse.initCause(e);
+            closed = true;
+            closeQuietly();
+            throw inUse;
+        }
     }
 
     /** This replica's id. */
