@@ -188,6 +188,8 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
+        // An operator following a replica's log wants to see who leads without asking for the status.
+        LOG.info("{}: leader is now {}", replicaId, newLeaderId == null ? "unknown" : newLeaderId);
         if (!memberId.getPeerId().equals(newLeaderId)) {
             protocol.notLeader();
         }

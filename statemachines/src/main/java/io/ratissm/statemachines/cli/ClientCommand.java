@@ -1,6 +1,7 @@
 package io.ratissm.statemachines.cli;
 
 import com.google.protobuf.ByteString;
+import io.ratissm.MalformedCommand;
 import io.ratissm.ReplicaClient;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.KvStore;
@@ -143,6 +144,10 @@ public final class ClientCommand {
             try (ReplicaClient c = ReplicaClient.builder().peers(group.peers()).group(group.group)
                     .timeout(group.timeout).build()) {
                 return action.run(c);
+            } catch (MalformedCommand e) {
+                // The likely cause from a shell: kv commands sent to a counter group, or the other way round.
+                throw new MalformedCommand(e.getMessage() + " (put/get/delete/cas are for a kv group, add/value for "
+                        + "a counter group, raw for any)");
             }
         });
     }

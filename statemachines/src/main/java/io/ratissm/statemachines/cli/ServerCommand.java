@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -100,10 +101,12 @@ public final class ServerCommand implements Callable<Integer> {
             return startFailure(server, e);
         }
         LOG.info("{}: serving on {}", server.id(), server.address());
-        Thread hook = new Thread(() -> stopOnSignal(server), "ratis-sm-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicBoolean signalled = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, signalled), "ratis-sm-shutdown"));
         server.awaitStopped();
-        LOG.info("{}: stopped, no longer a member of the group", server.id());
+        if (!signalled.get()) {
+            LOG.info("{}: stopped, no longer a member of the group", server.id());
+        }
         return 0;
     }
 
@@ -112,10 +115,11 @@ public final class ServerCommand implements Callable<Integer> {
      * supervisor sees a clean stop as one. Runs as a shutdown hook; if the replica already stopped (removed from the
      * group), the exit is under way with its own code and there is nothing to do.
      */
-    private static void stopOnSignal(ReplicaServer server) {
+    private static void stopOnSignal(ReplicaServer server, AtomicBoolean signalled) {
         if (server.isStopped()) {
             return;
         }
+        signalled.set(true);
         LOG.info("{}: signal received, stopping", server.id());
         try {
             server.close();

@@ -114,7 +114,7 @@ class ThreeMachinesTest {
 
         ReplicaProcess n4 = processes.get("n4");
         assertThat(n4.terminate()).as("SIGTERM is a clean stop").isZero();
-        assertThat(n4.log()).contains("n4: stopped cleanly");
+        assertThat(n4.log()).contains("n4: stopped cleanly").doesNotContain("n4: stopped, no longer a member");
     }
 
     private void start(String id, String peerList, boolean join) throws IOException {
