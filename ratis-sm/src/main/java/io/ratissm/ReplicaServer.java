@@ -10,8 +10,9 @@ import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.ServerSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.apache.ratis.protocol.ClientId;
@@ -59,8 +62,13 @@ import org.slf4j.LoggerFactory;
  * {@code GET /metrics} (Prometheus text), {@code GET /health} and {@code GET /status} (JSON).
  *
  * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
- * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart. A replica that is
- * built must be closed, started or not: it holds its metrics subscription until then.
+ * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart.
+ *
+ * <p>Membership: a replica added to a running group is started with {@link Builder#join(boolean) join(true)} and
+ * then added with {@link GroupAdmin#addReplica}. A replica removed with {@link GroupAdmin#removeReplica} stops
+ * by itself ({@link #awaitStopped()} returns). Once a replica has storage, the membership recorded in its log wins
+ * over the peers it was built with, so a restart after membership changes needs no new peers list.
+ * A replica that is built must be closed, started or not: it holds its metrics subscription until then.
  */
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
@@ -68,7 +76,11 @@ public final class ReplicaServer implements AutoCloseable {
     private final ServerSettings settings;
     private final RaftStateMachine stateMachine;
     private final RaftServer server;
+    /** {@link #close()} was called. */
     private volatile boolean closed;
+    /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
+    private final AtomicBoolean raftStopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private final Duration divergenceCheckInterval;
     private final MetricRegistry metrics;
@@ -97,16 +109,15 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * Starts the replica: recovers its state from storage and joins the group.
      *
-     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message)
-     *                     or the port cannot be bound
+     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message), or
+     *                     a {@link BindException} if the port is in use
      */
     public ReplicaServer start() throws IOException {
+        checkPortFree();
         try {
             server.start();
         } catch (CompletionException e) {
-            closed = true;
-            closeQuietly();
-            ratisMetrics.close();
+            close();
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -125,6 +136,37 @@ public final class ReplicaServer implements AutoCloseable {
         LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
                 settings.group().name(), settings.storage());
         return this;
+    }
+
+    /**
+     * Waits until this replica has stopped: {@link #close()} was called, or the group removed it from its
+     * configuration (it then stops by itself), or it failed to start.
+     */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Whether {@link #awaitStopped()} would return at once. */
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    /**
+     * Ratis ends the whole JVM (System.exit(1)) when its gRPC server cannot bind, so a port in use is checked here
+     * first, to fail this call instead. A program that takes the port in between still meets Ratis's exit.
+     */
+    private void checkPortFree() throws IOException {
+        String address = address();
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            BindException inUse = new BindException(id() + ": port " + port + " is in use");
+            inUse.initCause(e);
+            close();
+            throw inUse;
+        }
     }
 
     /** This replica's id. */
@@ -154,6 +196,15 @@ public final class ReplicaServer implements AutoCloseable {
     /** The Raft term this replica is in. */
     public long term() {
         return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    /**
+     * The ids of the group's current members as this replica knows them (from its log, so it follows membership
+     * changes); empty while a {@linkplain Builder#join joining} replica has not been added yet.
+     */
+    public List<String> members() {
+        return division().map(d -> d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString())
+                .sorted().toList()).orElse(List.of());
     }
 
     /** The index of the last log entry applied to the state machine. */
@@ -207,7 +258,13 @@ public final class ReplicaServer implements AutoCloseable {
     public ReplicaStatus status() {
         Health health = health();
         boolean stopped = closed || server.getLifeCycleState().isClosingOrClosed();
-        String role = stopped ? "STOPPED" : info().map(i -> i.getCurrentRole().name()).orElse("STOPPED");
+        Role role = stopped ? Role.STOPPED : info().map(i -> switch (i.getCurrentRole()) {
+            case LEADER -> Role.LEADER;
+            case FOLLOWER -> Role.FOLLOWER;
+            case CANDIDATE -> Role.CANDIDATE;
+            case LISTENER -> Role.LISTENER;
+            default -> Role.UNKNOWN;
+        }).orElse(Role.STOPPED);
         long commit = fromLog(d -> d.getRaftLog().getLastCommittedIndex());
         return new ReplicaStatus(id(), role, term(), leaderId(), commit, appliedIndex(), lastLogIndex(),
                 latestSnapshotIndex(), replication(), health);
@@ -253,9 +310,7 @@ public final class ReplicaServer implements AutoCloseable {
             h.close();
         }
         try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(id() + ": failed to stop cleanly", e);
+            stopRaft();
         } finally {
             jmx.stop();
             ratisMetrics.close();
@@ -295,17 +350,43 @@ public final class ReplicaServer implements AutoCloseable {
         }
     }
 
-    private void closeQuietly() {
+    /** Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}. */
+    private void stopRaft() {
+        if (!raftStopping.compareAndSet(false, true)) {
+            return;
+        }
         try {
             server.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: error while stopping", id(), e);
+        } finally {
+            stopped.countDown();
         }
     }
 
+    /**
+     * Ratis closed this replica's group member without {@link #close()}: the group's new configuration left it out
+     * (a removed leader stops itself, a removed follower is told to by {@link GroupAdmin#removeReplica}). The RPC
+     * server would otherwise stay up with nothing to serve, so the whole replica stops, from another thread
+     * because this runs inside Ratis's shutdown.
+     */
+    private void leftGroup() {
+        if (raftStopping.get()) {
+            return; // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal
+        }
+        LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+        Thread t = new Thread(() -> {
+            stopRaft();
+            LOG.info("{}: stopped", id());
+        }, "ratis-sm-left-group-" + id());
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void failStop() {
-        // Leave the group so that a healthy majority keeps serving, but keep this object to report the failure.
-        Thread t = new Thread(this::closeQuietly, "ratis-sm-failstop-" + id());
+        // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
+        // to report the failure.
+        Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
     }
@@ -358,6 +439,7 @@ public final class ReplicaServer implements AutoCloseable {
         private Duration divergenceCheckInterval = Duration.ofSeconds(5);
         private Integer httpPort;
         private String httpHost;
+        private boolean join;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
@@ -370,7 +452,12 @@ public final class ReplicaServer implements AutoCloseable {
             return this;
         }
 
-        /** All replicas of the group, this one included, as {@code id=host:port}, comma separated or one per argument. */
+        /**
+         * All replicas of the group, this one included, as {@code id=host:port}, comma separated or one per argument.
+         * This replica listens on its own entry's port. The list is the group's first membership: once this
+         * replica's storage holds a log, the membership recorded there (after any additions and removals) is used
+         * instead of the rest of this list.
+         */
         public Builder peers(String... peers) {
             this.peers.addAll(List.of(peers));
             return this;
@@ -491,6 +578,17 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * Starts this replica as a new member of a group that is already running (default false). It starts with
+         * no membership, so it neither campaigns nor votes, and waits until an admin adds it
+         * ({@link GroupAdmin#addReplica}); the leader then sends it the state. Its {@link #peers} need only contain
+         * itself. After it has joined, its storage records the membership and a restart ignores this flag.
+         */
+        public Builder join(boolean join) {
+            this.join = join;
+            return this;
+        }
+
+        /**
          * Sets a raw Apache Ratis property ({@code raft.server.*}, {@code raft.grpc.*}) after ratis-sm's own
          * settings. For experts: ratis-sm's defaults are chosen for correctness and speed on small machines.
          */
@@ -546,10 +644,10 @@ public final class ReplicaServer implements AutoCloseable {
             RaftStateMachine sm;
             try {
                 sm = new RaftStateMachine(settings, stateMachine, sessionIdleTimeout.toMillis(), serverMetrics,
-                        () -> self[0].failStop());
+                        () -> self[0].failStop(), () -> self[0].leftGroup());
                 raft = RaftServer.newBuilder()
                         .setServerId(RaftPeerId.valueOf(id))
-                        .setGroup(group.raftGroup())
+                        .setGroup(join ? group.joiningRaftGroup() : group.raftGroup())
                         .setStateMachine(sm)
                         .setProperties(settings.raftProperties())
                         .setParameters(settings.raftParameters())

@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param id                  the replica's id
  * @param role                {@code LEADER}, {@code FOLLOWER}, {@code CANDIDATE} or {@code LISTENER} while the
- *                            replica runs; {@code STOPPED} once it stopped (closed, or fail-stopped)
+ *                            replica runs; {@code STOPPED} once it stopped (closed, fail-stopped or removed)
  * @param term                the Raft term it is in (0 before it joined the group)
  * @param leaderId            the leader it knows of, if any
  * @param commitIndex         the last log index it knows to be committed (-1 if unknown)
@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param replication         the group's replication mode
  * @param health              whether it serves, and if not why
  */
-public record ReplicaStatus(String id, String role, long term, Optional<String> leaderId, long commitIndex,
+public record ReplicaStatus(String id, Role role, long term, Optional<String> leaderId, long commitIndex,
                             long appliedIndex, long lastLogIndex, long latestSnapshotIndex, Replication replication,
                             Health health) {
 }

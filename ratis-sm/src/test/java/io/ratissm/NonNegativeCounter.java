@@ -14,11 +14,12 @@ import java.util.function.LongPredicate;
  * 8-byte big-endian longs; a command of any other length is malformed. It can be told to crash (throw an
  * unexpected exception) when it reaches chosen values, to test fail-stop.
  */
-final class NonNegativeCounter implements StateMachine {
+public final class NonNegativeCounter implements StateMachine {
     private final LongPredicate crashWhenReaching;
     private long value;
 
-    NonNegativeCounter() {
+    /** Public, so that a replica's configuration file can name this class (ReplicaConfigTest). */
+    public NonNegativeCounter() {
         this(v -> false);
     }
 

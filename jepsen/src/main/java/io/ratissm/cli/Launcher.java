@@ -2,6 +2,9 @@ package io.ratissm.cli;
 
 import io.ratissm.jepsen.cli.CheckCommand;
 import io.ratissm.jepsen.cli.JepsenCommand;
+import io.ratissm.statemachines.cli.AdminCommand;
+import io.ratissm.statemachines.cli.ClientCommand;
+import io.ratissm.statemachines.cli.ServerCommand;
 import io.ratissm.statemachines.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +13,9 @@ import picocli.CommandLine.Command;
  * The {@code bin/ratis-sm} entry point: one command whose subcommands are the project's tools. It lives in the
  * jepsen module because that module depends on all the others.
  */
-@Command(name = "ratis-sm", mixinStandardHelpOptions = true, subcommands = {Demo.class, CheckCommand.class, JepsenCommand.class},
+@Command(name = "ratis-sm", mixinStandardHelpOptions = true,
+        subcommands = {Demo.class, ServerCommand.class, ClientCommand.class, AdminCommand.class, CheckCommand.class,
+            JepsenCommand.class},
         description = "Replicated state machines on Apache Ratis.")
 public final class Launcher {
     public static void main(String[] args) {

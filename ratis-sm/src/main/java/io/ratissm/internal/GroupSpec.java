@@ -29,7 +29,8 @@ public final class GroupSpec {
     /**
      * Parses {@code "n1=127.0.0.1:7001,n2=..."} (comma separated) or one entry per list element.
      *
-     * @throws IllegalArgumentException naming the entry that is not {@code id=host:port}, or a repeated id
+     * @throws IllegalArgumentException naming the entry that is not {@code id=host:port}, or a repeated id or
+     *                                  address (two replicas cannot share a port)
      */
     public static GroupSpec parse(String name, List<String> entries) {
         if (name == null || name.isBlank()) {
@@ -57,8 +58,12 @@ public final class GroupSpec {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("replica '" + p + "' has an invalid port '" + port + "'");
                 }
-                if (addresses.put(id, p.substring(eq + 1)) != null) {
+                String address = p.substring(eq + 1);
+                if (addresses.put(id, address) != null) {
                     throw new IllegalArgumentException("replica id '" + id + "' appears twice");
+                }
+                if (addresses.values().stream().filter(address::equals).count() > 1) {
+                    throw new IllegalArgumentException("address '" + address + "' is given to two replicas");
                 }
             }
         }
@@ -94,9 +99,21 @@ public final class GroupSpec {
 
     public RaftGroup raftGroup() {
         List<RaftPeer> peers = new ArrayList<>();
-        addresses.forEach((id, address) -> peers.add(
-                RaftPeer.newBuilder().setId(RaftPeerId.valueOf(id)).setAddress(address).build()));
+        addresses.keySet().forEach(id -> peers.add(raftPeer(id)));
         return RaftGroup.valueOf(groupId(), peers);
+    }
+
+    /**
+     * The group with no members, which a replica joining a running group starts with (as Ratis's membership
+     * example does): it then takes no part in elections and learns the configuration from the leader once an
+     * admin adds it.
+     */
+    public RaftGroup joiningRaftGroup() {
+        return RaftGroup.valueOf(groupId());
+    }
+
+    public RaftPeer raftPeer(String id) {
+        return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(id)).setAddress(address(id)).build();
     }
 
     @Override

@@ -33,6 +33,8 @@ class GroupSpecTest {
                 .hasMessageContaining("invalid port 'http'");
         assertThatThrownBy(() -> GroupSpec.parse("g", List.of("n1=a:1,n1=b:2")))
                 .hasMessageContaining("'n1' appears twice");
+        assertThatThrownBy(() -> GroupSpec.parse("g", List.of("n1=a:1,n2=a:1")))
+                .hasMessageContaining("address 'a:1' is given to two replicas");
         assertThatThrownBy(() -> GroupSpec.parse("g", List.of(" , ")))
                 .hasMessageContaining("at least one replica");
         assertThatThrownBy(() -> GroupSpec.parse("g", List.of("n1=a:1")).address("n7"))

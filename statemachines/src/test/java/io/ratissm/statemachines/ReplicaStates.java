@@ -15,11 +15,11 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /** What the cluster tests assert about replicas: they caught up, and they hold the same state. */
-final class ReplicaStates {
+public final class ReplicaStates {
     private ReplicaStates() {
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -137,7 +137,7 @@ public final class OperationsServer implements AutoCloseable {
     static String statusJson(ReplicaStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
-        m.put("role", s.role());
+        m.put("role", s.role().name());
         m.put("term", s.term());
         m.put("leaderId", s.leaderId().orElse(null));
         m.put("commitIndex", s.commitIndex());

@@ -66,9 +66,17 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final DivergenceDetector divergence;
     private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final Runnable onClosed;
 
+    /**
+     * @param onFailStop called when the user's state machine failed and the replica must stop applying
+     * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
+     *                   it on its own (removed from the group's configuration)
+     */
     public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            long sessionIdleTimeoutMillis, ServerMetrics metrics, Runnable onFailStop) {
+                            long sessionIdleTimeoutMillis, ServerMetrics metrics, Runnable onFailStop,
+                            Runnable onClosed) {
+        this.onClosed = onClosed;
         this.replicaId = settings.id();
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
@@ -168,6 +176,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public void close() {
         divergence.close();
+        onClosed.run();
     }
 
     // ---- leadership
@@ -184,6 +193,8 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
+        // An operator following a replica's log wants to see who leads without asking for the status.
+        LOG.info("{}: leader is now {}", replicaId, newLeaderId == null ? "unknown" : newLeaderId);
         if (!memberId.getPeerId().equals(newLeaderId)) {
             protocol.notLeader();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.Health;
 import io.ratissm.ReplicaStatus;
+import io.ratissm.Role;
 import io.ratissm.Replication;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -30,7 +31,7 @@ class OperationsServerTest {
 
             @Override
             public ReplicaStatus status() {
-                return new ReplicaStatus("t1", "FOLLOWER", 4, Optional.of("t\"2"), 10, 9, 11, -1,
+                return new ReplicaStatus("t1", Role.FOLLOWER, 4, Optional.of("t\"2"), 10, 9, 11, -1,
                         Replication.PASSIVE, health);
             }
 

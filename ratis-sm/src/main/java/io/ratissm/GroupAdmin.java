@@ -1,0 +1,462 @@
+package io.ratissm;
+
+import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.metrics.RatisRegistries;
+import io.ratissm.internal.tls.TlsCredentials;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.LogInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.util.ProtoUtils;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operates a running group: its status, leadership transfer, snapshots, and membership changes while it serves.
+ *
+ * <pre>{@code
+ * try (GroupAdmin admin = GroupAdmin.connect("n1=10.0.0.1:7001,n2=10.0.0.2:7001,n3=10.0.0.3:7001")) {
+ *     admin.transferLeadership("n2", Duration.ofSeconds(10));
+ *     admin.addReplica("n4", "10.0.0.4:7001");   // n4 was started first, with join(true)
+ *     admin.removeReplica("n1");                  // n1 stops by itself
+ * }
+ * }</pre>
+ *
+ * <p>The peers it is given are where it starts looking; every operation first asks the group for its current
+ * membership (from the leader's log), so an admin built with an out-of-date list still sees and changes the
+ * real one, as long as one replica in its list answers.
+ *
+ * <p>Membership changes use Raft joint consensus: the group keeps serving throughout, and a change is in force
+ * once the call returns. One change at a time: a call made while another is in progress waits for it (up to the
+ * timeout). Changing a majority of the members in one step is refused by Ratis, which is why there is no
+ * "replace" call: add, then remove.
+ *
+ * <p>Errors: an unknown replica id or an id that is already a member gives {@link IllegalArgumentException}; a
+ * group or replica that does not answer gives {@link UnavailableException}; a change the group refused gives
+ * {@link RatisSmException} with the group's reason. Thread-safe; holds no connection between calls.
+ */
+public final class GroupAdmin implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupAdmin.class);
+    /** Asking one replica for its state must not wait long: a dead replica is part of what status reports. */
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+    private static final long RETRY_PAUSE_MILLIS = 200;
+
+    private final GroupSpec given;
+    private final Duration timeout;
+    private final TlsCredentials tls;
+
+    private GroupAdmin(GroupSpec given, Duration timeout, TlsCredentials tls) {
+        this.tls = tls;
+        this.given = given;
+        this.timeout = timeout;
+    }
+
+    /** An admin of the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
+    public static GroupAdmin connect(String peers) {
+        return builder().peers(peers).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Asks every replica for its state. Never fails for a replica that does not answer: that replica is reported
+     * {@linkplain GroupStatus.Member#reachable() unreachable} with the reason.
+     */
+    public GroupStatus status() {
+        Map<String, String> addresses = new LinkedHashMap<>(given.addresses());
+        Map<String, Answer> answers = askAll(addresses);
+        Membership membership = Membership.of(answers.values());
+        // Members the admin was not told about (added since) are asked too, at the address the group records.
+        Map<String, String> others = new LinkedHashMap<>(membership.addresses());
+        others.keySet().removeAll(answers.keySet());
+        answers.putAll(askAll(others));
+
+        List<GroupStatus.Member> replicas = new ArrayList<>();
+        membership.addresses().keySet().forEach(id -> replicas.add(answers.get(id).status(true)));
+        answers.values().stream().filter(a -> !membership.contains(a.id()))
+                .forEach(a -> replicas.add(a.status(false)));
+        Optional<String> leader = replicas.stream().filter(r -> r.role() == Role.LEADER)
+                .max((a, b) -> Long.compare(a.lastLogTerm(), b.lastLogTerm())).map(GroupStatus.Member::id);
+        return new GroupStatus(leader, List.copyOf(membership.addresses().keySet()), replicas);
+    }
+
+    /**
+     * Makes replica {@code id} the leader, and returns once it is (or it already was).
+     *
+     * @throws IllegalArgumentException if {@code id} is not a member
+     * @throws RatisSmException         if the transfer did not complete within {@code within} (the old leader then
+     *                                  stays leader)
+     */
+    public void transferLeadership(String id, Duration within) {
+        Membership m = membership();
+        m.require(id, given.name());
+        Duration rpc = within.plus(ASK_TIMEOUT);
+        RaftClientReply reply;
+        try (RaftClient c = client(m.addresses(), rpc, retrying(rpc))) {
+            reply = c.admin().transferLeadership(RaftPeerId.valueOf(id), within.toMillis());
+        } catch (IOException | RuntimeException e) {
+            throw unavailable("transfer leadership to " + id, e);
+        }
+        check(reply, "transfer leadership to " + id);
+    }
+
+    /**
+     * Makes replica {@code id} take a snapshot of its applied state now (and purge its log behind it).
+     *
+     * @return the log index the snapshot covers
+     * @throws IllegalArgumentException if {@code id} is not a member
+     */
+    public long snapshot(String id) {
+        Membership m = membership();
+        m.require(id, given.name());
+        RaftClientReply reply;
+        try (RaftClient c = client(m.addresses(), timeout, RetryPolicies.noRetry())) {
+            reply = c.getSnapshotManagementApi(RaftPeerId.valueOf(id)).create(timeout.toMillis());
+        } catch (IOException | RuntimeException e) {
+            throw unavailable("snapshot on " + id, e);
+        }
+        check(reply, "snapshot on " + id);
+        return reply.getLogIndex();
+    }
+
+    /**
+     * Adds replica {@code id} at {@code address} ({@code host:port}) to the group, and returns once the group's
+     * membership includes it. Start the replica first, with {@link ReplicaServer.Builder#join(boolean) join}: the
+     * leader sends it the state before it counts toward the majority.
+     *
+     * @throws IllegalArgumentException if {@code id} is already a member, the address is a member's, or either is
+     *                                  malformed
+     * @throws UnavailableException     if the new replica does not answer (it was not started, or not with this
+     *                                  group's name)
+     */
+    public void addReplica(String id, String address) {
+        GroupSpec joining = GroupSpec.parse(given.name(), List.of(id + "=" + address));
+        Membership m = membership();
+        if (m.contains(id)) {
+            throw new IllegalArgumentException("replica '" + id + "' is already a member of group " + given.name()
+                    + " (members: " + m.addresses().keySet() + ")");
+        }
+        m.addresses().forEach((member, a) -> {
+            if (a.equals(address)) {
+                throw new IllegalArgumentException("address " + address + " is member " + member + "'s");
+            }
+        });
+        Answer probe = ask(id, address);
+        if (!probe.reachable()) {
+            throw new UnavailableException("replica " + id + " at " + address + " does not answer (" + probe.error()
+                    + "); start it first, with join=true and group=" + given.name(), null);
+        }
+        Map<String, String> all = new LinkedHashMap<>(m.addresses());
+        all.put(id, address);
+        reconfigure(all, SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(joining.raftPeer(id)))
+                .setMode(SetConfigurationRequest.Mode.ADD).build(), "add " + id);
+    }
+
+    /**
+     * Removes replica {@code id} from the group, and returns once the group's membership excludes it. The removed
+     * replica then stops (its storage is kept; delete it by hand). If it cannot be reached, it is removed all the
+     * same and must be stopped by hand.
+     *
+     * @throws IllegalArgumentException if {@code id} is not a member, or is the last one
+     */
+    public void removeReplica(String id) {
+        Membership m = membership();
+        m.require(id, given.name());
+        if (m.addresses().size() == 1) {
+            throw new IllegalArgumentException("replica '" + id + "' is the last member of group " + given.name()
+                    + "; a group cannot be empty");
+        }
+        List<RaftPeer> current = m.peers();
+        List<RaftPeer> next = current.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+        reconfigure(m.addresses(), SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInCurrentConf(current).setServersInNewConf(next)
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build(), "remove " + id);
+        if (!m.leader().equals(Optional.of(id))) {
+            tellToLeave(id, m.addresses().get(id));
+        }
+    }
+
+    /** Nothing to release: every call opens and closes its own connections. For try-with-resources. */
+    @Override
+    public void close() {
+    }
+
+    /**
+     * A removed leader stops by itself once the new membership commits (so it is not asked); a removed follower is
+     * never told by the group (the leader just stops sending to it) and would keep campaigning in vain, so it is
+     * asked to drop the group, which stops its {@link ReplicaServer}.
+     */
+    private void tellToLeave(String id, String address) {
+        try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
+            RaftClientReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).remove(given.groupId(), false,
+                    false);
+            if (!reply.isSuccess() && !(reply.getException() instanceof GroupMismatchException)) {
+                LOG.warn("replica {} was removed from group {} but did not stop: {}; stop it by hand", id,
+                        given.name(), reply.getException().getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!(rootCause(e) instanceof GroupMismatchException)) {
+                LOG.warn("replica {} was removed from group {} but could not be told to stop ({}); stop it by hand",
+                        id, given.name(), e.toString());
+            }
+        }
+    }
+
+    /** Sends a membership change, waiting out a change still in progress, until the timeout. */
+    private void reconfigure(Map<String, String> addresses, SetConfigurationRequest.Arguments change, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RaftClientReply reply;
+            try (RaftClient c = client(addresses, timeout, retrying(timeout))) {
+                reply = c.admin().setConfiguration(change);
+            } catch (IOException | RuntimeException e) {
+                if (rootCause(e) instanceof ReconfigurationInProgressException && System.nanoTime() < deadline) {
+                    pause();
+                    continue;
+                }
+                throw unavailable(what, e);
+            }
+            if (reply.getException() instanceof ReconfigurationInProgressException && System.nanoTime() < deadline) {
+                pause();
+                continue;
+            }
+            check(reply, what);
+            return;
+        }
+    }
+
+    /** The current membership, from the leader if it answers. */
+    private Membership membership() {
+        Membership m = Membership.of(askAll(given.addresses()).values());
+        if (m.addresses().isEmpty()) {
+            throw new UnavailableException("no replica of group " + given.name() + " answered at "
+                    + given.addresses().values(), null);
+        }
+        return m;
+    }
+
+    private Map<String, Answer> askAll(Map<String, String> addresses) {
+        Map<String, Answer> answers = new LinkedHashMap<>();
+        addresses.forEach((id, address) -> answers.put(id, ask(id, address)));
+        return answers;
+    }
+
+    private Answer ask(String id, String address) {
+        try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
+            GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).info(given.groupId());
+            if (!reply.isSuccess()) {
+                return new Answer(id, address, null, describe(reply.getException()));
+            }
+            return new Answer(id, address, reply, "");
+        } catch (IOException | RuntimeException e) {
+            return new Answer(id, address, null, describe(e));
+        }
+    }
+
+    private String describe(Throwable t) {
+        Throwable root = rootCause(t);
+        if (root instanceof GroupMismatchException) {
+            return "does not serve group " + given.name();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private RaftClient client(Map<String, String> addresses, Duration rpcTimeout, RetryPolicy retry) {
+        List<RaftPeer> peers = new ArrayList<>();
+        addresses.forEach((id, a) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(rpcTimeout.toMillis(),
+                TimeUnit.MILLISECONDS));
+        // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
+        RatisRegistries.install();
+        return RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(given.groupId(), peers)).setProperties(p)
+                .setParameters(tls == null ? null : tls.ratisParameters())
+                .setRetryPolicy(retry).build();
+    }
+
+    /** Retries across leader changes (the client follows the group's redirects) until about {@code within}. */
+    private static RetryPolicy retrying(Duration within) {
+        int attempts = (int) Math.max(1, within.toMillis() / RETRY_PAUSE_MILLIS);
+        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+                TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    private static void check(RaftClientReply reply, String what) {
+        if (!reply.isSuccess()) {
+            Throwable e = reply.getException();
+            throw new RatisSmException(what + " failed: " + (e == null ? "refused" : e.getMessage()), e);
+        }
+    }
+
+    private UnavailableException unavailable(String what, Exception e) {
+        return new UnavailableException(what + ": group " + given.name() + " did not answer (" + describe(e) + ")",
+                e);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted", e);
+        }
+    }
+
+    /** One replica's answer to "what is your state", or why there was none. */
+    private record Answer(String id, String address, GroupInfoReply reply, String error) {
+        boolean reachable() {
+            return reply != null;
+        }
+
+        GroupStatus.Member status(boolean member) {
+            if (reply == null) {
+                return GroupStatus.Member.unreachable(id, address, member, error);
+            }
+            RoleInfoProto role = reply.getRoleInfoProto();
+            LogInfoProto log = reply.getLogInfoProto();
+            Optional<String> leader = switch (role.getRole()) {
+                case LEADER -> Optional.of(id);
+                case FOLLOWER, LISTENER -> Optional.of(role.getFollowerInfo().getLeaderInfo().getId().getId()
+                        .toStringUtf8()).filter(s -> !s.isEmpty());
+                default -> Optional.empty();
+            };
+            Role r = switch (role.getRole()) {
+                case LEADER -> Role.LEADER;
+                case FOLLOWER -> Role.FOLLOWER;
+                case CANDIDATE -> Role.CANDIDATE;
+                case LISTENER -> Role.LISTENER;
+                default -> Role.UNKNOWN;
+            };
+            return new GroupStatus.Member(id, address, true, member, r, leader,
+                    log.hasLastEntry() ? log.getLastEntry().getTerm() : 0,
+                    log.hasCommitted() ? log.getCommitted().getIndex() : -1,
+                    log.hasApplied() ? log.getApplied().getIndex() : -1,
+                    log.hasLastEntry() ? log.getLastEntry().getIndex() : -1,
+                    log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1, "");
+        }
+    }
+
+    /** The group's membership as one replica's log records it: the leader's if it answered, else any answer's. */
+    private record Membership(List<RaftPeer> peers, Optional<String> leader) {
+        static Membership of(Iterable<Answer> answers) {
+            RaftConfigurationProto chosen = null;
+            String leaderId = null;
+            for (Answer a : answers) {
+                if (a.reply() == null || a.reply().getConf().isEmpty()
+                        || a.reply().getConf().get().getPeersCount() == 0) {
+                    continue;
+                }
+                boolean leader = a.reply().getRoleInfoProto().getRole()
+                        == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER;
+                if (chosen == null || leader) {
+                    chosen = a.reply().getConf().get();
+                }
+                if (leader) {
+                    leaderId = a.id();
+                    break;
+                }
+            }
+            return new Membership(chosen == null ? List.of() : ProtoUtils.toRaftPeers(chosen.getPeersList()),
+                    Optional.ofNullable(leaderId));
+        }
+
+        Map<String, String> addresses() {
+            Map<String, String> m = new LinkedHashMap<>();
+            peers.forEach(p -> m.put(p.getId().toString(), p.getAddress()));
+            return m;
+        }
+
+        boolean contains(String id) {
+            return addresses().containsKey(id);
+        }
+
+        void require(String id, String group) {
+            if (!contains(id)) {
+                throw new IllegalArgumentException("unknown replica '" + id + "': the members of group " + group
+                        + " are " + addresses().keySet());
+            }
+        }
+    }
+
+    /** Builds a {@link GroupAdmin}. Required: {@link #peers}. */
+    public static final class Builder {
+        private final List<String> peers = new ArrayList<>();
+        private String groupName = GroupSpec.DEFAULT_NAME;
+        private Duration timeout = Duration.ofSeconds(30);
+        private Tls tls;
+
+        private Builder() {
+        }
+
+        /** Mutual TLS, for a group whose replicas run with TLS: a certificate they trust (default: plaintext). */
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Replicas to reach the group through, {@code id=host:port}; at least one of them must answer. */
+        public Builder peers(String... peers) {
+            this.peers.addAll(List.of(peers));
+            return this;
+        }
+
+        public Builder peers(List<String> peers) {
+            this.peers.addAll(peers);
+            return this;
+        }
+
+        /** The group's name, as given to its servers (default {@code ratis-sm}). */
+        public Builder group(String name) {
+            this.groupName = name;
+            return this;
+        }
+
+        /**
+         * How long a membership change or snapshot may take, including waiting for a change in progress
+         * (default 30 s). A new replica with a large state needs it to receive the state.
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if the peers are missing or malformed */
+        public GroupAdmin build() {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            return new GroupAdmin(GroupSpec.parse(groupName, peers), timeout, tls == null ? null : tls.credentials());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.ratissm;
+
+import static io.ratissm.NonNegativeCounter.add;
+import static io.ratissm.NonNegativeCounter.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupAdminTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statusLeadershipTransferAndSnapshotWorkOnARunningGroup() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = cluster.newClient();
+             GroupAdmin admin = GroupAdmin.connect(cluster.peers())) {
+            client.submit(add(5));
+            String leader = cluster.awaitLeader();
+
+            GroupStatus status = admin.status();
+            assertThat(status.members()).containsExactly("n1", "n2", "n3");
+            assertThat(status.leader()).contains(leader);
+            assertThat(status.replicas()).allSatisfy(r -> {
+                assertThat(r.reachable()).isTrue();
+                assertThat(r.member()).isTrue();
+                assertThat(r.leaderId()).contains(leader);
+            });
+
+            String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            admin.transferLeadership(follower, Duration.ofSeconds(10));
+            Awaits.await(follower + " leads", WAIT, () -> cluster.leader().filter(follower::equals).isPresent());
+            assertThat(decode(client.submit(add(1)))).isEqualTo(6);
+
+            long index = admin.snapshot(leader);
+            assertThat(index).isPositive();
+            assertThat(cluster.replica(leader).latestSnapshotIndex()).isEqualTo(index);
+        }
+    }
+
+    @Test
+    void mistakesGetClearErrors() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             GroupAdmin admin = GroupAdmin.connect(cluster.peers())) {
+            cluster.awaitLeader();
+            String n2 = cluster.replica("n2").address();
+            assertThatThrownBy(() -> admin.transferLeadership("n9", Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown replica 'n9': the members of group ratis-sm are [n1, n2, n3]");
+            assertThatThrownBy(() -> admin.removeReplica("n9")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown replica 'n9'");
+            assertThatThrownBy(() -> admin.addReplica("n2", "127.0.0.1:1")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("replica 'n2' is already a member");
+            assertThatThrownBy(() -> admin.addReplica("n4", n2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is member n2's");
+            assertThatThrownBy(() -> admin.addReplica("n4", "127.0.0.1:" + freePort()))
+                    .isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("does not answer").hasMessageContaining("start it first, with join=true");
+        }
+        try (GroupAdmin nobody = GroupAdmin.connect("n1=127.0.0.1:" + freePort())) {
+            assertThat(nobody.status().replicas()).singleElement().satisfies(r -> {
+                assertThat(r.reachable()).isFalse();
+                assertThat(r.error()).isNotEmpty();
+            });
+            assertThatThrownBy(() -> nobody.snapshot("n1")).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("no replica of group ratis-sm answered");
+        }
+    }
+
+    @Test
+    void addingAndRemovingReplicasWhileAClientWritesLosesNoAcknowledgedWrite() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             GroupAdmin admin = GroupAdmin.connect(cluster.peers());
+             Writer writer = new Writer(cluster.newClient())) {
+            String n4Peer = "n4=127.0.0.1:" + freePort();
+            writer.awaitAcknowledged(20);
+
+            try (ReplicaServer n4 = ReplicaServer.builder().id("n4").peers(n4Peer).storage(dir.resolve("n4"))
+                    .stateMachine(NonNegativeCounter::new).join(true).build().start()) {
+                assertThat(admin.status().replicas()).filteredOn(r -> r.id().equals("n4")).isEmpty();
+                admin.addReplica("n4", n4.address());
+                assertThat(admin.status().members()).containsExactly("n1", "n2", "n3", "n4");
+                writer.awaitAcknowledged(writer.acknowledged() + 20);
+
+                String removed = cluster.awaitLeader(); // the hardest case: the leader leaves
+                admin.removeReplica(removed);
+                Awaits.await(removed + " stops by itself", WAIT, cluster.replica(removed)::isStopped);
+                writer.awaitAcknowledged(writer.acknowledged() + 20);
+                writer.stop();
+
+                GroupStatus status = admin.status();
+                assertThat(status.members()).doesNotContain(removed).contains("n4").hasSize(3);
+                assertThat(status.replicas()).filteredOn(GroupStatus.Member::member).allMatch(GroupStatus.Member::reachable);
+
+                // A member restarted with its original, out-of-date peers list keeps the membership of its log.
+                String other = status.members().stream().filter(id -> !id.equals("n4")).findFirst().orElseThrow();
+                cluster.kill(other);
+                assertThat(cluster.restart(other).members()).containsExactlyElementsOf(status.members().stream()
+                        .sorted().toList());
+
+                String all = cluster.peers() + "," + n4Peer;
+                try (ReplicaClient reader = ReplicaClient.builder().peers(all).build()) {
+                    long committed = decode(reader.query(NonNegativeCounter.get()));
+                    assertThat(committed).isBetween(writer.acknowledged(), writer.attempted());
+                    for (String id : status.members()) {
+                        Awaits.await(id + " applied every write", WAIT, () -> stale(reader, id) == committed);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long stale(ReplicaClient reader, String id) {
+        try {
+            return decode(reader.queryStale(NonNegativeCounter.get(), id));
+        } catch (CommandRejected | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Adds 1 at a time from another thread, counting what was acknowledged and what was tried. */
+    private static final class Writer implements AutoCloseable {
+        private final ReplicaClient client;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong acknowledged = new AtomicLong();
+        private final AtomicLong attempted = new AtomicLong();
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<?> done;
+
+        Writer(ReplicaClient client) {
+            this.client = client;
+            this.done = thread.submit(() -> {
+                while (!stop.get()) {
+                    attempted.incrementAndGet();
+                    try {
+                        client.submit(add(1));
+                        acknowledged.incrementAndGet();
+                    } catch (UnavailableException e) {
+                        // unknown outcome: counted in attempted only
+                    }
+                }
+                return null;
+            });
+        }
+
+        long acknowledged() {
+            return acknowledged.get();
+        }
+
+        long attempted() {
+            return attempted.get();
+        }
+
+        void awaitAcknowledged(long n) {
+            Awaits.await(n + " writes acknowledged", WAIT, () -> acknowledged.get() >= n || done.isDone());
+            assertThat(done).isNotDone();
+        }
+
+        void stop() throws Exception {
+            stop.set(true);
+            done.get();
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            thread.shutdownNow();
+            client.close();
+        }
+    }
+}

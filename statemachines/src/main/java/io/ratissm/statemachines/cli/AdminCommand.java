@@ -1,0 +1,121 @@
+package io.ratissm.statemachines.cli;
+
+import io.ratissm.GroupAdmin;
+import io.ratissm.GroupStatus;
+import java.io.PrintStream;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ratis-sm admin}: the operations of {@link GroupAdmin} from a shell: status, leadership transfer, snapshot,
+ * and membership changes while the group serves.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = {"Operate a running group: status, leadership, snapshots, adding and removing replicas.",
+            "--peers needs only one replica that answers; the group's current membership is asked from it.",
+            "--timeout bounds transfer-leader; snapshots and membership changes get at least 30 s."},
+        exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING, exitCodeList = {
+            "0:done", "1:the group refused the operation (the reason is printed)",
+            "2:wrong options or arguments (an unknown replica id, an id that is already a member)",
+            "3:the group, or the replica named, did not answer in time"})
+public final class AdminCommand {
+    @Mixin
+    GroupOptions group;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public AdminCommand() {
+        this(System.out, System.err);
+    }
+
+    AdminCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show every replica: role, leader, "
+            + "log indexes, and whether it answers. Exit 3 if no replica answers.")
+    int status() {
+        return with(admin -> {
+            GroupStatus s = admin.status();
+            out.printf("group %s: leader %s, members %s%n", group.group, s.leader().orElse("(none)"),
+                    s.members().isEmpty() ? "(unknown)" : String.join(" ", s.members()));
+            out.printf("%-8s %-22s %-9s %-6s %-6s %-8s %-8s %-8s %-8s%n", "ID", "ADDRESS", "ROLE", "MEMBER",
+                    "TERM", "COMMIT", "APPLIED", "LAST", "SNAPSHOT");
+            for (GroupStatus.Member r : s.replicas()) {
+                if (r.reachable()) {
+                    out.printf("%-8s %-22s %-9s %-6s %-6d %-8d %-8d %-8d %-8d%n", r.id(), r.address(), r.role(),
+                            r.member() ? "yes" : "no", r.lastLogTerm(), r.commitIndex(), r.appliedIndex(),
+                            r.lastLogIndex(), r.snapshotIndex());
+                } else {
+                    out.printf("%-8s %-22s %-9s %-6s not answering: %s%n", r.id(), r.address(), "-",
+                            r.member() ? "yes" : "no", r.error());
+                }
+            }
+            return s.members().isEmpty() ? GroupOptions.UNAVAILABLE : 0;
+        });
+    }
+
+    @Command(name = "transfer-leader", mixinStandardHelpOptions = true,
+            description = "Make replica ID the leader; returns once it is.")
+    int transferLeader(@Parameters(paramLabel = "ID") String id) {
+        return with(admin -> {
+            admin.transferLeadership(id, group.timeout);
+            out.println("OK: " + id + " is the leader");
+            return 0;
+        });
+    }
+
+    @Command(name = "snapshot", mixinStandardHelpOptions = true,
+            description = "Make replica ID take a snapshot now (and purge its log behind it); prints its log index.")
+    int snapshot(@Parameters(paramLabel = "ID") String id) {
+        return with(admin -> {
+            out.println("OK: snapshot of " + id + " at log index " + admin.snapshot(id));
+            return 0;
+        });
+    }
+
+    @Command(name = "add-replica", mixinStandardHelpOptions = true,
+            description = {"Add replica ID at HOST:PORT to the group; returns once it is a member.",
+                "Start it first with 'ratis-sm server' and join = true in its configuration."})
+    int addReplica(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "HOST:PORT") String address) {
+        return with(admin -> {
+            admin.addReplica(id, address);
+            out.println("OK: " + id + " is a member");
+            return 0;
+        });
+    }
+
+    @Command(name = "remove-replica", mixinStandardHelpOptions = true,
+            description = {"Remove replica ID from the group; returns once it is no longer a member.",
+                "The removed replica then stops by itself; its storage is kept (delete it by hand)."})
+    int removeReplica(@Parameters(paramLabel = "ID") String id) {
+        return with(admin -> {
+            admin.removeReplica(id);
+            out.println("OK: " + id + " is no longer a member");
+            return 0;
+        });
+    }
+
+    private interface AdminAction {
+        int run(GroupAdmin admin);
+    }
+
+    private int with(AdminAction action) {
+        return GroupOptions.run("admin", err, () -> {
+            try (GroupAdmin admin = GroupAdmin.builder().peers(group.peers()).group(group.group)
+                    .tls(group.tls().orElse(null))
+                    .timeout(longest(group.timeout)).build()) {
+                return action.run(admin);
+            }
+        });
+    }
+
+    /** A membership change may need to send a new replica the whole state: never less than 30 s for it. */
+    private static Duration longest(Duration given) {
+        return given.compareTo(Duration.ofSeconds(30)) > 0 ? given : Duration.ofSeconds(30);
+    }
+}

@@ -1,0 +1,106 @@
+package io.ratissm.statemachines.cli;
+
+import io.ratissm.CommandRejected;
+import io.ratissm.RatisSmException;
+import io.ratissm.Tls;
+import io.ratissm.UnavailableException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * How the {@code client} and {@code admin} commands reach a group, and the exit codes they share. The options are
+ * inherited by every subcommand, so they may come before or after it.
+ */
+final class GroupOptions {
+    static final int REFUSED = 1;
+    static final int USAGE = 2;
+    static final int UNAVAILABLE = 3;
+
+    static final String EXIT_CODES_HEADING = "%nExit codes:%n";
+    @Option(names = "--peers", scope = ScopeType.INHERIT, paramLabel = "ID=HOST:PORT,...",
+            defaultValue = "${env:RATIS_SM_PEERS}",
+            description = "Replicas of the group, comma separated (default: $RATIS_SM_PEERS).")
+    String peers;
+
+    @Option(names = "--group", scope = ScopeType.INHERIT, defaultValue = "ratis-sm",
+            description = "The group's name (default ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long to keep trying, e.g. 500ms, 10s, 2m (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "For a group with TLS on: this client's certificate chain (with --tls-key, --tls-trust).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "This client's private key, PKCS#8 PEM.")
+    Path tlsKey;
+
+    @Option(names = "--tls-trust", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "The CA certificates the replicas' certificates are signed by.")
+    Path tlsTrust;
+
+    /** The client's TLS files, if given; all three or none. */
+    Optional<Tls> tls() {
+        if (tlsCert == null && tlsKey == null && tlsTrust == null) {
+            return Optional.empty();
+        }
+        if (tlsCert == null || tlsKey == null || tlsTrust == null) {
+            throw new IllegalArgumentException("TLS needs --tls-cert, --tls-key and --tls-trust together");
+        }
+        return Optional.of(Tls.fromPem(tlsCert, tlsKey, tlsTrust));
+    }
+
+    String peers() {
+        if (peers == null || peers.isBlank()) {
+            throw new IllegalArgumentException("--peers is required (or set RATIS_SM_PEERS), e.g. "
+                    + "--peers n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003");
+        }
+        return peers;
+    }
+
+    /** An action against the group, whose failures become a message and an exit code. */
+    interface Action {
+        int run() throws CommandRejected;
+    }
+
+    static int run(String command, PrintStream err, Action action) {
+        try {
+            return action.run();
+        } catch (IllegalArgumentException e) {
+            err.println("ratis-sm " + command + ": " + e.getMessage());
+            return USAGE;
+        } catch (UnavailableException e) {
+            err.println("ratis-sm " + command + ": " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (CommandRejected | RatisSmException e) {
+            err.println("ratis-sm " + command + ": refused: " + e.getMessage());
+            return REFUSED;
+        }
+    }
+
+    /** Durations as the configuration file writes them: 500ms, 10s, 2m. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(value.trim());
+            if (!m.matches()) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' is not a duration such as 500ms, 10s or 2m");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+        }
+    }
+}

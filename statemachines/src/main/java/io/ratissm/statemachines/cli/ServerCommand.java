@@ -1,0 +1,147 @@
+package io.ratissm.statemachines.cli;
+
+import io.ratissm.InvalidConfigException;
+import io.ratissm.ReplicaConfig;
+import io.ratissm.ReplicaServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ratis-sm server --config FILE}: runs one replica from its configuration file (see {@link ReplicaConfig}
+ * for the keys) until SIGTERM or SIGINT, or until an admin removes it from its group. Every mistake in the file is
+ * reported before anything is written, with its own exit code (listed in {@code --help}), so that a supervisor
+ * (systemd, a script) can tell a typo from a full disk.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run one replica of a group from its configuration file (key = value lines).",
+            "Keys: id, peers, storage, state-machine (kv, counter, set, bank, journal, or a class name) are required;"
+                + " group, replication, join, snapshot.every, max-command-bytes, election-timeout,"
+                + " session.idle-timeout, log.segment-bytes, digest.every, divergence.check-interval, http.port,"
+                + " tls.cert, tls.key, tls.trust and ratis.raft.* are optional (see the README).",
+            "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly (SIGTERM/SIGINT, or removed from the group by an admin)",
+            "1:failed while running",
+            "2:wrong command-line options",
+            "3:the configuration file is missing or unreadable",
+            "4:a line is not 'key = value', or a key is given twice",
+            "5:unknown key",
+            "6:a required key is missing",
+            "7:a value is wrong",
+            "8:a file the configuration names (tls.*) is missing or unreadable",
+            "9:the storage directory cannot be used (not a directory, not writable, in use by another replica)",
+            "10:the replica's port is in use"})
+public final class ServerCommand implements Callable<Integer> {
+    static final int FAILED = 1;
+    static final int STORAGE = 9;
+    static final int PORT_IN_USE = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The replica's configuration file.")
+    Path config;
+
+    private final PrintStream err;
+
+    public ServerCommand() {
+        this(System.err);
+    }
+
+    ServerCommand(PrintStream err) {
+        this.err = err;
+    }
+
+    /** Runs the server command alone (what {@code bin/ratis-sm server} runs), for child processes in tests. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServerCommand()).execute(args));
+    }
+
+    /** The exit code of each kind of configuration mistake; see the command's exit code list. */
+    static int exitCode(InvalidConfigException.Problem problem) {
+        return switch (problem) {
+            case UNREADABLE_FILE -> 3;
+            case SYNTAX -> 4;
+            case UNKNOWN_KEY -> 5;
+            case MISSING_KEY -> 6;
+            case BAD_VALUE -> 7;
+            case MISSING_FILE -> 8;
+            case STORAGE -> STORAGE;
+        };
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ReplicaServer server;
+        try {
+            ReplicaConfig replica = ReplicaConfig.load(config, BundledStateMachines.BY_NAME);
+            server = replica.serverBuilder().build();
+            LOG.info("{}: starting from {} ({} state machine, group {}, storage {}{})", replica.id(), config,
+                    replica.stateMachineName(), replica.group(), replica.storage(),
+                    replica.join() ? ", joining: waiting to be added" : "");
+        } catch (InvalidConfigException e) {
+            err.println("ratis-sm server: " + e.getMessage());
+            return exitCode(e.problem());
+        } catch (IOException e) {
+            err.println("ratis-sm server: cannot create the storage directory: " + e.getMessage());
+            return STORAGE;
+        }
+        try {
+            server.start();
+        } catch (IOException e) {
+            return startFailure(server, e);
+        }
+        LOG.info("{}: serving on {}", server.id(), server.address());
+        AtomicBoolean signalled = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, signalled), "ratis-sm-shutdown"));
+        server.awaitStopped();
+        if (!signalled.get()) {
+            LOG.info("{}: stopped, no longer a member of the group", server.id());
+        }
+        return 0;
+    }
+
+    /**
+     * SIGTERM/SIGINT: stop the replica cleanly, then end the JVM with 0 rather than the signal's 143/130, so that a
+     * supervisor sees a clean stop as one. Runs as a shutdown hook; if the replica already stopped (removed from the
+     * group), the exit is under way with its own code and there is nothing to do.
+     */
+    private static void stopOnSignal(ReplicaServer server, AtomicBoolean signalled) {
+        if (server.isStopped()) {
+            return;
+        }
+        signalled.set(true);
+        LOG.info("{}: signal received, stopping", server.id());
+        try {
+            server.close();
+            LOG.info("{}: stopped cleanly", server.id());
+        } catch (RuntimeException e) {
+            LOG.error("{}: did not stop cleanly: {}", server.id(), e.toString());
+            Runtime.getRuntime().halt(FAILED);
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    private int startFailure(ReplicaServer server, IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                err.println("ratis-sm server: " + server.id() + " cannot listen on " + server.address()
+                        + ": the port is in use (another replica or program on it?)");
+                return PORT_IN_USE;
+            }
+        }
+        err.println("ratis-sm server: " + server.id() + " cannot start on its storage: " + e.getMessage()
+                + (String.valueOf(e.getMessage()).contains("locked") ? " (is another replica running on it?)" : ""));
+        return STORAGE;
+    }
+}

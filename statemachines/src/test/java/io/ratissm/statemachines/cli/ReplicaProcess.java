@@ -1,0 +1,87 @@
+package io.ratissm.statemachines.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code server --config FILE} replica as an operating-system process, its output in a log file. It runs this
+ * JVM's classpath as the Jepsen harness's {@code Cluster} does (which this module cannot use: the harness depends on
+ * it), with the same small-JVM flags so that four replicas and the test fit on two cores.
+ */
+final class ReplicaProcess implements AutoCloseable {
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");
+
+    private final Path log;
+    private final Process process;
+
+    private ReplicaProcess(Path log, Process process) {
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code ServerCommand --config config}, logging to {@code config}'s name with {@code .log}. */
+    static ReplicaProcess start(Path config) {
+        Path log = config.resolveSibling(config.getFileName().toString().replace(".properties", "") + ".log");
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", classpath(), ServerCommand.class.getName(), "--config", config.toString()));
+        try {
+            return new ReplicaProcess(log, new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /** Surefire may run tests from a manifest-only jar; it then publishes the real classpath here. */
+    private static String classpath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as a supervisor stops a replica, and the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** Waits (at most 30 s) for the process to exit by itself, and its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("replica did not exit within 30 s; its log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process whatever its state: the test's clean-up, also after a failure. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.ratissm.statemachines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Each kind of configuration mistake: its own message naming the key, its own exit code, nothing written. */
+class ServerCommandTest {
+    private static final String VALID = """
+            id = n1
+            peers = n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003
+            storage = data/n1
+            state-machine = kv
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @ParameterizedTest(name = "{0} -> exit {3}")
+    @CsvSource(delimiter = '|', value = {
+        "malformed line     | VALID + 'peers n1'                          | expected 'key = value'        | 4",
+        "key given twice    | VALID + 'id = n2'                           | already given on line 1       | 4",
+        "unknown key        | VALID + 'replicaton = PASSIVE'              | unknown key 'replicaton' (did you mean 'replication'?) | 5",
+        "missing key        | without state-machine                       | missing required key 'state-machine' | 6",
+        "bad number         | VALID + 'snapshot.every = -5'               | snapshot.every: must be at least 1 | 7",
+        "bad mode           | VALID + 'replication = quorum'              | replication: 'quorum' is not ACTIVE or PASSIVE | 7",
+        "unknown class      | VALID with state-machine com.example.Nope   | 'com.example.Nope' is neither one of [bank, counter, journal, kv, set] | 7",
+        "id not a peer      | VALID with id n7                            | id 'n7' is not one of the peers | 7",
+        "malformed peer     | VALID with peer n3=127.0.0.1                | 'n3=127.0.0.1' is not of the form id=host:port | 7",
+        "missing TLS file   | VALID + 'tls.trust = ca.pem'                | tls.trust: no such file       | 8",
+        "storage is a file  | VALID with storage blocker                  | exists and is not a directory | 9",
+    })
+    void aConfigMistakeGetsItsOwnMessageAndExitCodeAndWritesNothing(String mistake, String how, String message,
+                                                                     int code) throws IOException {
+        Files.writeString(dir.resolve("blocker"), "");
+        String text = switch (how.strip()) {
+            case "without state-machine" -> VALID.replace("state-machine = kv\n", "");
+            case "VALID with state-machine com.example.Nope" -> VALID.replace("= kv", "= com.example.Nope");
+            case "VALID with id n7" -> VALID.replace("id = n1", "id = n7");
+            case "VALID with peer n3=127.0.0.1" -> VALID.replace("n3=127.0.0.1:7003", "n3=127.0.0.1");
+            case "VALID with storage blocker" -> VALID.replace("data/n1", "blocker");
+            default -> VALID + how.substring(how.indexOf('\'') + 1, how.lastIndexOf('\'')) + "\n";
+        };
+
+        int exit = server(Files.writeString(dir.resolve("n1.properties"), text));
+
+        assertThat(exit).as(mistake).isEqualTo(code);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ratis-sm server: ").contains(message);
+        assertThat(dir.resolve("data")).as("nothing is written on a bad configuration").doesNotExist();
+    }
+
+    @Test
+    void aMissingConfigFileIsExit3() {
+        assertThat(server(dir.resolve("nowhere.properties"))).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nowhere.properties (no such file)");
+    }
+
+    @Test
+    void withoutConfigItIsAUsageError() {
+        assertThat(new CommandLine(new ServerCommand(new PrintStream(err))).execute()).isEqualTo(2);
+    }
+
+    @Test
+    void aPortInUseIsExit10() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path config = Files.writeString(dir.resolve("n1.properties"),
+                    VALID.replace("n1=127.0.0.1:7001", "n1=127.0.0.1:" + taken.getLocalPort()));
+            assertThat(server(config)).isEqualTo(10);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("the port is in use");
+        }
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        String help = new CommandLine(new ServerCommand()).getUsageMessage();
+        assertThat(help).contains("--config").contains("Exit codes:").containsPattern("5 +unknown key");
+    }
+
+    private int server(Path config) {
+        return new CommandLine(new ServerCommand(new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute("--config", config.toString());
+    }
+}
