@@ -320,8 +320,11 @@ public final class ReplicaConfig {
     private Optional<Path> readableFile(Reader r, String key) {
         return r.optional(key).map(v -> {
             Path p = r.path(v);
-            if (!Files.isRegularFile(p)) {
+            if (!Files.exists(p)) {
                 throw r.problem(Problem.MISSING_FILE, key, key + ": no such file " + p);
+            }
+            if (!Files.isRegularFile(p)) {
+                throw r.problem(Problem.MISSING_FILE, key, key + ": " + p + " is not a file");
             }
             if (!Files.isReadable(p)) {
                 throw r.problem(Problem.MISSING_FILE, key, key + ": file " + p + " is not readable by this user");

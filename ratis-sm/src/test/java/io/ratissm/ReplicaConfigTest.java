@@ -7,7 +7,6 @@ import io.ratissm.InvalidConfigException.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -132,11 +131,10 @@ class ReplicaConfigTest {
     }
 
     @Test
-    void anUnreadableTlsFileIsNamed() throws IOException {
-        Path key = Files.writeString(dir.resolve("key.pem"), "x");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("-w-------"));
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(key), "running as root: every file is readable");
-        expect(() -> load(VALID + "tls.key = key.pem\n"), Problem.MISSING_FILE, "tls.key", "is not readable");
+    void aTlsPathThatIsNotAFileIsNamed() throws IOException {
+        // (An unreadable file is refused the same way, but CI runs as root, for whom every file is readable.)
+        Files.createDirectories(dir.resolve("keys"));
+        expect(() -> load(VALID + "tls.key = keys\n"), Problem.MISSING_FILE, "tls.key", "is not a file");
     }
 
     @Test
