@@ -219,11 +219,29 @@ public final class GroupAdmin implements AutoCloseable {
                         given.name(), reply.getException().getMessage());
             }
         } catch (IOException | RuntimeException e) {
-            if (!(rootCause(e) instanceof GroupMismatchException)) {
+            // The replica obeys by shutting down, which may cut this very call: only a replica that still serves
+            // the group afterwards was not told.
+            if (!(rootCause(e) instanceof GroupMismatchException) && stillServes(id, address)) {
                 LOG.warn("replica {} was removed from group {} but could not be told to stop ({}); stop it by hand",
                         id, given.name(), e.toString());
             }
         }
+    }
+
+    private boolean stillServes(String id, String address) {
+        long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
+        while (ask(id, address).reachable()) {
+            if (System.nanoTime() - deadline > 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends a membership change, waiting out a change still in progress, until the timeout. */
