@@ -20,6 +20,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * the log, limits throughput; PASSIVE replication executes it once, on the leader, and should show about that
  * factor. Run both with {@code -p mode=ACTIVE,PASSIVE} once the core supports PASSIVE.
  *
+ * <p>{@code batchesInFlight} is the client's batching setting ({@link ReplicaClient.Builder#batching}), 1 by
+ * default as in the client. PASSIVE executes a batch on the leader before its entry is logged, so with one batch
+ * in flight execution and replication take turns; {@code -p batchesInFlight=1,2} measures whether overlapping
+ * them pays (on the 2-core machine of bench/RESULTS.md it did not: 2 was slower in both modes).
+ *
+ * <p>The state machine is single-threaded, so PASSIVE's ceiling is one core of execution on the leader, while
+ * ACTIVE's is all cores divided by the three executions: with 3 replicas on 2 cores that caps PASSIVE's gain at
+ * 1.5x, and it shows only while ACTIVE's executions saturate the cores.
+ *
  * <p>After the trial every replica's digest must equal the digest of applying the acknowledged commands
  * locally, or the trial fails.
  */
@@ -37,13 +46,17 @@ public class CpuHeavyBenchmark extends ReplicatedBenchmark {
         @Param({"16"})
         public int outstanding;
 
+        @Param({"1"})
+        public int batchesInFlight;
+
         RatisSmGroup group;
         ClosedLoop load;
         ByteString command;
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(mode, HashChain::new, b -> { });
+            group = RatisSmGroup.start(mode, HashChain::new, b -> { },
+                    c -> c.batching(1024, 1 << 20, batchesInFlight));
             ReplicaClient client = group.client();
             command = HashChain.command(rounds);
             load = ClosedLoop.async(outstanding, () -> client.submitAsync(command));
