@@ -183,9 +183,17 @@ public final class ReplicaServer implements AutoCloseable {
         return settings.group().address(id());
     }
 
-    /** Whether this replica is currently the leader of its group. */
+    /**
+     * Whether this replica is currently the serving leader of its group: false as soon as it is stopping or its state
+     * machine has fail-stopped, even while Ratis still reports its last role.
+     */
     public boolean isLeader() {
-        return info().map(DivisionInfo::isLeader).orElse(false);
+        return !stopping() && stateMachine.failure() == null && info().map(DivisionInfo::isLeader).orElse(false);
+    }
+
+    /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
+    private boolean stopping() {
+        return closed || raftStopping.get() || server.getLifeCycleState().isClosingOrClosed();
     }
 
     /** The id of the leader this replica knows of, if any. */
@@ -257,8 +265,7 @@ public final class ReplicaServer implements AutoCloseable {
     /** Where this replica stands in its group now (also served as JSON at {@code GET /status}). */
     public ReplicaStatus status() {
         Health health = health();
-        boolean stopped = closed || server.getLifeCycleState().isClosingOrClosed();
-        Role role = stopped ? Role.STOPPED : info().map(i -> switch (i.getCurrentRole()) {
+        Role role = stopping() ? Role.STOPPED : info().map(i -> switch (i.getCurrentRole()) {
             case LEADER -> Role.LEADER;
             case FOLLOWER -> Role.FOLLOWER;
             case CANDIDATE -> Role.CANDIDATE;

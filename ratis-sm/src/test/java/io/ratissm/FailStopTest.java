@@ -5,12 +5,17 @@ import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * ACTIVE mode: a state machine that throws unexpectedly on one replica stops that replica; the others keep
- * serving. (In PASSIVE mode only the leader runs user logic; see
- * {@link PassiveReplicationTest#aCommandThatThrowsOnTheLeaderIsRefusedAndNeverLogged}.)
+ * A state machine that throws unexpectedly on one replica stops that replica; the others keep serving. In ACTIVE
+ * mode the failure comes from {@code apply}; in PASSIVE mode from applying an update, which every replica does
+ * (the leader too, on its committed state). An exception while the leader <em>executes</em> refuses the command
+ * instead: see {@link PassiveReplicationTest#aCommandThatThrowsOnTheLeaderIsRefusedAndNeverLogged}.
  */
 class FailStopTest {
 
@@ -37,6 +42,51 @@ class FailStopTest {
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(10);
             // n2 stopped applying at the bad command: it never shows a value past 2.
             assertThat(n2.appliedIndex()).isLessThan(cluster.replica("n1").appliedIndex());
+        }
+    }
+
+    @ParameterizedTest(name = "PASSIVE, the {0} fails")
+    @ValueSource(strings = {"follower", "leader"})
+    void passiveAReplicaWhoseUpdateThrowsFailStopsAndTheOthersKeepServing(String who) throws Exception {
+        AtomicReference<String> victim = new AtomicReference<>("");
+        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
+        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(Replication.PASSIVE)
+                .stateMachinePerReplica(id -> () -> new InstrumentedCounter(id, calls,
+                        (replica, value) -> replica.equals(victim.get()) && value == 3))
+                .start();
+             ReplicaClient client = cluster.newClient()) {
+            String leader = cluster.awaitLeader();
+            String failing = who.equals("leader") ? leader
+                    : cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            victim.set(failing);
+            List<String> others = cluster.ids().stream().filter(id -> !id.equals(failing)).toList();
+
+            // Every call is answered once with its own value, also when the leader stops on the third.
+            for (int i = 1; i <= 10; i++) {
+                assertThat(decode(client.submit(add(1)))).isEqualTo(i);
+            }
+
+            ReplicaServer failed = cluster.replica(failing);
+            Awaits.await(failing + " reports the fail-stop", Duration.ofSeconds(10), () -> !failed.health().healthy());
+            assertThat(failed.health().reason())
+                    .contains("simulated bug applying the update to 3")
+                    .contains("log index")
+                    .contains("applies nothing more");
+            assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(10);
+            String newLeader = cluster.awaitLeader();
+            assertThat(others).contains(newLeader);
+            for (String id : others) {
+                ReplicaServer r = cluster.replica(id);
+                assertThat(r.health().healthy()).as("%s stays healthy", id).isTrue();
+                Awaits.await(id + " applies what the leader applied", Duration.ofSeconds(30),
+                        () -> r.appliedIndex() >= cluster.replica(newLeader).appliedIndex());
+                assertThat(decode(client.queryStale(NonNegativeCounter.get(), id))).as("value on %s", id)
+                        .isEqualTo(10);
+            }
+            assertThat(failed.appliedIndex()).isLessThan(cluster.replica(newLeader).appliedIndex());
+            // Whoever failed, only leaders ran user logic: ten executions in all, none on a follower.
+            long executions = cluster.ids().stream().mapToLong(calls::logic).sum();
+            assertThat(executions).isEqualTo(10);
         }
     }
 }

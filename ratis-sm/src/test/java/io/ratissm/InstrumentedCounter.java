@@ -9,11 +9,12 @@ import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 
 /**
  * A counter that describes its effects (the new value) and counts, per replica, how often user logic ran, so
  * tests can see who executed what. Commands are 8-byte deltas (see {@link NonNegativeCounter#add}); the delta
- * {@link #POISON} makes it throw.
+ * {@link #POISON} makes it throw. It can also be told to crash applying an update (to test fail-stop in PASSIVE mode).
  */
 final class InstrumentedCounter implements EffectStateMachine {
     static final long POISON = Long.MIN_VALUE;
@@ -34,11 +35,18 @@ final class InstrumentedCounter implements EffectStateMachine {
 
     private final String replica;
     private final Calls calls;
+    private final BiPredicate<String, Long> crashOnUpdate;
     private long value;
 
     InstrumentedCounter(String replica, Calls calls) {
+        this(replica, calls, (id, v) -> false);
+    }
+
+    /** @param crashOnUpdate (replica id, new value): whether applying the update throws an unexpected exception */
+    InstrumentedCounter(String replica, Calls calls, BiPredicate<String, Long> crashOnUpdate) {
         this.replica = replica;
         this.calls = calls;
+        this.crashOnUpdate = crashOnUpdate;
     }
 
     private long step(ByteString command) {
@@ -67,7 +75,11 @@ final class InstrumentedCounter implements EffectStateMachine {
     @Override
     public void applyUpdate(ByteString update) {
         calls.updates.computeIfAbsent(replica, k -> new AtomicLong()).incrementAndGet();
-        value = NonNegativeCounter.decode(update);
+        long next = NonNegativeCounter.decode(update);
+        if (crashOnUpdate.test(replica, next)) {
+            throw new IllegalStateException("simulated bug applying the update to " + next);
+        }
+        value = next;
     }
 
     @Override
