@@ -82,18 +82,23 @@ class GroupAdminTest {
 
     @Test
     void addingAndRemovingReplicasWhileAClientWritesLosesNoAcknowledgedWrite() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+        // Digests every 5 entries, compared every 200 ms: the divergence check follows the membership.
+        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
+                .configure(GroupAdminTest::compareOften).start();
              GroupAdmin admin = GroupAdmin.connect(cluster.peers());
              Writer writer = new Writer(cluster.newClient())) {
             String n4Peer = "n4=127.0.0.1:" + freePort();
             writer.awaitAcknowledged(20);
 
-            try (ReplicaServer n4 = ReplicaServer.builder().id("n4").peers(n4Peer).storage(dir.resolve("n4"))
-                    .stateMachine(NonNegativeCounter::new).join(true).build().start()) {
+            try (ReplicaServer n4 = compareOften(ReplicaServer.builder()).id("n4").peers(n4Peer)
+                    .storage(dir.resolve("n4")).stateMachine(NonNegativeCounter::new).join(true).build().start()) {
                 assertThat(admin.status().replicas()).filteredOn(r -> r.id().equals("n4")).isEmpty();
                 admin.addReplica("n4", n4.address());
                 assertThat(admin.status().members()).containsExactly("n1", "n2", "n3", "n4");
                 writer.awaitAcknowledged(writer.acknowledged() + 20);
+                // n4 started knowing only itself; it compares its state with the members its log names now.
+                Awaits.await("n4 compares state digests with the other members", WAIT,
+                        () -> n4.stats().digestComparisons() > 0);
 
                 String removed = cluster.awaitLeader(); // the hardest case: the leader leaves
                 admin.removeReplica(removed);
@@ -101,6 +106,7 @@ class GroupAdminTest {
                 writer.awaitAcknowledged(writer.acknowledged() + 20);
                 writer.stop();
 
+                assertThat(n4.stats().divergences()).isZero();
                 GroupStatus status = admin.status();
                 assertThat(status.members()).doesNotContain(removed).contains("n4").hasSize(3);
                 assertThat(status.replicas()).filteredOn(GroupStatus.Member::member).allMatch(GroupStatus.Member::reachable);
@@ -121,6 +127,10 @@ class GroupAdminTest {
                 }
             }
         }
+    }
+
+    private static ReplicaServer.Builder compareOften(ReplicaServer.Builder b) {
+        return b.digestEvery(5).divergenceCheckInterval(Duration.ofMillis(200));
     }
 
     private static long stale(ReplicaClient reader, String id) {

@@ -2,11 +2,12 @@ package io.ratissm.internal.server;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.internal.Bytes;
-import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.proto.DigestReply;
 import io.ratissm.internal.proto.QueryRequest;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
@@ -21,6 +23,9 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.slf4j.Logger;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Detects replicas whose states differ at the same log index. Every replica records a digest of its committed
  * state at the first state machine entry of every window of {@code every} log indexes (the same entries on every
  * replica, since they share the log); a background task asks the other replicas for their digest at the newest
- * recorded index, and a mismatch is logged and counted with both replica ids and the index.
+ * recorded index, and a mismatch is logged and counted with both replica ids and the index. The other replicas are
+ * the group's members as this replica's log knows them now, so replicas added or removed later are followed.
  *
  * <p>In ACTIVE mode a mismatch means a non-deterministic state machine; in PASSIVE mode, a bug.
  */
@@ -39,7 +45,8 @@ final class DivergenceDetector implements AutoCloseable {
     private static final int KEPT = 32;
 
     private final String replicaId;
-    private final GroupSpec group;
+    private final RaftGroupId groupId;
+    private final Supplier<? extends Collection<RaftPeer>> members;
     private final long every;
     private final Parameters clientParameters;
     private final ConcurrentSkipListMap<Long, ByteString> digests = new ConcurrentSkipListMap<>();
@@ -47,24 +54,29 @@ final class DivergenceDetector implements AutoCloseable {
     private final AtomicLong comparisons = new AtomicLong();
     private final AtomicLong divergences = new AtomicLong();
     private long lastRecorded;
-    private RaftClient client;
     private ScheduledExecutorService timer;
+    // Timer thread only (and close): a client for the members it was built for, rebuilt when they change.
+    private RaftClient client;
+    private Set<RaftPeer> clientPeers = Set.of();
 
-    /** @param clientParameters the replica's own Ratis parameters (its TLS), or null for plaintext */
-    DivergenceDetector(String replicaId, GroupSpec group, long every, Parameters clientParameters) {
+    /**
+     * @param members          the group's current members (this replica included); read before every comparison
+     * @param clientParameters the replica's own Ratis parameters (its TLS), or null for plaintext
+     */
+    DivergenceDetector(String replicaId, RaftGroupId groupId, Supplier<? extends Collection<RaftPeer>> members,
+                       long every, Parameters clientParameters) {
         this.replicaId = replicaId;
-        this.group = group;
+        this.groupId = groupId;
+        this.members = members;
         this.every = every;
         this.clientParameters = clientParameters;
     }
 
     /** Starts comparing with the other replicas every {@code intervalMillis}. */
     synchronized void start(long intervalMillis) {
-        if (every <= 0 || group.addresses().size() < 2 || timer != null) {
+        if (every <= 0 || timer != null) {
             return;
         }
-        client = RaftClient.newBuilder().setRaftGroup(group.raftGroup()).setProperties(new RaftProperties())
-                .setParameters(clientParameters).setRetryPolicy(RetryPolicies.noRetry()).build();
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ratis-sm-divergence-" + replicaId);
             t.setDaemon(true);
@@ -110,32 +122,62 @@ final class DivergenceDetector implements AutoCloseable {
         if (newest == null) {
             return;
         }
+        List<RaftPeer> others = members.get().stream().filter(p -> !p.getId().toString().equals(replicaId)).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        RaftClient c = clientFor(others);
         long index = newest.getKey();
-        for (String peer : group.addresses().keySet()) {
-            if (peer.equals(replicaId) || !compared.add(peer + "@" + index)) {
+        for (RaftPeer peer : others) {
+            String id = peer.getId().toString();
+            if (!compared.add(id + "@" + index)) {
                 continue;
             }
             try {
                 RaftClientReply reply = UnorderedAsync.send(RaftClientRequest.staleReadRequestType(0),
                         Bytes.message(QueryRequest.newBuilder().setDigestAtIndex(index).build()),
-                        RaftPeerId.valueOf(peer), (RaftClientImpl) client).get(5, TimeUnit.SECONDS);
+                        peer.getId(), (RaftClientImpl) c).get(5, TimeUnit.SECONDS);
                 DigestReply theirs = DigestReply.parseFrom(Bytes.content(reply.getMessage()));
                 if (!theirs.getKnown()) {
-                    compared.remove(peer + "@" + index); // not there yet: ask again next time
+                    compared.remove(id + "@" + index); // not there yet: ask again next time
                     continue;
                 }
                 comparisons.incrementAndGet();
                 if (!theirs.getDigest().equals(newest.getValue())) {
                     divergences.incrementAndGet();
                     LOG.error("{}: DIVERGENCE at log index {}: replica {} and replica {} hold different states",
-                            replicaId, index, replicaId, peer);
+                            replicaId, index, replicaId, id);
                 }
             } catch (Exception e) {
-                compared.remove(peer + "@" + index); // unreachable now: ask again next time
+                compared.remove(id + "@" + index); // unreachable now: ask again next time
             }
         }
-        if (compared.size() > 4 * KEPT * group.addresses().size()) {
+        if (compared.size() > 4 * KEPT * (others.size() + 1)) {
             compared.clear();
+        }
+    }
+
+    /** A client that knows exactly {@code peers}: the one built last if the membership is unchanged. */
+    private synchronized RaftClient clientFor(List<RaftPeer> peers) {
+        Set<RaftPeer> wanted = Set.copyOf(peers);
+        if (client == null || !wanted.equals(clientPeers)) {
+            closeClient();
+            client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                    .setProperties(new RaftProperties()).setParameters(clientParameters)
+                    .setRetryPolicy(RetryPolicies.noRetry()).build();
+            clientPeers = wanted;
+        }
+        return client;
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                LOG.debug("{}: closing the divergence client", replicaId, e);
+            }
+            client = null;
         }
     }
 
@@ -143,11 +185,7 @@ final class DivergenceDetector implements AutoCloseable {
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
-            try {
-                client.close();
-            } catch (IOException e) {
-                LOG.debug("{}: closing the divergence client", replicaId, e);
-            }
         }
+        closeClient();
     }
 }

@@ -8,7 +8,6 @@ import io.ratissm.MalformedCommand;
 import io.ratissm.Replication;
 import io.ratissm.StateMachine;
 import io.ratissm.internal.Bytes;
-import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.metrics.ServerMetrics;
@@ -20,6 +19,7 @@ import io.ratissm.internal.proto.SnapshotHeader;
 import java.io.File;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
@@ -28,6 +28,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -82,8 +83,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable(sessionIdleTimeoutMillis);
-        this.divergence = new DivergenceDetector(replicaId, settings.group(), settings.digestEvery(),
-                settings.raftParameters());
+        this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
+                settings.digestEvery(), settings.raftParameters());
         if (settings.replication() == Replication.PASSIVE) {
             this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
                 @Override
@@ -135,6 +136,16 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     private RaftServer.Division division() throws IOException {
         return getServer().join().getDivision(getGroupId());
+    }
+
+    /** The group's members as this replica's log records them now; none before the server is up. */
+    private Collection<RaftPeer> currentMembers() {
+        try {
+            RaftServer server = getServer().getNow(null);
+            return server == null ? List.of() : server.getDivision(getGroupId()).getRaftConf().getCurrentPeers();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private long lastLogIndex() {
