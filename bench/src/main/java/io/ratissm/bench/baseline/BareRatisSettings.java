@@ -17,13 +17,13 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Written out rather than taken from {@code ServerSettings} so the benchmark does not break when the
  * framework's internals change shape; when ratis-sm changes a Ratis default there, change it here too, or
- * the comparison is no longer like for like.
+ * the comparison is no longer like for like ({@code BareRatisSettingsTest} fails until you do).
  */
 final class BareRatisSettings {
-    private static final long SNAPSHOT_EVERY = 10_000;
-    private static final long MAX_COMMAND_BYTES = 1 << 20;
-    private static final long ELECTION_TIMEOUT_MILLIS = 1_000;
-    private static final long LOG_SEGMENT_BYTES = 8L << 20;
+    static final long SNAPSHOT_EVERY = 10_000;
+    static final long MAX_COMMAND_BYTES = 1 << 20;
+    static final long ELECTION_TIMEOUT_MILLIS = 1_000;
+    static final long LOG_SEGMENT_BYTES = 8L << 20;
 
     private BareRatisSettings() {
     }
@@ -51,7 +51,7 @@ final class BareRatisSettings {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(LOG_SEGMENT_BYTES));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, LOG_SEGMENT_BYTES)));
 
-        long entryLimit = Math.max(4L << 20, 2L * MAX_COMMAND_BYTES + (64 << 10));
+        long entryLimit = Math.max(4L << 20, 2L * MAX_COMMAND_BYTES + (64 << 10)) + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
         RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(Math.max(8L << 20, 2 * entryLimit)));
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entryLimit)));
