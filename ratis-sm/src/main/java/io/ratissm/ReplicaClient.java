@@ -15,14 +15,15 @@ import io.ratissm.internal.metrics.ClientMetrics;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
-import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.QueryRequest;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -76,6 +77,8 @@ public final class ReplicaClient implements AutoCloseable {
     private final ByteString session;
     private final CommandBatcher batcher;
     private final QueryBatcher queries;
+    /** Stale reads per replica, batched like linearizable ones: each replica answers a batch on one state. */
+    private final Map<String, QueryBatcher> staleQueries;
     private final ScheduledExecutorService retries;
     /**
      * The last failure of an attempt that Ratis retried by itself. A call that times out inside Ratis's retries
@@ -127,6 +130,13 @@ public final class ReplicaClient implements AutoCloseable {
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
         this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
+        Map<String, QueryBatcher> stale = new HashMap<>();
+        for (String replica : group.addresses().keySet()) {
+            RaftPeerId peer = RaftPeerId.valueOf(replica);
+            stale.put(replica, new QueryBatcher(batch -> readStaleBatch(batch, peer), maxBatchCommands, maxBatchBytes,
+                    maxBatchesInFlight));
+        }
+        this.staleQueries = Map.copyOf(stale);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ratis-sm-client-retry");
             t.setDaemon(true);
@@ -213,11 +223,30 @@ public final class ReplicaClient implements AutoCloseable {
      * @throws IllegalArgumentException if the group has no replica with that id
      */
     public ByteString queryStale(ByteString query, String replicaId) throws CommandRejected {
-        group.address(replicaId);
-        RaftPeerId peer = RaftPeerId.valueOf(replicaId);
-        org.apache.ratis.protocol.Message request = queryMessage(query);
-        return await(metrics.staleQuery(read(() -> unordered(RaftClientRequest.staleReadRequestType(0), request,
-                peer))));
+        return await(queryStaleAsync(query, replicaId));
+    }
+
+    /**
+     * Reads the local state of one replica without waiting; it may miss recent commands. Concurrent stale reads of
+     * the same replica share requests, as linearizable ones do. The future completes with the answer, or
+     * exceptionally with {@link CommandRejected} or {@link UnavailableException} (the replica is down or too slow).
+     *
+     * @throws IllegalArgumentException at once if the group has no replica with that id
+     */
+    public CompletableFuture<ByteString> queryStaleAsync(ByteString query, String replicaId) {
+        QueryBatcher replica = staleQueries.get(replicaId);
+        if (replica == null) {
+            group.address(replicaId); // throws, naming the replicas there are
+            throw new IllegalArgumentException("no replica " + replicaId);
+        }
+        return metrics.staleQuery(replica.query(query));
+    }
+
+    /** Sends one batch of stale queries to one replica until it answers or the timeout. */
+    private CompletableFuture<BatchReply> readStaleBatch(QueryRequest batch, RaftPeerId replica) {
+        org.apache.ratis.protocol.Message request = Bytes.message(batch);
+        return untilAnswered(() -> unordered(RaftClientRequest.staleReadRequestType(0), request, replica),
+                reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
     public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply)
@@ -260,10 +289,6 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<RaftClientReply> unordered(RaftClientRequest.Type type,
                                                          org.apache.ratis.protocol.Message message, RaftPeerId server) {
         return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft);
-    }
-
-    private CompletableFuture<ByteString> read(Supplier<CompletableFuture<RaftClientReply>> send) {
-        return untilAnswered(send, reply -> Replies.unwrap(Outcome.parseFrom(Bytes.content(reply.getMessage()))));
     }
 
     private interface Decoder<T> {
@@ -353,10 +378,6 @@ public final class ReplicaClient implements AutoCloseable {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static org.apache.ratis.protocol.Message queryMessage(ByteString query) {
-        return Bytes.message(QueryRequest.newBuilder().setQuery(query).build());
     }
 
     private static <T> T await(CompletableFuture<T> future) throws CommandRejected {

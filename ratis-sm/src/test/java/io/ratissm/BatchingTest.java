@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Concurrent commands share log entries, and each still gets its own outcome. */
+/** Concurrent commands share log entries, concurrent reads share requests, and each still gets its own outcome. */
 class BatchingTest {
 
     @ParameterizedTest
@@ -66,6 +66,31 @@ class BatchingTest {
                 assertThat(decode(f.get())).isBetween(2L, 41L);
             }
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(41);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void concurrentStaleReadsOfOneReplicaShareRequestsAndEachGetsItsAnswer(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
+             ReplicaClient client = cluster.newClient()) {
+            client.submit(add(7));
+            cluster.awaitCaughtUp(Duration.ofSeconds(30));
+            String leader = cluster.awaitLeader();
+            ReplicaServer follower = cluster.replicas().stream().filter(r -> !r.id().equals(leader)).findFirst()
+                    .orElseThrow();
+            long requestsBefore = follower.metrics().timer("ratissm.query").getCount();
+
+            List<CompletableFuture<ByteString>> answers = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                answers.add(client.queryStaleAsync(NonNegativeCounter.get(), follower.id()));
+            }
+            for (CompletableFuture<ByteString> f : answers) {
+                assertThat(decode(f.get())).isEqualTo(7);
+            }
+            long requests = follower.metrics().timer("ratissm.query").getCount() - requestsBefore;
+            assertThat(requests).as("requests the follower answered for 500 stale reads").isBetween(1L, 250L);
+            assertThat(client.queryStaleAsync(NonNegativeCounter.get(), leader).get()).isEqualTo(add(7));
         }
     }
 }

@@ -57,7 +57,6 @@ public class BaselineWriteBenchmark extends ReplicatedBenchmark {
                     }
                 });
             } finally {
-                load.close();
                 group.close();
             }
         }

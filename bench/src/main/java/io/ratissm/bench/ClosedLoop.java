@@ -1,13 +1,10 @@
 package io.ratissm.bench;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -21,68 +18,35 @@ import org.HdrHistogram.Recorder;
  * to its completion, in nanoseconds, into an HdrHistogram {@link Recorder} that completion threads write to
  * without locking. A request that fails is counted and makes the next {@link #issue()} throw: a benchmark
  * that silently measured errors would be measuring nothing real.
- *
- * <p>Requests that block (stale reads have no asynchronous form) run on a pool of {@code outstanding} threads,
- * see {@link #blocking}.
  */
-public final class ClosedLoop implements AutoCloseable {
+public final class ClosedLoop {
     /** A request in flight: completes when the group has answered it. */
     @FunctionalInterface
     public interface Request {
         CompletableFuture<?> start();
     }
 
-    /** A request that blocks its caller until it is answered. */
-    @FunctionalInterface
-    public interface BlockingRequest {
-        Object call() throws Exception;
-    }
-
     private final int outstanding;
     private final Semaphore slots;
     private final Request request;
-    private final ExecutorService pool;
     // Up to an hour at 3 significant digits: a request slower than that is a failure, not a latency.
     private final Recorder latencies = new Recorder(TimeUnit.HOURS.toNanos(1), 3);
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
-    private ClosedLoop(int outstanding, Request request, ExecutorService pool) {
+    private ClosedLoop(int outstanding, Request request) {
         if (outstanding < 1) {
             throw new IllegalArgumentException("outstanding must be at least 1, was " + outstanding);
         }
         this.outstanding = outstanding;
         this.slots = new Semaphore(outstanding);
         this.request = request;
-        this.pool = pool;
     }
 
     /** Drives an asynchronous request, {@code outstanding} at a time. */
     public static ClosedLoop async(int outstanding, Request request) {
-        return new ClosedLoop(outstanding, request, null);
-    }
-
-    /**
-     * Drives a blocking request on {@code outstanding} threads, so that as many are in flight as with
-     * {@link #async}. The hand-off to a pool thread costs microseconds against milliseconds per request.
-     */
-    public static ClosedLoop blocking(int outstanding, BlockingRequest request) {
-        ExecutorService pool = Executors.newFixedThreadPool(outstanding, r -> {
-            Thread t = new Thread(r, "bench-request");
-            t.setDaemon(true);
-            return t;
-        });
-        Supplier<CompletableFuture<?>> start = () -> CompletableFuture.supplyAsync(() -> {
-            try {
-                return request.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, pool);
-        return new ClosedLoop(outstanding, start::get, pool);
+        return new ClosedLoop(outstanding, request);
     }
 
     /** Waits for a free slot and starts one request. */
@@ -143,13 +107,5 @@ public final class ClosedLoop implements AutoCloseable {
 
     public int outstanding() {
         return outstanding;
-    }
-
-    /** Stops the blocking pool, if any. Requests still in flight are abandoned; call {@link #drain} first. */
-    @Override
-    public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
     }
 }

@@ -79,7 +79,6 @@ public class CpuHeavyBenchmark extends ReplicatedBenchmark {
                     }
                 }
             } finally {
-                load.close();
                 group.close();
             }
         }

@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code LEASE}: the same call with Ratis's leader lease on
  *       ({@code raft.server.read.leader.lease.enabled=true}): the leader skips the heartbeat round while its
  *       lease holds;</li>
- *   <li>{@code STALE}: {@link ReplicaClient#queryStale}, each read to the next replica in turn, answered from
- *       its local state.</li>
+ *   <li>{@code STALE}: {@link ReplicaClient#queryStaleAsync}, each read to the next replica in turn, answered
+ *       from its local state.</li>
  * </ul>
  * The group holds {@value #WRITES} commands before the reads start and none are written during them, so
  * every read must answer that value; one that does not fails the trial.
@@ -69,9 +69,10 @@ public class ReadBenchmark extends ReplicatedBenchmark {
             List<String> replicas = client.replicaIds();
             AtomicInteger next = new AtomicInteger();
             if (consistency == Consistency.STALE) {
-                // Stale reads name their replica and have no asynchronous form: one thread per read in flight.
-                load = ClosedLoop.blocking(outstanding, () -> check(client.queryStale(ByteString.EMPTY,
-                        replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size()))), value));
+                // Each read to the next replica in turn; concurrent stale reads of one replica share requests.
+                load = ClosedLoop.async(outstanding, () -> client.queryStaleAsync(ByteString.EMPTY,
+                        replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size())))
+                        .thenApply(answer -> check(answer, value)));
             } else {
                 load = ClosedLoop.async(outstanding,
                         () -> client.queryAsync(ByteString.EMPTY).thenApply(answer -> check(answer, value)));
@@ -91,7 +92,6 @@ public class ReadBenchmark extends ReplicatedBenchmark {
             try {
                 load.drain(60);
             } finally {
-                load.close();
                 group.close();
             }
         }

@@ -56,7 +56,6 @@ public class WriteBenchmark extends ReplicatedBenchmark {
                 load.drain(60);
                 CounterCheck.everyReplicaCounted(group, load.completed() + 1);
             } finally {
-                load.close();
                 group.close();
             }
         }

@@ -14,50 +14,36 @@ class ClosedLoopTest {
     @Test
     void issue_waitsForAnAnswer_whenAllSlotsAreInFlight() throws Exception {
         List<CompletableFuture<Object>> inFlight = new ArrayList<>();
-        try (ClosedLoop loop = ClosedLoop.async(2, () -> {
+        ClosedLoop loop = ClosedLoop.async(2, () -> {
             CompletableFuture<Object> f = new CompletableFuture<>();
             inFlight.add(f);
             return f;
-        })) {
-            loop.issue();
-            loop.issue();
-            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
-                try {
-                    loop.issue();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(100);
-            assertThat(third).isNotDone();
+        });
+        loop.issue();
+        loop.issue();
+        CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
+            try {
+                loop.issue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(third).isNotDone();
 
-            inFlight.get(0).complete("answer");
-            third.get(5, TimeUnit.SECONDS);
-            assertThat(loop.completed()).isEqualTo(1);
-            assertThat(loop.takeLatencies().getTotalCount()).isEqualTo(1);
-        }
+        inFlight.get(0).complete("answer");
+        third.get(5, TimeUnit.SECONDS);
+        assertThat(loop.completed()).isEqualTo(1);
+        assertThat(loop.takeLatencies().getTotalCount()).isEqualTo(1);
     }
 
     @Test
     void issue_throws_afterARequestFailed() throws Exception {
-        try (ClosedLoop loop = ClosedLoop.async(4,
-                () -> CompletableFuture.failedFuture(new IllegalStateException("refused")))) {
-            loop.issue();
-            assertThatThrownBy(loop::issue).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("1 request(s) failed").hasRootCauseMessage("refused");
-            assertThat(loop.completed()).isZero();
-        }
-    }
-
-    @Test
-    void blocking_keepsRequestsInFlightOnItsOwnThreads() throws Exception {
-        try (ClosedLoop loop = ClosedLoop.blocking(3, () -> "answer")) {
-            for (int i = 0; i < 100; i++) {
-                loop.issue();
-            }
-            loop.drain(5);
-            assertThat(loop.completed()).isEqualTo(100);
-            assertThat(loop.failed()).isZero();
-        }
+        ClosedLoop loop = ClosedLoop.async(4,
+                () -> CompletableFuture.failedFuture(new IllegalStateException("refused")));
+        loop.issue();
+        assertThatThrownBy(loop::issue).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 request(s) failed").hasRootCauseMessage("refused");
+        assertThat(loop.completed()).isZero();
     }
 }

@@ -37,7 +37,7 @@ public final class Replies {
         }
     }
 
-    public static ByteString unwrap(Outcome outcome) throws CommandRejected {
+    static ByteString unwrap(Outcome outcome) throws CommandRejected {
         switch (outcome.getResultCase()) {
             case OK:
                 return outcome.getOk();
