@@ -184,11 +184,12 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
-     * Whether this replica is currently the serving leader of its group: false as soon as it is stopping or its state
-     * machine has fail-stopped, even while Ratis still reports its last role.
+     * Whether this replica is currently the serving leader of its group: elected and ready (it has applied the first
+     * entry of its term; before that Ratis answers clients "not ready"). False as soon as it is stopping or its state
+     * machine has fail-stopped, even while Ratis still reports its last role; {@link #status()} gives the raw role.
      */
     public boolean isLeader() {
-        return !stopping() && stateMachine.failure() == null && info().map(DivisionInfo::isLeader).orElse(false);
+        return !stopping() && stateMachine.failure() == null && info().map(DivisionInfo::isLeaderReady).orElse(false);
     }
 
     /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
