@@ -26,11 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
@@ -41,11 +46,17 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of one group. Commands are linearizable and applied exactly once: each command gets a sequence
@@ -69,7 +80,10 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class ReplicaClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaClient.class);
     private static final long RETRY_PAUSE_MILLIS = 100;
+    private static final long RECONNECT_GAP_MILLIS = 250;
+    private static final String NO_LEADER_GUESS = "ratis-sm-client-routes-itself";
 
     private final GroupSpec group;
     private final RaftClient raft;
@@ -86,6 +100,20 @@ public final class ReplicaClient implements AutoCloseable {
      * unreachable group.
      */
     private volatile AttemptFailure lastAttemptFailure;
+    /** The replica commands and linearizable reads go to: the one believed to lead, learned from replies. */
+    private final AtomicReference<RaftPeerId> leaderHint;
+    /** The replicas to try in turn when the leader is unknown (the latest membership a replica reported). */
+    private volatile List<RaftPeerId> members;
+    /**
+     * Replaces failed connections off the reply path, in parallel (closing the old connection may wait seconds; the
+     * new one is usable at once); a replica's connection is replaced at most every {@value #RECONNECT_GAP_MILLIS} ms.
+     */
+    private final ExecutorService reconnector = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ratis-sm-client-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
 
     private record AttemptFailure(Throwable cause, long atNanos) {
     }
@@ -102,20 +130,17 @@ public final class ReplicaClient implements AutoCloseable {
         this.session = ByteString.copyFrom(id);
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        // Ratis retries a request for up to ~5 s (leader changes); past that this client re-sends it itself.
-        int attempts = (int) Math.max(1, Math.min(timeout.toMillis(), 5_000) / RETRY_PAUSE_MILLIS);
-        RetryPolicy policy = RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
-                TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS));
-        RetryPolicy counted = event -> {
-            if (event.getCause() != null) {
+        // This client routes and re-sends every request itself (see toLeader): Ratis makes one attempt per send.
+        RetryPolicy noRetry = RetryPolicies.noRetry();
+        RetryPolicy recorded = event -> {
+            // "Closed" only says that this client replaced the connection (see unordered); the failure before says why.
+            if (event.getCause() != null && cause(event.getCause(), AlreadyClosedException.class) == null) {
                 lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
             }
-            RetryPolicy.Action action = policy.handleAttemptFailure(event);
-            if (action.shouldRetry()) {
-                metrics.ratisRetried();
-            }
-            return action;
+            return noRetry.handleAttemptFailure(event);
         };
+        this.members = group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList();
+        this.leaderHint = new AtomicReference<>(members.get(0));
         // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
         RatisRegistries.install();
         ClientId clientId = ClientId.randomId();
@@ -125,7 +150,10 @@ public final class ReplicaClient implements AutoCloseable {
                 .setRaftGroup(group.raftGroup())
                 .setProperties(p)
                 .setParameters(tls == null ? null : tls.ratisParameters())
-                .setRetryPolicy(counted)
+                .setRetryPolicy(recorded)
+                // Ratis's own leader guess would make it close and reopen its connection to a replica that answers
+                // "not the leader" (blocking that reply for up to 3 s); no request goes to this id, so it never does.
+                .setLeaderId(RaftPeerId.valueOf(NO_LEADER_GUESS))
                 .build();
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
@@ -183,7 +211,7 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
         metrics.commandBatch(batch.getCommandsCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> unordered(RaftClientRequest.writeRequestType(), request, null), reply -> {
+        return untilAnswered(() -> toLeader(RaftClientRequest.writeRequestType(), request), reply -> {
             BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
             if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
                 throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
@@ -209,7 +237,7 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> unordered(RaftClientRequest.readRequestType(), request, null),
+        return untilAnswered(() -> toLeader(RaftClientRequest.readRequestType(), request),
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -271,6 +299,7 @@ public final class ReplicaClient implements AutoCloseable {
     @Override
     public void close() {
         retries.shutdownNow();
+        reconnector.shutdownNow();
         try {
             raft.close();
         } catch (IOException e) {
@@ -281,14 +310,87 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Ratis's ordered async API holds every later request of a client behind one that failed (a refused command
-     * stalled the next one for a request timeout), and ordering is not needed: commands carry their own
-     * session sequence numbers. So every call goes through Ratis's unordered path, which keeps the Ratis call id
-     * across its own retries.
+     * One attempt to one replica. Ratis's ordered async API holds every later request of a client behind one that
+     * failed (a refused command stalled the next one for a request timeout), and ordering is not needed: commands
+     * carry their own session sequence numbers. So every call goes through Ratis's unordered path.
+     *
+     * <p>A connection that failed (the replica went down, or stopped answering) is replaced by a fresh one in the
+     * background: gRPC alone would wait out its reconnect back-off, up to minutes, after the replica is back. Ratis
+     * would replace it on the thread that delivers the reply, which waits up to seconds for the old one to close.
      */
     private CompletableFuture<RaftClientReply> unordered(RaftClientRequest.Type type,
                                                          org.apache.ratis.protocol.Message message, RaftPeerId server) {
-        return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft);
+        return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft).whenComplete((reply, error) -> {
+            if (error != null && raft.getClientRpc().shouldReconnect(error) && reconnectDue(server)) {
+                try {
+                    reconnector.execute(() -> raft.getClientRpc().handleException(server, error, true));
+                } catch (RejectedExecutionException closed) {
+                    // the client is closing
+                }
+            }
+        });
+    }
+
+    /**
+     * Sends one attempt to the replica believed to lead, and learns from a failure where the next attempt should go:
+     * the leader a replica names, else the same replica if it leads but is not ready yet or its state machine
+     * answered, else the next replica in turn.
+     */
+    private CompletableFuture<RaftClientReply> toLeader(RaftClientRequest.Type type,
+                                                        org.apache.ratis.protocol.Message message) {
+        RaftPeerId target = leaderHint.get();
+        return unordered(type, message, target).whenComplete((reply, error) -> {
+            if (error != null) {
+                learnFrom(target, error);
+            }
+        });
+    }
+
+    private void learnFrom(RaftPeerId target, Throwable failure) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: an attempt to {} failed: {}", raft.getId(), target, failure.toString());
+        }
+        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        if (notLeader != null) {
+            if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
+                members = notLeader.getPeers().stream().map(RaftPeer::getId).toList();
+            }
+            if (notLeader.getSuggestedLeader() != null) {
+                leaderHint.compareAndSet(target, notLeader.getSuggestedLeader().getId());
+                return;
+            }
+        } else if (cause(failure, LeaderNotReadyException.class) != null
+                || cause(failure, StateMachineException.class) != null) {
+            return;
+        }
+        List<RaftPeerId> all = members;
+        leaderHint.compareAndSet(target, all.get((all.indexOf(target) + 1) % all.size()));
+    }
+
+    /** Whether a failed attempt named the leader, so that the next one may go at once. */
+    private static boolean namesTheLeader(Throwable failure) {
+        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        return notLeader != null && notLeader.getSuggestedLeader() != null;
+    }
+
+    private static <E extends Throwable> E cause(Throwable t, Class<E> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    /** Whether no replacement of this replica's connection started in the last {@value #RECONNECT_GAP_MILLIS} ms. */
+    private boolean reconnectDue(RaftPeerId server) {
+        long now = System.nanoTime();
+        boolean[] due = new boolean[1];
+        lastReconnect.compute(server, (id, last) -> {
+            due[0] = last == null || now - last > TimeUnit.MILLISECONDS.toNanos(RECONNECT_GAP_MILLIS);
+            return due[0] ? now : last;
+        });
+        return due[0];
     }
 
     private interface Decoder<T> {
@@ -296,8 +398,8 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Sends until a definite answer, and gives up at the client's timeout even if a send is still under way (Ratis
-     * retries inside one send too), so that the timeout bounds every call.
+     * Sends until a definite answer, and gives up at the client's timeout even if an attempt is still under way (one
+     * attempt may take up to Ratis's 3 s request timeout), so that the timeout bounds every call.
      */
     private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
                                                    Decoder<T> decoder) {
@@ -314,7 +416,7 @@ public final class ReplicaClient implements AutoCloseable {
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             result.whenComplete((r, e) -> guard.cancel(false));
         }
-        retrying(send, deadline, result, decoder);
+        retrying(send, deadline, result, decoder, false);
         return result;
     }
 
@@ -323,7 +425,7 @@ public final class ReplicaClient implements AutoCloseable {
      * sequence number, so the group applies it at most once.
      */
     private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, long deadline,
-                              CompletableFuture<T> result, Decoder<T> decoder) {
+                              CompletableFuture<T> result, Decoder<T> decoder, boolean redirected) {
         send.get().whenComplete((reply, error) -> {
             Throwable failure = error != null ? unwrap(error) : reply.getException();
             if (failure == null) {
@@ -344,8 +446,11 @@ public final class ReplicaClient implements AutoCloseable {
                 result.completeExceptionally(failure.getCause()); // refused before the log: no effect
             } else if (System.nanoTime() < deadline && !retries.isShutdown()) {
                 metrics.resent();
-                retries.schedule(() -> retrying(send, deadline, result, decoder), RETRY_PAUSE_MILLIS,
-                        TimeUnit.MILLISECONDS);
+                // Straight to a leader a replica named, but not twice in a row: during an election two replicas
+                // may each name the other for a moment.
+                boolean redirect = !redirected && namesTheLeader(failure);
+                retries.schedule(() -> retrying(send, deadline, result, decoder, redirect),
+                        redirect ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 result.completeExceptionally(new UnavailableException("no answer from group " + group.name()
                         + " within " + timeout.toMillis() + " ms (last error: " + describe(failure) + ")", failure));

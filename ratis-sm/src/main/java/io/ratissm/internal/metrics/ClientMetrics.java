@@ -23,8 +23,6 @@ public final class ClientMetrics {
     public static final String STALE_QUERY = "ratissm.client.query.stale";
     /** Counter: requests the client sent again after a failed or unanswered attempt (its own retry loop). */
     public static final String RETRIES = "ratissm.client.retries";
-    /** Counter: attempts Ratis's client repeated inside one send (leader changes, timeouts of one RPC). */
-    public static final String RATIS_RETRIES = "ratissm.client.retries.ratis";
     /** Counter: calls that ended in {@code UnavailableException} (no answer within the client's timeout). */
     public static final String UNAVAILABLE = "ratissm.client.unavailable";
     /** Counter: calls that ended in {@code CommandRejected} (or a subclass): refused, no effect. */
@@ -40,7 +38,6 @@ public final class ClientMetrics {
     private final Timer query;
     private final Timer staleQuery;
     private final Counter retries;
-    private final Counter ratisRetries;
     private final Counter unavailable;
     private final Counter rejected;
     private final Counter failures;
@@ -52,7 +49,6 @@ public final class ClientMetrics {
         this.query = ServerMetrics.timer(registry, QUERY);
         this.staleQuery = ServerMetrics.timer(registry, STALE_QUERY);
         this.retries = registry.counter(RETRIES);
-        this.ratisRetries = registry.counter(RATIS_RETRIES);
         this.unavailable = registry.counter(UNAVAILABLE);
         this.rejected = registry.counter(REJECTED);
         this.failures = registry.counter(FAILURES);
@@ -74,10 +70,6 @@ public final class ClientMetrics {
 
     public void resent() {
         retries.inc();
-    }
-
-    public void ratisRetried() {
-        ratisRetries.inc();
     }
 
     public void commandBatch(int commands) {
