@@ -11,6 +11,7 @@ import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.client.Router;
 import io.ratissm.internal.metrics.ClientMetrics;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
@@ -26,37 +27,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.client.impl.RaftClientImpl;
-import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client of one group. Commands are linearizable and applied exactly once: each command gets a sequence
@@ -80,10 +69,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Logger LOG = LoggerFactory.getLogger(ReplicaClient.class);
     private static final long RETRY_PAUSE_MILLIS = 100;
-    private static final long RECONNECT_GAP_MILLIS = 250;
-    private static final String NO_LEADER_GUESS = "ratis-sm-client-routes-itself";
 
     private final GroupSpec group;
     private final RaftClient raft;
@@ -100,20 +86,8 @@ public final class ReplicaClient implements AutoCloseable {
      * unreachable group.
      */
     private volatile AttemptFailure lastAttemptFailure;
-    /** The replica commands and linearizable reads go to: the one believed to lead, learned from replies. */
-    private final AtomicReference<RaftPeerId> leaderHint;
-    /** The replicas to try in turn when the leader is unknown (the latest membership a replica reported). */
-    private volatile List<RaftPeerId> members;
-    /**
-     * Replaces failed connections off the reply path, in parallel (closing the old connection may wait seconds; the
-     * new one is usable at once); a replica's connection is replaced at most every {@value #RECONNECT_GAP_MILLIS} ms.
-     */
-    private final ExecutorService reconnector = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ratis-sm-client-reconnect");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
+    /** Where each attempt goes (commands and linearizable reads: the replica believed to lead). */
+    private final Router router;
 
     private record AttemptFailure(Throwable cause, long atNanos) {
     }
@@ -130,17 +104,15 @@ public final class ReplicaClient implements AutoCloseable {
         this.session = ByteString.copyFrom(id);
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-        // This client routes and re-sends every request itself (see toLeader): Ratis makes one attempt per send.
+        // This client routes and re-sends every request itself (see Router): Ratis makes one attempt per send.
         RetryPolicy noRetry = RetryPolicies.noRetry();
         RetryPolicy recorded = event -> {
-            // "Closed" only says that this client replaced the connection (see unordered); the failure before says why.
-            if (event.getCause() != null && cause(event.getCause(), AlreadyClosedException.class) == null) {
+            // "Closed" only says that this client replaced the connection (see Router); the failure before says why.
+            if (event.getCause() != null && Router.cause(event.getCause(), AlreadyClosedException.class) == null) {
                 lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
             }
             return noRetry.handleAttemptFailure(event);
         };
-        this.members = group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList();
-        this.leaderHint = new AtomicReference<>(members.get(0));
         // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
         RatisRegistries.install();
         ClientId clientId = ClientId.randomId();
@@ -151,10 +123,9 @@ public final class ReplicaClient implements AutoCloseable {
                 .setProperties(p)
                 .setParameters(tls == null ? null : tls.ratisParameters())
                 .setRetryPolicy(recorded)
-                // Ratis's own leader guess would make it close and reopen its connection to a replica that answers
-                // "not the leader" (blocking that reply for up to 3 s); no request goes to this id, so it never does.
-                .setLeaderId(RaftPeerId.valueOf(NO_LEADER_GUESS))
+                .setLeaderId(RaftPeerId.valueOf(Router.NO_LEADER_GUESS))
                 .build();
+        this.router = new Router(raft, group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
         this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
                 maxBatchesInFlight);
         this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
@@ -211,7 +182,7 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
         metrics.commandBatch(batch.getCommandsCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> toLeader(RaftClientRequest.writeRequestType(), request), reply -> {
+        return untilAnswered(() -> router.toLeader(RaftClientRequest.writeRequestType(), request), reply -> {
             BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
             if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
                 throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
@@ -237,7 +208,7 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> toLeader(RaftClientRequest.readRequestType(), request),
+        return untilAnswered(() -> router.toLeader(RaftClientRequest.readRequestType(), request),
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -273,7 +244,7 @@ public final class ReplicaClient implements AutoCloseable {
     /** Sends one batch of stale queries to one replica until it answers or the timeout. */
     private CompletableFuture<BatchReply> readStaleBatch(QueryRequest batch, RaftPeerId replica) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> unordered(RaftClientRequest.staleReadRequestType(0), request, replica),
+        return untilAnswered(() -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -299,7 +270,7 @@ public final class ReplicaClient implements AutoCloseable {
     @Override
     public void close() {
         retries.shutdownNow();
-        reconnector.shutdownNow();
+        router.close();
         try {
             raft.close();
         } catch (IOException e) {
@@ -307,90 +278,6 @@ public final class ReplicaClient implements AutoCloseable {
         } finally {
             ratisMetrics.close();
         }
-    }
-
-    /**
-     * One attempt to one replica. Ratis's ordered async API holds every later request of a client behind one that
-     * failed (a refused command stalled the next one for a request timeout), and ordering is not needed: commands
-     * carry their own session sequence numbers. So every call goes through Ratis's unordered path.
-     *
-     * <p>A connection that failed (the replica went down, or stopped answering) is replaced by a fresh one in the
-     * background: gRPC alone would wait out its reconnect back-off, up to minutes, after the replica is back. Ratis
-     * would replace it on the thread that delivers the reply, which waits up to seconds for the old one to close.
-     */
-    private CompletableFuture<RaftClientReply> unordered(RaftClientRequest.Type type,
-                                                         org.apache.ratis.protocol.Message message, RaftPeerId server) {
-        return UnorderedAsync.send(type, message, server, (RaftClientImpl) raft).whenComplete((reply, error) -> {
-            if (error != null && raft.getClientRpc().shouldReconnect(error) && reconnectDue(server)) {
-                try {
-                    reconnector.execute(() -> raft.getClientRpc().handleException(server, error, true));
-                } catch (RejectedExecutionException closed) {
-                    // the client is closing
-                }
-            }
-        });
-    }
-
-    /**
-     * Sends one attempt to the replica believed to lead, and learns from a failure where the next attempt should go:
-     * the leader a replica names, else the same replica if it leads but is not ready yet or its state machine
-     * answered, else the next replica in turn.
-     */
-    private CompletableFuture<RaftClientReply> toLeader(RaftClientRequest.Type type,
-                                                        org.apache.ratis.protocol.Message message) {
-        RaftPeerId target = leaderHint.get();
-        return unordered(type, message, target).whenComplete((reply, error) -> {
-            if (error != null) {
-                learnFrom(target, error);
-            }
-        });
-    }
-
-    private void learnFrom(RaftPeerId target, Throwable failure) {
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: an attempt to {} failed: {}", raft.getId(), target, failure.toString());
-        }
-        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
-        if (notLeader != null) {
-            if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
-                members = notLeader.getPeers().stream().map(RaftPeer::getId).toList();
-            }
-            if (notLeader.getSuggestedLeader() != null) {
-                leaderHint.compareAndSet(target, notLeader.getSuggestedLeader().getId());
-                return;
-            }
-        } else if (cause(failure, LeaderNotReadyException.class) != null
-                || cause(failure, StateMachineException.class) != null) {
-            return;
-        }
-        List<RaftPeerId> all = members;
-        leaderHint.compareAndSet(target, all.get((all.indexOf(target) + 1) % all.size()));
-    }
-
-    /** Whether a failed attempt named the leader, so that the next one may go at once. */
-    private static boolean namesTheLeader(Throwable failure) {
-        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
-        return notLeader != null && notLeader.getSuggestedLeader() != null;
-    }
-
-    private static <E extends Throwable> E cause(Throwable t, Class<E> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
-
-    /** Whether no replacement of this replica's connection started in the last {@value #RECONNECT_GAP_MILLIS} ms. */
-    private boolean reconnectDue(RaftPeerId server) {
-        long now = System.nanoTime();
-        boolean[] due = new boolean[1];
-        lastReconnect.compute(server, (id, last) -> {
-            due[0] = last == null || now - last > TimeUnit.MILLISECONDS.toNanos(RECONNECT_GAP_MILLIS);
-            return due[0] ? now : last;
-        });
-        return due[0];
     }
 
     private interface Decoder<T> {
@@ -448,7 +335,7 @@ public final class ReplicaClient implements AutoCloseable {
                 metrics.resent();
                 // Straight to a leader a replica named, but not twice in a row: during an election two replicas
                 // may each name the other for a moment.
-                boolean redirect = !redirected && namesTheLeader(failure);
+                boolean redirect = !redirected && Router.namesTheLeader(failure);
                 retries.schedule(() -> retrying(send, deadline, result, decoder, redirect),
                         redirect ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
             } else {

@@ -1,0 +1,146 @@
+package io.ratissm.internal.client;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.impl.RaftClientImpl;
+import org.apache.ratis.client.impl.UnorderedAsync;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which replica each attempt of a client's request goes to, instead of Ratis's client. Ratis's routing
+ * closes and reopens its connection to any replica that answers "not the leader", on the thread that delivers the
+ * reply, and closing waits up to 3 s for the calls still open on it: every queued call stalled at start and after a
+ * failover. So the Ratis client is built with {@link #NO_LEADER_GUESS} as its leader (no request goes there, so it
+ * never resets a connection over a redirect) and with no retries, and this class:
+ * <ul>
+ *   <li>sends commands and linearizable reads to the replica believed to lead, and learns from a failure where the
+ *       next attempt goes: the leader a replica names; the same replica if it leads but is not ready yet, or its
+ *       state machine answered; otherwise the next replica of the latest membership a replica reported (replicas
+ *       added to the group after this client was built are learned that way too);</li>
+ *   <li>replaces a failed connection (the replica went down or stopped answering) in the background, at most every
+ *       {@value #RECONNECT_GAP_MILLIS} ms per replica: the new one is usable at once, and gRPC alone would wait out
+ *       its reconnect back-off, up to minutes, after the replica is back.</li>
+ * </ul>
+ * Every request goes through Ratis's unordered path: its ordered one holds every later request behind one that
+ * failed, and ordering is not needed (commands carry their own session sequence numbers).
+ */
+public final class Router implements AutoCloseable {
+    /** The leader id the Ratis client must be built with. */
+    public static final String NO_LEADER_GUESS = "ratis-sm-client-routes-itself";
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final long RECONNECT_GAP_MILLIS = 250;
+
+    private final RaftClient raft;
+    private final AtomicReference<RaftPeerId> leaderHint;
+    private volatile List<RaftPeerId> members;
+    private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
+    private final ExecutorService reconnector = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ratis-sm-client-reconnect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param members the group's replicas; the first is tried first */
+    public Router(RaftClient raft, List<RaftPeerId> members) {
+        this.raft = raft;
+        this.members = List.copyOf(members);
+        this.leaderHint = new AtomicReference<>(members.get(0));
+    }
+
+    /** One attempt to the replica believed to lead. */
+    public CompletableFuture<RaftClientReply> toLeader(RaftClientRequest.Type type, Message message) {
+        RaftPeerId target = leaderHint.get();
+        return to(target, type, message).whenComplete((reply, error) -> {
+            if (error != null) {
+                learnFrom(target, error);
+            }
+        });
+    }
+
+    /** One attempt to one replica. */
+    public CompletableFuture<RaftClientReply> to(RaftPeerId replica, RaftClientRequest.Type type, Message message) {
+        return UnorderedAsync.send(type, message, replica, (RaftClientImpl) raft).whenComplete((reply, error) -> {
+            if (error != null && raft.getClientRpc().shouldReconnect(error) && reconnectDue(replica)) {
+                try {
+                    reconnector.execute(() -> raft.getClientRpc().handleException(replica, error, true));
+                } catch (RejectedExecutionException closed) {
+                    // the client is closing
+                }
+            }
+        });
+    }
+
+    /** Whether a failed attempt named the leader, so that the next one may go there at once. */
+    public static boolean namesTheLeader(Throwable failure) {
+        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        return notLeader != null && notLeader.getSuggestedLeader() != null;
+    }
+
+    /** The first exception of {@code type} in the causal chain of {@code t}, or null. */
+    public static <E extends Throwable> E cause(Throwable t, Class<E> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private void learnFrom(RaftPeerId target, Throwable failure) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: an attempt to {} failed: {}", raft.getId(), target, failure.toString());
+        }
+        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        if (notLeader != null) {
+            // The group may have members this client was not built with (replicas added since): connect to them too.
+            if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
+                raft.getClientRpc().addRaftPeers(notLeader.getPeers());
+                members = notLeader.getPeers().stream().map(RaftPeer::getId).toList();
+            }
+            RaftPeer leader = notLeader.getSuggestedLeader();
+            if (leader != null) {
+                raft.getClientRpc().addRaftPeers(leader);
+                leaderHint.compareAndSet(target, leader.getId());
+                return;
+            }
+        } else if (cause(failure, LeaderNotReadyException.class) != null
+                || cause(failure, StateMachineException.class) != null) {
+            return;
+        }
+        List<RaftPeerId> all = members;
+        leaderHint.compareAndSet(target, all.get((all.indexOf(target) + 1) % all.size()));
+    }
+
+    private boolean reconnectDue(RaftPeerId replica) {
+        long now = System.nanoTime();
+        boolean[] due = new boolean[1];
+        lastReconnect.compute(replica, (id, last) -> {
+            due[0] = last == null || now - last > TimeUnit.MILLISECONDS.toNanos(RECONNECT_GAP_MILLIS);
+            return due[0] ? now : last;
+        });
+        return due[0];
+    }
+
+    /** Stops replacing connections; the Ratis client is closed by its owner. */
+    @Override
+    public void close() {
+        reconnector.shutdownNow();
+    }
+}
