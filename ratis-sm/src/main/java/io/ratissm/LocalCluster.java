@@ -55,10 +55,11 @@ public final class LocalCluster implements AutoCloseable {
         this.clientTls = b.clientTls;
         this.ids = new ArrayList<>();
         this.peers = new ArrayList<>();
+        List<Integer> ports = freePorts(b.replicas);
         for (int i = 1; i <= b.replicas; i++) {
             String id = "n" + i;
             ids.add(id);
-            peers.add(id + "=127.0.0.1:" + freePort());
+            peers.add(id + "=127.0.0.1:" + ports.get(i - 1));
         }
     }
 
@@ -215,10 +216,20 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /** {@code n} distinct free ports: every probe stays open until all are chosen, so none is picked twice. */
+    private static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> probes = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                s.setReuseAddress(true);
+                probes.add(s);
+            }
+            return probes.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : probes) {
+                s.close();
+            }
         }
     }
 
