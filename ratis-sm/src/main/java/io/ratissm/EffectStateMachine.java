@@ -11,8 +11,12 @@ import com.google.protobuf.ByteString;
  * <p>Contract: on a state S, {@code execute(c)} changes S to S' and returns the reply and an update U such that
  * {@code applyUpdate(U)} on S also gives S'. {@code execute} may be non-deterministic (clocks, random ids): its
  * result is recorded in the log, so every replica ends with the same state. {@code applyUpdate} must be
- * deterministic. A state machine without this capability still runs passively: the log then carries its whole
- * state after each batch of commands ({@code writeSnapshot}), which costs more for large states.
+ * deterministic, and it is called only with updates of commands that {@code execute} accepted (a command refused
+ * with {@link CommandRejected} has no update). A state machine without this capability still runs passively: the
+ * log then carries its whole state after each batch of commands that changed it ({@code writeSnapshot}), which costs
+ * more for large states, and stops working once the state is larger than a log entry may be
+ * (max(4 MiB, 2 x maxCommandBytes + 64 KiB)): every command that changes the state is then refused with
+ * {@link CommandTooLarge}.
  *
  * <p>In {@link Replication#ACTIVE} mode only {@link #apply} is used.
  */

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
@@ -74,7 +75,8 @@ public final class ReplicaClient implements AutoCloseable {
     private final GroupSpec group;
     private final RaftClient raft;
     private final Duration timeout;
-    private final ByteString session;
+    /** This client's session with the group: opened before its first command, replaced when the group forgets it. */
+    private final AtomicReference<Session> session = new AtomicReference<>();
     private final CommandBatcher batcher;
     private final QueryBatcher queries;
     /** Stale reads per replica, batched like linearizable ones: each replica answers a batch on one state. */
@@ -91,6 +93,9 @@ public final class ReplicaClient implements AutoCloseable {
 
     private record AttemptFailure(Throwable cause, long atNanos) {
     }
+
+    private record Session(ByteString id, CompletableFuture<Void> opened) {
+    }
     private final MetricRegistry registry = new MetricRegistry();
     private final ClientMetrics metrics = new ClientMetrics(registry);
     private final RatisRegistries.Subscription ratisMetrics;
@@ -99,9 +104,6 @@ public final class ReplicaClient implements AutoCloseable {
                           int maxBatchesInFlight, TlsCredentials tls) {
         this.group = group;
         this.timeout = timeout;
-        byte[] id = new byte[16];
-        RANDOM.nextBytes(id);
-        this.session = ByteString.copyFrom(id);
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // This client routes and re-sends every request itself (see Router): Ratis makes one attempt per send.
@@ -126,8 +128,7 @@ public final class ReplicaClient implements AutoCloseable {
                 .setLeaderId(RaftPeerId.valueOf(Router.NO_LEADER_GUESS))
                 .build();
         this.router = new Router(raft, group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
-        this.batcher = new CommandBatcher(session, this::sendBatch, maxBatchCommands, maxBatchBytes,
-                maxBatchesInFlight);
+        this.batcher = new CommandBatcher(this::sendBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
         this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
         Map<String, QueryBatcher> stale = new HashMap<>();
         for (String replica : group.addresses().keySet()) {
@@ -178,9 +179,44 @@ public final class ReplicaClient implements AutoCloseable {
         return batcher.resend(seq, command);
     }
 
-    /** Sends one batch of commands until a definite answer or the timeout. */
+    /** Sends one batch of commands, in this client's session, until a definite answer or the timeout. */
     private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
         metrics.commandBatch(batch.getCommandsCount());
+        Session s = session();
+        return s.opened().thenCompose(opened -> send(batch.toBuilder().setSession(s.id()).build()))
+                .whenComplete((r, e) -> {
+                    if (r != null && r.getOutcomesCount() > 0 && r.getOutcomes(0).hasUnknownSession()) {
+                        session.compareAndSet(s, null); // forgotten by the group: the next batch opens a new one
+                    }
+                });
+    }
+
+    /** The current session, which a new client (or one whose session the group forgot) opens first. */
+    private Session session() {
+        while (true) {
+            Session s = session.get();
+            if (s != null) {
+                return s;
+            }
+            byte[] id = new byte[16];
+            RANDOM.nextBytes(id);
+            Session fresh = new Session(ByteString.copyFrom(id), new CompletableFuture<>());
+            if (session.compareAndSet(null, fresh)) {
+                send(CommandBatch.newBuilder().setSession(fresh.id()).setOpenSession(true).build())
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                session.compareAndSet(fresh, null); // not opened: the next batch tries again
+                                fresh.opened().completeExceptionally(e);
+                            } else {
+                                fresh.opened().complete(null);
+                            }
+                        });
+                return fresh;
+            }
+        }
+    }
+
+    private CompletableFuture<BatchReply> send(CommandBatch batch) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         return untilAnswered(() -> router.toLeader(RaftClientRequest.writeRequestType(), request), reply -> {
             BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));

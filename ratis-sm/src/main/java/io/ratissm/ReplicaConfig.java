@@ -58,7 +58,10 @@ import java.util.regex.Pattern;
  * <tr><td>{@code max-command-bytes}</td><td>1MiB</td><td>largest command accepted; a size (below)</td></tr>
  * <tr><td>{@code election-timeout}</td><td>1s</td><td>minimum election timeout (at least 50ms; the maximum is
  *     twice it); a duration (below)</td></tr>
- * <tr><td>{@code session.idle-timeout}</td><td>10m</td><td>how long a client session's retry state is kept</td></tr>
+ * <tr><td>{@code session.idle-timeout}</td><td>10m</td><td>how long the group keeps an idle client session, in
+ *     session time (at least 1m); see {@link ReplicaServer.Builder#sessionIdleTimeout}</td></tr>
+ * <tr><td>{@code session.limit}</td><td>100000</td><td>the most client sessions the group keeps (positive); see
+ *     {@link ReplicaServer.Builder#maxSessions}</td></tr>
  * <tr><td>{@code log.segment-bytes}</td><td>8MiB</td><td>log segment file size (at least 1KiB)</td></tr>
  * <tr><td>{@code digest.every}</td><td>10000</td><td>log entries between state digests for divergence detection;
  *     0 turns it off</td></tr>
@@ -86,7 +89,7 @@ public final class ReplicaConfig {
     private static final String RATIS_PREFIX = "ratis.";
     private static final Set<String> REQUIRED = Set.of("id", "peers", "storage", "state-machine");
     private static final Set<String> KEYS = Set.of("id", "peers", "storage", "state-machine", "group", "replication",
-            "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout",
+            "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout", "session.limit",
             "log.segment-bytes", "digest.every", "divergence.check-interval", "http.port", "tls.cert", "tls.key",
             "tls.trust");
 
@@ -130,7 +133,8 @@ public final class ReplicaConfig {
         positive(r, "snapshot.every", 1);
         size(r, "max-command-bytes", 1, Integer.MAX_VALUE);
         duration(r, "election-timeout", Duration.ofMillis(50));
-        duration(r, "session.idle-timeout", Duration.ZERO);
+        duration(r, "session.idle-timeout", ReplicaServer.MIN_SESSION_IDLE_TIMEOUT);
+        positive(r, "session.limit", 1);
         size(r, "log.segment-bytes", 1024, Long.MAX_VALUE);
         positive(r, "digest.every", 0);
         duration(r, "divergence.check-interval", Duration.ofMillis(1));
@@ -202,6 +206,7 @@ public final class ReplicaConfig {
                 case "max-command-bytes" -> b.maxCommandBytes(((Long) value).intValue());
                 case "election-timeout" -> b.electionTimeout((Duration) value);
                 case "session.idle-timeout" -> b.sessionIdleTimeout((Duration) value);
+                case "session.limit" -> b.maxSessions((int) Math.min(Integer.MAX_VALUE, (Long) value));
                 case "log.segment-bytes" -> b.logSegmentBytes((Long) value);
                 case "digest.every" -> b.digestEvery((Long) value);
                 case "divergence.check-interval" -> b.divergenceCheckInterval((Duration) value);

@@ -19,9 +19,15 @@ import java.util.Optional;
  *   <li>{@link #writeSnapshot} writes the whole state; {@link #readSnapshot} is called on a freshly created
  *       instance (from the factory given to {@link ReplicaServer.Builder#stateMachine}) and loads it. A
  *       snapshot is streamed: it never needs to fit in one byte array.</li>
- *   <li>The framework never calls {@code apply}, {@code writeSnapshot} and {@code readSnapshot}
- *       concurrently with each other or with {@code query}. {@code query} runs concurrently with other
- *       queries (never with {@code apply}) only if {@link #queriesAreThreadSafe()} says so.</li>
+ *   <li>Threads. On one instance, the framework never runs a <em>change</em> ({@code apply},
+ *       {@link EffectStateMachine#execute execute}, {@link EffectStateMachine#applyUpdate applyUpdate},
+ *       {@code readSnapshot}) concurrently with any other call. The <em>reads</em> ({@code query}, {@code validate},
+ *       {@code writeSnapshot}, {@code digest}) never run concurrently with a change; they run concurrently with each
+ *       other only if {@link #queriesAreThreadSafe()} says so, and then every read must be safe alongside the others
+ *       (a snapshot may be written while queries are answered). Calls may come from different threads, one after
+ *       the other: the framework publishes the state between them (no {@code volatile} needed). Different instances
+ *       do run concurrently (the committed state and, in PASSIVE mode, the leader's speculative copy, and fresh
+ *       instances loading snapshots), so instances must not share mutable state such as static fields.</li>
  *   <li>{@link CommandRejected} is a deterministic, user-level "no": it becomes the same error reply on every
  *       replica and leaves the state unchanged. Any other exception from {@code apply} is treated as a bug:
  *       the replica fail-stops (it applies nothing more and reports itself unhealthy) rather than diverge.</li>
@@ -57,7 +63,9 @@ public interface StateMachine {
 
     /**
      * Checks a command on the leader before it enters the log. A command refused here is answered with
-     * the exception and never replicated. The default accepts everything. Must not change state.
+     * the exception and never replicated. The default accepts everything. A read: it must not change state, and
+     * the state it sees may have changed by the time the command is applied, so a check that depends on the state
+     * belongs in {@link #apply} (as a {@link CommandRejected}).
      *
      * @throws MalformedCommand if the command cannot be parsed
      * @throws CommandRejected if the command is not acceptable
@@ -68,15 +76,16 @@ public interface StateMachine {
     /**
      * A digest of the whole state, which replicas compare to detect divergence (equal states must give equal
      * digests). The default, empty, makes the framework hash the snapshot bytes; supply a cheaper one for large
-     * states. Called on the apply thread, never concurrently with {@link #apply}.
+     * states. A read, never concurrent with {@link #apply}.
      */
     default Optional<ByteString> digest() {
         return Optional.empty();
     }
 
     /**
-     * Whether {@link #query} may run concurrently with other queries. It never runs concurrently with
-     * {@link #apply} either way. Default: false (queries are serialised).
+     * Whether the reads ({@link #query}, {@link #validate}, {@link #writeSnapshot}, {@link #digest}) may run
+     * concurrently with each other. They never run concurrently with a change ({@link #apply} and the others) either
+     * way. Default: false (every call is serialised).
      */
     default boolean queriesAreThreadSafe() {
         return false;

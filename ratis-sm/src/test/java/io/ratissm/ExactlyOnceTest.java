@@ -3,6 +3,7 @@ package io.ratissm;
 import static io.ratissm.NonNegativeCounter.add;
 import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,26 @@ class ExactlyOnceTest {
             assertThat(decode(first)).isEqualTo(1);
             assertThat(retry).isEqualTo(first);
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void aRetryOfAForgottenSessionIsNeverAppliedAgainAndTheClientCarriesOnInANewSession(Replication mode)
+            throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(mode)
+                .stateMachine(NonNegativeCounter::new).configure(b -> b.maxSessions(1)).start();
+             ReplicaClient forgotten = cluster.newClient();
+             ReplicaClient other = cluster.newClient()) {
+            assertThat(decode(forgotten.send(add(1), 1).get())).isEqualTo(1);
+            other.submit(add(10)); // opens a second session: beyond the limit of one, the older one is forgotten
+
+            assertThatThrownBy(() -> forgotten.send(add(1), 1).get()).cause()
+                    .isInstanceOf(SessionExpiredException.class).hasMessageContaining("outcome unknown");
+            assertThat(decode(forgotten.submit(add(100)))).as("a new session of the same client").isEqualTo(111);
+            assertThat(decode(forgotten.query(NonNegativeCounter.get()))).isEqualTo(111);
+            assertThat(cluster.replica(cluster.awaitLeader()).metrics().getGauges().get("ratissm.sessions.evicted")
+                    .getValue()).isEqualTo(2L);
         }
     }
 

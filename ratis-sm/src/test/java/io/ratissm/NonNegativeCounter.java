@@ -35,11 +35,12 @@ public final class NonNegativeCounter implements StateMachine {
         return ByteString.EMPTY;
     }
 
-    static ByteString encode(long v) {
+    /** A long as 8 bytes, big-endian: this counter's commands and replies (public for tests in other packages). */
+    public static ByteString encode(long v) {
         return ByteString.copyFrom(ByteBuffer.allocate(8).putLong(v).flip());
     }
 
-    static long decode(ByteString b) {
+    public static long decode(ByteString b) {
         return b.asReadOnlyByteBuffer().getLong();
     }
 

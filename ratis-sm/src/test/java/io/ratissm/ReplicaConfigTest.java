@@ -39,6 +39,7 @@ class ReplicaConfigTest {
                 max-command-bytes = 64KiB
                 election-timeout = 2s
                 session.idle-timeout = 1m
+                session.limit = 5000
                 log.segment-bytes = 1MiB
                 digest.every = 0
                 divergence.check-interval = 500ms
@@ -77,6 +78,9 @@ class ReplicaConfigTest {
         "zero snapshots      | snapshot.every = 0            | BAD_VALUE   | snapshot.every | at least 1",
         "duration w/o unit   | election-timeout = 1000       | BAD_VALUE   | election-timeout | not a duration",
         "too short election  | election-timeout = 10ms       | BAD_VALUE   | election-timeout | at least 50ms",
+        "no session timeout  | session.idle-timeout = 0s     | BAD_VALUE   | session.idle-timeout | at least 60000ms",
+        "short session time  | session.idle-timeout = 30s    | BAD_VALUE   | session.idle-timeout | at least 60000ms",
+        "no sessions         | session.limit = 0             | BAD_VALUE   | session.limit | at least 1",
         "bad size            | max-command-bytes = 1MB       | BAD_VALUE   | max-command-bytes | not a size",
         "replication mode    | replication = ACTIV           | BAD_VALUE   | replication   | 'ACTIV' is not ACTIVE or PASSIVE",
         "boolean             | join = yes                    | BAD_VALUE   | join          | 'yes' is not true or false",

@@ -11,22 +11,20 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Function;
 
 /**
- * Sends the commands of one client session in batches ({@link Coalescer}): a command's ticket is its sequence
- * number, so a batch is a run of consecutive sequence numbers and a retry resends exactly that run; the group
- * applies each command once. Each command still gets its own outcome.
+ * Sends the commands of one client in batches ({@link Coalescer}): a command's ticket is its sequence number, so a
+ * batch is a run of consecutive sequence numbers and a retry resends exactly that run; the group applies each
+ * command once. Each command still gets its own outcome. The sender puts the batch in the client's session.
  */
 public final class CommandBatcher {
     private record Pending(long seq, ByteString command, CompletableFuture<ByteString> result) {
     }
 
-    private final ByteString session;
     private final Function<CommandBatch, CompletableFuture<BatchReply>> sender;
     private final Coalescer<Pending> coalescer;
     private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
 
-    public CommandBatcher(ByteString session, Function<CommandBatch, CompletableFuture<BatchReply>> sender,
-                          int maxCommands, long maxBytes, int maxInFlight) {
-        this.session = session;
+    public CommandBatcher(Function<CommandBatch, CompletableFuture<BatchReply>> sender, int maxCommands, long maxBytes,
+                          int maxInFlight) {
         this.sender = sender;
         this.coalescer = new Coalescer<>(maxCommands, maxBytes, p -> p.command().size(), maxInFlight, this::dispatch);
     }
@@ -47,7 +45,7 @@ public final class CommandBatcher {
 
     private CompletableFuture<?> dispatch(List<Pending> batch) {
         Long lowest = unanswered.isEmpty() ? null : unanswered.first();
-        CommandBatch.Builder b = CommandBatch.newBuilder().setSession(session).setFirstSeq(batch.get(0).seq())
+        CommandBatch.Builder b = CommandBatch.newBuilder().setFirstSeq(batch.get(0).seq())
                 .setAckedBelow(lowest == null ? coalescer.nextTicket() : lowest);
         batch.forEach(p -> b.addCommands(p.command()));
         return sender.apply(b.build()).handle((reply, error) -> {

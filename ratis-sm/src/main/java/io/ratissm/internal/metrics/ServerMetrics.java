@@ -11,6 +11,7 @@ import io.ratissm.Replication;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,6 +56,15 @@ public final class ServerMetrics {
     public static final String DIGEST_COMPARISONS = "ratissm.digest.comparisons";
     /** Gauge: digest comparisons that found a different state (a divergence), since start. */
     public static final String DIVERGENCES = "ratissm.divergences";
+    /** Gauge: client sessions the group holds, as this replica has applied them. */
+    public static final String SESSIONS = "ratissm.sessions";
+    /** Gauge: client sessions forgotten since start (idle longer than the idle timeout, or at the session limit). */
+    public static final String SESSIONS_EVICTED = "ratissm.sessions.evicted";
+    /**
+     * Histogram: PASSIVE, a state machine without effects: bytes of the whole state the leader ships in an entry
+     * (it may not exceed the largest log entry; see EffectStateMachine).
+     */
+    public static final String SHIPPED_STATE_BYTES = "ratissm.passive.shipped-state.bytes";
 
     private final MetricRegistry registry;
     private final Timer apply;
@@ -65,6 +75,7 @@ public final class ServerMetrics {
     private final Timer snapshotWrite;
     private final Timer snapshotLoad;
     private final AtomicLong snapshotBytes = new AtomicLong();
+    private final Histogram shippedState;
 
     public ServerMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -76,6 +87,18 @@ public final class ServerMetrics {
         this.snapshotWrite = timer(registry, SNAPSHOT_WRITE);
         this.snapshotLoad = timer(registry, SNAPSHOT_LOAD);
         registry.gauge(SNAPSHOT_BYTES, () -> snapshotBytes::get);
+        this.shippedState = histogram(registry, SHIPPED_STATE_BYTES);
+    }
+
+    /** Registers the gauges of the session table, read on a scrape. */
+    public void readSessions(IntSupplier count, LongSupplier evicted) {
+        number(SESSIONS, count::getAsInt);
+        number(SESSIONS_EVICTED, evicted);
+    }
+
+    /** PASSIVE: the leader shipped a whole state of {@code bytes}. */
+    public void shippedState(long bytes) {
+        shippedState.update(bytes);
     }
 
     /** Registers the gauges that read the replica's state; they are read on a scrape, never on the hot path. */

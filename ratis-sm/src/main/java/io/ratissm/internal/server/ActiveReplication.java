@@ -5,7 +5,9 @@ import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.ActiveEntry;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.SessionTick;
 import java.io.IOException;
+import java.util.Optional;
 
 /** ACTIVE replication: the log carries the commands; every replica applies each one. */
 final class ActiveReplication implements ReplicationProtocol {
@@ -18,14 +20,12 @@ final class ActiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public Prepared prepare(CommandBatch batch, long term) {
-        ActiveEntry entry = ActiveEntry.newBuilder().setBatch(batch).setLeaderTimeMillis(System.currentTimeMillis())
-                .build();
-        return new Prepared(entry.toByteString(), null);
+    public Prepared prepare(CommandBatch batch, SessionTick tick) {
+        return new Prepared(ActiveEntry.newBuilder().setBatch(batch).setTick(tick).build().toByteString(), null);
     }
 
     @Override
-    public void appending(Object ticket) {
+    public void appending(Object ticket, long term, long index) {
     }
 
     @Override
@@ -33,15 +33,15 @@ final class ActiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public BatchReply apply(ByteString logData, long index) throws ReplicaFailedException, IOException {
+    public BatchReply apply(ByteString logData, long term, long index) throws ReplicaFailedException, IOException {
         ActiveEntry entry = ActiveEntry.parseFrom(logData);
         CommandBatch batch = entry.getBatch();
-        return sessions.apply(batch, batch.getCommandsCount(), entry.getLeaderTimeMillis(),
+        return sessions.apply(batch, batch.getCommandsCount(), entry.getTick(),
                 i -> host.apply(batch.getCommands(i), index));
     }
 
     @Override
-    public void leaderReady() {
+    public void leaderReady(long term) {
     }
 
     @Override
@@ -49,11 +49,11 @@ final class ActiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public long chainLength() {
-        return 0;
+    public Optional<PassiveReplication.Position> passiveHead() {
+        return Optional.empty();
     }
 
     @Override
-    public void loadChainLength(long length) {
+    public void loadPassiveHead(Optional<PassiveReplication.Position> head) {
     }
 }

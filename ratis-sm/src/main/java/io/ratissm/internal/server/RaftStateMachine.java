@@ -20,6 +20,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
@@ -65,6 +66,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final ReplicationProtocol protocol;
     private final PassiveReplication passive;
     private final DivergenceDetector divergence;
+    private final SessionTicks sessionTicks;
     private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Runnable onClosed;
@@ -75,14 +77,15 @@ public final class RaftStateMachine extends BaseStateMachine {
      *                   it on its own (removed from the group's configuration)
      */
     public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            long sessionIdleTimeoutMillis, ServerMetrics metrics, Runnable onFailStop,
-                            Runnable onClosed) {
+                            ServerMetrics metrics, Runnable onFailStop, Runnable onClosed) {
         this.onClosed = onClosed;
         this.replicaId = settings.id();
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
-        this.sessions = new SessionTable(sessionIdleTimeoutMillis);
+        this.sessions = new SessionTable();
+        this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
+        metrics.readSessions(sessions::size, sessions::evicted);
         this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
                 settings.digestEvery(), settings.raftParameters());
         if (settings.replication() == Replication.PASSIVE) {
@@ -96,7 +99,7 @@ public final class RaftStateMachine extends BaseStateMachine {
                 public long lastIndex() {
                     return lastLogIndex();
                 }
-            }, settings.maxEntryBytes());
+            }, settings.maxEntryBytes(), metrics::shippedState);
             this.protocol = passive;
         } else {
             this.passive = null;
@@ -194,7 +197,15 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
-        protocol.leaderReady();
+        // Ratis calls this on the apply thread, applying the first entry of the term, so the term is the leader's.
+        long term;
+        try {
+            term = division().getInfo().getCurrentTerm();
+        } catch (IOException e) {
+            return; // the division is gone: this replica is stopping and leads nothing
+        }
+        sessionTicks.restart();
+        protocol.leaderReady(term);
     }
 
     @Override
@@ -218,9 +229,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         TransactionContext.Builder b = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
         try {
             CommandBatch batch = checkedBatch(Bytes.content(request.getMessage()));
-            ReplicationProtocol.Prepared prepared = protocol.prepare(batch, division().getInfo().getCurrentTerm());
+            ReplicationProtocol.Prepared prepared = protocol.prepare(batch, sessionTicks.next());
             return b.setLogData(Bytes.toRatis(prepared.logData())).setStateMachineContext(prepared.ticket()).build();
-        } catch (CommandRejected | ReplicaFailedException | NotReadyException | IOException e) {
+        } catch (CommandRejected | ReplicaFailedException | NotReadyException e) {
             TransactionContext refused = b.build();
             refused.setException(e);
             return refused;
@@ -239,22 +250,29 @@ public final class RaftStateMachine extends BaseStateMachine {
         } catch (InvalidProtocolBufferException e) {
             throw new MalformedCommand("the request is not a ratis-sm command batch: " + e.getMessage());
         }
-        if (batch.getCommandsCount() == 0) {
-            throw new MalformedCommand("the request carries no command");
+        if (batch.getOpenSession() != (batch.getCommandsCount() == 0)) {
+            throw new MalformedCommand(batch.getOpenSession() ? "a request that opens a session carries no command"
+                    : "the request carries no command");
         }
         for (ByteString command : batch.getCommandsList()) {
             if (command.size() > maxCommandBytes) {
                 throw new CommandTooLarge("the command has " + command.size() + " bytes, more than the group's limit of "
                         + maxCommandBytes + " bytes (maxCommandBytes)");
             }
-            host.validate(command);
         }
+        host.validate(batch.getCommandsList());
         return batch;
     }
 
     @Override
     public TransactionContext preAppendTransaction(TransactionContext trx) throws IOException {
-        protocol.appending(trx.getStateMachineContext());
+        if (trx.getStateMachineContext() != null) {
+            // Ratis calls this under its log's write lock, with the server's lock held: the entry gets the next index,
+            // in the current term.
+            RaftServer.Division d = division();
+            protocol.appending(trx.getStateMachineContext(), d.getInfo().getCurrentTerm(),
+                    d.getRaftLog().getNextIndex());
+        }
         return trx;
     }
 
@@ -270,7 +288,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         long index = entry.getIndex();
         try {
             long start = System.nanoTime();
-            BatchReply reply = protocol.apply(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()), index);
+            BatchReply reply = protocol.apply(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()),
+                    entry.getTerm(), index);
             metrics.applied(System.nanoTime() - start, commandsAnswered(reply));
             updateLastAppliedTermIndex(entry.getTerm(), index);
             if (divergence.due(index)) {
@@ -330,9 +349,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         }
         long start = System.nanoTime();
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-        SnapshotHeader header = SnapshotHeader.newBuilder().setSessions(sessions.toSnapshot())
-                .setPassiveSeq(protocol.chainLength()).build();
-        SnapshotFormat.write(file, header, host::writeSnapshot);
+        SnapshotHeader.Builder header = SnapshotHeader.newBuilder().setSessions(sessions.toSnapshot());
+        protocol.passiveHead().ifPresent(head -> header.setPassiveHead(head.toProto()));
+        SnapshotFormat.write(file, header.build(), host::writeSnapshot);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         long nanos = System.nanoTime() - start;
@@ -346,7 +365,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         if (snapshot == null) {
             host.reset();
             sessions.clear();
-            protocol.loadChainLength(0);
+            protocol.loadPassiveHead(Optional.empty());
             return;
         }
         long start = System.nanoTime();
@@ -364,7 +383,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         SnapshotFormat.read(file, (header, stateMachineBytes) -> {
             host.restore(stateMachineBytes);
             sessions.load(header.getSessions());
-            protocol.loadChainLength(header.getPassiveSeq());
+            protocol.loadPassiveHead(header.hasPassiveHead()
+                    ? Optional.of(PassiveReplication.Position.of(header.getPassiveHead())) : Optional.empty());
         });
         setLastAppliedTermIndex(snapshot.getTermIndex());
         divergence.restartAt(snapshot.getIndex());

@@ -21,7 +21,8 @@ import org.apache.ratis.util.TimeDuration;
  */
 public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
                              int maxCommandBytes, Duration electionTimeout, long logSegmentBytes, long digestEvery,
-                             Map<String, String> rawProperties, TlsCredentials tls) {
+                             Duration sessionIdleTimeout, int maxSessions, Map<String, String> rawProperties,
+                             TlsCredentials tls) {
 
     /**
      * The Ratis parameters for this replica's server and for every client it opens to the other replicas (which

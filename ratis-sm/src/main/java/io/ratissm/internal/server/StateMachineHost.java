@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the user's {@link StateMachine} instance that holds a replica's committed state, and enforces its
- * contract: changes (apply, update, snapshot load) never overlap each other or queries; queries overlap each
- * other only if the state machine allows it. It also fail-stops: after an unexpected exception while changing
- * the state, nothing more is applied.
+ * threading contract (see {@link StateMachine}): changes (apply, update, snapshot load) overlap nothing; reads
+ * (query, validate, writeSnapshot, digest) overlap each other only if the state machine says its reads are
+ * thread-safe. It also fail-stops: after an unexpected exception while changing the state, nothing more is applied.
  */
 final class StateMachineHost {
     private static final Logger LOG = LoggerFactory.getLogger(StateMachineHost.class);
@@ -61,8 +61,17 @@ final class StateMachineHost {
         return describesEffects;
     }
 
-    void validate(ByteString command) throws CommandRejected {
-        current.validate(command);
+    /** Checks commands on the leader before they may enter the log: a read of the committed instance. */
+    void validate(List<ByteString> commands) throws CommandRejected {
+        Lock l = readLock();
+        l.lock();
+        try {
+            for (ByteString command : commands) {
+                current.validate(command);
+            }
+        } finally {
+            l.unlock();
+        }
     }
 
     /** Applies one committed command (ACTIVE mode). */

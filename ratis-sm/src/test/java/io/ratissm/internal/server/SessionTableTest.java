@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.Outcome;
+import io.ratissm.internal.proto.SessionTick;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,16 +14,33 @@ import org.junit.jupiter.api.Test;
 class SessionTableTest {
     private static final ByteString SESSION_A = ByteString.copyFromUtf8("session-a-16byte");
     private static final ByteString SESSION_B = ByteString.copyFromUtf8("session-b-16byte");
+    private static final ByteString SESSION_C = ByteString.copyFromUtf8("session-c-16byte");
+    private static final long HOUR = 3_600_000;
 
     private final List<ByteString> applied = new ArrayList<>();
+    private final SessionTable table = new SessionTable();
+    private long idleTimeout = 600_000;
+    private long maxSessions = 1000;
 
     private Outcome applyCommand(ByteString command) {
         applied.add(command);
         return Outcome.newBuilder().setOk(ByteString.copyFromUtf8("reply-" + applied.size())).build();
     }
 
-    private BatchReply run(SessionTable table, CommandBatch b, long time) throws Exception {
-        return table.apply(b, b.getCommandsCount(), time, i -> applyCommand(b.getCommands(i)));
+    /** Applies an entry whose leader says {@code elapsed} ms passed since its previous entry. */
+    private BatchReply run(SessionTable t, CommandBatch b, long elapsed) throws Exception {
+        SessionTick tick = SessionTick.newBuilder().setElapsedMillis(elapsed).setIdleTimeoutMillis(idleTimeout)
+                .setMaxSessions(maxSessions).build();
+        return t.apply(b, b.getCommandsCount(), tick, i -> applyCommand(b.getCommands(i)));
+    }
+
+    private BatchReply run(CommandBatch b, long elapsed) throws Exception {
+        return run(table, b, elapsed);
+    }
+
+    private void open(ByteString session) throws Exception {
+        assertThat(run(CommandBatch.newBuilder().setSession(session).setOpenSession(true).build(), 0)
+                .getOutcomesCount()).isZero();
     }
 
     private static CommandBatch batch(ByteString session, long seq, long ackedBelow, String... commands) {
@@ -35,9 +53,9 @@ class SessionTableTest {
 
     @Test
     void aRepeatedSequenceNumberReturnsTheRecordedReplyWithoutApplyingAgain() throws Exception {
-        SessionTable table = new SessionTable(60_000);
-        BatchReply first = run(table, batch(SESSION_A, 1, 1, "x"), 1000);
-        BatchReply retry = run(table, batch(SESSION_A, 1, 1, "x"), 2000);
+        open(SESSION_A);
+        BatchReply first = run(batch(SESSION_A, 1, 1, "x"), 10);
+        BatchReply retry = run(batch(SESSION_A, 1, 1, "x"), 10);
 
         assertThat(retry).isEqualTo(first);
         assertThat(applied).hasSize(1);
@@ -45,18 +63,19 @@ class SessionTableTest {
 
     @Test
     void sessionsAreIndependent() throws Exception {
-        SessionTable table = new SessionTable(60_000);
-        run(table, batch(SESSION_A, 1, 1, "x"), 1000);
-        run(table, batch(SESSION_B, 1, 1, "x"), 1000);
+        open(SESSION_A);
+        open(SESSION_B);
+        run(batch(SESSION_A, 1, 1, "x"), 10);
+        run(batch(SESSION_B, 1, 1, "x"), 10);
 
         assertThat(applied).hasSize(2);
     }
 
     @Test
     void aBatchAppliesEachCommandWithItsOwnSequenceNumber() throws Exception {
-        SessionTable table = new SessionTable(60_000);
-        run(table, batch(SESSION_A, 1, 1, "a"), 1000);
-        BatchReply reply = run(table, batch(SESSION_A, 1, 1, "a", "b", "c"), 1000);
+        open(SESSION_A);
+        run(batch(SESSION_A, 1, 1, "a"), 10);
+        BatchReply reply = run(batch(SESSION_A, 1, 1, "a", "b", "c"), 10);
 
         assertThat(applied).extracting(ByteString::toStringUtf8).containsExactly("a", "b", "c");
         assertThat(reply.getOutcomesList()).extracting(o -> o.getOk().toStringUtf8())
@@ -65,40 +84,97 @@ class SessionTableTest {
 
     @Test
     void acknowledgedRepliesAreForgottenAndTheirRetriesExpire() throws Exception {
-        SessionTable table = new SessionTable(60_000);
-        run(table, batch(SESSION_A, 1, 1, "a"), 1000);
-        run(table, batch(SESSION_A, 2, 2, "b"), 1000);
+        open(SESSION_A);
+        run(batch(SESSION_A, 1, 1, "a"), 10);
+        run(batch(SESSION_A, 2, 2, "b"), 10);
 
-        BatchReply late = run(table, batch(SESSION_A, 1, 1, "a"), 1000);
+        BatchReply late = run(batch(SESSION_A, 1, 1, "a"), 10);
 
         assertThat(late.getOutcomes(0).hasExpired()).isTrue();
         assertThat(applied).hasSize(2);
     }
 
     @Test
-    void idleSessionsAreEvictedByLogTime() throws Exception {
-        SessionTable table = new SessionTable(10_000);
-        run(table, batch(SESSION_A, 1, 1, "a"), 1_000);
-        run(table, batch(SESSION_B, 1, 1, "b"), 5_000);
-        run(table, batch(SESSION_B, 2, 2, "b"), 11_001);
+    void aCommandOfASessionThatWasNeverOpenedIsNotApplied() throws Exception {
+        BatchReply reply = run(batch(SESSION_A, 1, 1, "a", "b"), 10);
 
-        assertThat(table.size()).isEqualTo(1);
-        // A clock going backwards (a new leader with a slower clock) never un-expires anything.
-        run(table, batch(SESSION_B, 3, 3, "b"), 2_000);
-        assertThat(table.toSnapshot().getClockMillis()).isEqualTo(11_001);
+        assertThat(reply.getOutcomesList()).allMatch(Outcome::hasUnknownSession).hasSize(2);
+        assertThat(applied).isEmpty();
     }
 
     @Test
-    void aSnapshotRestoresTheSameDeduplication() throws Exception {
-        SessionTable table = new SessionTable(60_000);
-        BatchReply first = run(table, batch(SESSION_A, 7, 7, "x"), 1000);
+    void openingASessionAgainKeepsItsReplies() throws Exception {
+        open(SESSION_A);
+        BatchReply first = run(batch(SESSION_A, 1, 1, "x"), 10);
+        open(SESSION_A); // a retried open
 
-        SessionTable restored = new SessionTable(60_000);
+        assertThat(run(batch(SESSION_A, 1, 1, "x"), 10)).isEqualTo(first);
+        assertThat(applied).hasSize(1);
+    }
+
+    @Test
+    void anIdleSessionIsForgottenInSessionTimeAndItsRetryIsNeverAppliedAgain() throws Exception {
+        idleTimeout = 60_000;
+        open(SESSION_A);
+        open(SESSION_B);
+        run(batch(SESSION_A, 1, 1, "a"), 0);
+        for (int i = 0; i < 61; i++) {
+            run(batch(SESSION_B, 1 + i, 1 + i, "b"), 1000);
+        }
+
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(table.evicted()).isEqualTo(1);
+        BatchReply retry = run(batch(SESSION_A, 1, 1, "a"), 10);
+        assertThat(retry.getOutcomes(0).hasUnknownSession()).isTrue();
+        assertThat(applied).extracting(ByteString::toStringUtf8).containsOnlyOnce("a");
+    }
+
+    @Test
+    void aLeaderClockFarAheadOrJumpingDoesNotEvictALiveSessionAndItsRetryGetsTheCachedReply() throws Exception {
+        open(SESSION_A);
+        open(SESSION_B);
+        BatchReply first = run(batch(SESSION_A, 1, 1, "a"), 10);
+        // A new leader says two hours passed since its previous entry (its clock jumped, or runs far ahead).
+        run(batch(SESSION_B, 1, 1, "b"), 2 * HOUR);
+        run(batch(SESSION_B, 2, 2, "b"), 2 * HOUR);
+
+        BatchReply retry = run(batch(SESSION_A, 1, 1, "a"), 10);
+        assertThat(retry).as("the retry gets the cached reply").isEqualTo(first);
+        assertThat(applied).extracting(ByteString::toStringUtf8).containsExactly("a", "b", "b");
+        assertThat(table.toSnapshot().getClockMillis()).as("each entry advanced session time by one step at most")
+                .isEqualTo(10 + 2 * SessionTable.MAX_STEP_MILLIS + 10);
+    }
+
+    @Test
+    void atTheSessionLimitTheLeastRecentlyActiveSessionIsForgottenAndCounted() throws Exception {
+        maxSessions = 2;
+        open(SESSION_A);
+        open(SESSION_B);
+        run(batch(SESSION_A, 1, 1, "a"), 10); // A is now more recently active than B
+        open(SESSION_C);
+
+        assertThat(table.size()).isEqualTo(2);
+        assertThat(table.evicted()).isEqualTo(1);
+        assertThat(run(batch(SESSION_B, 1, 1, "b"), 10).getOutcomes(0).hasUnknownSession()).isTrue();
+        assertThat(run(batch(SESSION_A, 2, 2, "a2"), 10).getOutcomes(0).hasOk()).isTrue();
+        assertThat(run(batch(SESSION_C, 1, 1, "c"), 10).getOutcomes(0).hasOk()).isTrue();
+    }
+
+    @Test
+    void aSnapshotRestoresTheSameDeduplicationAndTheSameOrderOfActivity() throws Exception {
+        maxSessions = 2;
+        open(SESSION_B);
+        open(SESSION_A);
+        BatchReply first = run(batch(SESSION_A, 7, 7, "x"), 10);
+
+        SessionTable restored = new SessionTable();
         restored.load(table.toSnapshot());
-        BatchReply retry = run(restored, batch(SESSION_A, 7, 7, "x"), 1000);
+        BatchReply retry = run(restored, batch(SESSION_A, 7, 7, "x"), 10);
 
         assertThat(retry).isEqualTo(first);
         assertThat(applied).hasSize(1);
-        assertThat(restored.toSnapshot()).isEqualTo(table.toSnapshot());
+        run(restored, CommandBatch.newBuilder().setSession(SESSION_C).setOpenSession(true).build(), 10);
+        assertThat(run(restored, batch(SESSION_B, 1, 1, "b"), 10).getOutcomes(0).hasUnknownSession())
+                .as("B was the least recently active before the snapshot too").isTrue();
     }
 }
