@@ -2,31 +2,28 @@ package io.ratissm.jepsen;
 
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.HistoryReader;
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 
 /**
- * Shared test fixtures: the reference histories in {@code shared/testdata/histories} and a shorthand for
- * writing small histories inline.
+ * Shared test fixtures: the reference histories in the test resources ({@code src/test/resources/histories}, with
+ * their origins and licences in its README) and a shorthand for writing small histories inline.
  */
 public final class TestData {
   private TestData() {}
 
-  /**
-   * The reference history directory, found by walking up from the working directory (Maven runs tests in
-   * {@code <repo>/jepsen}; CI clones {@code shared/} next to the repo) and looking for
-   * {@code shared/testdata/histories} beside each ancestor. Fails, never skips, when it is absent.
-   */
+  /** The reference history directory, as Maven copied it onto the test classpath. */
   public static Path historiesDir() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/testdata/histories");
-      if (Files.isRegularFile(candidate.resolve("VERDICTS.tsv"))) {
-        return candidate;
-      }
+    URL verdicts = TestData.class.getResource("/histories/VERDICTS.tsv");
+    if (verdicts == null) {
+      throw new AssertionError("histories/VERDICTS.tsv is not on the test classpath (src/test/resources/histories)");
     }
-    throw new AssertionError("shared/testdata/histories/VERDICTS.tsv not found in " + start
-        + " or any ancestor; clone the shared test data next to the repository (<repo>/../shared)");
+    try {
+      return Path.of(verdicts.toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new AssertionError("unusable test resource location " + verdicts, e);
+    }
   }
 
   /** A reference history by its path relative to {@link #historiesDir()}, e.g. {@code etcd/etcd_007.edn}. */

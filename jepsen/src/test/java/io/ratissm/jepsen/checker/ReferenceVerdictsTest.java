@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every reference history in {@code shared/testdata/histories/VERDICTS.tsv} gets the verdict its origin
+ * Every reference history in {@code histories/VERDICTS.tsv} (test resources) gets the verdict its origin
  * (Knossos, Porcupine) asserts, checked with the model and initial value listed there.
  */
 class ReferenceVerdictsTest {
