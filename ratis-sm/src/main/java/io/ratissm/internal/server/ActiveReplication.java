@@ -1,12 +1,11 @@
 package io.ratissm.internal.server;
 
-import com.google.protobuf.ByteString;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.ActiveEntry;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.SessionTick;
-import java.io.IOException;
 import java.util.Optional;
 
 /** ACTIVE replication: the log carries the commands; every replica applies each one. */
@@ -21,7 +20,8 @@ final class ActiveReplication implements ReplicationProtocol {
 
     @Override
     public Prepared prepare(CommandBatch batch, SessionTick tick) {
-        return new Prepared(ActiveEntry.newBuilder().setBatch(batch).setTick(tick).build().toByteString(), null);
+        ActiveEntry entry = ActiveEntry.newBuilder().setBatch(batch).setTick(tick).build();
+        return new Prepared(LogEntry.newBuilder().setActive(entry).build().toByteString(), null);
     }
 
     @Override
@@ -33,8 +33,8 @@ final class ActiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public BatchReply apply(ByteString logData, long term, long index) throws ReplicaFailedException, IOException {
-        ActiveEntry entry = ActiveEntry.parseFrom(logData);
+    public BatchReply apply(LogEntry logEntry, long term, long index) throws ReplicaFailedException {
+        ActiveEntry entry = logEntry.getActive();
         CommandBatch batch = entry.getBatch();
         return sessions.apply(batch, batch.getCommandsCount(), entry.getTick(),
                 i -> host.apply(batch.getCommands(i), index));

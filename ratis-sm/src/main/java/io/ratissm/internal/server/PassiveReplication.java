@@ -9,6 +9,7 @@ import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.PassiveEntry;
 import io.ratissm.internal.proto.SessionTick;
@@ -235,7 +236,7 @@ final class PassiveReplication implements ReplicationProtocol {
             stateBytes = state.size();
             entry.setShipsState(true).setFullState(state);
         }
-        ByteString data = entry.build().toByteString();
+        ByteString data = LogEntry.newBuilder().setPassive(entry).build().toByteString();
         if (data.size() > maxEntryBytes) {
             discardSpeculation("an effect was too large to log");
             throw new CommandTooLarge(stateBytes >= 0
@@ -316,8 +317,8 @@ final class PassiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public BatchReply apply(ByteString logData, long term, long index) throws ReplicaFailedException, IOException {
-        PassiveEntry entry = PassiveEntry.parseFrom(logData);
+    public BatchReply apply(LogEntry logEntry, long term, long index) throws ReplicaFailedException {
+        PassiveEntry entry = logEntry.getPassive();
         Position base = entry.hasBase() ? Position.of(entry.getBase()) : Position.NONE;
         BatchReply reply;
         synchronized (committed) {

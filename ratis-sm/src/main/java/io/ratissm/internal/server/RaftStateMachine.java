@@ -13,6 +13,7 @@ import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.QueryRequest;
 import io.ratissm.internal.proto.SnapshotHeader;
@@ -60,6 +61,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RaftStateMachine.class);
 
     private final String replicaId;
+    private final Replication replication;
     private final int maxCommandBytes;
     private final StateMachineHost host;
     private final SessionTable sessions;
@@ -80,6 +82,7 @@ public final class RaftStateMachine extends BaseStateMachine {
                             ServerMetrics metrics, Runnable onFailStop, Runnable onClosed) {
         this.onClosed = onClosed;
         this.replicaId = settings.id();
+        this.replication = settings.replication();
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
@@ -88,7 +91,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         metrics.readSessions(sessions::size, sessions::evicted);
         this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
                 settings.digestEvery(), settings.raftParameters());
-        if (settings.replication() == Replication.PASSIVE) {
+        if (replication == Replication.PASSIVE) {
             this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
                 @Override
                 public long appliedIndex() {
@@ -288,8 +291,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         long index = entry.getIndex();
         try {
             long start = System.nanoTime();
-            BatchReply reply = protocol.apply(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()),
-                    entry.getTerm(), index);
+            LogEntry logEntry = LogEntry.parseFrom(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()));
+            checkMode(logEntry, index);
+            BatchReply reply = protocol.apply(logEntry, entry.getTerm(), index);
             metrics.applied(System.nanoTime() - start, commandsAnswered(reply));
             updateLastAppliedTermIndex(entry.getTerm(), index);
             if (divergence.due(index)) {
@@ -302,6 +306,22 @@ public final class RaftStateMachine extends BaseStateMachine {
             // Only a leader of this framework writes entries; an unreadable one means corruption or a foreign writer.
             return CompletableFuture.failedFuture(new IllegalStateException(
                     replicaId + ": log entry " + index + " cannot be applied: " + e, e));
+        }
+    }
+
+    /**
+     * The group's replication mode is the kind of its entries; a replica configured with the other one must not read
+     * them with the wrong protocol (it would lose or invent state): it stops applying, and says how to fix it.
+     */
+    private void checkMode(LogEntry entry, long index) throws ReplicaFailedException, IOException {
+        Replication group = switch (entry.getModeCase()) {
+            case ACTIVE -> Replication.ACTIVE;
+            case PASSIVE -> Replication.PASSIVE;
+            case MODE_NOT_SET -> throw new IOException("the entry is not a ratis-sm entry");
+        };
+        if (group != replication) {
+            host.stop("the group uses " + group + " replication (log entry " + index + ") but this replica is "
+                    + "configured with " + replication + "; it applies nothing. Restart it with replication = " + group);
         }
     }
 

@@ -6,6 +6,7 @@ import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.SessionTick;
 import java.io.IOException;
 import java.util.Optional;
@@ -41,7 +42,7 @@ interface ReplicationProtocol {
     void cancelled(Object ticket);
 
     /** Applies the committed entry at {@code index}, written in {@code term}, on every replica, in log order. */
-    BatchReply apply(ByteString logData, long term, long index) throws ReplicaFailedException, IOException;
+    BatchReply apply(LogEntry entry, long term, long index) throws ReplicaFailedException;
 
     /** This replica became a leader in {@code term} and has applied every entry of earlier terms. */
     void leaderReady(long term);

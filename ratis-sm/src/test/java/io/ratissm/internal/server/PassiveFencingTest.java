@@ -8,6 +8,7 @@ import io.ratissm.EffectStateMachine;
 import io.ratissm.NonNegativeCounter;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.SessionTick;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -184,7 +185,7 @@ class PassiveFencingTest {
         }
 
         BatchReply apply(ByteString logData, long term, long index) throws Exception {
-            BatchReply reply = passive.apply(logData, term, index);
+            BatchReply reply = passive.apply(LogEntry.parseFrom(logData), term, index);
             log.applied = index;
             log.last = Math.max(log.last, index);
             return reply;

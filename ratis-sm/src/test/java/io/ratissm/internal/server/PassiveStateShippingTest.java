@@ -8,6 +8,7 @@ import io.ratissm.CommandTooLarge;
 import io.ratissm.StateMachine;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.SessionTick;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ class PassiveStateShippingTest {
     private BatchReply commit(PassiveReplication p, CommandBatch batch) throws Exception {
         ReplicationProtocol.Prepared prepared = p.prepare(batch, TICK);
         p.appending(prepared.ticket(), 1, index + 1);
-        BatchReply reply = p.apply(prepared.logData(), 1, index + 1);
+        BatchReply reply = p.apply(LogEntry.parseFrom(prepared.logData()), 1, index + 1);
         index++;
         return reply;
     }
