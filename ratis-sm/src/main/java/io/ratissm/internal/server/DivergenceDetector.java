@@ -5,11 +5,14 @@ import io.ratissm.internal.Bytes;
 import io.ratissm.internal.proto.DigestReply;
 import io.ratissm.internal.proto.QueryRequest;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,9 +41,21 @@ import org.slf4j.LoggerFactory;
  * recorded index, and a mismatch is logged and counted with both replica ids and the index. The other replicas are
  * the group's members as this replica's log knows them now, so replicas added or removed later are followed.
  *
- * <p>In ACTIVE mode a mismatch means a non-deterministic state machine; in PASSIVE mode, a bug.
+ * <p>Verdicts: once a majority of the members is known to hold one state at an index and this replica holds
+ * another, it is in the minority ({@link Verdicts#minority}); once every member's digest is known and no state is
+ * held by a majority, nobody can tell the right state ({@link Verdicts#noMajority}). In ACTIVE mode a mismatch means
+ * a non-deterministic state machine; in PASSIVE mode, a bug.
  */
 final class DivergenceDetector implements AutoCloseable {
+    /** What the replica does once it knows its state cannot be trusted. Called on the detector's thread, once. */
+    interface Verdicts {
+        /** At {@code index} the replicas {@code majority}, a majority of the group, hold another state than this one. */
+        void minority(long index, Collection<String> majority);
+
+        /** At {@code index} every member's digest is known and no state is held by a majority of them. */
+        void noMajority(long index, Map<String, ByteString> digests);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DivergenceDetector.class);
     private static final int KEPT = 32;
 
@@ -49,6 +64,11 @@ final class DivergenceDetector implements AutoCloseable {
     private final Supplier<? extends Collection<RaftPeer>> members;
     private final long every;
     private final Parameters clientParameters;
+    private final Verdicts verdicts;
+    /** The digests the other replicas reported at the index compared last. Timer thread only. */
+    private final Map<String, ByteString> reported = new HashMap<>();
+    private long reportedIndex = -1;
+    private volatile boolean decided;
     private final ConcurrentSkipListMap<Long, ByteString> digests = new ConcurrentSkipListMap<>();
     private final Set<String> compared = new HashSet<>();
     private final AtomicLong comparisons = new AtomicLong();
@@ -64,7 +84,8 @@ final class DivergenceDetector implements AutoCloseable {
      * @param clientParameters the replica's own Ratis parameters (its TLS), or null for plaintext
      */
     DivergenceDetector(String replicaId, RaftGroupId groupId, Supplier<? extends Collection<RaftPeer>> members,
-                       long every, Parameters clientParameters) {
+                       long every, Parameters clientParameters, Verdicts verdicts) {
+        this.verdicts = verdicts;
         this.replicaId = replicaId;
         this.groupId = groupId;
         this.members = members;
@@ -148,12 +169,46 @@ final class DivergenceDetector implements AutoCloseable {
                     LOG.error("{}: DIVERGENCE at log index {}: replica {} and replica {} hold different states",
                             replicaId, index, replicaId, id);
                 }
+                if (reportedIndex != index) {
+                    reported.clear();
+                    reportedIndex = index;
+                }
+                reported.put(id, theirs.getDigest());
             } catch (Exception e) {
                 compared.remove(id + "@" + index); // unreachable now: ask again next time
             }
         }
         if (compared.size() > 4 * KEPT * (others.size() + 1)) {
             compared.clear();
+        }
+        if (reportedIndex == index) {
+            judge(index, newest.getValue(), others.size() + 1);
+        }
+    }
+
+    /** Decides, once enough digests at {@code index} are known, whether this replica can be trusted. */
+    private void judge(long index, ByteString mine, int groupSize) {
+        if (decided) {
+            return;
+        }
+        int majority = groupSize / 2 + 1;
+        Map<ByteString, List<String>> holders = new HashMap<>();
+        holders.computeIfAbsent(mine, d -> new ArrayList<>()).add(replicaId);
+        reported.forEach((id, d) -> holders.computeIfAbsent(d, x -> new ArrayList<>()).add(id));
+        for (Map.Entry<ByteString, List<String>> state : holders.entrySet()) {
+            if (state.getValue().size() >= majority) {
+                if (!state.getKey().equals(mine)) {
+                    decided = true;
+                    verdicts.minority(index, List.copyOf(state.getValue()));
+                }
+                return;
+            }
+        }
+        if (reported.size() == groupSize - 1) {
+            decided = true;
+            Map<String, ByteString> all = new TreeMap<>(reported);
+            all.put(replicaId, mine);
+            verdicts.noMajority(index, all);
         }
     }
 

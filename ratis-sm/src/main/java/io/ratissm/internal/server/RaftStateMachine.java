@@ -21,6 +21,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -72,6 +73,8 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Runnable onClosed;
+    /** Set when no state is held by a majority: this replica then serves nothing, though it keeps applying. */
+    private volatile String untrusted;
 
     /**
      * @param onFailStop called when the user's state machine failed and the replica must stop applying
@@ -90,7 +93,24 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
         metrics.readSessions(sessions::size, sessions::evicted);
         this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
-                settings.digestEvery(), settings.raftParameters());
+                settings.digestEvery(), settings.raftParameters(), new DivergenceDetector.Verdicts() {
+                    @Override
+                    public void minority(long index, Collection<String> majority) {
+                        host.stop("diverged: at log index " + index + " this replica's state differs from the one "
+                                + "that " + majority + ", a majority, hold; it applies nothing more. Its state cannot be "
+                                + "repaired in place: remove it, wipe its storage and add it back (OPERATIONS.md, "
+                                + "'When a replica is unhealthy')");
+                    }
+
+                    @Override
+                    public void noMajority(long index, Map<String, ByteString> digests) {
+                        untrusted = "diverged: at log index " + index + " no state is held by a majority of the "
+                                + "replicas (each of " + digests.keySet() + " holds another); this replica serves no "
+                                + "reads or commands. ACTIVE replication needs a deterministic state machine: fix it, "
+                                + "or use PASSIVE replication";
+                        LOG.error("{}: {}", replicaId, untrusted);
+                    }
+                });
         if (replication == Replication.PASSIVE) {
             this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
                 @Override
@@ -110,9 +130,13 @@ public final class RaftStateMachine extends BaseStateMachine {
         }
     }
 
-    /** Null while this replica's state machine is healthy; otherwise the reason it fail-stopped. */
+    /**
+     * Null while this replica can be trusted to serve; otherwise why not: its state machine fail-stopped, or its state
+     * diverged from the others'.
+     */
     public String failure() {
-        return host.failure();
+        String failed = host.failure();
+        return failed != null ? failed : untrusted;
     }
 
     /** Starts the periodic comparison of state digests with the other replicas. */
@@ -243,7 +267,7 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     /** The checks a command passes before it may enter the log. */
     private CommandBatch checkedBatch(ByteString request) throws CommandRejected, ReplicaFailedException {
-        String failure = host.failure();
+        String failure = failure();
         if (failure != null) {
             throw new ReplicaFailedException(replicaId + ": " + failure);
         }
@@ -320,8 +344,10 @@ public final class RaftStateMachine extends BaseStateMachine {
             case MODE_NOT_SET -> throw new IOException("the entry is not a ratis-sm entry");
         };
         if (group != replication) {
-            host.stop("the group uses " + group + " replication (log entry " + index + ") but this replica is "
-                    + "configured with " + replication + "; it applies nothing. Restart it with replication = " + group);
+            String reason = "the group uses " + group + " replication (log entry " + index + ") but this replica is "
+                    + "configured with " + replication + "; it applies nothing. Restart it with replication = " + group;
+            host.stop(reason);
+            throw new ReplicaFailedException(replicaId + ": " + reason);
         }
     }
 
@@ -340,6 +366,10 @@ public final class RaftStateMachine extends BaseStateMachine {
             QueryRequest q = QueryRequest.parseFrom(Bytes.content(request));
             if (q.getDigestAtIndex() > 0) {
                 return CompletableFuture.completedFuture(Bytes.message(divergence.digestAt(q.getDigestAtIndex())));
+            }
+            String failure = failure();
+            if (failure != null) {
+                throw new ReplicaFailedException(replicaId + ": " + failure);
             }
             if (q.getQueriesCount() > 0) {
                 BatchReply answers = host.queryAll(q.getQueriesList());

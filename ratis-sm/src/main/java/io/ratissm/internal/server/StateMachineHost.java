@@ -106,11 +106,10 @@ final class StateMachineHost {
     }
 
     /** Stops applying for a reason that is not the state machine's: nothing more is applied (a fail-stop). */
-    void stop(String reason) throws ReplicaFailedException {
+    void stop(String reason) {
         failure = reason;
         LOG.error("{}: fail-stop: {}", replicaId, reason);
         onFailStop.run();
-        throw new ReplicaFailedException(replicaId + ": " + reason);
     }
 
     private <T> T change(long index, String what, Change<T> change) throws ReplicaFailedException {
