@@ -7,6 +7,7 @@ import io.ratissm.CommandTooLarge;
 import io.ratissm.MalformedCommand;
 import io.ratissm.Replication;
 import io.ratissm.StateMachine;
+import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
@@ -60,6 +61,7 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     private final String replicaId;
     private final int maxCommandBytes;
+    private final long maxEntryBytes;
     private final StateMachineHost host;
     private final SessionTable sessions;
     private final ReplicationProtocol protocol;
@@ -81,6 +83,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.replicaId = settings.id();
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
+        this.maxEntryBytes = settings.maxEntryBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable(sessionIdleTimeoutMillis);
         this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
@@ -219,8 +222,15 @@ public final class RaftStateMachine extends BaseStateMachine {
         try {
             CommandBatch batch = checkedBatch(Bytes.content(request.getMessage()));
             ReplicationProtocol.Prepared prepared = protocol.prepare(batch, division().getInfo().getCurrentTerm());
-            return b.setLogData(Bytes.toRatis(prepared.logData())).setStateMachineContext(prepared.ticket()).build();
-        } catch (CommandRejected | ReplicaFailedException | NotReadyException | IOException e) {
+            // Ratis would fail a larger entry only when appending it, and step down: refuse it here, whole, so that
+            // the client splits the batch. The ticket stays on the refusal so that cancelTransaction releases it.
+            b.setStateMachineContext(prepared.ticket());
+            if (prepared.logData().size() > maxEntryBytes) {
+                throw new BatchTooLargeException(prepared.logData().size(), batch.getCommandsCount(), maxEntryBytes);
+            }
+            return b.setLogData(Bytes.toRatis(prepared.logData())).build();
+        } catch (CommandRejected | BatchTooLargeException | ReplicaFailedException | NotReadyException
+                 | IOException e) {
             TransactionContext refused = b.build();
             refused.setException(e);
             return refused;
