@@ -34,6 +34,45 @@ class ReplicaClientLimitsTest {
     }
 
     @Test
+    void aClientOfAGroupThatIsDownHoldsAtMostItsLimitAndRefusesMoreAtOnce() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofMinutes(2))
+                     .maxPending(8, 1 << 20).build()) {
+            client.submit(add(1));
+            cluster.ids().forEach(cluster::kill);
+
+            List<CompletableFuture<ByteString>> held = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                held.add(client.submitAsync(add(1)));
+            }
+            assertThatThrownBy(() -> client.submitAsync(add(1000))).isInstanceOf(QueueFullException.class)
+                    .hasMessageContaining("8 pending commands");
+            assertThatThrownBy(() -> client.submit(add(1000))).isInstanceOf(QueueFullException.class);
+            List<CompletableFuture<ByteString>> reads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                reads.add(i % 2 == 0 ? client.queryAsync(NonNegativeCounter.get())
+                        : client.queryStaleAsync(NonNegativeCounter.get(), "n1"));
+            }
+            assertThatThrownBy(() -> client.queryStaleAsync(NonNegativeCounter.get(), "n2"))
+                    .isInstanceOf(QueueFullException.class).hasMessageContaining("8 pending queries");
+            assertThat(client.metrics().counter("ratissm.client.full").getCount()).isEqualTo(3);
+            assertThat(client.metrics().getGauges().get("ratissm.client.pending.commands").getValue()).isEqualTo(8);
+
+            for (String id : cluster.ids()) {
+                cluster.restart(id);
+            }
+            // The held calls go through once the group is back; the refused ones were never sent.
+            for (CompletableFuture<ByteString> f : held) {
+                assertThat(decode(f.get())).isBetween(2L, 9L);
+            }
+            for (CompletableFuture<ByteString> f : reads) {
+                assertThat(f).succeedsWithin(Duration.ofMinutes(1));
+            }
+            assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(9);
+        }
+    }
+
+    @Test
     void aCommandQueuedBehindAnUnansweredOneTimesOutFromItsCallAndIsNeverApplied() throws Exception {
         try (LocalCluster cluster = startGroupThatWillLoseItsMajority();
              ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(2))
