@@ -15,6 +15,7 @@ import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.client.Router;
+import io.ratissm.internal.client.Unanswered;
 import io.ratissm.internal.metrics.ClientMetrics;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
@@ -77,9 +78,10 @@ import org.apache.ratis.util.TimeDuration;
  *   <li>Pending requests, from the call to the outcome: commands (queued or sent) at most 16,384 and 32 MiB,
  *       queries likewise, each kind on its own ({@link Builder#maxPending}). Past that a call throws
  *       {@link QueueFullException} at once, or waits for room if {@link Builder#blockWhenFull} is set.</li>
- *   <li>Batches: at most 1,024 requests and 1 MiB each, 1 batch of each kind in flight
- *       ({@link Builder#batching}). A batch of commands that the group refuses as larger than its largest log
- *       entry (4 MiB with the default {@code maxCommandBytes}) is split, and later batches are kept under it.</li>
+ *   <li>Batches: at most 1,024 requests and 1 MiB each, 1 batch in flight for commands, for linearizable
+ *       queries and for stale queries of each replica ({@link Builder#batching}). A batch of commands that the
+ *       group refuses as larger than its largest log entry (4 MiB with the default {@code maxCommandBytes}) is
+ *       split, and later batches are kept under it.</li>
  * </ul>
  * A command whose timeout passed after it was sent stays held (it counts against the limit, and later commands of
  * the client queue behind it if all batches in flight are taken) until the group answers: the group keeps the
@@ -166,9 +168,13 @@ public final class ReplicaClient implements AutoCloseable {
                 settings.blockWhenFull);
         this.pendingQueries = new PendingLimit("queries", settings.maxPendingRequests, settings.maxPendingBytes,
                 settings.blockWhenFull);
-        this.batcher = new CommandBatcher(session, this::sendBatch,
-                queuePolicy(settings, pendingCommands, "command"));
-        QueuePolicy queryPolicy = queuePolicy(settings, pendingQueries, "query");
+        this.batcher = new CommandBatcher(session, this::sendBatch, queuePolicy(settings, pendingCommands,
+                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
+                        ? "the command was sent; its outcome is unknown"
+                        : "the command was still queued in this client and was never sent, so it was not applied")));
+        QueuePolicy queryPolicy = queuePolicy(settings, pendingQueries,
+                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
+                        ? "the query was sent" : "the query was still queued in this client and was never sent"));
         this.queries = new QueryBatcher(this::readBatch, queryPolicy);
         Map<String, QueryBatcher> stale = new HashMap<>();
         for (String replica : group.addresses().keySet()) {
@@ -179,9 +185,9 @@ public final class ReplicaClient implements AutoCloseable {
         metrics.pending(pendingCommands::requests, pendingQueries::requests);
     }
 
-    private QueuePolicy queuePolicy(Builder settings, PendingLimit limit, String noun) {
+    private QueuePolicy queuePolicy(Builder settings, PendingLimit limit, Unanswered unanswered) {
         return new QueuePolicy(settings.maxBatchCommands, settings.maxBatchBytes, settings.maxBatchesInFlight, limit,
-                timeout, timer, (calledNanos, sent, closedNow) -> unanswered(noun, calledNanos, sent, closedNow));
+                timeout, timer, unanswered);
     }
 
     /** Connects to the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
@@ -372,7 +378,13 @@ public final class ReplicaClient implements AutoCloseable {
 
     private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted,
                               CompletableFuture<T> result, Decoder<T> decoder, boolean redirected) {
-        send.get().whenComplete((reply, error) -> {
+        CompletableFuture<RaftClientReply> attempt;
+        try {
+            attempt = send.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e); // a failed attempt like any other: the batch must go on
+        }
+        attempt.whenComplete((reply, error) -> {
             Throwable failure = error != null ? unwrap(error) : reply.getException();
             if (failure == null) {
                 try {
@@ -420,15 +432,8 @@ public final class ReplicaClient implements AutoCloseable {
         }
     }
 
-    /** The failure of a call that got no answer (see {@link io.ratissm.internal.client.Unanswered}). */
-    private UnavailableException unanswered(String noun, long calledNanos, boolean sent, boolean closedNow) {
-        String outcome;
-        if (!sent) {
-            outcome = "the " + noun + " was still queued in this client and was never sent"
-                    + ("command".equals(noun) ? ", so it was not applied" : "");
-        } else {
-            outcome = "command".equals(noun) ? "the command was sent; its outcome is unknown" : "the query was sent";
-        }
+    /** The failure of a call that got no answer: the client closed, or its timeout passed. */
+    private UnavailableException unanswered(long calledNanos, boolean closedNow, String outcome) {
         if (closedNow) {
             return new UnavailableException("the client was closed before the group " + group.name()
                     + " answered: " + outcome, null);
@@ -515,8 +520,8 @@ public final class ReplicaClient implements AutoCloseable {
          * How concurrent commands share log entries (and linearizable queries share read requests). A command is
          * sent at once while fewer than {@code inFlight} batches are outstanding (so a lone command never waits);
          * otherwise commands wait for one to complete and go together, up to {@code maxCommands} and
-         * {@code maxBytes} per batch. Defaults: 1024 commands, 1 MiB, 1 batch in flight.
-         * {@code batching(1, ..., n)} sends every command alone.
+         * {@code maxBytes} per batch (as sent: each command with its 2 to 6 bytes of framing). Defaults: 1024
+         * commands, 1 MiB, 1 batch in flight. {@code batching(1, ..., n)} sends every command alone.
          *
          * <p>One batch in flight is the default because Ratis's cost is per log entry: on a 2-core machine with
          * fsynced logs, 16 B commands at 128 outstanding ran at 7.9k/s with one batch in flight against 5.5k/s with

@@ -62,6 +62,12 @@ class CommandBatcherTest {
         return call.request().getCommandsList();
     }
 
+    /** The call ended without an answer, as {@link FakeGroup#policy} describes it ("sent, timed out"...). */
+    private static void assertUnanswered(CompletableFuture<ByteString> call, String how) {
+        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(UnavailableException.class).withMessage(how);
+    }
+
     @Test
     void aCommandPastThePendingLimitFailsAtOnceAndIsNeverSent() throws Exception {
         CommandBatcher batcher = batcher(1, failFast(3, 1 << 20), LONG);
@@ -101,14 +107,21 @@ class CommandBatcherTest {
         assertThat(large.get()).isEqualTo(command("seq 3"));
     }
 
+    /** Submits from another thread, and returns once that submit waits for room. */
+    private static CompletableFuture<CompletableFuture<ByteString>> submitWaitingForRoom(
+            CommandBatcher batcher, PendingLimit limit, ByteString command) {
+        CompletableFuture<CompletableFuture<ByteString>> call = CompletableFuture.supplyAsync(
+                () -> batcher.submit(command));
+        Awaits.await("the submit waits for room", Duration.ofSeconds(5), limit::hasWaiters);
+        return call;
+    }
+
     @Test
     void aBlockedSubmitGoesOnWhenTheGroupAnswersAndGivesUpAtItsTimeout() throws Exception {
         PendingLimit limit = new PendingLimit("commands", 1, 1 << 20, true);
         CommandBatcher batcher = batcher(1, limit, LONG);
         CompletableFuture<ByteString> a = batcher.submit(command("a"));
-        CompletableFuture<CompletableFuture<ByteString>> b = CompletableFuture.supplyAsync(
-                () -> batcher.submit(command("b")));
-        Awaits.await("the second submit waits for room", Duration.ofSeconds(5), limit::hasWaiters);
+        CompletableFuture<CompletableFuture<ByteString>> b = submitWaitingForRoom(batcher, limit, command("b"));
         assertThat(b).isNotDone();
 
         answer(group.next());
@@ -127,17 +140,14 @@ class CommandBatcherTest {
         PendingLimit limit = new PendingLimit("commands", 1, 1 << 20, true);
         CommandBatcher batcher = batcher(1, limit, LONG);
         CompletableFuture<ByteString> a = batcher.submit(command("a"));
-        CompletableFuture<CompletableFuture<ByteString>> b = CompletableFuture.supplyAsync(
-                () -> batcher.submit(command("b")));
-        Awaits.await("the second submit waits for room", Duration.ofSeconds(5), limit::hasWaiters);
+        CompletableFuture<CompletableFuture<ByteString>> b = submitWaitingForRoom(batcher, limit, command("b"));
 
         limit.close();
         batcher.close();
 
         assertThat(b).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(IllegalStateException.class).withMessageContaining("closed");
-        assertThat(a).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(UnavailableException.class).withMessage("sent, closed");
+        assertUnanswered(a, "sent, closed");
         assertThatThrownBy(() -> batcher.submit(command("c"))).isInstanceOf(IllegalStateException.class);
     }
 
@@ -150,10 +160,8 @@ class CommandBatcherTest {
 
         batcher.close();
 
-        assertThat(sent).isCompletedExceptionally();
-        assertThatThrownBy(sent::get).hasCauseInstanceOf(UnavailableException.class).hasMessageContaining("sent, closed");
-        assertThatThrownBy(queued::get).hasCauseInstanceOf(UnavailableException.class)
-                .hasMessageContaining("queued, closed");
+        assertUnanswered(sent, "sent, closed");
+        assertUnanswered(queued, "queued, closed");
         assertThatThrownBy(() -> batcher.submit(command("c"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         // A late answer changes nothing, and the queued command never goes out.
@@ -168,10 +176,8 @@ class CommandBatcherTest {
         FakeGroup.Call<CommandBatch> first = group.next();
         CompletableFuture<ByteString> queued = batcher.submit(command("b"));
 
-        assertThat(queued).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(UnavailableException.class).withMessage("queued, timed out");
-        assertThat(sent).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().withMessage("sent, timed out");
+        assertUnanswered(queued, "queued, timed out");
+        assertUnanswered(sent, "sent, timed out");
         // The group still gets asked about the sent one until it answers.
         assertThat(first.stillWanted().getAsBoolean()).isTrue();
         answer(first);
@@ -190,8 +196,7 @@ class CommandBatcherTest {
         CommandBatcher batcher = batcher(2, failFast(10, 1 << 20), Duration.ofMillis(100));
         CompletableFuture<ByteString> a = batcher.submit(command("a"));
         FakeGroup.Call<CommandBatch> first = group.next();
-        assertThat(a).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().withMessage("sent, timed out");
+        assertUnanswered(a, "sent, timed out");
 
         batcher.submit(command("b"));
         FakeGroup.Call<CommandBatch> second = group.next();
