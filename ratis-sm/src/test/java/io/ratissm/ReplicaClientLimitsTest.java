@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What a client holds and for how long, against a real group: calls end within their timeout from the call,
@@ -144,11 +146,12 @@ class ReplicaClientLimitsTest {
         }
     }
 
-    @Test
-    void concurrentCommandsOfHalfAMebibyteInBatchesOfUpTo16MebibytesAreAllApplied() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void concurrentCommandsOfHalfAMebibyteInBatchesOfUpTo16MebibytesAreAllApplied(Replication mode) throws Exception {
         int commands = 40;
         int size = 512 << 10;
-        try (LocalCluster cluster = LocalCluster.start(3, PayloadCounter::new, Replication.ACTIVE);
+        try (LocalCluster cluster = LocalCluster.start(3, PayloadCounter::new, mode);
              ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(30))
                      .batching(1024, 16 << 20, 1).build()) {
             cluster.awaitLeader();
