@@ -127,8 +127,9 @@ class ReplicaClientLimitsTest {
                 }
             });
             thread.start();
-            Awaits.await("the thread waits in submit", Duration.ofSeconds(10),
-                    () -> thread.getState() == Thread.State.WAITING);
+            Awaits.await("the thread's command is held and the thread waits for it", Duration.ofSeconds(10),
+                    () -> client.metrics().getGauges().get("ratissm.client.pending.commands").getValue().equals(6)
+                            && thread.getState() == Thread.State.WAITING);
             Awaits.await("the client retried", Duration.ofSeconds(20),
                     () -> client.metrics().counter("ratissm.client.retries").getCount() > 3);
 
