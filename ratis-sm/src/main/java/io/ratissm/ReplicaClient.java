@@ -5,13 +5,18 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
+import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
+import io.ratissm.internal.client.QueuePolicy;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.client.Router;
+import io.ratissm.internal.client.SessionForgotten;
+import io.ratissm.internal.client.Unanswered;
 import io.ratissm.internal.metrics.ClientMetrics;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
@@ -19,7 +24,6 @@ import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.QueryRequest;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,10 +33,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
@@ -57,11 +63,33 @@ import org.apache.ratis.util.TimeDuration;
  * <ul>
  *   <li>a reply: the command was applied, exactly once;</li>
  *   <li>{@link CommandRejected} (or {@link MalformedCommand}, {@link CommandTooLarge}): refused, no effect;</li>
- *   <li>{@link UnavailableException}: no answer within the {@linkplain Builder#timeout timeout}; the command
- *       may or may not have been applied.</li>
+ *   <li>{@link UnavailableException}: no answer within the {@linkplain Builder#timeout timeout}. If the command
+ *       was sent, it may or may not have been applied; if it was still queued in this client, it was dropped and
+ *       not applied (the message says which);</li>
+ *   <li>{@link QueueFullException}, thrown by the call itself: the client already held its
+ *       {@linkplain Builder#maxPending limit}; the command was not sent.</li>
  * </ul>
  * {@link #query} is linearizable (it reflects every command acknowledged before it started);
  * {@link #queryStale} reads one named replica's local state, which may lag.
+ *
+ * <p>Limits, all per client:
+ * <ul>
+ *   <li>Every call ends within its {@linkplain Builder#timeout timeout} from the call (default 30 s; plus
+ *       scheduling slack), also if it waited in the client's queue or for room.</li>
+ *   <li>Pending requests, from the call to the outcome: commands (queued or sent) at most 16,384 and 32 MiB,
+ *       queries likewise, each kind on its own ({@link Builder#maxPending}). Past that a call throws
+ *       {@link QueueFullException} at once, or waits for room if {@link Builder#blockWhenFull} is set.</li>
+ *   <li>Batches: at most 1,024 requests and 1 MiB each, 1 batch in flight for commands, for linearizable
+ *       queries and for stale queries of each replica ({@link Builder#batching}). A batch of commands that the
+ *       group refuses as larger than its largest log entry (4 MiB with the default {@code maxCommandBytes}) is
+ *       split, and later batches are kept under it.</li>
+ * </ul>
+ * A command whose timeout passed after it was sent stays held (it counts against the limit, and later commands of
+ * the client queue behind it if all batches in flight are taken) until the group answers: the group keeps the
+ * replies of commands whose outcome this client has not seen, and only this keeps their number bounded.
+ *
+ * <p>{@link #close()} ends every pending call at once with {@link UnavailableException} (saying whether the
+ * request was sent), wakes calls waiting for room, and makes every later call throw {@link IllegalStateException}.
  *
  * <p>{@link #metrics()} holds the client's request latencies, retries, failures and batch sizes, and its Ratis
  * client's gRPC message metrics.
@@ -69,23 +97,26 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Thread-safe; one client serves many threads. Close it to release its connections.
  */
 public final class ReplicaClient implements AutoCloseable {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long RETRY_PAUSE_MILLIS = 100;
+    private static final int DEFAULT_MAX_PENDING_REQUESTS = 16_384;
+    private static final long DEFAULT_MAX_PENDING_BYTES = 32L << 20;
 
     private final GroupSpec group;
     private final RaftClient raft;
     private final Duration timeout;
-    /** This client's session with the group: opened before its first command, replaced when the group forgets it. */
-    private final AtomicReference<Session> session = new AtomicReference<>();
     private final CommandBatcher batcher;
     private final QueryBatcher queries;
     /** Stale reads per replica, batched like linearizable ones: each replica answers a batch on one state. */
     private final Map<String, QueryBatcher> staleQueries;
-    private final ScheduledExecutorService retries;
+    private final PendingLimit pendingCommands;
+    /** Shared by linearizable and stale queries. */
+    private final PendingLimit pendingQueries;
+    /** Runs each call's timeout and the pauses between attempts. */
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean closed = new AtomicBoolean();
     /**
-     * The last failure of an attempt that Ratis retried by itself. A call that times out inside Ratis's retries
-     * reports it if it happened during the call, so that a refused TLS handshake does not look like a merely
-     * unreachable group.
+     * The last failure of an attempt. A call that times out reports it if it happened during the call, so that a
+     * refused TLS handshake does not look like a merely unreachable group.
      */
     private volatile AttemptFailure lastAttemptFailure;
     /** Where each attempt goes (commands and linearizable reads: the replica believed to lead). */
@@ -93,26 +124,19 @@ public final class ReplicaClient implements AutoCloseable {
 
     private record AttemptFailure(Throwable cause, long atNanos) {
     }
-
-    private record Session(ByteString id, CompletableFuture<Void> opened) {
-    }
     private final MetricRegistry registry = new MetricRegistry();
     private final ClientMetrics metrics = new ClientMetrics(registry);
     private final RatisRegistries.Subscription ratisMetrics;
 
-    private ReplicaClient(GroupSpec group, Duration timeout, int maxBatchCommands, long maxBatchBytes,
-                          int maxBatchesInFlight, TlsCredentials tls) {
+    private ReplicaClient(Builder settings, GroupSpec group, TlsCredentials tls) {
         this.group = group;
-        this.timeout = timeout;
+        this.timeout = settings.timeout;
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // This client routes and re-sends every request itself (see Router): Ratis makes one attempt per send.
         RetryPolicy noRetry = RetryPolicies.noRetry();
         RetryPolicy recorded = event -> {
-            // "Closed" only says that this client replaced the connection (see Router); the failure before says why.
-            if (event.getCause() != null && Router.cause(event.getCause(), AlreadyClosedException.class) == null) {
-                lastAttemptFailure = new AttemptFailure(event.getCause(), System.nanoTime());
-            }
+            noteFailure(event.getCause());
             return noRetry.handleAttemptFailure(event);
         };
         // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
@@ -128,22 +152,38 @@ public final class ReplicaClient implements AutoCloseable {
                 .setLeaderId(RaftPeerId.valueOf(Router.NO_LEADER_GUESS))
                 .build();
         this.router = new Router(raft, group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
-        this.batcher = new CommandBatcher(this::sendBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
-        this.queries = new QueryBatcher(this::readBatch, maxBatchCommands, maxBatchBytes, maxBatchesInFlight);
-        Map<String, QueryBatcher> stale = new HashMap<>();
-        for (String replica : group.addresses().keySet()) {
-            RaftPeerId peer = RaftPeerId.valueOf(replica);
-            stale.put(replica, new QueryBatcher(batch -> readStaleBatch(batch, peer), maxBatchCommands, maxBatchBytes,
-                    maxBatchesInFlight));
-        }
-        this.staleQueries = Map.copyOf(stale);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "ratis-sm-client-retry");
+            Thread t = new Thread(r, "ratis-sm-client-timer");
             t.setDaemon(true);
             return t;
         });
+        // Every call has a timeout task, cancelled when the call ends: cancelled ones must not pile up.
         timer.setRemoveOnCancelPolicy(true);
-        this.retries = timer;
+        this.timer = timer;
+        this.pendingCommands = new PendingLimit("commands", settings.maxPendingRequests, settings.maxPendingBytes,
+                settings.blockWhenFull);
+        this.pendingQueries = new PendingLimit("queries", settings.maxPendingRequests, settings.maxPendingBytes,
+                settings.blockWhenFull);
+        this.batcher = new CommandBatcher(this::sendBatch, queuePolicy(settings, pendingCommands,
+                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
+                        ? "the command was sent; its outcome is unknown"
+                        : "the command was still queued in this client and was never sent, so it was not applied")));
+        QueuePolicy queryPolicy = queuePolicy(settings, pendingQueries,
+                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
+                        ? "the query was sent" : "the query was still queued in this client and was never sent"));
+        this.queries = new QueryBatcher(this::readBatch, queryPolicy);
+        Map<String, QueryBatcher> stale = new HashMap<>();
+        for (String replica : group.addresses().keySet()) {
+            RaftPeerId peer = RaftPeerId.valueOf(replica);
+            stale.put(replica, new QueryBatcher((batch, wanted) -> readStaleBatch(batch, peer, wanted), queryPolicy));
+        }
+        this.staleQueries = Map.copyOf(stale);
+        metrics.pending(pendingCommands::requests, pendingQueries::requests);
+    }
+
+    private QueuePolicy queuePolicy(Builder settings, PendingLimit limit, Unanswered unanswered) {
+        return new QueuePolicy(settings.maxBatchCommands, settings.maxBatchBytes, settings.maxBatchesInFlight, limit,
+                timeout, timer, unanswered);
     }
 
     /** Connects to the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
@@ -167,11 +207,16 @@ public final class ReplicaClient implements AutoCloseable {
 
     /**
      * Submits a command without waiting. The future completes with the reply, or exceptionally with
-     * {@link CommandRejected} or {@link UnavailableException} (see the class comment). Commands whose calls
-     * overlap may be applied in either order; to order two commands, wait for the first one's reply.
+     * {@link CommandRejected} or {@link UnavailableException} (see the class comment), within the timeout. Commands
+     * whose calls overlap may be applied in either order; to order two commands, wait for the first one's reply.
+     *
+     * @throws QueueFullException    at once if the client holds its limit of pending commands (or, with
+     *                               {@link Builder#blockWhenFull}, if no room was freed within the timeout); the
+     *                               command was not sent
+     * @throws IllegalStateException if the client is closed
      */
     public CompletableFuture<ByteString> submitAsync(ByteString command) {
-        return metrics.submit(batcher.submit(command));
+        return metrics.submit(admitted(() -> batcher.submit(command)));
     }
 
     /** Sends a command under a given sequence number of this session, as a retry does. For tests. */
@@ -179,49 +224,23 @@ public final class ReplicaClient implements AutoCloseable {
         return batcher.resend(seq, command);
     }
 
-    /** Sends one batch of commands, in this client's session, until a definite answer or the timeout. */
-    private CompletableFuture<BatchReply> sendBatch(CommandBatch batch) {
-        metrics.commandBatch(batch.getCommandsCount());
-        Session s = session();
-        return s.opened().thenCompose(opened -> send(batch.toBuilder().setSession(s.id()).build()))
-                .whenComplete((r, e) -> {
-                    if (r != null && r.getOutcomesCount() > 0 && r.getOutcomes(0).hasUnknownSession()) {
-                        session.compareAndSet(s, null); // forgotten by the group: the next batch opens a new one
-                    }
-                });
-    }
-
-    /** The current session, which a new client (or one whose session the group forgot) opens first. */
-    private Session session() {
-        while (true) {
-            Session s = session.get();
-            if (s != null) {
-                return s;
-            }
-            byte[] id = new byte[16];
-            RANDOM.nextBytes(id);
-            Session fresh = new Session(ByteString.copyFrom(id), new CompletableFuture<>());
-            if (session.compareAndSet(null, fresh)) {
-                send(CommandBatch.newBuilder().setSession(fresh.id()).setOpenSession(true).build())
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                session.compareAndSet(fresh, null); // not opened: the next batch tries again
-                                fresh.opened().completeExceptionally(e);
-                            } else {
-                                fresh.opened().complete(null);
-                            }
-                        });
-                return fresh;
-            }
+    /** Sends one batch of commands until a definite answer (or {@code wanted} says to stop). */
+    private CompletableFuture<BatchReply> sendBatch(CommandBatch batch, BooleanSupplier wanted) {
+        if (batch.getCommandsCount() > 0) {
+            metrics.commandBatch(batch.getCommandsCount());
         }
-    }
-
-    private CompletableFuture<BatchReply> send(CommandBatch batch) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> router.toLeader(RaftClientRequest.writeRequestType(), request), reply -> {
+        AtomicInteger attempts = new AtomicInteger();
+        return untilAnswered(() -> {
+            attempts.incrementAndGet();
+            return router.toLeader(RaftClientRequest.writeRequestType(), request);
+        }, wanted, reply -> {
             BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
             if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
                 throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
+            }
+            if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasUnknownSession()) {
+                throw new SessionForgotten(attempts.get() == 1, r.getOutcomes(0).getUnknownSession());
             }
             return r;
         });
@@ -234,17 +253,20 @@ public final class ReplicaClient implements AutoCloseable {
 
     /**
      * A linearizable read without waiting. The future completes with the answer, or exceptionally with
-     * {@link CommandRejected} or {@link UnavailableException}.
+     * {@link CommandRejected} or {@link UnavailableException}, within the timeout.
+     *
+     * @throws QueueFullException    at once if the client holds its limit of pending queries
+     * @throws IllegalStateException if the client is closed
      */
     public CompletableFuture<ByteString> queryAsync(ByteString query) {
-        return metrics.query(queries.query(query));
+        return metrics.query(admitted(() -> queries.query(query)));
     }
 
-    /** Sends one batch of linearizable queries until a definite answer or the timeout. */
-    private CompletableFuture<BatchReply> readBatch(QueryRequest batch) {
+    /** Sends one batch of linearizable queries until a definite answer or {@code wanted} says to stop. */
+    private CompletableFuture<BatchReply> readBatch(QueryRequest batch, BooleanSupplier wanted) {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> router.toLeader(RaftClientRequest.readRequestType(), request),
+        return untilAnswered(() -> router.toLeader(RaftClientRequest.readRequestType(), request), wanted,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -267,6 +289,8 @@ public final class ReplicaClient implements AutoCloseable {
      * exceptionally with {@link CommandRejected} or {@link UnavailableException} (the replica is down or too slow).
      *
      * @throws IllegalArgumentException at once if the group has no replica with that id
+     * @throws QueueFullException       at once if the client holds its limit of pending queries
+     * @throws IllegalStateException    if the client is closed
      */
     public CompletableFuture<ByteString> queryStaleAsync(ByteString query, String replicaId) {
         QueryBatcher replica = staleQueries.get(replicaId);
@@ -274,14 +298,25 @@ public final class ReplicaClient implements AutoCloseable {
             group.address(replicaId); // throws, naming the replicas there are
             throw new IllegalArgumentException("no replica " + replicaId);
         }
-        return metrics.staleQuery(replica.query(query));
+        return metrics.staleQuery(admitted(() -> replica.query(query)));
     }
 
-    /** Sends one batch of stale queries to one replica until it answers or the timeout. */
-    private CompletableFuture<BatchReply> readStaleBatch(QueryRequest batch, RaftPeerId replica) {
+    /** Sends one batch of stale queries to one replica until it answers or {@code wanted} says to stop. */
+    private CompletableFuture<BatchReply> readStaleBatch(QueryRequest batch, RaftPeerId replica,
+                                                         BooleanSupplier wanted) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
+        return untilAnswered(() -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request), wanted,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
+    }
+
+    /** A call the client's limit let in; a refusal is counted. */
+    private CompletableFuture<ByteString> admitted(Supplier<CompletableFuture<ByteString>> call) {
+        try {
+            return call.get();
+        } catch (QueueFullException e) {
+            metrics.full();
+            throw e;
+        }
     }
 
     public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply)
@@ -303,9 +338,23 @@ public final class ReplicaClient implements AutoCloseable {
         return new ArrayList<>(group.addresses().keySet());
     }
 
+    /**
+     * Ends every pending call with {@link UnavailableException} (a request still queued was never sent; a command
+     * that was sent may have been applied), wakes calls waiting for room ({@link IllegalStateException}), and
+     * releases the connections. Later calls throw {@link IllegalStateException}. Closing again does nothing.
+     */
     @Override
     public void close() {
-        retries.shutdownNow();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pendingCommands.close();
+        pendingQueries.close();
+        // Before the retries stop: every caller learns "closed", not the last error of an abandoned retry.
+        batcher.close();
+        queries.close();
+        staleQueries.values().forEach(QueryBatcher::close);
+        timer.shutdownNow();
         router.close();
         try {
             raft.close();
@@ -321,35 +370,26 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * Sends until a definite answer, and gives up at the client's timeout even if an attempt is still under way (one
-     * attempt may take up to Ratis's 3 s request timeout), so that the timeout bounds every call.
+     * Sends until a definite answer, for as long as {@code wanted} says so and the client is open. Re-sending is
+     * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
+     * timeouts are not this loop's business: each call has its own (see Coalescer).
      */
     private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
-                                                   Decoder<T> decoder) {
+                                                   BooleanSupplier wanted, Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        if (!retries.isShutdown()) {
-            ScheduledFuture<?> guard = retries.schedule(() -> {
-                AttemptFailure failure = lastAttemptFailure;
-                Throwable last = failure != null && failure.atNanos() - start >= 0 ? failure.cause() : null;
-                result.completeExceptionally(new UnavailableException("no answer from group " + group.name()
-                        + " within " + timeout.toMillis() + " ms" + (last == null ? "" : " (last error: "
-                        + describe(last) + ")"), last));
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            result.whenComplete((r, e) -> guard.cancel(false));
-        }
-        retrying(send, deadline, result, decoder, false);
+        retrying(send, wanted, result, decoder, false);
         return result;
     }
 
-    /**
-     * Sends until a definite answer or the deadline. Re-sending is safe: a command carries its session and
-     * sequence number, so the group applies it at most once.
-     */
-    private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, long deadline,
+    private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted,
                               CompletableFuture<T> result, Decoder<T> decoder, boolean redirected) {
-        send.get().whenComplete((reply, error) -> {
+        CompletableFuture<RaftClientReply> attempt;
+        try {
+            attempt = send.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e); // a failed attempt like any other: the batch must go on
+        }
+        attempt.whenComplete((reply, error) -> {
             Throwable failure = error != null ? unwrap(error) : reply.getException();
             if (failure == null) {
                 try {
@@ -365,20 +405,49 @@ public final class ReplicaClient implements AutoCloseable {
                     return;
                 }
             }
-            if (failure instanceof StateMachineException && failure.getCause() instanceof CommandRejected) {
+            if (failure instanceof StateMachineException && (failure.getCause() instanceof CommandRejected
+                    || failure.getCause() instanceof BatchTooLargeException)) {
                 result.completeExceptionally(failure.getCause()); // refused before the log: no effect
-            } else if (System.nanoTime() < deadline && !retries.isShutdown()) {
-                metrics.resent();
+                return;
+            }
+            noteFailure(failure);
+            if (wanted.getAsBoolean()) {
                 // Straight to a leader a replica named, but not twice in a row: during an election two replicas
                 // may each name the other for a moment.
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
-                retries.schedule(() -> retrying(send, deadline, result, decoder, redirect),
-                        redirect ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                result.completeExceptionally(new UnavailableException("no answer from group " + group.name()
-                        + " within " + timeout.toMillis() + " ms (last error: " + describe(failure) + ")", failure));
+                try {
+                    timer.schedule(() -> retrying(send, wanted, result, decoder, redirect),
+                            redirect ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                    metrics.resent();
+                    return;
+                } catch (RejectedExecutionException closing) {
+                    // the client is closed: below
+                }
             }
+            result.completeExceptionally(new UnavailableException("the group " + group.name() + " gave no answer"
+                    + " before the client stopped asking (last error: " + describe(failure) + ")", failure));
         });
+    }
+
+    /** Remembers why an attempt failed, for the message of a call that then times out. */
+    private void noteFailure(Throwable failure) {
+        // "Closed" only says that this client replaced the connection (see Router); the failure before says why.
+        if (failure != null && Router.cause(failure, AlreadyClosedException.class) == null) {
+            lastAttemptFailure = new AttemptFailure(failure, System.nanoTime());
+        }
+    }
+
+    /** The failure of a call that got no answer: the client closed, or its timeout passed. */
+    private UnavailableException unanswered(long calledNanos, boolean closedNow, String outcome) {
+        if (closedNow) {
+            return new UnavailableException("the client was closed before the group " + group.name()
+                    + " answered: " + outcome, null);
+        }
+        AttemptFailure failure = lastAttemptFailure;
+        Throwable last = failure != null && failure.atNanos() - calledNanos >= 0 ? failure.cause() : null;
+        return new UnavailableException("no answer from group " + group.name() + " within " + timeout.toMillis()
+                + " ms of the call: " + outcome + (last == null ? "" : " (last error: " + describe(last) + ")"),
+                last);
     }
 
     private static String describe(Throwable t) {
@@ -444,6 +513,9 @@ public final class ReplicaClient implements AutoCloseable {
         private int maxBatchCommands = 1024;
         private long maxBatchBytes = 1 << 20;
         private int maxBatchesInFlight = 1;
+        private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
+        private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
+        private boolean blockWhenFull;
         private Tls tls;
 
         private Builder() {
@@ -453,8 +525,8 @@ public final class ReplicaClient implements AutoCloseable {
          * How concurrent commands share log entries (and linearizable queries share read requests). A command is
          * sent at once while fewer than {@code inFlight} batches are outstanding (so a lone command never waits);
          * otherwise commands wait for one to complete and go together, up to {@code maxCommands} and
-         * {@code maxBytes} per batch. Defaults: 1024 commands, 1 MiB, 1 batch in flight.
-         * {@code batching(1, ..., n)} sends every command alone.
+         * {@code maxBytes} per batch (as sent: each command with its 2 to 6 bytes of framing). Defaults: 1024
+         * commands, 1 MiB, 1 batch in flight. {@code batching(1, ..., n)} sends every command alone.
          *
          * <p>One batch in flight is the default because Ratis's cost is per log entry: on a 2-core machine with
          * fsynced logs, 16 B commands at 128 outstanding ran at 7.9k/s with one batch in flight against 5.5k/s with
@@ -469,6 +541,41 @@ public final class ReplicaClient implements AutoCloseable {
             this.maxBatchCommands = maxCommands;
             this.maxBatchBytes = maxBytes;
             this.maxBatchesInFlight = inFlight;
+            return this;
+        }
+
+        /**
+         * How much the client holds at most: commands from the call until their outcome (queued, or sent and not
+         * yet answered), at most {@code requests} of them and {@code bytes} of command bytes; and queries
+         * (linearizable and stale together) likewise, each kind on its own. Defaults: 16,384 and 32 MiB. Past
+         * that a call throws {@link QueueFullException} at once (the request was not sent), or waits for room if
+         * {@link #blockWhenFull} is set. A request larger than {@code bytes} is let in when nothing else of its
+         * kind is pending.
+         *
+         * <p>Without a limit a client whose group is unreachable queues every call until it times out, and its
+         * memory grows with the call rate. The defaults are 16 full batches of the default size (1,024 requests or
+         * 1 MiB each), far more than is needed to keep the group busy: calls fail fast only once the group has
+         * fallen behind by that much, and the client then holds at most 32 MiB of requests of each kind.
+         */
+        public Builder maxPending(int requests, long bytes) {
+            if (requests < 1 || bytes < 1) {
+                throw new IllegalArgumentException("the pending limits must be positive, were " + requests
+                        + " requests and " + bytes + " bytes");
+            }
+            this.maxPendingRequests = requests;
+            this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Whether a call that finds the client holding its {@linkplain #maxPending limit} waits for room (until
+         * another request leaves the client, the call's timeout passes, or the client closes) instead of throwing
+         * {@link QueueFullException} at once (default: throw at once). The wait counts against the call's timeout;
+         * if no room was freed in time the call throws {@link QueueFullException}, and if the client closes it
+         * throws {@link IllegalStateException}. The thread calling {@code submitAsync} waits too.
+         */
+        public Builder blockWhenFull(boolean block) {
+            this.blockWhenFull = block;
             return this;
         }
 
@@ -490,8 +597,8 @@ public final class ReplicaClient implements AutoCloseable {
         }
 
         /**
-         * How long one call keeps trying (across leader changes) before it throws {@link UnavailableException}
-         * (default 30 s).
+         * How long one call may take, from the call (time in the client's queue or waiting for room included),
+         * trying across leader changes, before it ends with {@link UnavailableException} (default 30 s).
          */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
@@ -512,8 +619,7 @@ public final class ReplicaClient implements AutoCloseable {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
             }
-            return new ReplicaClient(GroupSpec.parse(groupName, peers), timeout, maxBatchCommands, maxBatchBytes,
-                    maxBatchesInFlight, tls == null ? null : tls.credentials());
+            return new ReplicaClient(this, GroupSpec.parse(groupName, peers), tls == null ? null : tls.credentials());
         }
     }
 }

@@ -3,12 +3,12 @@ package io.ratissm;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waiting for a condition in cluster tests, with a deadline and a message instead of a bare sleep. */
-final class Awaits {
+/** Waiting for a condition in tests, with a deadline and a message instead of a bare sleep. */
+public final class Awaits {
     private Awaits() {
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

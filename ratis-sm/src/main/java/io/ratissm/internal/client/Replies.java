@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
 import io.ratissm.MalformedCommand;
 import io.ratissm.RatisSmException;
-import io.ratissm.SessionExpiredException;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.Outcome;
 import java.util.concurrent.CompletableFuture;
@@ -48,10 +47,6 @@ public final class Replies {
                 throw new MalformedCommand(outcome.getMalformed());
             case RETRY:
                 throw new RetryRequested(outcome.getRetry());
-            case UNKNOWN_SESSION:
-                throw new SessionExpiredException("the group no longer knows this client's session, so it applied "
-                        + "nothing now; an earlier attempt of the command may have been applied (outcome unknown). "
-                        + outcome.getUnknownSession());
             case EXPIRED:
                 throw new RatisSmException("the reply is no longer available: " + outcome.getExpired());
             default:

@@ -1,6 +1,7 @@
 package io.ratissm.internal.metrics;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -29,6 +30,12 @@ public final class ClientMetrics {
     public static final String REJECTED = "ratissm.client.rejected";
     /** Counter: calls that ended in any other error (e.g. an unreadable reply). */
     public static final String FAILURES = "ratissm.client.failures";
+    /** Counter: calls refused with {@code QueueFullException}: the client held its limit of pending requests. */
+    public static final String FULL = "ratissm.client.full";
+    /** Gauge: commands the client holds (queued, or sent and not yet answered). */
+    public static final String PENDING_COMMANDS = "ratissm.client.pending.commands";
+    /** Gauge: queries the client holds (linearizable and stale). */
+    public static final String PENDING_QUERIES = "ratissm.client.pending.queries";
     /** Histogram: commands per batch sent (one log entry each). */
     public static final String BATCH_COMMANDS = "ratissm.client.batch.commands";
     /** Histogram: linearizable queries per read request sent. */
@@ -41,6 +48,8 @@ public final class ClientMetrics {
     private final Counter unavailable;
     private final Counter rejected;
     private final Counter failures;
+    private final Counter full;
+    private final MetricRegistry registry;
     private final Histogram batchCommands;
     private final Histogram batchQueries;
 
@@ -52,6 +61,8 @@ public final class ClientMetrics {
         this.unavailable = registry.counter(UNAVAILABLE);
         this.rejected = registry.counter(REJECTED);
         this.failures = registry.counter(FAILURES);
+        this.full = registry.counter(FULL);
+        this.registry = registry;
         this.batchCommands = ServerMetrics.histogram(registry, BATCH_COMMANDS);
         this.batchQueries = ServerMetrics.histogram(registry, BATCH_QUERIES);
     }
@@ -66,6 +77,16 @@ public final class ClientMetrics {
 
     public <T> CompletableFuture<T> staleQuery(CompletableFuture<T> call) {
         return timed(staleQuery, call);
+    }
+
+    /** Registers the gauges of what the client holds. */
+    public void pending(Gauge<Integer> commands, Gauge<Integer> queries) {
+        registry.register(PENDING_COMMANDS, commands);
+        registry.register(PENDING_QUERIES, queries);
+    }
+
+    public void full() {
+        full.inc();
     }
 
     public void resent() {

@@ -7,6 +7,7 @@ import io.ratissm.CommandTooLarge;
 import io.ratissm.MalformedCommand;
 import io.ratissm.Replication;
 import io.ratissm.StateMachine;
+import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
@@ -64,6 +65,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final String replicaId;
     private final Replication replication;
     private final int maxCommandBytes;
+    private final long maxEntryBytes;
     private final StateMachineHost host;
     private final SessionTable sessions;
     private final ReplicationProtocol protocol;
@@ -88,6 +90,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.replication = settings.replication();
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
+        this.maxEntryBytes = settings.maxEntryBytes();
         this.host = new StateMachineHost(replicaId, factory, onFailStop);
         this.sessions = new SessionTable();
         this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
@@ -257,8 +260,14 @@ public final class RaftStateMachine extends BaseStateMachine {
         try {
             CommandBatch batch = checkedBatch(Bytes.content(request.getMessage()));
             ReplicationProtocol.Prepared prepared = protocol.prepare(batch, sessionTicks.next());
-            return b.setLogData(Bytes.toRatis(prepared.logData())).setStateMachineContext(prepared.ticket()).build();
-        } catch (CommandRejected | ReplicaFailedException | NotReadyException e) {
+            // Ratis would fail a larger entry only when appending it, and step down: refuse it here, whole, so that
+            // the client splits the batch. The ticket stays on the refusal so that cancelTransaction releases it.
+            b.setStateMachineContext(prepared.ticket());
+            if (prepared.logData().size() > maxEntryBytes) {
+                throw new BatchTooLargeException(prepared.logData().size(), batch.getCommandsCount(), maxEntryBytes);
+            }
+            return b.setLogData(Bytes.toRatis(prepared.logData())).build();
+        } catch (CommandRejected | BatchTooLargeException | ReplicaFailedException | NotReadyException e) {
             TransactionContext refused = b.build();
             refused.setException(e);
             return refused;
