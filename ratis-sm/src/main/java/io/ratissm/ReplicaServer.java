@@ -140,7 +140,9 @@ public final class ReplicaServer implements AutoCloseable {
 
     /**
      * Waits until this replica has stopped: {@link #close()} was called, or the group removed it from its
-     * configuration (it then stops by itself), or it failed to start.
+     * configuration (it then stops by itself), or it failed to start. A fail-stop of the state machine does not
+     * count: the replica then leaves the group's work to the others but stays up, {@linkplain #health() unhealthy}
+     * with the reason (and serving {@code /health}), until it is closed.
      */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -320,6 +322,7 @@ public final class ReplicaServer implements AutoCloseable {
         try {
             stopRaft();
         } finally {
+            stopped.countDown();
             jmx.stop();
             ratisMetrics.close();
         }
@@ -358,7 +361,10 @@ public final class ReplicaServer implements AutoCloseable {
         }
     }
 
-    /** Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}. */
+    /**
+     * Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}.
+     * Whether the replica then counts as stopped ({@link #awaitStopped()}) is the caller's to say.
+     */
     private void stopRaft() {
         if (!raftStopping.compareAndSet(false, true)) {
             return;
@@ -367,8 +373,6 @@ public final class ReplicaServer implements AutoCloseable {
             server.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: error while stopping", id(), e);
-        } finally {
-            stopped.countDown();
         }
     }
 
@@ -385,6 +389,7 @@ public final class ReplicaServer implements AutoCloseable {
         LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
         Thread t = new Thread(() -> {
             stopRaft();
+            stopped.countDown();
             LOG.info("{}: stopped", id());
         }, "ratis-sm-left-group-" + id());
         t.setDaemon(true);
@@ -393,7 +398,8 @@ public final class ReplicaServer implements AutoCloseable {
 
     private void failStop() {
         // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
-        // to report the failure.
+        // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
+        // why, and a supervisor does not restart it into replaying the same entry.
         Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();

@@ -9,11 +9,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +81,7 @@ class GroupAdminTest {
         try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
                 .configure(GroupAdminTest::compareOften).start();
              GroupAdmin admin = GroupAdmin.connect(cluster.peers());
-             Writer writer = new Writer(cluster.newClient())) {
+             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             String n4Peer = "n4=127.0.0.1:" + freePort();
             writer.awaitAcknowledged(20);
 
@@ -144,57 +139,6 @@ class GroupAdminTest {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    /** Adds 1 at a time from another thread, counting what was acknowledged and what was tried. */
-    private static final class Writer implements AutoCloseable {
-        private final ReplicaClient client;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicLong acknowledged = new AtomicLong();
-        private final AtomicLong attempted = new AtomicLong();
-        private final ExecutorService thread = Executors.newSingleThreadExecutor();
-        private final Future<?> done;
-
-        Writer(ReplicaClient client) {
-            this.client = client;
-            this.done = thread.submit(() -> {
-                while (!stop.get()) {
-                    attempted.incrementAndGet();
-                    try {
-                        client.submit(add(1));
-                        acknowledged.incrementAndGet();
-                    } catch (UnavailableException e) {
-                        // unknown outcome: counted in attempted only
-                    }
-                }
-                return null;
-            });
-        }
-
-        long acknowledged() {
-            return acknowledged.get();
-        }
-
-        long attempted() {
-            return attempted.get();
-        }
-
-        void awaitAcknowledged(long n) {
-            Awaits.await(n + " writes acknowledged", WAIT, () -> acknowledged.get() >= n || done.isDone());
-            assertThat(done).isNotDone();
-        }
-
-        void stop() throws Exception {
-            stop.set(true);
-            done.get();
-        }
-
-        @Override
-        public void close() {
-            stop.set(true);
-            thread.shutdownNow();
-            client.close();
         }
     }
 }

@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
                 + " group, replication, join, snapshot.every, max-command-bytes, election-timeout,"
                 + " session.idle-timeout, log.segment-bytes, digest.every, divergence.check-interval, http.port,"
                 + " tls.cert, tls.key, tls.trust and ratis.raft.* are optional (see the README).",
-            "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept."},
+            "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept.",
+            "A replica whose state machine fail-stops (an exception from apply) keeps running, unhealthy"
+                + " (/health: 503 with the exception and log index), until it is stopped."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (SIGTERM/SIGINT, or removed from the group by an admin)",

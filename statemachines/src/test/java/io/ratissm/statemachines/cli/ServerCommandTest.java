@@ -3,12 +3,19 @@ package io.ratissm.statemachines.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import io.ratissm.statemachines.ReplicaStates;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +94,62 @@ class ServerCommandTest {
     void helpListsTheExitCodes() {
         String help = new CommandLine(new ServerCommand()).getUsageMessage();
         assertThat(help).contains("--config").contains("Exit codes:").containsPattern("5 +unknown key");
+    }
+
+    /**
+     * A replica whose state machine fail-stops keeps its process, and its {@code /health}, up to say why, until it is
+     * stopped: exiting would hide the reason, and a supervisor restarting it would replay the same entry.
+     */
+    @Test
+    void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
+        String peer = "n1=127.0.0.1:" + freePort();
+        int httpPort = freePort();
+        Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
+                "id = n1", "peers = " + peer, "storage = data/n1",
+                "state-machine = " + CounterWithABug.class.getName(), "http.port = " + httpPort, ""));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build();
+        try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
+            ReplicaStates.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
+
+            assertThat(client(peer, "--timeout", "2s", "add", String.valueOf(CounterWithABug.POISON)))
+                    .isEqualTo(GroupOptions.UNAVAILABLE);
+            ReplicaStates.await("n1 reports the fail-stop or exits", Duration.ofSeconds(30),
+                    () -> !n1.isAlive() || status(http, health) == 503);
+            assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
+            HttpResponse<String> reason = http.send(health, HttpResponse.BodyHandlers.ofString());
+            assertThat(reason.body()).contains("simulated bug adding 13").contains("at log index");
+
+            assertThat(n1.terminate()).isZero();
+            assertThat(n1.log()).contains("n1: signal received, stopping")
+                    .doesNotContain("no longer a member of the group");
+        }
+    }
+
+    private static int client(String peer, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--peers";
+        all[1] = peer;
+        System.arraycopy(args, 0, all, 2, args.length);
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        return new CommandLine(new ClientCommand(quiet, quiet)).execute(all);
+    }
+
+    private static int status(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private int server(Path config) {
