@@ -159,6 +159,23 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a stopped replica's storage, as losing or replacing its disk would. Restarted as it was, it is refused
+     * ({@link StorageRecoveryException}); to bring it back, remove it from the group, restart it with
+     * {@code b -> b.join(true)} and add it ({@link GroupAdmin}).
+     *
+     * @throws IllegalStateException if the replica is running
+     */
+    public void wipe(String id) {
+        synchronized (this) {
+            checkId(id);
+            if (running.containsKey(id)) {
+                throw new IllegalStateException("replica " + id + " is running; kill it first");
+            }
+        }
+        deleteRecursively(root.resolve(id));
+    }
+
     /** Starts a stopped replica again on its storage; it recovers and rejoins. */
     public ReplicaServer restart(String id) throws IOException {
         return restart(id, b -> { });

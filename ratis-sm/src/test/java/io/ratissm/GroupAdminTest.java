@@ -5,8 +5,6 @@ import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -61,11 +59,11 @@ class GroupAdminTest {
                     .hasMessageContaining("replica 'n2' is already a member");
             assertThatThrownBy(() -> admin.addReplica("n4", n2)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is member n2's");
-            assertThatThrownBy(() -> admin.addReplica("n4", "127.0.0.1:" + freePort()))
+            assertThatThrownBy(() -> admin.addReplica("n4", "127.0.0.1:" + FreePorts.next()))
                     .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("does not answer").hasMessageContaining("start it first, with join=true");
         }
-        try (GroupAdmin nobody = GroupAdmin.connect("n1=127.0.0.1:" + freePort())) {
+        try (GroupAdmin nobody = GroupAdmin.connect("n1=127.0.0.1:" + FreePorts.next())) {
             assertThat(nobody.status().replicas()).singleElement().satisfies(r -> {
                 assertThat(r.reachable()).isFalse();
                 assertThat(r.error()).isNotEmpty();
@@ -82,7 +80,7 @@ class GroupAdminTest {
                 .configure(GroupAdminTest::compareOften).start();
              GroupAdmin admin = GroupAdmin.connect(cluster.peers());
              BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
-            String n4Peer = "n4=127.0.0.1:" + freePort();
+            String n4Peer = "n4=127.0.0.1:" + FreePorts.next();
             writer.awaitAcknowledged(20);
 
             try (ReplicaServer n4 = compareOften(ReplicaServer.builder()).id("n4").peers(n4Peer)
@@ -133,12 +131,6 @@ class GroupAdminTest {
             return decode(reader.queryStale(NonNegativeCounter.get(), id));
         } catch (CommandRejected | RuntimeException e) {
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -3,7 +3,11 @@ package io.ratissm.statemachines.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import io.ratissm.LocalCluster;
+import io.ratissm.ReplicaClient;
+import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.ReplicaStates;
+import io.ratissm.statemachines.proto.CounterValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -102,8 +106,8 @@ class ServerCommandTest {
      */
     @Test
     void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
-        String peer = "n1=127.0.0.1:" + freePort();
-        int httpPort = freePort();
+        String peer = "n1=127.0.0.1:" + ReplicaProcess.freePort();
+        int httpPort = ReplicaProcess.freePort();
         Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
                 "id = n1", "peers = " + peer, "storage = data/n1",
                 "state-machine = " + CounterWithABug.class.getName(), "http.port = " + httpPort, ""));
@@ -126,6 +130,29 @@ class ServerCommandTest {
         }
     }
 
+    /** A replica started on wiped storage while the group remembers it: exit 11, and the message says what to do. */
+    @Test
+    void aReplicaWhoseStorageWasWipedIsExit11WithTheWayBack() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().stateMachine(Counter::new).storage(dir.resolve("data"))
+                .start();
+             ReplicaClient client = cluster.newClient()) {
+            client.submit(Counter.add(1), CounterValue.parser());
+            cluster.awaitCaughtUp(Duration.ofSeconds(30));
+            String victim = cluster.ids().stream().filter(id -> !cluster.leader().orElseThrow().equals(id))
+                    .findFirst().orElseThrow();
+            cluster.kill(victim);
+            cluster.wipe(victim);
+            Path config = Files.writeString(dir.resolve(victim + ".properties"), String.join("\n",
+                    "id = " + victim, "peers = " + cluster.peers(), "storage = " + cluster.storage(victim),
+                    "state-machine = counter", ""));
+
+            assertThat(server(config)).isEqualTo(11);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains(victim + ": its storage holds no log")
+                    .contains("'ratis-sm admin remove-replica " + victim + "'");
+        }
+    }
+
     private static int client(String peer, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--peers";
@@ -143,12 +170,6 @@ class ServerCommandTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
