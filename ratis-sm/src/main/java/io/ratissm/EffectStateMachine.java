@@ -29,7 +29,10 @@ public interface EffectStateMachine extends StateMachine {
      */
     Execution execute(ByteString command) throws CommandRejected;
 
-    /** Applies an update produced by {@link #execute} on the same state. Never refuses. */
+    /**
+     * Applies an update produced by {@link #execute} on the same state. Never refuses: an exception fail-stops the
+     * replica, and one that every replica throws for the same update stops the group (see {@link StateMachine}).
+     */
     void applyUpdate(ByteString update);
 
     /** The outcome of {@link #execute}: the reply for the client and the update for the replicas. */

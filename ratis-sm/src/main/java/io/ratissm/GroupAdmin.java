@@ -1,7 +1,7 @@
 package io.ratissm;
 
+import io.ratissm.internal.AdminClients;
 import io.ratissm.internal.GroupSpec;
-import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.time.Duration;
@@ -12,14 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
@@ -304,16 +301,7 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private RaftClient client(Map<String, String> addresses, Duration rpcTimeout, RetryPolicy retry) {
-        List<RaftPeer> peers = new ArrayList<>();
-        addresses.forEach((id, a) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(rpcTimeout.toMillis(),
-                TimeUnit.MILLISECONDS));
-        // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
-        RatisRegistries.install();
-        return RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(given.groupId(), peers)).setProperties(p)
-                .setParameters(tls == null ? null : tls.ratisParameters())
-                .setRetryPolicy(retry).build();
+        return AdminClients.connect(given.groupId(), addresses, rpcTimeout, retry, tls);
     }
 
     /** Retries across leader changes (the client follows the group's redirects) until about {@code within}. */

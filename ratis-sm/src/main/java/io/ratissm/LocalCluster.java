@@ -160,15 +160,40 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a stopped replica's storage, as losing or replacing its disk would. Restarted as it was, it is refused
+     * ({@link StorageRecoveryException}); to bring it back, remove it from the group, restart it with
+     * {@code b -> b.join(true)} and add it ({@link GroupAdmin}).
+     *
+     * @throws IllegalStateException if the replica is running
+     */
+    public void wipe(String id) {
+        synchronized (this) {
+            checkId(id);
+            if (running.containsKey(id)) {
+                throw new IllegalStateException("replica " + id + " is running; kill it first");
+            }
+        }
+        deleteRecursively(root.resolve(id));
+    }
+
     /** Starts a stopped replica again on its storage; it recovers and rejoins. */
     public ReplicaServer restart(String id) throws IOException {
+        return restart(id, b -> { });
+    }
+
+    /**
+     * Starts a stopped replica again on its storage, with its settings adjusted after the cluster's own, e.g.
+     * {@code b -> b.join(true)} for a replica whose storage was wiped and that is to be added back.
+     */
+    public ReplicaServer restart(String id, Consumer<ReplicaServer.Builder> adjust) throws IOException {
         ReplicaServer s;
         synchronized (this) {
             checkId(id);
             if (running.containsKey(id)) {
                 throw new IllegalStateException("replica " + id + " is running; kill it first");
             }
-            s = newServer(id);
+            s = newServer(id, adjust);
             running.put(id, s);
         }
         try {
@@ -203,10 +228,11 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private ReplicaServer newServer(String id) throws IOException {
+    private ReplicaServer newServer(String id, Consumer<ReplicaServer.Builder> adjust) throws IOException {
         ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).storage(root.resolve(id))
                 .stateMachine(stateMachines.apply(id)).replication(replication).tls(replicaTls);
         configurer.accept(b);
+        adjust.accept(b);
         return b.build();
     }
 

@@ -8,6 +8,7 @@ import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
+import io.ratissm.internal.server.RejoinGuard;
 import io.ratissm.internal.server.ServerSettings;
 import java.io.IOException;
 import java.net.BindException;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Storage is durable: the log is fsynced before a command is acknowledged, and a restarted replica
  * recovers from its latest snapshot plus its log. Snapshots are taken every {@link Builder#snapshotEvery}
  * applied log entries and on demand ({@link #takeSnapshot()}); the log is purged behind them. A replica that
- * has fallen behind the purged log catches up by receiving a snapshot from the leader.
+ * has fallen behind the purged log catches up by receiving a snapshot from the leader. A replica that cannot
+ * rebuild its place in the group from its storage (a corrupt snapshot, or storage wiped while the group remembers
+ * it) refuses to start with a {@link StorageRecoveryException} that says how to bring it back.
  *
  * <p>Operations: {@link #metrics()} is the replica's Dropwizard registry (ratis-sm's metrics and this replica's
  * Ratis metrics; the names are listed in the README, section "Metrics"), published over JMX in the domain
@@ -80,7 +84,10 @@ public final class ReplicaServer implements AutoCloseable {
 
     private final ServerSettings settings;
     private final RaftStateMachine stateMachine;
-    private final RaftServer server;
+    private final RaftServerFactory raftServers;
+    private final boolean join;
+    /** Created by {@link #start()}, with the membership {@link RejoinGuard} chose; null before. */
+    private volatile RaftServer server;
     /** {@link #close()} was called. */
     private volatile boolean closed;
     /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
@@ -94,12 +101,18 @@ public final class ReplicaServer implements AutoCloseable {
     private final InetSocketAddress httpAddress;
     private volatile OperationsServer http;
 
-    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServer server,
-                          Duration divergenceCheckInterval, MetricRegistry metrics,
+    /** Creates this replica's Raft server for the group it starts in. */
+    private interface RaftServerFactory {
+        RaftServer create(RaftGroup group) throws IOException;
+    }
+
+    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServerFactory raftServers,
+                          boolean join, Duration divergenceCheckInterval, MetricRegistry metrics,
                           RatisRegistries.Subscription ratisMetrics, InetSocketAddress httpAddress) {
         this.settings = settings;
         this.stateMachine = stateMachine;
-        this.server = server;
+        this.raftServers = raftServers;
+        this.join = join;
         this.divergenceCheckInterval = divergenceCheckInterval;
         this.metrics = metrics;
         this.ratisMetrics = ratisMetrics;
@@ -114,11 +127,28 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * Starts the replica: recovers its state from storage and joins the group.
      *
-     * @throws IOException if the storage cannot be read (for example a corrupt snapshot, named in the message), or
-     *                     a {@link BindException} if the port is in use
+     * <p>A replica whose storage holds no log first asks the other replicas it was given (for up to about 3 s)
+     * whether the group already knows it. If one remembers it holding a log, it had one and lost it, and it does not
+     * start: rejoining with an empty log under its old identity could let it vote away acknowledged writes. If the
+     * group already runs without having heard from it, it starts with no membership of its own and takes part in
+     * elections once the leader has sent it the configuration. See {@link StorageRecoveryException} for the way
+     * back, and the operations guide for the cases the peers cannot tell apart.
+     *
+     * @throws StorageRecoveryException if its storage cannot give it back its place in the group: a corrupt
+     *                                  snapshot, or a log it held and lost (the message names the file or the peer,
+     *                                  and what to do)
+     * @throws IOException              if the storage cannot be read, or a {@link BindException} if the port is in
+     *                                  use
      */
     public ReplicaServer start() throws IOException {
         checkPortFree();
+        try {
+            server = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
+                    ? settings.group().joiningRaftGroup() : settings.group().raftGroup());
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         try {
             server.start();
         } catch (CompletionException e) {
@@ -145,7 +175,9 @@ public final class ReplicaServer implements AutoCloseable {
 
     /**
      * Waits until this replica has stopped: {@link #close()} was called, or the group removed it from its
-     * configuration (it then stops by itself), or it failed to start.
+     * configuration (it then stops by itself), or it failed to start. A fail-stop of the state machine does not
+     * count: the replica then leaves the group's work to the others but stays up, {@linkplain #health() unhealthy}
+     * with the reason (and serving {@code /health}), until it is closed.
      */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
@@ -199,7 +231,8 @@ public final class ReplicaServer implements AutoCloseable {
 
     /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
     private boolean stopping() {
-        return closed || raftStopping.get() || server.getLifeCycleState().isClosingOrClosed();
+        RaftServer s = server;
+        return closed || raftStopping.get() || (s != null && s.getLifeCycleState().isClosingOrClosed());
     }
 
     /** The id of the leader this replica knows of, if any. */
@@ -292,7 +325,11 @@ public final class ReplicaServer implements AutoCloseable {
         if (closed) {
             return Health.unhealthy("the replica is stopped");
         }
-        LifeCycle.State state = server.getLifeCycleState();
+        RaftServer s = server;
+        if (s == null) {
+            return Health.unhealthy("the replica is not started");
+        }
+        LifeCycle.State state = s.getLifeCycleState();
         return state == LifeCycle.State.RUNNING ? Health.OK : Health.unhealthy("the replica is " + state);
     }
 
@@ -303,7 +340,11 @@ public final class ReplicaServer implements AutoCloseable {
      * @throws IOException if the snapshot could not be written
      */
     public long takeSnapshot() throws IOException {
-        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(ClientId.randomId(),
+        RaftServer s = server;
+        if (s == null) {
+            throw new IOException(id() + ": not started");
+        }
+        RaftClientReply reply = s.snapshotManagement(SnapshotManagementRequest.newCreate(ClientId.randomId(),
                 RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
         if (!reply.isSuccess()) {
             throw new IOException(id() + ": snapshot failed", reply.getException());
@@ -325,6 +366,7 @@ public final class ReplicaServer implements AutoCloseable {
         try {
             stopRaft();
         } finally {
+            stopped.countDown();
             jmx.stop();
             ratisMetrics.close();
         }
@@ -363,17 +405,19 @@ public final class ReplicaServer implements AutoCloseable {
         }
     }
 
-    /** Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}. */
+    /**
+     * Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}.
+     * Whether the replica then counts as stopped ({@link #awaitStopped()}) is the caller's to say.
+     */
     private void stopRaft() {
-        if (!raftStopping.compareAndSet(false, true)) {
+        RaftServer s = server;
+        if (s == null || !raftStopping.compareAndSet(false, true)) {
             return;
         }
         try {
-            server.close();
+            s.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: error while stopping", id(), e);
-        } finally {
-            stopped.countDown();
         }
     }
 
@@ -390,6 +434,7 @@ public final class ReplicaServer implements AutoCloseable {
         LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
         Thread t = new Thread(() -> {
             stopRaft();
+            stopped.countDown();
             LOG.info("{}: stopped", id());
         }, "ratis-sm-left-group-" + id());
         t.setDaemon(true);
@@ -398,7 +443,8 @@ public final class ReplicaServer implements AutoCloseable {
 
     private void failStop() {
         // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
-        // to report the failure.
+        // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
+        // why, and a supervisor does not restart it into replaying the same entry.
         Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
@@ -406,7 +452,8 @@ public final class ReplicaServer implements AutoCloseable {
 
     private Optional<RaftServer.Division> division() {
         try {
-            return Optional.of(server.getDivision(settings.group().groupId()));
+            RaftServer s = server;
+            return s == null ? Optional.empty() : Optional.of(s.getDivision(settings.group().groupId()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -617,7 +664,9 @@ public final class ReplicaServer implements AutoCloseable {
          * Starts this replica as a new member of a group that is already running (default false). It starts with
          * no membership, so it neither campaigns nor votes, and waits until an admin adds it
          * ({@link GroupAdmin#addReplica}); the leader then sends it the state. Its {@link #peers} need only contain
-         * itself. After it has joined, its storage records the membership and a restart ignores this flag.
+         * itself. After it has joined, its storage records the membership and a restart ignores this flag. This is
+         * also how a replica whose storage was lost or damaged comes back, once it has been removed from the group
+         * ({@link StorageRecoveryException}).
          */
         public Builder join(boolean join) {
             this.join = join;
@@ -680,24 +729,24 @@ public final class ReplicaServer implements AutoCloseable {
             RatisRegistries.Subscription ratisMetrics = RatisRegistries.subscribe(
                     RatisRegistries.ofMember(id, memberId), registry);
             ReplicaServer[] self = new ReplicaServer[1];
-            RaftServer raft;
             RaftStateMachine sm;
             try {
                 sm = new RaftStateMachine(settings, stateMachine, serverMetrics, () -> self[0].failStop(),
                         () -> self[0].leftGroup());
-                raft = RaftServer.newBuilder()
-                        .setServerId(RaftPeerId.valueOf(id))
-                        .setGroup(join ? group.joiningRaftGroup() : group.raftGroup())
-                        .setStateMachine(sm)
-                        .setProperties(settings.raftProperties())
-                        .setParameters(settings.raftParameters())
-                        .setOption(RaftStorage.StartupOption.RECOVER)
-                        .build();
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 ratisMetrics.close();
                 throw e;
             }
-            self[0] = new ReplicaServer(settings, sm, raft, divergenceCheckInterval, registry, ratisMetrics, http);
+            RaftServerFactory raft = startGroup -> RaftServer.newBuilder()
+                    .setServerId(RaftPeerId.valueOf(id))
+                    .setGroup(startGroup)
+                    .setStateMachine(sm)
+                    .setProperties(settings.raftProperties())
+                    .setParameters(settings.raftParameters())
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            self[0] = new ReplicaServer(settings, sm, raft, join, divergenceCheckInterval, registry, ratisMetrics,
+                    http);
             serverMetrics.readFrom(self[0]);
             return self[0];
         }

@@ -30,8 +30,17 @@ import java.util.Optional;
  *       instances loading snapshots), so instances must not share mutable state such as static fields.</li>
  *   <li>{@link CommandRejected} is a deterministic, user-level "no": it becomes the same error reply on every
  *       replica and leaves the state unchanged. Any other exception from {@code apply} is treated as a bug:
- *       the replica fail-stops (it applies nothing more and reports itself unhealthy) rather than diverge.</li>
+ *       the replica fail-stops (it applies nothing more and reports itself unhealthy, naming the exception and
+ *       the log index) rather than diverge.</li>
  * </ul>
+ *
+ * <p>Limit: a fail-stop protects the group from one faulty replica, not from a faulty state machine. A <em>poison
+ * command</em>, whose {@code apply} throws on every replica, fail-stops every replica at the same log entry in
+ * {@link Replication#ACTIVE} mode, and the group serves nothing. The entry is committed, so a restart with the
+ * same code replays it and stops again; a restart of every replica with a fixed state machine replays it and
+ * applies it, once (the operations guide, {@code OPERATIONS.md}, gives the steps). In {@link Replication#PASSIVE}
+ * mode an exception while the leader executes a command refuses that command instead, but an update that throws
+ * in {@link EffectStateMachine#applyUpdate} on every replica stops the group the same way.
  *
  * <p>Write the state machine against your own Protobuf messages with {@link ProtoStateMachine}.
  */

@@ -5,15 +5,8 @@ import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,11 +59,11 @@ class GroupAdminTest {
                     .hasMessageContaining("replica 'n2' is already a member");
             assertThatThrownBy(() -> admin.addReplica("n4", n2)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is member n2's");
-            assertThatThrownBy(() -> admin.addReplica("n4", "127.0.0.1:" + freePort()))
+            assertThatThrownBy(() -> admin.addReplica("n4", "127.0.0.1:" + FreePorts.next()))
                     .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("does not answer").hasMessageContaining("start it first, with join=true");
         }
-        try (GroupAdmin nobody = GroupAdmin.connect("n1=127.0.0.1:" + freePort())) {
+        try (GroupAdmin nobody = GroupAdmin.connect("n1=127.0.0.1:" + FreePorts.next())) {
             assertThat(nobody.status().replicas()).singleElement().satisfies(r -> {
                 assertThat(r.reachable()).isFalse();
                 assertThat(r.error()).isNotEmpty();
@@ -86,8 +79,8 @@ class GroupAdminTest {
         try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
                 .configure(GroupAdminTest::compareOften).start();
              GroupAdmin admin = GroupAdmin.connect(cluster.peers());
-             Writer writer = new Writer(cluster.newClient())) {
-            String n4Peer = "n4=127.0.0.1:" + freePort();
+             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+            String n4Peer = "n4=127.0.0.1:" + FreePorts.next();
             writer.awaitAcknowledged(20);
 
             try (ReplicaServer n4 = compareOften(ReplicaServer.builder()).id("n4").peers(n4Peer)
@@ -138,63 +131,6 @@ class GroupAdminTest {
             return decode(reader.queryStale(NonNegativeCounter.get(), id));
         } catch (CommandRejected | RuntimeException e) {
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Adds 1 at a time from another thread, counting what was acknowledged and what was tried. */
-    private static final class Writer implements AutoCloseable {
-        private final ReplicaClient client;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicLong acknowledged = new AtomicLong();
-        private final AtomicLong attempted = new AtomicLong();
-        private final ExecutorService thread = Executors.newSingleThreadExecutor();
-        private final Future<?> done;
-
-        Writer(ReplicaClient client) {
-            this.client = client;
-            this.done = thread.submit(() -> {
-                while (!stop.get()) {
-                    attempted.incrementAndGet();
-                    try {
-                        client.submit(add(1));
-                        acknowledged.incrementAndGet();
-                    } catch (UnavailableException e) {
-                        // unknown outcome: counted in attempted only
-                    }
-                }
-                return null;
-            });
-        }
-
-        long acknowledged() {
-            return acknowledged.get();
-        }
-
-        long attempted() {
-            return attempted.get();
-        }
-
-        void awaitAcknowledged(long n) {
-            Awaits.await(n + " writes acknowledged", WAIT, () -> acknowledged.get() >= n || done.isDone());
-            assertThat(done).isNotDone();
-        }
-
-        void stop() throws Exception {
-            stop.set(true);
-            done.get();
-        }
-
-        @Override
-        public void close() {
-            stop.set(true);
-            thread.shutdownNow();
-            client.close();
         }
     }
 }

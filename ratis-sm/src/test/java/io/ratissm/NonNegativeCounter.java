@@ -12,7 +12,8 @@ import java.util.function.LongPredicate;
 /**
  * The framework tests' state machine: a counter that refuses to go below zero. Commands and replies are
  * 8-byte big-endian longs; a command of any other length is malformed. It can be told to crash (throw an
- * unexpected exception) when it reaches chosen values, to test fail-stop.
+ * unexpected exception) when it reaches chosen values, to test fail-stop. Public, with its commands, for the tests of
+ * internal packages.
  */
 public final class NonNegativeCounter implements StateMachine {
     private final LongPredicate crashWhenReaching;
@@ -27,11 +28,11 @@ public final class NonNegativeCounter implements StateMachine {
         this.crashWhenReaching = crashWhenReaching;
     }
 
-    static ByteString add(long delta) {
+    public static ByteString add(long delta) {
         return encode(delta);
     }
 
-    static ByteString get() {
+    public static ByteString get() {
         return ByteString.EMPTY;
     }
 

@@ -7,6 +7,7 @@ import io.ratissm.CommandTooLarge;
 import io.ratissm.MalformedCommand;
 import io.ratissm.Replication;
 import io.ratissm.StateMachine;
+import io.ratissm.StorageRecoveryException;
 import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.NotReadyException;
@@ -77,6 +78,8 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final Runnable onClosed;
     /** Set when no state is held by a majority: this replica then serves nothing, though it keeps applying. */
     private volatile String untrusted;
+    /** What an operator does when this replica's snapshots cannot be used. */
+    private final String recoverySteps;
 
     /**
      * @param onFailStop called when the user's state machine failed and the replica must stop applying
@@ -88,6 +91,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.onClosed = onClosed;
         this.replicaId = settings.id();
         this.replication = settings.replication();
+        this.recoverySteps = RecoveryProcedure.steps(settings);
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
         this.maxEntryBytes = settings.maxEntryBytes();
@@ -195,6 +199,8 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        SnapshotFiles.prepare(replicaId, raftStorage.getStorageDir().getStateMachineDir().toPath(),
+                SnapshotFiles.firstLogIndex(raftStorage.getStorageDir().getCurrentDir().toPath()), recoverySteps);
         storage.init(raftStorage);
         getLifeCycle().startAndTransition(() -> load(storage.getLatestSnapshot()), IOException.class);
     }
@@ -410,8 +416,7 @@ public final class RaftStateMachine extends BaseStateMachine {
         File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
         SnapshotHeader.Builder header = SnapshotHeader.newBuilder().setSessions(sessions.toSnapshot());
         protocol.passiveHead().ifPresent(head -> header.setPassiveHead(head.toProto()));
-        SnapshotFormat.write(file, header.build(), host::writeSnapshot);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        MD5Hash md5 = SnapshotFiles.commit(replicaId, file, header.build(), host::writeSnapshot);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         long nanos = System.nanoTime() - start;
         metrics.snapshotWritten(nanos, file.length());
@@ -429,15 +434,17 @@ public final class RaftStateMachine extends BaseStateMachine {
         }
         long start = System.nanoTime();
         File file = snapshot.getFile().getPath().toFile();
+        // SnapshotFiles.prepare set aside every snapshot without a checksum; one installed by the leader has its own.
         if (!snapshot.hasMd5()) {
-            throw new IOException(replicaId + ": snapshot " + file + " has no .md5 file, so it cannot be verified; "
-                    + "move it away to recover from the other replicas");
+            throw new StorageRecoveryException(replicaId + ": snapshot " + file + " has no .md5 file, so it cannot"
+                    + " be verified. " + recoverySteps);
         }
         MD5Hash actual = MD5FileUtil.computeMd5ForFile(file);
         if (!actual.equals(snapshot.getFile().getFileDigest())) {
-            throw new IOException(replicaId + ": snapshot " + file + " is corrupt (its MD5 is " + actual
-                    + ", the .md5 file says " + snapshot.getFile().getFileDigest()
-                    + "); move it away to recover from the other replicas");
+            // No fallback to an older snapshot: the log behind it is usually purged (Ratis purges behind each new one).
+            throw new StorageRecoveryException(replicaId + ": snapshot " + file + " is corrupt (its MD5 is " + actual
+                    + ", its .md5 file says " + snapshot.getFile().getFileDigest() + "), so this replica cannot"
+                    + " rebuild its state from its storage. " + recoverySteps);
         }
         SnapshotFormat.read(file, (header, stateMachineBytes) -> {
             host.restore(stateMachineBytes);

@@ -3,6 +3,7 @@ package io.ratissm.statemachines.cli;
 import io.ratissm.InvalidConfigException;
 import io.ratissm.ReplicaConfig;
 import io.ratissm.ReplicaServer;
+import io.ratissm.StorageRecoveryException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Option;
                 + " group, replication, join, snapshot.every, max-command-bytes, election-timeout,"
                 + " session.idle-timeout, log.segment-bytes, digest.every, divergence.check-interval, http.port,"
                 + " tls.cert, tls.key, tls.trust and ratis.raft.* are optional (see the README).",
-            "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept."},
+            "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept.",
+            "A replica whose state machine fail-stops (an exception from apply) keeps running, unhealthy"
+                + " (/health: 503 with the exception and log index), until it is stopped."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (SIGTERM/SIGINT, or removed from the group by an admin)",
@@ -40,11 +43,14 @@ import picocli.CommandLine.Option;
             "7:a value is wrong",
             "8:a file the configuration names (tls.*) is missing or unreadable",
             "9:the storage directory cannot be used (not a directory, not writable, in use by another replica)",
-            "10:the replica's port is in use"})
+            "10:the replica's port is in use",
+            "11:the replica cannot rejoin from its storage (a corrupt snapshot, or its storage was wiped while the"
+                + " group remembers it): replace its storage as the message says (OPERATIONS.md)"})
 public final class ServerCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int STORAGE = 9;
     static final int PORT_IN_USE = 10;
+    static final int REPLACE_STORAGE = 11;
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
@@ -133,6 +139,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private int startFailure(ReplicaServer server, IOException e) {
+        if (e instanceof StorageRecoveryException) {
+            err.println("ratis-sm server: " + e.getMessage());
+            return REPLACE_STORAGE;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
                 err.println("ratis-sm server: " + server.id() + " cannot listen on " + server.address()

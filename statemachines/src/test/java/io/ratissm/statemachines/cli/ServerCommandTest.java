@@ -3,12 +3,23 @@ package io.ratissm.statemachines.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import io.ratissm.LocalCluster;
+import io.ratissm.ReplicaClient;
+import io.ratissm.statemachines.Counter;
+import io.ratissm.statemachines.ReplicaStates;
+import io.ratissm.statemachines.proto.CounterValue;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +98,79 @@ class ServerCommandTest {
     void helpListsTheExitCodes() {
         String help = new CommandLine(new ServerCommand()).getUsageMessage();
         assertThat(help).contains("--config").contains("Exit codes:").containsPattern("5 +unknown key");
+    }
+
+    /**
+     * A replica whose state machine fail-stops keeps its process, and its {@code /health}, up to say why, until it is
+     * stopped: exiting would hide the reason, and a supervisor restarting it would replay the same entry.
+     */
+    @Test
+    void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
+        String peer = "n1=127.0.0.1:" + ReplicaProcess.freePort();
+        int httpPort = ReplicaProcess.freePort();
+        Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
+                "id = n1", "peers = " + peer, "storage = data/n1",
+                "state-machine = " + CounterWithABug.class.getName(), "http.port = " + httpPort, ""));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build();
+        try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
+            ReplicaStates.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
+
+            assertThat(client(peer, "--timeout", "2s", "add", String.valueOf(CounterWithABug.POISON)))
+                    .isEqualTo(GroupOptions.UNAVAILABLE);
+            ReplicaStates.await("n1 reports the fail-stop or exits", Duration.ofSeconds(30),
+                    () -> !n1.isAlive() || status(http, health) == 503);
+            assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
+            HttpResponse<String> reason = http.send(health, HttpResponse.BodyHandlers.ofString());
+            assertThat(reason.body()).contains("simulated bug adding 13").contains("at log index");
+
+            assertThat(n1.terminate()).isZero();
+            assertThat(n1.log()).contains("n1: signal received, stopping")
+                    .doesNotContain("no longer a member of the group");
+        }
+    }
+
+    /** A replica started on wiped storage while the group remembers it: exit 11, and the message says what to do. */
+    @Test
+    void aReplicaWhoseStorageWasWipedIsExit11WithTheWayBack() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().stateMachine(Counter::new).storage(dir.resolve("data"))
+                .start();
+             ReplicaClient client = cluster.newClient()) {
+            client.submit(Counter.add(1), CounterValue.parser());
+            cluster.awaitCaughtUp(Duration.ofSeconds(30));
+            String victim = cluster.ids().stream().filter(id -> !cluster.leader().orElseThrow().equals(id))
+                    .findFirst().orElseThrow();
+            cluster.kill(victim);
+            cluster.wipe(victim);
+            Path config = Files.writeString(dir.resolve(victim + ".properties"), String.join("\n",
+                    "id = " + victim, "peers = " + cluster.peers(), "storage = " + cluster.storage(victim),
+                    "state-machine = counter", ""));
+
+            assertThat(server(config)).isEqualTo(11);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains(victim + ": its storage holds no log")
+                    .contains("'ratis-sm admin remove-replica " + victim + "'");
+        }
+    }
+
+    private static int client(String peer, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--peers";
+        all[1] = peer;
+        System.arraycopy(args, 0, all, 2, args.length);
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        return new CommandLine(new ClientCommand(quiet, quiet)).execute(all);
+    }
+
+    private static int status(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private int server(Path config) {

@@ -11,7 +11,6 @@ import io.ratissm.statemachines.proto.KvReply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class ThreeMachinesTest {
     @Test
     void aGroupRunFromConfigFilesKeepsEveryAcknowledgedWriteThroughLeaderAndMembershipChanges() throws Exception {
         for (String id : List.of("n1", "n2", "n3", "n4")) {
-            peers.put(id, id + "=127.0.0.1:" + freePort());
+            peers.put(id, id + "=127.0.0.1:" + ReplicaProcess.freePort());
         }
         String group = String.join(",", peers.get("n1"), peers.get("n2"), peers.get("n3"));
         for (String id : List.of("n1", "n2", "n3")) {
@@ -147,12 +146,6 @@ class ThreeMachinesTest {
             return r.getFound() ? Optional.of(r.getValue().toStringUtf8()) : Optional.empty();
         } catch (Exception e) {
             return Optional.empty();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

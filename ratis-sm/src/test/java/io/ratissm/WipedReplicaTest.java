@@ -1,0 +1,98 @@
+package io.ratissm;
+
+import static io.ratissm.NonNegativeCounter.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica whose storage was wiped must not rejoin under its old identity with an empty log: it has forgotten
+ * the writes it acknowledged, and voting with an empty log it could elect a leader that lacks them. A replica that
+ * never ran, started after the others, is new and must start.
+ */
+class WipedReplicaTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFollowerRestartedOnWipedStorageIsRefusedAndTheGroupKeepsServing() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
+             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+            writer.awaitAcknowledged(20);
+            String leader = cluster.awaitLeader();
+            String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            cluster.awaitCaughtUp(WAIT);
+            cluster.kill(follower);
+            cluster.wipe(follower);
+
+            assertThatThrownBy(() -> cluster.restart(follower))
+                    .isInstanceOf(StorageRecoveryException.class)
+                    .hasMessageContaining(follower + ": its storage holds no log, but ")
+                    .hasMessageContaining("remembers " + follower + " at commit index ")
+                    .hasMessageContaining("'ratis-sm admin remove-replica " + follower + "'")
+                    .hasMessageContaining("start it with join = true");
+            assertThat(files(cluster.storage(follower))).as("nothing written on the refused replica").isEmpty();
+
+            writer.awaitMore(20);
+            writer.stop();
+            try (ReplicaClient reader = cluster.newClient()) {
+                assertThat(decode(reader.query(NonNegativeCounter.get())))
+                        .isBetween(writer.acknowledged(), writer.attempted());
+            }
+        }
+    }
+
+    @Test
+    void aReplicaStartedForTheFirstTimeAfterTheOthersFormedTheGroupStartsAndCatchesUp() throws Exception {
+        List<String> peers = List.of("n1=127.0.0.1:" + FreePorts.next(), "n2=127.0.0.1:" + FreePorts.next(),
+                "n3=127.0.0.1:" + FreePorts.next());
+        List<ReplicaServer> replicas = new ArrayList<>();
+        try (ReplicaClient client = ReplicaClient.builder().peers(peers).build()) {
+            replicas.add(replica("n1", peers).start());
+            replicas.add(replica("n2", peers).start());
+            for (int i = 1; i <= 10; i++) {
+                assertThat(decode(client.submit(NonNegativeCounter.add(1)))).isEqualTo(i);
+            }
+
+            ReplicaServer n3 = replica("n3", peers).start();
+            replicas.add(n3);
+
+            Awaits.await("n3 knows the group", WAIT, () -> n3.members().equals(List.of("n1", "n2", "n3")));
+            Awaits.await("n3 applied the writes", WAIT, () -> stale(client, "n3") == 10);
+            assertThat(decode(client.submit(NonNegativeCounter.add(1)))).isEqualTo(11);
+            Awaits.await("n3 applies a new write", WAIT, () -> stale(client, "n3") == 11);
+        } finally {
+            replicas.forEach(ReplicaServer::close);
+        }
+    }
+
+    private ReplicaServer replica(String id, List<String> peers) throws IOException {
+        return ReplicaServer.builder().id(id).peers(peers).storage(dir.resolve(id))
+                .stateMachine(NonNegativeCounter::new).build();
+    }
+
+    private static long stale(ReplicaClient client, String id) {
+        try {
+            return decode(client.queryStale(NonNegativeCounter.get(), id));
+        } catch (CommandRejected | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static List<Path> files(Path storage) throws IOException {
+        try (Stream<Path> paths = Files.walk(storage)) {
+            return paths.filter(Files::isRegularFile).toList();
+        }
+    }
+}
