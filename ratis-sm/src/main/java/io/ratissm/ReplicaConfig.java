@@ -59,6 +59,9 @@ import java.util.regex.Pattern;
  * <tr><td>{@code election-timeout}</td><td>1s</td><td>minimum election timeout (at least 50ms; the maximum is
  *     twice it); a duration (below)</td></tr>
  * <tr><td>{@code session.idle-timeout}</td><td>10m</td><td>how long a client session's retry state is kept</td></tr>
+ * <tr><td>{@code read.lease}</td><td>{@code false}</td><td>{@code true} answers linearizable reads from the leader's
+ *     lease, which assumes the replicas' clocks run at nearly the same rate; the same on every replica. See
+ *     {@link ReplicaServer.Builder#leaseReads} for the exact bound</td></tr>
  * <tr><td>{@code log.segment-bytes}</td><td>8MiB</td><td>log segment file size (at least 1KiB)</td></tr>
  * <tr><td>{@code digest.every}</td><td>10000</td><td>log entries between state digests for divergence detection;
  *     0 turns it off</td></tr>
@@ -86,7 +89,7 @@ public final class ReplicaConfig {
     private static final String RATIS_PREFIX = "ratis.";
     private static final Set<String> REQUIRED = Set.of("id", "peers", "storage", "state-machine");
     private static final Set<String> KEYS = Set.of("id", "peers", "storage", "state-machine", "group", "replication",
-            "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout",
+            "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout", "read.lease",
             "log.segment-bytes", "digest.every", "divergence.check-interval", "http.port", "tls.cert", "tls.key",
             "tls.trust");
 
@@ -131,6 +134,8 @@ public final class ReplicaConfig {
         size(r, "max-command-bytes", 1, Integer.MAX_VALUE);
         duration(r, "election-timeout", Duration.ofMillis(50));
         duration(r, "session.idle-timeout", Duration.ZERO);
+        r.optional("read.lease").ifPresent(v -> tuning.put("read.lease", r.value("read.lease",
+                ReplicaConfig::parseBoolean)));
         size(r, "log.segment-bytes", 1024, Long.MAX_VALUE);
         positive(r, "digest.every", 0);
         duration(r, "divergence.check-interval", Duration.ofMillis(1));
@@ -202,6 +207,7 @@ public final class ReplicaConfig {
                 case "max-command-bytes" -> b.maxCommandBytes(((Long) value).intValue());
                 case "election-timeout" -> b.electionTimeout((Duration) value);
                 case "session.idle-timeout" -> b.sessionIdleTimeout((Duration) value);
+                case "read.lease" -> b.leaseReads((Boolean) value);
                 case "log.segment-bytes" -> b.logSegmentBytes((Long) value);
                 case "digest.every" -> b.digestEvery((Long) value);
                 case "divergence.check-interval" -> b.divergenceCheckInterval((Duration) value);

@@ -39,6 +39,7 @@ class ReplicaConfigTest {
                 max-command-bytes = 64KiB
                 election-timeout = 2s
                 session.idle-timeout = 1m
+                read.lease = true
                 log.segment-bytes = 1MiB
                 digest.every = 0
                 divergence.check-interval = 500ms
@@ -80,6 +81,7 @@ class ReplicaConfigTest {
         "bad size            | max-command-bytes = 1MB       | BAD_VALUE   | max-command-bytes | not a size",
         "replication mode    | replication = ACTIV           | BAD_VALUE   | replication   | 'ACTIV' is not ACTIVE or PASSIVE",
         "boolean             | join = yes                    | BAD_VALUE   | join          | 'yes' is not true or false",
+        "lease boolean       | read.lease = on               | BAD_VALUE   | read.lease    | 'on' is not true or false",
         "port range          | http.port = 70000             | BAD_VALUE   | http.port     | 1-65535",
         "empty value         | group =                       | BAD_VALUE   | group         | empty value",
         "missing TLS file    | tls.cert = nowhere.pem        | MISSING_FILE | tls.cert     | no such file",
