@@ -140,10 +140,12 @@ public final class JepsenTest {
         // its reason) normally arrives first and the harness's own limit only catches calls that hang.
         Duration harnessTimeout = options.opTimeout().plus(Duration.ofSeconds(1));
         try {
-            for (int i = 0; i <= options.concurrency(); i++) {
+            // Per client process one client for commands and one for queries, plus one for set-up and final reads.
+            for (int i = 0; i <= 2 * options.concurrency(); i++) {
                 clients.add(ReplicaClient.builder().peers(cluster.clientPeers()).timeout(options.opTimeout()).build());
             }
-            Reader setupReader = new Reader(clients.get(options.concurrency()), ReadMode.LINEARIZABLE, cluster.ids(),
+            ReplicaClient setup = clients.get(2 * options.concurrency());
+            Reader setupReader = new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(),
                     new Random(seeds.nextLong()));
             awaitReady(workload, setupReader, cluster);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
@@ -155,8 +157,8 @@ public final class JepsenTest {
             long deadline = System.nanoTime() + options.timeLimit().toNanos();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < options.concurrency(); i++) {
-                Reader reader = new Reader(clients.get(i), options.readMode(), cluster.ids(),
-                        new Random(seeds.nextLong()));
+                Reader reader = new Reader(clients.get(i), clients.get(options.concurrency() + i), options.readMode(),
+                        cluster.ids(), new Random(seeds.nextLong()));
                 ClientWorker worker = new ClientWorker(i, options.concurrency(), workload, reader, history,
                         new Random(seeds.nextLong()), harnessTimeout, calls);
                 Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);
