@@ -2,7 +2,6 @@ package io.ratissm.jepsen.nodes;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +20,7 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
 
     /** Parses the {@code wall=} and {@code nanos=} fields of a status line; empty if they are missing (torn). */
     static Optional<ClockSample> parse(String line, long realNanos) {
-        Map<String, String> fields = new HashMap<>();
-        for (String part : line.trim().split("\\s+")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                fields.put(part.substring(0, eq), part.substring(eq + 1));
-            }
-        }
+        Map<String, String> fields = NodeStatus.fields(line);
         try {
             return Optional.of(new ClockSample(Long.parseLong(fields.get("wall")), Long.parseLong(fields.get("nanos")),
                     realNanos));

@@ -18,12 +18,11 @@ import java.util.stream.Collectors;
 
 /**
  * The replicas of one test, as processes on a {@link TestNetwork}: {@code n1..nN}, each with its own data
- * directory (under {@code dataRoot}) and log file ({@code <logRoot>/<id>/node.log}). Where libfaketime is
- * installed every replica runs under it ({@link Faketime}), with its clocks at real time until a clock nemesis
- * moves them. Nodes run this JVM's own
+ * directory (under {@code dataRoot}) and log file ({@code <logRoot>/<id>/node.log}). Nodes run this JVM's own
  * classpath, which is the distribution ({@code ratis-sm-jepsen-*.jar} and {@code lib/*}) under
  * {@code bin/ratis-sm} and {@code target/classes} plus the dependencies under Maven's test runner, so the
- * harness works before the jar is packaged.
+ * harness works before the jar is packaged. Where libfaketime is installed every replica runs under it
+ * ({@link Faketime}), with its clocks at real time until a clock nemesis moves them.
  */
 public final class Cluster implements AutoCloseable {
     /** Small, fast-starting JVMs: five of them and the harness must fit on two cores. */
