@@ -43,7 +43,7 @@ public final class JepsenCommand {
                         + "partition-leader, partition-one, partition-ring, snapshot, clock-skew (one replica's "
                         + "clocks step ahead of or behind the others'), clock-skew-leader, clock-rate (one "
                         + "replica's clocks run fast or slow), clock-rate-leader. Join faults with + to inject them "
-                        + "together, e.g. clock-rate-leader+partition-leader. Clock faults need libfaketime. "
+                        + "together, e.g. partition-leader+clock-rate-leader. Clock faults need libfaketime. "
                         + "Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
 
