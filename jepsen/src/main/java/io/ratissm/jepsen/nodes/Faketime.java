@@ -44,8 +44,21 @@ public final class Faketime {
     private Faketime() {
     }
 
-    /** The preload library, if installed: {@code /usr/lib/<arch>/faketime/libfaketimeMT.so.1} on Debian. */
+    /**
+     * The system property that overrides the search: a library path, or {@code none} to run the replicas with
+     * real clocks (and refuse the clock faults) even where libfaketime is installed.
+     */
+    public static final String PROPERTY = "ratissm.jepsen.libfaketime";
+
+    /**
+     * The preload library, if installed ({@code /usr/lib/<arch>/faketime/libfaketimeMT.so.1} on Debian) or named
+     * by {@link #PROPERTY}.
+     */
     public static Optional<Path> library() {
+        String chosen = System.getProperty(PROPERTY);
+        if (chosen != null) {
+            return chosen.equals("none") ? Optional.empty() : Optional.of(Path.of(chosen)).filter(Files::isReadable);
+        }
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> arches = Files.newDirectoryStream(Path.of("/usr/lib"), "*-linux-gnu*")) {
             arches.forEach(a -> dirs.add(a.resolve("faketime")));
@@ -66,7 +79,14 @@ public final class Faketime {
 
     /** Null if clocks can be faked here, else why not (for the error that refuses the clock faults). */
     public static String whyUnavailable() {
-        return library().isPresent() ? null : "libfaketime is not installed (apt-get install -y faketime)";
+        if (library().isPresent()) {
+            return null;
+        }
+        String chosen = System.getProperty(PROPERTY);
+        if (chosen == null) {
+            return "libfaketime is not installed (apt-get install -y faketime)";
+        }
+        return "-D" + PROPERTY + "=" + chosen + (chosen.equals("none") ? "" : " is not readable");
     }
 
     /**
