@@ -62,6 +62,9 @@ import java.util.regex.Pattern;
  *     session time (at least 1m); see {@link ReplicaServer.Builder#sessionIdleTimeout}</td></tr>
  * <tr><td>{@code session.limit}</td><td>100000</td><td>the most client sessions the group keeps (positive); see
  *     {@link ReplicaServer.Builder#maxSessions}</td></tr>
+ * <tr><td>{@code read.lease}</td><td>{@code false}</td><td>{@code true} answers linearizable reads from the leader's
+ *     lease, which assumes the replicas' clocks run at nearly the same rate; the same on every replica. See
+ *     {@link ReplicaServer.Builder#leaseReads} for the exact bound</td></tr>
  * <tr><td>{@code log.segment-bytes}</td><td>8MiB</td><td>log segment file size (at least 1KiB)</td></tr>
  * <tr><td>{@code digest.every}</td><td>10000</td><td>log entries between state digests for divergence detection;
  *     0 turns it off</td></tr>
@@ -90,6 +93,7 @@ public final class ReplicaConfig {
     private static final Set<String> REQUIRED = Set.of("id", "peers", "storage", "state-machine");
     private static final Set<String> KEYS = Set.of("id", "peers", "storage", "state-machine", "group", "replication",
             "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout", "session.limit",
+            "read.lease",
             "log.segment-bytes", "digest.every", "divergence.check-interval", "http.port", "tls.cert", "tls.key",
             "tls.trust");
 
@@ -135,6 +139,8 @@ public final class ReplicaConfig {
         duration(r, "election-timeout", Duration.ofMillis(50));
         duration(r, "session.idle-timeout", ReplicaServer.MIN_SESSION_IDLE_TIMEOUT);
         positive(r, "session.limit", 1);
+        r.optional("read.lease").ifPresent(v -> tuning.put("read.lease", r.value("read.lease",
+                ReplicaConfig::parseBoolean)));
         size(r, "log.segment-bytes", 1024, Long.MAX_VALUE);
         positive(r, "digest.every", 0);
         duration(r, "divergence.check-interval", Duration.ofMillis(1));
@@ -207,6 +213,7 @@ public final class ReplicaConfig {
                 case "election-timeout" -> b.electionTimeout((Duration) value);
                 case "session.idle-timeout" -> b.sessionIdleTimeout((Duration) value);
                 case "session.limit" -> b.maxSessions((int) Math.min(Integer.MAX_VALUE, (Long) value));
+                case "read.lease" -> b.leaseReads((Boolean) value);
                 case "log.segment-bytes" -> b.logSegmentBytes((Long) value);
                 case "digest.every" -> b.digestEvery((Long) value);
                 case "divergence.check-interval" -> b.divergenceCheckInterval((Duration) value);

@@ -93,6 +93,8 @@ public final class ReplicaServer implements AutoCloseable {
     /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
     private final AtomicBoolean raftStopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set when the replica stopped without {@link #close()}: removed from the group, or closed by Ratis. */
+    private volatile String stoppedBecause;
 
     private final Duration divergenceCheckInterval;
     private final MetricRegistry metrics;
@@ -181,6 +183,14 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /**
+     * Why this replica stopped by itself, if it did: it was removed from the group, or Ratis closed it (for example
+     * after a long JVM pause). Empty while it runs, and after {@link #close()}.
+     */
+    public Optional<String> stoppedBecause() {
+        return Optional.ofNullable(stoppedBecause);
     }
 
     /** Whether {@link #awaitStopped()} would return at once. */
@@ -322,6 +332,10 @@ public final class ReplicaServer implements AutoCloseable {
         if (failure != null) {
             return Health.unhealthy(failure);
         }
+        String because = stoppedBecause;
+        if (because != null) {
+            return Health.unhealthy("the replica stopped: " + because);
+        }
         if (closed) {
             return Health.unhealthy("the replica is stopped");
         }
@@ -431,7 +445,15 @@ public final class ReplicaServer implements AutoCloseable {
         if (raftStopping.get()) {
             return; // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal
         }
-        LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+        if (stateMachine.removedFromGroup()) {
+            stoppedBecause = "removed from group " + settings.group().name();
+            LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+        } else {
+            stoppedBecause = "Ratis closed this replica although the group still counts it as a member (most often "
+                    + "after a JVM or host pause longer than raft.server.close.threshold, 60 s by default, which Ratis "
+                    + "logs); restart it";
+            LOG.error("{}: {}; stopping", id(), stoppedBecause);
+        }
         Thread t = new Thread(() -> {
             stopRaft();
             stopped.countDown();
@@ -501,6 +523,7 @@ public final class ReplicaServer implements AutoCloseable {
         private Integer httpPort;
         private String httpHost;
         private boolean join;
+        private boolean leaseReads;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
@@ -574,6 +597,37 @@ public final class ReplicaServer implements AutoCloseable {
          */
         public Builder electionTimeout(Duration min) {
             this.electionTimeout = min;
+            return this;
+        }
+
+        /**
+         * Answers linearizable reads from the leader's lease (default false: every read batch costs the leader a
+         * heartbeat round to a majority, Ratis's ReadIndex). Reads get faster; their safety then rests on clocks
+         * as well as messages. Set it alike on every replica of the group; clients need no change.
+         *
+         * <p>The lease: a leader may answer reads for 0.9 times its own minimum {@link #electionTimeout} after it
+         * <em>sent</em> the last heartbeat that a majority acknowledged, measured on its monotonic clock
+         * ({@code System.nanoTime}). It relies on followers: one that has heard from the leader refuses to help
+         * elect another until its own minimum election timeout has passed on its own monotonic clock. Hence:
+         * <ul>
+         *   <li>The bound. A stale read is impossible while, over any lease period, the leader's clock advances
+         *       at least {@code 0.9 * T_leader / T_follower} times as much as each follower's, where {@code T} is
+         *       the minimum election timeout configured on each. With equal timeouts: no follower's clock may run
+         *       more than 11% faster than the leader's (no leader's clock more than 10% slower than a
+         *       follower's). A slow follower or a fast leader is safe: the lease just ends earlier. A follower
+         *       configured with a shorter election timeout than the leader's narrows the margin, one with a
+         *       timeout below 0.9 of the leader's breaks it even with perfect clocks.</li>
+         *   <li>Wall-clock steps (NTP, {@code date}) do not matter: only the monotonic clock is used. A monotonic
+         *       clock that jumps forward on a follower counts as running fast.</li>
+         *   <li>A restarted replica has forgotten the leader and may vote at once. A replica that restarts in
+         *       less than the lease (0.9 s with the default 1 s timeout) can let a new leader be elected while
+         *       the old lease holds; a JVM restart normally takes longer.</li>
+         *   <li>Pauses (GC, a stopped VM) of the leader or of followers are safe: real time passes for every
+         *       clock alike.</li>
+         * </ul>
+         */
+        public Builder leaseReads(boolean leaseReads) {
+            this.leaseReads = leaseReads;
             return this;
         }
 
@@ -715,8 +769,7 @@ public final class ReplicaServer implements AutoCloseable {
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
                     maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, sessionIdleTimeout, maxSessions,
-                    Map.copyOf(properties),
-                    tls == null ? null : tls.credentials());
+                    Map.copyOf(properties), tls == null ? null : tls.credentials(), leaseReads);
             InetSocketAddress http = httpPort == null ? null : new InetSocketAddress(httpHost != null ? httpHost
                     : settings.group().address(id).substring(0, settings.group().address(id).lastIndexOf(':')),
                     httpPort);

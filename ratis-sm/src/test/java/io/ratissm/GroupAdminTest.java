@@ -96,6 +96,8 @@ class GroupAdminTest {
                 String removed = cluster.awaitLeader(); // the hardest case: the leader leaves
                 admin.removeReplica(removed);
                 Awaits.await(removed + " stops by itself", WAIT, cluster.replica(removed)::isStopped);
+                assertThat(cluster.replica(removed).stoppedBecause()).as("why %s stopped", removed)
+                        .hasValue("removed from group ratis-sm");
                 writer.awaitAcknowledged(writer.acknowledged() + 20);
                 writer.stop();
 

@@ -40,6 +40,7 @@ class ReplicaConfigTest {
                 election-timeout = 2s
                 session.idle-timeout = 1m
                 session.limit = 5000
+                read.lease = true
                 log.segment-bytes = 1MiB
                 digest.every = 0
                 divergence.check-interval = 500ms
@@ -84,6 +85,7 @@ class ReplicaConfigTest {
         "bad size            | max-command-bytes = 1MB       | BAD_VALUE   | max-command-bytes | not a size",
         "replication mode    | replication = ACTIV           | BAD_VALUE   | replication   | 'ACTIV' is not ACTIVE or PASSIVE",
         "boolean             | join = yes                    | BAD_VALUE   | join          | 'yes' is not true or false",
+        "lease boolean       | read.lease = on               | BAD_VALUE   | read.lease    | 'on' is not true or false",
         "port range          | http.port = 70000             | BAD_VALUE   | http.port     | 1-65535",
         "empty value         | group =                       | BAD_VALUE   | group         | empty value",
         "missing TLS file    | tls.cert = nowhere.pem        | MISSING_FILE | tls.cert     | no such file",

@@ -22,9 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code LINEARIZABLE}: {@link ReplicaClient#queryAsync}, ReadIndex on the leader (a heartbeat round per read
  *       batch confirms leadership);</li>
- *   <li>{@code LEASE}: the same call with Ratis's leader lease on
- *       ({@code raft.server.read.leader.lease.enabled=true}): the leader skips the heartbeat round while its
- *       lease holds;</li>
+ *   <li>{@code LEASE}: the same call on replicas built with {@link ReplicaServer.Builder#leaseReads}: the leader
+ *       skips the heartbeat round while its lease holds (which assumes nearly equal clock rates);</li>
  *   <li>{@code STALE}: {@link ReplicaClient#queryStaleAsync}, each read to the next replica in turn, answered
  *       from its local state.</li>
  * </ul>
@@ -54,9 +53,7 @@ public class ReadBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            Consumer<ReplicaServer.Builder> settings = consistency == Consistency.LEASE
-                    ? b -> b.property("raft.server.read.leader.lease.enabled", "true")
-                    : b -> { };
+            Consumer<ReplicaServer.Builder> settings = b -> b.leaseReads(consistency == Consistency.LEASE);
             group = RatisSmGroup.start(mode, PaddedCounter::new, settings);
             ReplicaClient client = group.client();
             ByteString add = ByteString.copyFrom(PaddedCounter.command(1, 16));

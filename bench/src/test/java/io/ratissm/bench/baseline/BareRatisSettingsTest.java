@@ -39,7 +39,7 @@ class BareRatisSettingsTest {
         ServerSettings replica = new ServerSettings("n1", GroupSpec.parse("bench", List.of("n1=127.0.0.1:7001")),
                 dir, Replication.ACTIVE, BareRatisSettings.SNAPSHOT_EVERY, (int) BareRatisSettings.MAX_COMMAND_BYTES,
                 Duration.ofMillis(BareRatisSettings.ELECTION_TIMEOUT_MILLIS), BareRatisSettings.LOG_SEGMENT_BYTES,
-                10_000, Duration.ofMinutes(10), 100_000, Map.of(), null);
+                10_000, Duration.ofMinutes(10), 100_000, Map.of(), null, false);
 
         Map<String, String> expected = entries(replica.raftProperties());
         assertThat(expected).as("the replica sets Ratis properties").hasSizeGreaterThan(10);

@@ -2,6 +2,7 @@ package io.ratissm.jepsen.cli;
 
 import io.ratissm.Replication;
 import io.ratissm.jepsen.history.EdnWriter;
+import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.nemesis.NemesisCatalog;
 import io.ratissm.jepsen.runner.JepsenTest;
 import io.ratissm.jepsen.runner.TestOptions;
@@ -39,7 +40,11 @@ public final class JepsenCommand {
         @Option(names = "--nemesis", defaultValue = "none", split = ",",
                 description = "Comma-separated faults, taken in turn: none, kill, kill-minority, kill-leader, kill-all, "
                         + "pause, pause-minority, pause-leader, pause-all, partition (random halves), "
-                        + "partition-leader, partition-one, partition-ring, snapshot. Default: ${DEFAULT-VALUE}.")
+                        + "partition-leader, partition-one, partition-ring, snapshot, clock-skew (one replica's "
+                        + "clocks step ahead of or behind the others'), clock-skew-leader, clock-rate (one "
+                        + "replica's clocks run fast or slow), clock-rate-leader. Join faults with + to inject them "
+                        + "together, e.g. partition-leader+clock-rate-leader. Clock faults need libfaketime. "
+                        + "Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
 
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
@@ -78,6 +83,27 @@ public final class JepsenCommand {
                 description = "Replicas' automatic snapshot interval in log entries.")
         long snapshotEvery;
 
+        @Option(names = "--execute-delay-ms", defaultValue = "0",
+                description = "The slow variant: each command takes this much longer in the state machine (ACTIVE: "
+                        + "apply on every replica; PASSIVE: execute on the leader). Default: ${DEFAULT-VALUE}.")
+        long executeDelayMillis;
+
+        @Option(names = "--lease-reads",
+                description = "Replicas answer linearizable reads from the leader lease (ReplicaServer.Builder."
+                        + "leaseReads), which assumes nearly equal clock rates.")
+        boolean leaseReads;
+
+        @Option(names = "--clock-skew-max-seconds", defaultValue = "" + ClockFaults.DEFAULT_MAX_SKEW_SECONDS,
+                description = "Largest step of clock-skew; steps are 1 s to this. A step also moves nanoTime, which "
+                        + "Ratis takes for a JVM pause: past 60 s it shuts the replica down. Default: ${DEFAULT-VALUE}.")
+        long clockSkewMaxSeconds;
+
+        @Option(names = "--clock-rate-range", split = ",",
+                defaultValue = "" + ClockFaults.DEFAULT_SLOWEST_RATE + "," + ClockFaults.DEFAULT_FASTEST_RATE,
+                description = "Slowest and fastest clock-rate (within 0.1 to 10), drawn log-uniformly. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        List<Double> clockRateRange;
+
         @Option(names = "--store", defaultValue = "store", description = "The store directory. Default: ${DEFAULT-VALUE}.")
         Path store;
 
@@ -90,8 +116,9 @@ public final class JepsenCommand {
                 return 2;
             }
             for (String n : nemeses) {
-                if (!NemesisCatalog.NAMES.contains(n)) {
-                    err.println("unknown nemesis '" + n + "'; choose from " + NemesisCatalog.NAMES);
+                String problem = NemesisCatalog.problem(n);
+                if (problem != null) {
+                    err.println(problem);
                     return 2;
                 }
             }
@@ -104,10 +131,22 @@ public final class JepsenCommand {
                 err.println("--replication is active or passive, --read is linearizable or stale");
                 return 2;
             }
-            TestOptions options = new TestOptions(workload, nemeses, mode, nodes, concurrency,
-                    Duration.ofSeconds(timeLimit), Duration.ofSeconds(faultSeconds), Duration.ofSeconds(healSeconds),
-                    Duration.ofSeconds(recoverySeconds), Duration.ofMillis(opTimeoutMillis), reads,
-                    seed != null ? seed : System.nanoTime(), store, snapshotEvery, true);
+            TestOptions options;
+            try {
+                if (clockRateRange.size() != 2) {
+                    throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
+                }
+                ClockFaults clocks = new ClockFaults(Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0),
+                        clockRateRange.get(1));
+                options = new TestOptions(workload, nemeses, mode, nodes, concurrency,
+                        Duration.ofSeconds(timeLimit), Duration.ofSeconds(faultSeconds),
+                        Duration.ofSeconds(healSeconds), Duration.ofSeconds(recoverySeconds),
+                        Duration.ofMillis(opTimeoutMillis), reads, seed != null ? seed : System.nanoTime(), store,
+                        snapshotEvery, true, Duration.ofMillis(executeDelayMillis), leaseReads, clocks);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
             TestResult result;
             try {
                 result = new JepsenTest(options, System.err).run();

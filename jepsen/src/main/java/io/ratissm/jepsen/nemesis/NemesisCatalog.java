@@ -6,46 +6,95 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The nemeses by command-line name. {@code none} means no faults; a comma-separated list combines faults (the
- * schedule takes them in turn).
+ * The nemeses by command-line name. {@code none} means no faults; a comma-separated list takes faults in turn (the
+ * schedule gives each its own window); names joined with {@code +} are one fault of several parts, all active in
+ * the same window (e.g. {@code partition-leader+clock-rate-leader}).
  */
 public final class NemesisCatalog {
-    /** Every name {@link #create} accepts. */
+    /** Every simple name {@link #create} accepts. */
     public static final List<String> NAMES = List.of("none", "kill", "kill-minority", "kill-leader", "kill-all",
             "pause", "pause-minority", "pause-leader", "pause-all", "partition", "partition-leader", "partition-one",
-            "partition-ring", "snapshot");
+            "partition-ring", "snapshot", "clock-skew", "clock-skew-leader", "clock-rate", "clock-rate-leader");
 
     private NemesisCatalog() {
     }
 
-    /** True if {@code name} needs packet filtering (and so root and network namespaces). */
-    public static boolean needsNetwork(String name) {
-        return name.startsWith("partition");
+    /** Null if {@code name} (simple or joined with {@code +}) is a nemesis, else what is wrong with it. */
+    public static String problem(String name) {
+        List<String> parts = parts(name);
+        for (String part : parts) {
+            if (!NAMES.contains(part)) {
+                return "unknown nemesis '" + part + "'; choose from " + NAMES;
+            }
+        }
+        if (parts.size() > 1 && parts.contains("none")) {
+            return "'none' cannot be combined with other faults in '" + name + "'";
+        }
+        if (parts.stream().filter(p -> p.startsWith("clock")).count() > 1) {
+            return "one clock fault at a time: '" + name + "' combines several";
+        }
+        return null;
     }
 
-    /** The nemeses named in {@code spec} (e.g. {@code "kill,partition-leader"}), in order. */
-    public static List<Nemesis> create(List<String> names, Cluster cluster, Random random) {
+    /** True if {@code name} needs packet filtering (and so root and network namespaces). */
+    public static boolean needsNetwork(String name) {
+        return parts(name).stream().anyMatch(p -> p.startsWith("partition"));
+    }
+
+    /** True if {@code name} moves clocks (and so needs libfaketime). */
+    public static boolean needsClocks(String name) {
+        return parts(name).stream().anyMatch(p -> p.startsWith("clock"));
+    }
+
+    /** The nemeses named in {@code names} (e.g. {@code ["kill", "partition-leader+clock-rate"]}), in order. */
+    public static List<Nemesis> create(List<String> names, Cluster cluster, Random random, ClockFaults clocks) {
         List<Nemesis> nemeses = new ArrayList<>();
         for (String name : names) {
-            switch (name) {
-                case "none" -> { }
-                case "kill" -> nemeses.add(new KillNemesis(cluster, Targets.ONE, random));
-                case "kill-minority" -> nemeses.add(new KillNemesis(cluster, Targets.MINORITY, random));
-                case "kill-leader" -> nemeses.add(new KillNemesis(cluster, Targets.LEADER, random));
-                case "kill-all" -> nemeses.add(new KillNemesis(cluster, Targets.ALL, random));
-                case "pause" -> nemeses.add(new PauseNemesis(cluster, Targets.ONE, random));
-                case "pause-minority" -> nemeses.add(new PauseNemesis(cluster, Targets.MINORITY, random));
-                case "pause-leader" -> nemeses.add(new PauseNemesis(cluster, Targets.LEADER, random));
-                case "pause-all" -> nemeses.add(new PauseNemesis(cluster, Targets.ALL, random));
-                case "partition" -> nemeses.add(new PartitionNemesis(cluster, PartitionNemesis.Shape.HALVES, random));
-                case "partition-leader" ->
-                        nemeses.add(new PartitionNemesis(cluster, PartitionNemesis.Shape.LEADER, random));
-                case "partition-one" -> nemeses.add(new PartitionNemesis(cluster, PartitionNemesis.Shape.ONE, random));
-                case "partition-ring" -> nemeses.add(new PartitionNemesis(cluster, PartitionNemesis.Shape.RING, random));
-                case "snapshot" -> nemeses.add(new SnapshotNemesis(cluster));
-                default -> throw new IllegalArgumentException("unknown nemesis '" + name + "'; choose from " + NAMES);
+            String problem = problem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            List<Nemesis> parts = new ArrayList<>();
+            for (String part : parts(name)) {
+                if (!part.equals("none")) {
+                    parts.add(simple(part, cluster, random, clocks));
+                }
+            }
+            if (parts.size() == 1) {
+                nemeses.add(parts.get(0));
+            } else if (parts.size() > 1) {
+                nemeses.add(new CompositeNemesis(parts));
             }
         }
         return nemeses;
+    }
+
+    private static List<String> parts(String name) {
+        return List.of(name.split("\\+", -1));
+    }
+
+    private static Nemesis simple(String name, Cluster cluster, Random random, ClockFaults clocks) {
+        return switch (name) {
+            case "kill" -> new KillNemesis(cluster, Targets.ONE, random);
+            case "kill-minority" -> new KillNemesis(cluster, Targets.MINORITY, random);
+            case "kill-leader" -> new KillNemesis(cluster, Targets.LEADER, random);
+            case "kill-all" -> new KillNemesis(cluster, Targets.ALL, random);
+            case "pause" -> new PauseNemesis(cluster, Targets.ONE, random);
+            case "pause-minority" -> new PauseNemesis(cluster, Targets.MINORITY, random);
+            case "pause-leader" -> new PauseNemesis(cluster, Targets.LEADER, random);
+            case "pause-all" -> new PauseNemesis(cluster, Targets.ALL, random);
+            case "partition" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.HALVES, random);
+            case "partition-leader" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.LEADER, random);
+            case "partition-one" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.ONE, random);
+            case "partition-ring" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.RING, random);
+            case "snapshot" -> new SnapshotNemesis(cluster);
+            case "clock-skew" -> new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.ONE, random, clocks);
+            case "clock-skew-leader" ->
+                    new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.LEADER, random, clocks);
+            case "clock-rate" -> new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.ONE, random, clocks);
+            case "clock-rate-leader" ->
+                    new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.LEADER, random, clocks);
+            default -> throw new IllegalArgumentException("unknown nemesis '" + name + "'; choose from " + NAMES);
+        };
     }
 }

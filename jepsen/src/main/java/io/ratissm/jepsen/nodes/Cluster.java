@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * directory (under {@code dataRoot}) and log file ({@code <logRoot>/<id>/node.log}). Nodes run this JVM's own
  * classpath, which is the distribution ({@code ratis-sm-jepsen-*.jar} and {@code lib/*}) under
  * {@code bin/ratis-sm} and {@code target/classes} plus the dependencies under Maven's test runner, so the
- * harness works before the jar is packaged.
+ * harness works before the jar is packaged. Where libfaketime is installed every replica runs under it
+ * ({@link Faketime}), with its clocks at real time until a clock nemesis moves them.
  */
 public final class Cluster implements AutoCloseable {
     /** Small, fast-starting JVMs: five of them and the harness must fit on two cores. */
@@ -48,21 +49,36 @@ public final class Cluster implements AutoCloseable {
         Cluster cluster = new Cluster(network);
         String peers = ids.stream().map(id -> id + "=" + network.host(id) + ":" + network.port(id))
                 .collect(Collectors.joining(","));
+        Optional<Path> faketime = Faketime.library();
+        faketime.ifPresent(lib -> Faketime.sweepStale());
         for (String id : ids) {
             try {
                 Path data = Files.createDirectories(dataRoot.resolve(id));
                 Path logDir = Files.createDirectories(logRoot.resolve(id));
-                List<String> java = new ArrayList<>(List.of(javaBinary()));
-                java.addAll(NODE_JVM_FLAGS);
-                java.addAll(List.of("-cp", classpath(), NodeMain.class.getName(),
+                List<String> command = new ArrayList<>(network.launchPrefix(id));
+                NodeClock clock = null;
+                if (faketime.isPresent()) {
+                    clock = new NodeClock(data.resolve("faketime"));
+                    command.addAll(Faketime.envPrefix(faketime.get(), clock.controlFile()));
+                }
+                command.add(javaBinary());
+                command.addAll(NODE_JVM_FLAGS);
+                command.addAll(List.of("-cp", classpath(), NodeMain.class.getName(),
                         "--id", id, "--peers", peers, "--storage", data.toString(),
                         "--state-machine", settings.stateMachine().name(),
                         "--replication", settings.replication().name(),
                         "--snapshot-every", Long.toString(settings.snapshotEvery()),
                         "--election-timeout-ms", Long.toString(settings.electionTimeout().toMillis()),
+                        "--execute-delay-ms", Long.toString(settings.executeDelay().toMillis()),
                         "--status-file", data.resolve("status").toString()));
-                cluster.nodes.put(id, new NodeProcess(id, NodeProcess.withPrefix(network.launchPrefix(id), java),
-                        logDir.resolve("node.log"), data.resolve("status")));
+                if (settings.leaseReads()) {
+                    command.add("--lease-reads");
+                }
+                if (clock != null) {
+                    command.add("--faked-clock");
+                }
+                cluster.nodes.put(id, new NodeProcess(id, command, logDir.resolve("node.log"), data.resolve("status"),
+                        clock));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare directories for replica " + id, e);
             }
@@ -132,6 +148,9 @@ public final class Cluster implements AutoCloseable {
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (NodeProcess n : nodes.values()) {
             n.awaitStop(deadline);
+        }
+        if (nodes.values().stream().anyMatch(n -> n.clock().isPresent())) {
+            Faketime.sweepStale(); // what the replicas killed during the run left in /dev/shm
         }
     }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  *   <li>control lines on standard input: {@code snapshot} takes a snapshot now (which purges the log behind
  *       it); end of input (the harness went away) stops the replica, so no node outlives its harness;</li>
  *   <li>a status file, rewritten atomically every {@value #STATUS_PERIOD_MILLIS} ms, with one line
- *       {@code leader=true|false term=N applied=N}, which the nemesis reads to find the current leader.</li>
+ *       {@code leader=true|false term=N applied=N wall=MILLIS nanos=NANOS}, which the nemesis reads to find the
+ *       current leader, and, with the file's modification time, to see what the replica's clocks say.</li>
  * </ul>
  * Logs go to standard error, which the harness redirects into the node's log file.
  */
@@ -35,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class NodeMain implements Callable<Integer> {
     static final long STATUS_PERIOD_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
+    /** Written only so that the reads of {@link #startWallClockReader} cannot be optimised away. */
+    private static volatile long lastWallMillis;
 
     @Option(names = "--id", required = true, description = "This replica's id, e.g. n1.")
     String id;
@@ -60,20 +63,35 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--status-file", required = true, description = "Where to publish leadership and term.")
     Path statusFile;
 
+    @Option(names = "--execute-delay-ms", defaultValue = "0",
+            description = "Extra time each command takes to execute (ACTIVE: apply; PASSIVE: execute).")
+    long executeDelayMillis;
+
+    @Option(names = "--lease-reads", description = "Serve linearizable reads from the leader lease.")
+    boolean leaseReads;
+
+    @Option(names = "--faked-clock", description = "The JVM runs under libfaketime: keep its wall-clock reading fresh.")
+    boolean fakedClock;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new NodeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (fakedClock) {
+            startWallClockReader();
+        }
         ReplicaServer server = ReplicaServer.builder()
                 .id(id).peers(peers).storage(storage)
-                .stateMachine(stateMachine.factory())
+                .stateMachine(stateMachine.factory(Duration.ofMillis(executeDelayMillis)))
                 .replication(replication)
                 .snapshotEvery(snapshotEvery)
                 .electionTimeout(Duration.ofMillis(electionTimeoutMillis))
+                .leaseReads(leaseReads)
                 .build().start();
-        LOG.info("{}: replica started ({}, {}, peers {})", id, stateMachine, replication, peers);
+        LOG.info("{}: replica started ({}, {}, execute delay {} ms, lease reads {}, peers {})", id, stateMachine,
+                replication, executeDelayMillis, leaseReads, peers);
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
         status.scheduleWithFixedDelay(() -> publishStatus(server), 0, STATUS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         try (BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -87,6 +105,26 @@ public final class NodeMain implements Callable<Integer> {
         }
         LOG.info("{}: control input closed, replica stopped", id);
         return 0;
+    }
+
+    /**
+     * When libfaketime switches to a new clock rate it restarts both clocks from the last wall-clock reading any
+     * thread of this process took; a stale reading would make {@code System.nanoTime} leap by its age (backwards
+     * too). Reading the wall clock every millisecond bounds that leap to about a millisecond.
+     */
+    private static void startWallClockReader() {
+        Thread reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                lastWallMillis = System.currentTimeMillis();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "wall clock reader");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     private void handle(ReplicaServer server, String command) {
@@ -106,7 +144,8 @@ public final class NodeMain implements Callable<Integer> {
     private void publishStatus(ReplicaServer server) {
         try {
             String line = "leader=" + server.isLeader() + " term=" + server.term() + " applied="
-                    + server.appliedIndex() + "\n";
+                    + server.appliedIndex() + " wall=" + System.currentTimeMillis() + " nanos=" + System.nanoTime()
+                    + "\n";
             Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
             Files.writeString(tmp, line);
             Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -9,33 +9,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One replica as an operating-system process ({@link NodeMain} in its own JVM), with the faults the nemesis can
- * inflict on it: SIGKILL and restart on the same data directory, SIGSTOP/SIGCONT, and a forced snapshot.
- * Its output is appended to its log file across restarts. Thread-safe: the nemesis and the clean-up may act on
- * it concurrently.
+ * inflict on it: SIGKILL and restart on the same data directory, SIGSTOP/SIGCONT, a forced snapshot, and (when
+ * it runs under libfaketime) its clocks. Its output is appended to its log file across restarts. Thread-safe:
+ * the nemesis and the clean-up may act on it concurrently.
  */
 public final class NodeProcess {
-    /** A status file older than this is not believed: the node is dead, paused or cut off from its disk. */
-    private static final long STATUS_FRESH_MILLIS = 1_000;
+    /**
+     * A status file older than this is not believed: the node is dead, paused or cut off from its disk. A replica
+     * writes it every {@value NodeMain#STATUS_PERIOD_MILLIS} ms of its own clock, which is 2 s of real time at
+     * the slowest clock rate the clock nemesis uses (0.1).
+     */
+    private static final long STATUS_FRESH_MILLIS = 3_000;
 
     private final String id;
     private final List<String> command;
     private final Path logFile;
     private final Path statusFile;
+    private final NodeClock clock;
     private Process process;
     private boolean paused;
 
-    NodeProcess(String id, List<String> command, Path logFile, Path statusFile) {
+    /** @param clock the replica's fake clocks, or null if it does not run under libfaketime */
+    NodeProcess(String id, List<String> command, Path logFile, Path statusFile, NodeClock clock) {
         this.id = id;
         this.command = List.copyOf(command);
         this.logFile = logFile;
         this.statusFile = statusFile;
+        this.clock = clock;
     }
 
     public String id() {
@@ -141,6 +147,24 @@ public final class NodeProcess {
         }
     }
 
+    /** The replica's clocks, if it runs under libfaketime. */
+    public Optional<NodeClock> clock() {
+        return Optional.ofNullable(clock);
+    }
+
+    /**
+     * The replica's latest report of its own clocks, with the real time it was written, whether or not the
+     * replica is alive now; empty if it never wrote one since its last start.
+     */
+    public Optional<ClockSample> clockSample() {
+        try {
+            long written = Files.getLastModifiedTime(statusFile).to(TimeUnit.NANOSECONDS);
+            return ClockSample.parse(Files.readString(statusFile), written);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Begins a clean stop: resumes the replica if paused and closes its control input, on which it shuts down.
      * {@link #awaitStop} finishes the job; the two halves let a cluster stop all its replicas in parallel.
@@ -179,11 +203,5 @@ public final class NodeProcess {
     @Override
     public String toString() {
         return id;
-    }
-
-    static List<String> withPrefix(List<String> prefix, List<String> command) {
-        List<String> all = new ArrayList<>(prefix);
-        all.addAll(command);
-        return all;
     }
 }

@@ -10,7 +10,9 @@ import java.time.Duration;
  * @param replication     ACTIVE or PASSIVE
  * @param snapshotEvery   log entries between automatic snapshots; small values exercise snapshot installation
  * @param electionTimeout the minimum election timeout; 1 s suits a loaded two-core machine
+ * @param executeDelay    extra time each command's user logic takes ({@link SlowStateMachine}); zero for none
+ * @param leaseReads      whether leaders answer linearizable reads from their lease instead of a heartbeat round
  */
 public record NodeSettings(StateMachineKind stateMachine, Replication replication, long snapshotEvery,
-                           Duration electionTimeout) {
+                           Duration electionTimeout, Duration executeDelay, boolean leaseReads) {
 }

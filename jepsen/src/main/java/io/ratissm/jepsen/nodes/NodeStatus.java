@@ -9,6 +9,17 @@ public record NodeStatus(boolean leader, long term, long appliedIndex) {
 
     /** Parses {@code leader=true term=3 applied=120}; empty if the line is incomplete (e.g. torn). */
     static Optional<NodeStatus> parse(String line) {
+        Map<String, String> fields = fields(line);
+        try {
+            return Optional.of(new NodeStatus(Boolean.parseBoolean(fields.get("leader")),
+                    Long.parseLong(fields.get("term")), Long.parseLong(fields.get("applied"))));
+        } catch (NumberFormatException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The {@code key=value} fields of a status line (which {@link ClockSample} reads too). */
+    static Map<String, String> fields(String line) {
         Map<String, String> fields = new HashMap<>();
         for (String part : line.trim().split("\\s+")) {
             int eq = part.indexOf('=');
@@ -16,11 +27,6 @@ public record NodeStatus(boolean leader, long term, long appliedIndex) {
                 fields.put(part.substring(0, eq), part.substring(eq + 1));
             }
         }
-        try {
-            return Optional.of(new NodeStatus(Boolean.parseBoolean(fields.get("leader")),
-                    Long.parseLong(fields.get("term")), Long.parseLong(fields.get("applied"))));
-        } catch (NumberFormatException | NullPointerException e) {
-            return Optional.empty();
-        }
+        return fields;
     }
 }

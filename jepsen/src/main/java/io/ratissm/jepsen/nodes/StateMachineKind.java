@@ -5,6 +5,7 @@ import io.ratissm.statemachines.Bank;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.IntSet;
 import io.ratissm.statemachines.KvStore;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** The state machines a harness node can run, by the name used on the node's command line. */
@@ -23,5 +24,10 @@ public enum StateMachineKind {
     /** Makes a fresh, empty instance for one replica. */
     public Supplier<StateMachine> factory() {
         return factory;
+    }
+
+    /** Makes fresh instances whose commands take {@code executeDelay} longer ({@link SlowStateMachine}). */
+    public Supplier<StateMachine> factory(Duration executeDelay) {
+        return () -> SlowStateMachine.wrap(factory.get(), executeDelay);
     }
 }

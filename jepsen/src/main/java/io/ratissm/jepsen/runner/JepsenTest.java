@@ -13,6 +13,7 @@ import io.ratissm.jepsen.nemesis.NemesisSchedule;
 import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
+import io.ratissm.jepsen.nodes.Faketime;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.perf.PerfPlots;
@@ -64,6 +65,11 @@ public final class JepsenTest {
             throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
                     + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot");
         }
+        boolean wantsClocks = options.nemeses().stream().anyMatch(NemesisCatalog::needsClocks);
+        if (wantsClocks && Faketime.whyUnavailable() != null) {
+            throw new IllegalArgumentException("clock faults need libfaketime, which is not available here ("
+                    + Faketime.whyUnavailable() + "); faults that need none: kill*, pause*, partition*, snapshot");
+        }
         try (HarnessLock lock = HarnessLock.acquire()) {
             Path run = Store.newRun(options.storeRoot(), options.testName());
             Path data = Files.createTempDirectory("rsmj-data");
@@ -84,8 +90,10 @@ public final class JepsenTest {
         List<long[]> faultWindows;
         try (TestNetwork network = Networks.create(ids, true)) {
             log.info("jepsen.net", network.describe());
+            log.info("jepsen.db", Faketime.library().map(lib -> "replicas run under " + lib)
+                    .orElse("replicas run with real clocks: " + Faketime.whyUnavailable()));
             NodeSettings settings = new NodeSettings(workload.stateMachine(), options.replication(),
-                    options.snapshotEvery(), Duration.ofSeconds(1));
+                    options.snapshotEvery(), Duration.ofSeconds(1), options.executeDelay(), options.leaseReads());
             Cluster cluster = Cluster.create(ids, network, settings, data, run);
             Thread cleanup = new Thread(() -> {
                 cluster.close();
@@ -132,22 +140,25 @@ public final class JepsenTest {
         // its reason) normally arrives first and the harness's own limit only catches calls that hang.
         Duration harnessTimeout = options.opTimeout().plus(Duration.ofSeconds(1));
         try {
-            for (int i = 0; i <= options.concurrency(); i++) {
+            // Per client process one client for commands and one for queries, plus one for set-up and final reads.
+            for (int i = 0; i <= 2 * options.concurrency(); i++) {
                 clients.add(ReplicaClient.builder().peers(cluster.clientPeers()).timeout(options.opTimeout()).build());
             }
-            Reader setupReader = new Reader(clients.get(options.concurrency()), ReadMode.LINEARIZABLE, cluster.ids(),
+            ReplicaClient setup = clients.get(2 * options.concurrency());
+            Reader setupReader = new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(),
                     new Random(seeds.nextLong()));
             awaitReady(workload, setupReader, cluster);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
 
-            List<Nemesis> nemeses = NemesisCatalog.create(options.nemeses(), cluster, new Random(seeds.nextLong()));
+            List<Nemesis> nemeses = NemesisCatalog.create(options.nemeses(), cluster, new Random(seeds.nextLong()),
+                    options.clockFaults());
             NemesisSchedule schedule = new NemesisSchedule(nemeses, options.faultDuration(), options.healDuration(),
                     history);
             long deadline = System.nanoTime() + options.timeLimit().toNanos();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < options.concurrency(); i++) {
-                Reader reader = new Reader(clients.get(i), options.readMode(), cluster.ids(),
-                        new Random(seeds.nextLong()));
+                Reader reader = new Reader(clients.get(i), clients.get(options.concurrency() + i), options.readMode(),
+                        cluster.ids(), new Random(seeds.nextLong()));
                 ClientWorker worker = new ClientWorker(i, options.concurrency(), workload, reader, history,
                         new Random(seeds.nextLong()), harnessTimeout, calls);
                 Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);

@@ -1,6 +1,7 @@
 package io.ratissm.jepsen.runner;
 
 import io.ratissm.Replication;
+import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.workload.ReadMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.List;
  * Everything that defines one harness run.
  *
  * @param workload      register, counter, set or bank
- * @param nemeses       nemesis names (see {@code NemesisCatalog}), taken in turn; {@code none} for no faults
+ * @param nemeses       nemesis names (see {@code NemesisCatalog}), taken in turn; {@code none} for no faults; a
+ *                      name may join several with {@code +} (one window, all at once)
  * @param replication   ACTIVE or PASSIVE
  * @param nodes         3 or 5 replicas
  * @param concurrency   client processes running at once
@@ -24,14 +26,20 @@ import java.util.List;
  * @param storeRoot     the {@code store/} directory
  * @param snapshotEvery replicas' automatic snapshot interval in log entries
  * @param progress      print a live progress line to standard error
+ * @param executeDelay  extra time each command takes in the state machine (the slow variant); zero for none
+ * @param leaseReads    replicas answer linearizable reads from the leader lease
+ * @param clockFaults   how far the clock nemeses go
  */
 public record TestOptions(String workload, List<String> nemeses, Replication replication, int nodes, int concurrency,
                           Duration timeLimit, Duration faultDuration, Duration healDuration, Duration recovery,
                           Duration opTimeout, ReadMode readMode, long seed, Path storeRoot, long snapshotEvery,
-                          boolean progress) {
+                          boolean progress, Duration executeDelay, boolean leaseReads, ClockFaults clockFaults) {
 
     public TestOptions {
         nemeses = List.copyOf(nemeses);
+        if (executeDelay.isNegative()) {
+            throw new IllegalArgumentException("the execute delay must not be negative, was " + executeDelay);
+        }
         if (nodes < 1) {
             throw new IllegalArgumentException("a test needs at least one replica, not " + nodes);
         }
@@ -40,10 +48,21 @@ public record TestOptions(String workload, List<String> nemeses, Replication rep
         }
     }
 
-    /** The test's name in the store: {@code register-kill-active}. */
+    /**
+     * The test's name in the store: {@code register-kill,partition-active}, with {@code -stale}, {@code -lease} and
+     * {@code -delay30ms} for stale reads, lease reads and a slow state machine.
+     */
     public String testName() {
-        String faults = String.join("+", nemeses);
+        String faults = String.join(",", nemeses);
         return workload + "-" + faults + "-" + replication.name().toLowerCase()
-                + (readMode == ReadMode.STALE ? "-stale" : "");
+                + (readMode == ReadMode.STALE ? "-stale" : "") + (leaseReads ? "-lease" : "")
+                + (executeDelay.isZero() ? "" : "-delay" + executeDelay.toMillis() + "ms");
+    }
+
+    /** The same options with a slow state machine, lease reads and clock settings. */
+    public TestOptions with(Duration executeDelay, boolean leaseReads, ClockFaults clockFaults) {
+        return new TestOptions(workload, nemeses, replication, nodes, concurrency, timeLimit, faultDuration,
+                healDuration, recovery, opTimeout, readMode, seed, storeRoot, snapshotEvery, progress, executeDelay,
+                leaseReads, clockFaults);
     }
 }

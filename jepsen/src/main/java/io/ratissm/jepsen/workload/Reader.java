@@ -7,15 +7,23 @@ import io.ratissm.ReplicaClient;
 import java.util.List;
 import java.util.Random;
 
-/** Runs the reads of one client process in the run's {@link ReadMode}. Not thread-safe (one per worker). */
+/**
+ * The clients of one client process: one for commands ({@link #client()}) and one for reads, which runs them in the
+ * run's {@link ReadMode}. Each client follows the leader on its own, so a process's reads can still reach a replica
+ * that believes it leads after its commands have moved to a new leader: the situation in which a read that is not
+ * linearizable (a deposed leader's, or one served from a lease that outlived its leadership) shows. Not thread-safe
+ * (one per worker).
+ */
 public final class Reader {
-    private final ReplicaClient client;
+    private final ReplicaClient commands;
+    private final ReplicaClient queries;
     private final ReadMode mode;
     private final List<String> replicas;
     private final Random random;
 
-    public Reader(ReplicaClient client, ReadMode mode, List<String> replicas, Random random) {
-        this.client = client;
+    public Reader(ReplicaClient commands, ReplicaClient queries, ReadMode mode, List<String> replicas, Random random) {
+        this.commands = commands;
+        this.queries = queries;
         this.mode = mode;
         this.replicas = List.copyOf(replicas);
         this.random = random;
@@ -24,17 +32,18 @@ public final class Reader {
     /** Reads with {@code query}, linearizably or from a random replica. */
     public <R extends Message> R read(Message query, Parser<R> parser) throws CommandRejected {
         if (mode == ReadMode.STALE) {
-            return client.queryStale(query, replicas.get(random.nextInt(replicas.size())), parser);
+            return queries.queryStale(query, replicas.get(random.nextInt(replicas.size())), parser);
         }
-        return client.query(query, parser);
+        return queries.query(query, parser);
     }
 
     /** A linearizable read whatever the mode, for final reads that the checkers take as the truth. */
     public <R extends Message> R readLinearizable(Message query, Parser<R> parser) throws CommandRejected {
-        return client.query(query, parser);
+        return queries.query(query, parser);
     }
 
+    /** The client for commands. */
     public ReplicaClient client() {
-        return client;
+        return commands;
     }
 }

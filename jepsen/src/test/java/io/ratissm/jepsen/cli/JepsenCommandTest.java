@@ -3,6 +3,7 @@ package io.ratissm.jepsen.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.cli.Launcher;
+import io.ratissm.jepsen.nodes.Faketime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -42,5 +43,30 @@ class JepsenCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("unknown workload 'queue'", "register, counter, set, bank");
+    }
+
+    @Test
+    void clockFaultsWithoutLibfaketimeAreRefusedBeforeAnythingStarts(@TempDir Path store) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Launcher());
+        cli.setErr(new PrintWriter(err, true));
+        String before = System.getProperty(Faketime.PROPERTY);
+        System.setProperty(Faketime.PROPERTY, "none");
+        int exit;
+        try {
+            exit = cli.execute("jepsen", "test", "--workload", "counter", "--nemesis", "kill,clock-rate",
+                    "--store", store.toString());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Faketime.PROPERTY);
+            } else {
+                System.setProperty(Faketime.PROPERTY, before);
+            }
+        }
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("clock faults need libfaketime", "ratissm.jepsen.libfaketime=none",
+                "faults that need none: kill*, pause*, partition*, snapshot");
+        assertThat(store).isEmptyDirectory();
     }
 }

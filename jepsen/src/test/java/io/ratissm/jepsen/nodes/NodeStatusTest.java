@@ -17,4 +17,18 @@ class NodeStatusTest {
         assertThat(NodeStatus.parse("leader=true ter")).isEmpty();
         assertThat(NodeStatus.parse("")).isEmpty();
     }
+
+    @Test
+    void theClockFieldsGiveTheReplicasOffsetJumpAndRatesAgainstTheRealTimeOfTheWrite() {
+        ClockSample a = ClockSample.parse("leader=false term=2 applied=7 wall=10000 nanos=5000000000",
+                8_000_000_000L).orElseThrow();
+        ClockSample b = ClockSample.parse("leader=false term=2 applied=9 wall=12000 nanos=7000000000",
+                9_000_000_000L).orElseThrow();
+
+        assertThat(a.offsetMillis()).isEqualTo(2_000);
+        assertThat(b.wallRateSince(a)).isEqualTo(2.0);
+        assertThat(b.nanoRateSince(a)).isEqualTo(2.0);
+        assertThat(b.nanoJumpMillisSince(a)).isEqualTo(1_000);
+        assertThat(ClockSample.parse("leader=true term=4 applied=120", 1)).as("no clock fields").isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package io.ratissm.jepsen.runner;
 
 import io.ratissm.Replication;
+import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.workload.ReadMode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +23,7 @@ final class HarnessRuns {
     static TestOptions shortRun(String workload, String nemesis, Replication replication, ReadMode reads, long seed) {
         return new TestOptions(workload, List.of(nemesis.split(",")), replication, 3, 4, Duration.ofSeconds(26),
                 Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(4), reads,
-                seed, STORE, 10_000, true);
+                seed, STORE, 10_000, true, Duration.ZERO, false, ClockFaults.DEFAULTS);
     }
 
     static TestResult run(TestOptions options) throws IOException, InterruptedException {

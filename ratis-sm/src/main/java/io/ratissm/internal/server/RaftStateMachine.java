@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -76,6 +77,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Runnable onClosed;
+    private volatile boolean removed;
     /** Set when no state is held by a majority: this replica then serves nothing, though it keeps applying. */
     private volatile String untrusted;
     /** What an operator does when this replica's snapshots cannot be used. */
@@ -221,6 +223,24 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public StateMachineStorage getStateMachineStorage() {
         return storage;
+    }
+
+    /**
+     * Whether this replica learnt that the group removed it: a configuration without it was applied, or it was told
+     * to leave the group. Otherwise Ratis closing it means something else (a JVM pause past its close threshold).
+     */
+    public boolean removedFromGroup() {
+        return removed;
+    }
+
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConf) {
+        removed = newConf.getPeersList().stream().noneMatch(p -> p.getId().toStringUtf8().equals(replicaId));
+    }
+
+    @Override
+    public void notifyGroupRemove() {
+        removed = true;
     }
 
     @Override

@@ -17,12 +17,13 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * A replica's validated settings, and the Ratis properties they become. Every deviation from a Ratis default
- * is here, with the reason. {@code tls} is null for plaintext.
+ * is here, with the reason. {@code tls} is null for plaintext. {@code leaseReads}: see
+ * {@code ReplicaServer.Builder.leaseReads} for what it assumes of the replicas' clocks.
  */
 public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
                              int maxCommandBytes, Duration electionTimeout, long logSegmentBytes, long digestEvery,
                              Duration sessionIdleTimeout, int maxSessions, Map<String, String> rawProperties,
-                             TlsCredentials tls) {
+                             TlsCredentials tls, boolean leaseReads) {
 
     /**
      * The Ratis parameters for this replica's server and for every client it opens to the other replicas (which
@@ -57,6 +58,10 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
 
         // Linearizable reads by ReadIndex; Ratis's default lets a deposed leader answer reads.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        if (leaseReads) {
+            // The lease lasts Ratis's default 0.9 of the minimum election timeout, on the leader's nanoTime.
+            RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        }
 
         // Snapshots are off by default in Ratis, and every snapshot file would be kept forever.
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

@@ -1,0 +1,95 @@
+package io.ratissm.jepsen.nemesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ratissm.Replication;
+import io.ratissm.jepsen.net.LoopbackNetwork;
+import io.ratissm.jepsen.nodes.Cluster;
+import io.ratissm.jepsen.nodes.NodeSettings;
+import io.ratissm.jepsen.nodes.StateMachineKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names on the command line, faults joined with {@code +}, and what each needs from the host. */
+class NemesisCatalogTest {
+
+    @Test
+    void faultsJoinedWithPlusAreOneNemesisActiveInTheSameWindow(@TempDir Path dir) {
+        List<String> ids = List.of("n1", "n2", "n3");
+        // Nothing is started: the nemeses are only built.
+        try (LoopbackNetwork network = new LoopbackNetwork(ids, "test");
+             Cluster cluster = Cluster.create(ids, network, new NodeSettings(StateMachineKind.COUNTER,
+                     Replication.ACTIVE, 10, Duration.ofSeconds(1), Duration.ZERO, false), dir, dir)) {
+
+            List<Nemesis> nemeses = NemesisCatalog.create(List.of("kill-leader+pause", "snapshot", "none"), cluster,
+                    new Random(1), ClockFaults.DEFAULTS);
+
+            assertThat(nemeses).extracting(Nemesis::name).containsExactly("kill-leader+pause", "snapshot");
+        }
+    }
+
+    @Test
+    void aJoinedNameIsCheckedPartByPart() {
+        assertThat(NemesisCatalog.problem("partition-leader+clock-rate-leader")).isNull();
+        assertThat(NemesisCatalog.problem("kill+explode")).contains("unknown nemesis 'explode'");
+        assertThat(NemesisCatalog.problem("none+kill")).contains("'none' cannot be combined");
+        assertThat(NemesisCatalog.problem("clock-skew+clock-rate")).contains("one clock fault at a time");
+        assertThat(NemesisCatalog.problem("kill+")).contains("unknown nemesis ''");
+    }
+
+    @Test
+    void clockFaultsNeedClocksAndPartitionsNeedTheNetworkWhereverTheyAppear() {
+        assertThat(NemesisCatalog.needsClocks("kill+clock-rate")).isTrue();
+        assertThat(NemesisCatalog.needsClocks("kill")).isFalse();
+        assertThat(NemesisCatalog.needsNetwork("clock-rate-leader+partition-leader")).isTrue();
+        assertThat(NemesisCatalog.needsNetwork("clock-skew")).isFalse();
+    }
+
+    @Test
+    void aJoinedNemesisStopsEveryPartInReverseOrderEvenIfOneFails() {
+        List<String> calls = new ArrayList<>();
+        CompositeNemesis both = new CompositeNemesis(List.of(new Recording("a", calls, false),
+                new Recording("b", calls, true)));
+
+        assertThat(both.start()).isEqualTo(List.of("started a", "started b"));
+        Object stopped = both.stop();
+
+        assertThat(calls).containsExactly("start a", "start b", "stop b", "stop a");
+        assertThat(stopped).asList().hasSize(2).last().isEqualTo("stopped a");
+        assertThat(stopped.toString()).contains("error", "b failed to heal");
+    }
+
+    @Test
+    void badClockSettingsAreRefusedWithTheRange() {
+        assertThatThrownBy(() -> new ClockFaults(Duration.ofSeconds(10), 0.05, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0.1, 10.0]");
+        assertThatThrownBy(() -> new ClockFaults(Duration.ofSeconds(10), 2, 0.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slowest first");
+        assertThatThrownBy(() -> new ClockFaults(Duration.ZERO, 0.5, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 s");
+    }
+
+    /** A fault that records its calls; {@code failsToHeal} makes {@link #stop} throw. */
+    private record Recording(String name, List<String> calls, boolean failsToHeal) implements Nemesis {
+        @Override
+        public Object start() {
+            calls.add("start " + name);
+            return "started " + name;
+        }
+
+        @Override
+        public Object stop() {
+            calls.add("stop " + name);
+            if (failsToHeal) {
+                throw new IllegalStateException(name + " failed to heal");
+            }
+            return "stopped " + name;
+        }
+    }
+}
