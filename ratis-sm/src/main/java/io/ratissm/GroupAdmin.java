@@ -23,10 +23,12 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.grpc.GrpcUtil;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -269,8 +271,13 @@ public final class GroupAdmin implements AutoCloseable {
 
     /** The current membership, from the leader if it answers. */
     private Membership membership() {
-        Membership m = Membership.of(askAll(given.addresses()).values());
+        Map<String, Answer> answers = askAll(given.addresses());
+        Membership m = Membership.of(answers.values());
         if (m.addresses().isEmpty()) {
+            if (answers.values().stream().allMatch(Answer::otherGroup)) {
+                throw new GroupNotFoundException("the replicas at " + given.addresses().values() + " do not serve a"
+                        + " group named '" + given.name() + "'; check the group name and the addresses", null);
+            }
             throw new UnavailableException("no replica of group " + given.name() + " answered at "
                     + given.addresses().values(), null);
         }
@@ -287,20 +294,33 @@ public final class GroupAdmin implements AutoCloseable {
         try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
             GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).info(given.groupId());
             if (!reply.isSuccess()) {
-                return new Answer(id, address, null, describe(reply.getException()));
+                return failed(id, address, reply.getException());
             }
-            return new Answer(id, address, reply, "");
+            return new Answer(id, address, reply, "", false);
         } catch (IOException | RuntimeException e) {
-            return new Answer(id, address, null, describe(e));
+            return failed(id, address, e);
         }
     }
 
+    private Answer failed(String id, String address, Throwable failure) {
+        return new Answer(id, address, null, describe(failure),
+                rootCause(unpacked(failure)) instanceof GroupMismatchException);
+    }
+
     private String describe(Throwable t) {
-        Throwable root = rootCause(t);
+        Throwable root = rootCause(unpacked(t));
         if (root instanceof GroupMismatchException) {
             return "does not serve group " + given.name();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /**
+     * Ratis's client hands a failed group-info request over as gRPC's exception, with the server's exception (a
+     * group mismatch) packed in its trailers, unlike its other requests.
+     */
+    private static Throwable unpacked(Throwable t) {
+        return t instanceof StatusRuntimeException s ? GrpcUtil.unwrapThrowable(s) : t;
     }
 
     private RaftClient client(Map<String, String> addresses, Duration rpcTimeout, RetryPolicy retry) {
@@ -352,7 +372,8 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     /** One replica's answer to "what is your state", or why there was none. */
-    private record Answer(String id, String address, GroupInfoReply reply, String error) {
+    /** @param otherGroup the replica answered that it serves no group of the name given */
+    private record Answer(String id, String address, GroupInfoReply reply, String error, boolean otherGroup) {
         boolean reachable() {
             return reply != null;
         }
