@@ -9,6 +9,8 @@ import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.ServerSettings;
+import io.ratissm.internal.server.SnapshotLeftovers;
+import io.ratissm.internal.server.UnreadableLog;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -119,10 +121,12 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public ReplicaServer start() throws IOException {
         checkPortFree();
+        SnapshotLeftovers.remove(settings);
         try {
             server.start();
         } catch (CompletionException e) {
             close();
+            UnreadableLog.throwIfFrom(settings, e.getCause());
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
