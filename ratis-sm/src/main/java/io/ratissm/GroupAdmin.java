@@ -86,10 +86,13 @@ public final class GroupAdmin implements AutoCloseable {
     /**
      * Asks every replica for its state. Never fails for a replica that does not answer: that replica is reported
      * {@linkplain GroupStatus.Member#reachable() unreachable} with the reason.
+     *
+     * @throws GroupNotFoundException if every replica it was given answered that it serves no group of this name
      */
     public GroupStatus status() {
         Map<String, String> addresses = new LinkedHashMap<>(given.addresses());
         Map<String, Answer> answers = askAll(addresses);
+        requireServed(answers);
         Membership membership = Membership.of(answers.values());
         // Members the admin was not told about (added since) are asked too, at the address the group records.
         Map<String, String> others = new LinkedHashMap<>(membership.addresses());
@@ -272,16 +275,21 @@ public final class GroupAdmin implements AutoCloseable {
     /** The current membership, from the leader if it answers. */
     private Membership membership() {
         Map<String, Answer> answers = askAll(given.addresses());
+        requireServed(answers);
         Membership m = Membership.of(answers.values());
         if (m.addresses().isEmpty()) {
-            if (answers.values().stream().allMatch(Answer::otherGroup)) {
-                throw new GroupNotFoundException("the replicas at " + given.addresses().values() + " do not serve a"
-                        + " group named '" + given.name() + "'; check the group name and the addresses", null);
-            }
             throw new UnavailableException("no replica of group " + given.name() + " answered at "
                     + given.addresses().values(), null);
         }
         return m;
+    }
+
+    /** Every replica asked answered that it serves no group of that name: a wrong name or wrong addresses. */
+    private void requireServed(Map<String, Answer> answers) {
+        if (answers.values().stream().allMatch(Answer::otherGroup)) {
+            throw new GroupNotFoundException("the replicas at " + given.addresses().values() + " do not serve a group"
+                    + " named '" + given.name() + "'; check the group name and the addresses", null);
+        }
     }
 
     private Map<String, Answer> askAll(Map<String, String> addresses) {

@@ -28,12 +28,15 @@ public class UnavailableException extends RatisSmException {
      * The definite failure behind this one, when the last answer of a replica shows that the client's settings do
      * not match the group, so that retrying with them cannot succeed:
      * <ul>
-     *   <li>{@link GroupNotFoundException}: the replica serves no group of that name;</li>
-     *   <li>{@link ReplicaMisaddressedException}: the replica named the leader by an id that {@code peers} gives
-     *       another address, so the client kept asking the wrong replica.</li>
+     *   <li>{@link ReplicaMisaddressedException}: the group's own membership, as a replica reported it, gives an id
+     *       of {@code peers} another address, and that address to another replica; the client kept asking that
+     *       other replica, which named the leader by the id the client had at its address. Definite.</li>
+     *   <li>{@link GroupNotFoundException}: the replica that answered last serves no group of that name. That is
+     *       definite for that replica only: a replica removed from the group answers so too. When {@code peers} lists
+     *       more than one replica, {@link GroupAdmin#status()} tells whether any of them serves the group (it throws
+     *       {@link GroupNotFoundException} if none does).</li>
      * </ul>
-     * A command that failed so was not applied by the replicas that answered so; it can have been applied only if
-     * {@code peers} also lists replicas of the group that answered an earlier attempt and then stopped answering.
+     * A command that failed so was not applied by the replicas that answered so.
      *
      * @param group the group name the client was given
      * @param peers the replicas the client was given, {@code id=host:port,...}
@@ -43,18 +46,21 @@ public class UnavailableException extends RatisSmException {
         GroupSpec given = GroupSpec.parse(group, List.of(peers));
         for (Throwable c = getCause(); c != null; c = c.getCause()) {
             if (c instanceof GroupMismatchException) {
-                return Optional.of(new GroupNotFoundException("the replicas at " + given.addresses().values()
-                        + " do not serve a group named '" + group + "' (" + c.getMessage() + "); check the group name"
-                        + " and the addresses", this));
+                return Optional.of(new GroupNotFoundException("the replica that answered does not serve a group"
+                        + " named '" + group + "' (" + c.getMessage() + "); check the group name and the addresses",
+                        this));
             }
             if (c instanceof NotLeaderException notLeader && notLeader.getSuggestedLeader() != null) {
                 RaftPeer leader = notLeader.getSuggestedLeader();
                 String id = leader.getId().toString();
                 String address = given.addresses().get(id);
-                if (address != null && !address.equals(leader.getAddress())) {
+                Optional<RaftPeer> there = notLeader.getPeers().stream()
+                        .filter(p -> p.getAddress().equals(address) && !p.getId().equals(leader.getId())).findFirst();
+                if (address != null && !address.equals(leader.getAddress()) && there.isPresent()) {
                     return Optional.of(new ReplicaMisaddressedException("replica " + id + " is given the address "
-                            + address + ", but the group has " + id + " at " + leader.getAddress() + " (the replica at "
-                            + address + " is another one); give each replica id its own address", this));
+                            + address + ", but the group has " + id + " at " + leader.getAddress() + " and "
+                            + there.get().getId() + " at " + address + "; give each replica id its own address",
+                            this));
                 }
             }
         }

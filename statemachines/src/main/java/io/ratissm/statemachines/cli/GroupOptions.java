@@ -2,6 +2,7 @@ package io.ratissm.statemachines.cli;
 
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
+import io.ratissm.GroupAdmin;
 import io.ratissm.GroupNotFoundException;
 import io.ratissm.RatisSmException;
 import io.ratissm.ReplicaMisaddressedException;
@@ -95,6 +96,10 @@ final class GroupOptions {
             return USAGE;
         } catch (UnavailableException e) {
             Optional<RatisSmException> definite = e.definiteCause(group, peers());
+            if (definite.isPresent() && definite.get() instanceof GroupNotFoundException) {
+                // Definite only if no replica of --peers serves the group: a removed replica answers so too.
+                definite = noReplicaServesTheGroup();
+            }
             if (definite.isPresent()) {
                 return definite(command, err, definite.get());
             }
@@ -108,6 +113,16 @@ final class GroupOptions {
         } catch (CommandRejected | RatisSmException e) {
             err.println("ratis-sm " + command + ": refused: " + e.getMessage());
             return REFUSED;
+        }
+    }
+
+    private Optional<RatisSmException> noReplicaServesTheGroup() {
+        try (GroupAdmin admin = GroupAdmin.builder().peers(peers()).group(group).tls(tls().orElse(null))
+                .timeout(timeout).build()) {
+            admin.status();
+            return Optional.empty();
+        } catch (GroupNotFoundException e) {
+            return Optional.of(e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,20 @@ class ClientExitCodesTest {
     }
 
     @Test
+    void aReplicaWithoutTheGroupIsNoProofWhileAnotherDoesNotAnswerSoTheOutcomeStaysUnknown() throws Exception {
+        int silent;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            silent = probe.getLocalPort();
+        }
+        // The one that does not answer may serve the group (a removed replica answers like n1 here).
+        String peers = "n1=" + cluster.replica("n1").address() + ",n9=127.0.0.1:" + silent;
+
+        Result r = client("--peers", peers, "--group", "other", "--timeout", "3s", "put", "g2", "v");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.UNAVAILABLE);
+    }
+
+    @Test
     void anAdminOfAGroupNameNoReplicaServesIsExit5() {
         Result r = admin("--peers", cluster.peers(), "--group", "other", "snapshot", "n1");
 
@@ -97,7 +112,8 @@ class ClientExitCodesTest {
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.MISADDRESSED);
         assertThat(r.err()).startsWith("ratis-sm client: wrong address: replica " + leader + " is given the address "
-                + followerAddress + ", but the group has " + leader + " at " + cluster.replica(leader).address());
+                + followerAddress + ", but the group has " + leader + " at " + cluster.replica(leader).address()
+                + " and " + follower + " at " + followerAddress);
         assertThat(client("--peers", cluster.peers(), "get", "m1").exit()).as("not applied")
                 .isEqualTo(GroupOptions.REFUSED);
     }
