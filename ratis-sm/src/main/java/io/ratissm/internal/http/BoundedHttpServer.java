@@ -99,6 +99,9 @@ final class BoundedHttpServer implements AutoCloseable {
     private final Thread io;
     private volatile boolean closing;
     private long lastSweepNanos;
+    /** The listener's key while accepting is paused after a failure; touched by the I/O thread only. */
+    private SelectionKey acceptPaused;
+    private long acceptResumesNanos;
 
     private BoundedHttpServer(String name, Limits limits, Handler handler, ServerSocketChannel listener,
                               Selector selector) {
@@ -170,7 +173,7 @@ final class BoundedHttpServer implements AutoCloseable {
                         continue;
                     }
                     if (key.isAcceptable()) {
-                        accept();
+                        accept(key);
                     } else {
                         ((Connection) key.attachment()).ready(key);
                     }
@@ -178,6 +181,10 @@ final class BoundedHttpServer implements AutoCloseable {
                 long now = System.nanoTime();
                 if (now - lastSweepNanos >= TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)) {
                     lastSweepNanos = now;
+                    if (acceptPaused != null && now - acceptResumesNanos >= 0) {
+                        acceptPaused.interestOps(SelectionKey.OP_ACCEPT);
+                        acceptPaused = null;
+                    }
                     new ArrayList<>(connections).forEach(c -> c.checkDeadline(now));
                 }
             }
@@ -192,12 +199,26 @@ final class BoundedHttpServer implements AutoCloseable {
         }
     }
 
-    private void accept() throws IOException {
-        for (SocketChannel channel; (channel = listener.accept()) != null; ) {
+    private void accept(SelectionKey listening) {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                // Out of file descriptors, most likely: pause accepting for a second rather than spin on it.
+                LOG.warn("{}: cannot accept a connection, pausing for 1 s: {}", name, e.toString());
+                listening.interestOps(0);
+                acceptPaused = listening;
+                acceptResumesNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
             if (connections.size() >= limits.maxConnections() && !evictOneStillReading()) {
                 // Every connection has its whole request: this one waits for none of them, it is turned away.
-                channel.configureBlocking(false);
                 try {
+                    channel.configureBlocking(false);
                     channel.write(ByteBuffer.wrap(Response.text(503, "too many connections\n").bytes()));
                 } catch (IOException ignored) {
                     // it is closed below either way
