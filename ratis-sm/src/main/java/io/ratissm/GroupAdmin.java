@@ -20,10 +20,12 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.grpc.GrpcUtil;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -81,10 +83,13 @@ public final class GroupAdmin implements AutoCloseable {
     /**
      * Asks every replica for its state. Never fails for a replica that does not answer: that replica is reported
      * {@linkplain GroupStatus.Member#reachable() unreachable} with the reason.
+     *
+     * @throws GroupNotFoundException if every replica it was given answered that it serves no group of this name
      */
     public GroupStatus status() {
         Map<String, String> addresses = new LinkedHashMap<>(given.addresses());
         Map<String, Answer> answers = askAll(addresses);
+        requireServed(answers);
         Membership membership = Membership.of(answers.values());
         // Members the admin was not told about (added since) are asked too, at the address the group records.
         Map<String, String> others = new LinkedHashMap<>(membership.addresses());
@@ -266,12 +271,22 @@ public final class GroupAdmin implements AutoCloseable {
 
     /** The current membership, from the leader if it answers. */
     private Membership membership() {
-        Membership m = Membership.of(askAll(given.addresses()).values());
+        Map<String, Answer> answers = askAll(given.addresses());
+        requireServed(answers);
+        Membership m = Membership.of(answers.values());
         if (m.addresses().isEmpty()) {
             throw new UnavailableException("no replica of group " + given.name() + " answered at "
                     + given.addresses().values(), null);
         }
         return m;
+    }
+
+    /** Every replica asked answered that it serves no group of that name: a wrong name or wrong addresses. */
+    private void requireServed(Map<String, Answer> answers) {
+        if (answers.values().stream().allMatch(Answer::otherGroup)) {
+            throw new GroupNotFoundException("the replicas at " + given.addresses().values() + " do not serve a group"
+                    + " named '" + given.name() + "'; check the group name and the addresses", null);
+        }
     }
 
     private Map<String, Answer> askAll(Map<String, String> addresses) {
@@ -284,20 +299,33 @@ public final class GroupAdmin implements AutoCloseable {
         try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
             GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).info(given.groupId());
             if (!reply.isSuccess()) {
-                return new Answer(id, address, null, describe(reply.getException()));
+                return failed(id, address, reply.getException());
             }
-            return new Answer(id, address, reply, "");
+            return new Answer(id, address, reply, "", false);
         } catch (IOException | RuntimeException e) {
-            return new Answer(id, address, null, describe(e));
+            return failed(id, address, e);
         }
     }
 
+    private Answer failed(String id, String address, Throwable failure) {
+        return new Answer(id, address, null, describe(failure),
+                rootCause(unpacked(failure)) instanceof GroupMismatchException);
+    }
+
     private String describe(Throwable t) {
-        Throwable root = rootCause(t);
+        Throwable root = rootCause(unpacked(t));
         if (root instanceof GroupMismatchException) {
             return "does not serve group " + given.name();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /**
+     * Ratis's client hands a failed group-info request over as gRPC's exception, with the server's exception (a
+     * group mismatch) packed in its trailers, unlike its other requests.
+     */
+    private static Throwable unpacked(Throwable t) {
+        return t instanceof StatusRuntimeException s ? GrpcUtil.unwrapThrowable(s) : t;
     }
 
     private RaftClient client(Map<String, String> addresses, Duration rpcTimeout, RetryPolicy retry) {
@@ -340,7 +368,8 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     /** One replica's answer to "what is your state", or why there was none. */
-    private record Answer(String id, String address, GroupInfoReply reply, String error) {
+    /** @param otherGroup the replica answered that it serves no group of the name given */
+    private record Answer(String id, String address, GroupInfoReply reply, String error, boolean otherGroup) {
         boolean reachable() {
             return reply != null;
         }

@@ -52,6 +52,8 @@ import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -127,9 +129,12 @@ public final class ReplicaClient implements AutoCloseable {
     private final MetricRegistry registry = new MetricRegistry();
     private final ClientMetrics metrics = new ClientMetrics(registry);
     private final RatisRegistries.Subscription ratisMetrics;
+    /** No TLS: a group that requires it closes the connections, which {@link #describe} then hints at. */
+    private final boolean plaintext;
 
     private ReplicaClient(Builder settings, GroupSpec group, TlsCredentials tls) {
         this.group = group;
+        this.plaintext = tls == null;
         this.timeout = settings.timeout;
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
@@ -450,11 +455,17 @@ public final class ReplicaClient implements AutoCloseable {
                 last);
     }
 
-    private static String describe(Throwable t) {
+    private String describe(Throwable t) {
         if (t instanceof StateMachineException && t.getCause() instanceof ReplicaFailedException) {
             return t.getCause().getMessage();
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
+            if (plaintext && closedBeforeAnyAnswer(c)) {
+                // What a TLS replica does to a plaintext connection; a replica that went down can look the same.
+                return t + "; the group may require TLS: this client connects in plaintext. Give it its certificate,"
+                        + " key and trusted CAs (ReplicaClient.Builder.tls; on the command line --tls-cert, --tls-key"
+                        + " and --tls-trust), see OPERATIONS.md, 'TLS'";
+            }
             if (c instanceof SSLException) {
                 // Retrying does not cure a certificate problem; say where to look instead of only "unavailable".
                 // The innermost cause is the specific one ("No subject alternative names..."), not "General ...".
@@ -468,6 +479,16 @@ public final class ReplicaClient implements AutoCloseable {
             }
         }
         return String.valueOf(t);
+    }
+
+    /** gRPC's report of a connection that the other end closed without a word, as a TLS server closes plaintext. */
+    private static boolean closedBeforeAnyAnswer(Throwable t) {
+        if (!(t instanceof StatusRuntimeException)) {
+            return false;
+        }
+        Status status = ((StatusRuntimeException) t).getStatus();
+        return status.getCode() == Status.Code.UNAVAILABLE
+                && "Network closed for unknown reason".equals(status.getDescription());
     }
 
     private static Throwable unwrap(Throwable t) {

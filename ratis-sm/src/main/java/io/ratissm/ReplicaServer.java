@@ -10,6 +10,8 @@ import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.RejoinGuard;
 import io.ratissm.internal.server.ServerSettings;
+import io.ratissm.internal.server.SnapshotLeftovers;
+import io.ratissm.internal.server.UnreadableLog;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -144,6 +146,7 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public ReplicaServer start() throws IOException {
         checkPortFree();
+        SnapshotLeftovers.remove(settings);
         try {
             server = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
                     ? settings.group().joiningRaftGroup() : settings.group().raftGroup());
@@ -155,6 +158,7 @@ public final class ReplicaServer implements AutoCloseable {
             server.start();
         } catch (CompletionException e) {
             close();
+            UnreadableLog.throwIfFrom(settings, e.getCause());
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }

@@ -6,6 +6,7 @@ import static io.ratissm.NonNegativeCounter.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -80,11 +81,26 @@ class TlsTest {
 
         try (ReplicaClient plaintext = ReplicaClient.builder().peers(cluster.peers())
                 .timeout(REFUSAL_TIMEOUT).build()) {
-            assertThatThrownBy(() -> plaintext.submit(add(100))).isInstanceOf(UnavailableException.class);
+            assertThatThrownBy(() -> plaintext.submit(add(100))).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("the group may require TLS: this client connects in plaintext")
+                    .hasMessageContaining("--tls-cert");
         }
 
         assertThat(decode(trusted.submit(add(1)))).as("only the trusted client's command was applied")
                 .isEqualTo(before + 1);
+    }
+
+    @Test
+    void aPlaintextClientOfAGroupThatIsDownIsNotToldAboutTls() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        try (ReplicaClient plaintext = ReplicaClient.builder().peers("n1=127.0.0.1:" + closedPort)
+                .timeout(REFUSAL_TIMEOUT).build()) {
+            assertThatThrownBy(() -> plaintext.submit(add(1))).isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("UNAVAILABLE: io exception").hasMessageNotContaining("TLS");
+        }
     }
 
     @Test

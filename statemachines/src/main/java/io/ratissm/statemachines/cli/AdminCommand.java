@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING, exitCodeList = {
             "0:done", "1:the group refused the operation (the reason is printed)",
             "2:wrong options or arguments (an unknown replica id, an id that is already a member)",
-            "3:the group, or the replica named, did not answer in time"})
+            "3:the group, or the replica named, did not answer in time", GroupOptions.EXIT_NO_SUCH_GROUP,
+            GroupOptions.EXIT_MISADDRESSED})
 public final class AdminCommand {
     @Mixin
     GroupOptions group;
@@ -105,7 +106,7 @@ public final class AdminCommand {
     }
 
     private int with(AdminAction action) {
-        return GroupOptions.run("admin", err, () -> {
+        return group.run("admin", err, () -> {
             try (GroupAdmin admin = GroupAdmin.builder().peers(group.peers()).group(group.group)
                     .tls(group.tls().orElse(null))
                     .timeout(longest(group.timeout)).build()) {

@@ -1,67 +1,131 @@
 package io.ratissm.statemachines.cli;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.ratissm.CommandRejected;
+import io.ratissm.CommandTooLarge;
 import io.ratissm.MalformedCommand;
 import io.ratissm.ReplicaClient;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.KvStore;
 import io.ratissm.statemachines.proto.CounterValue;
 import io.ratissm.statemachines.proto.KvReply;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code ratis-sm client}: one command or query to a group, its reply printed plainly on standard output, and an
  * exit code a script can test. Commands of the bundled {@code kv} and {@code counter} state machines by name;
- * any other state machine's through {@code raw}, as hexadecimal bytes.
+ * any other state machine's through {@code raw}, as hexadecimal bytes. Values are bytes: given as UTF-8 text, as
+ * hexadecimal, or from a file or standard input; printed as text only when they are UTF-8.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = {"Send one command or query to a group and print the reply.",
-            "Writes are linearizable and applied exactly once; get and value are linearizable reads."},
+            "Writes are linearizable and applied exactly once; get and value are linearizable reads.",
+            "Only exit code 3 leaves a write's outcome unknown; every other failure is definite: nothing was applied."},
         exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING, exitCodeList = {
             "0:done", "1:the group refused (a rejected command, a failed cas, a key not found)",
             "2:wrong options or arguments",
-            "3:the group did not answer in time (for a write: it may or may not have been applied)"})
+            "3:the group did not answer in time (for a write: it may or may not have been applied)",
+            "4:the command is larger than --max-command-bytes (not sent) or the group's limit (refused)",
+            GroupOptions.EXIT_NO_SUCH_GROUP, GroupOptions.EXIT_MISADDRESSED})
 public final class ClientCommand {
+    /**
+     * The most a client sends in one request: Ratis's gRPC message limit (64 MiB) less room for the request's
+     * envelope. A larger command could never be sent, and the client would retry it until its timeout.
+     */
+    static final int LARGEST_SENDABLE = (64 << 20) - (64 << 10);
+
     @Mixin
     GroupOptions group;
 
+    @Option(names = "--max-command-bytes", scope = ScopeType.INHERIT, defaultValue = "1048576", paramLabel = "BYTES",
+            description = "Refuse a command larger than this without sending it (default ${DEFAULT-VALUE}, a group's "
+                    + "default max-command-bytes; give the group's own if it differs). At most " + LARGEST_SENDABLE
+                    + ".")
+    int maxCommandBytes;
+
+    private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
 
     public ClientCommand() {
-        this(System.out, System.err);
+        this(System.in, System.out, System.err);
     }
 
     ClientCommand(PrintStream out, PrintStream err) {
+        this(InputStream.nullInputStream(), out, err);
+    }
+
+    ClientCommand(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
         this.out = out;
         this.err = err;
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true, description = "kv: set KEY to VALUE; prints the "
-            + "previous value, if any.")
-    int put(@Parameters(paramLabel = "KEY") String key, @Parameters(paramLabel = "VALUE") String value) {
+    @Command(name = "put", mixinStandardHelpOptions = true, description = {"kv: set KEY to VALUE; prints the "
+            + "previous value, if any.", "VALUE is taken as UTF-8 text, as hexadecimal bytes with --hex, or whole "
+            + "from a file or standard input with --value-file (its bytes as they are)."})
+    int put(@Option(names = "--hex", description = "VALUE is hexadecimal bytes, e.g. ff00 for the two bytes 0xff 0x00.")
+            boolean hex,
+            @Option(names = "--value-file", paramLabel = "PATH", description = "Take the value's bytes from PATH ("
+                    + "'-': standard input) instead of VALUE.") String valueFile,
+            @Parameters(paramLabel = "KEY") String key,
+            @Parameters(paramLabel = "VALUE", arity = "0..1") String value) {
+        ByteString bytes;
+        try {
+            bytes = value(value, hex, valueFile);
+        } catch (IllegalArgumentException e) {
+            err.println("ratis-sm client: " + e.getMessage());
+            return GroupOptions.USAGE;
+        }
         return with(c -> {
-            KvReply r = c.submit(KvStore.put(key, utf8(value)), KvReply.parser());
-            out.println(r.getFound() ? "OK (was " + r.getValue().toStringUtf8() + ")" : "OK");
+            KvReply r = c.submit(sized(KvStore.put(key, bytes)), KvReply.parser());
+            out.println(r.getFound() ? "OK (was " + shown(r.getValue()) + ")" : "OK");
             return 0;
         });
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "kv: print KEY's value; exit 1 if "
-            + "it has none.")
-    int get(@Parameters(paramLabel = "KEY") String key) {
+    @Command(name = "get", mixinStandardHelpOptions = true, description = {"kv: print KEY's value; exit 1 if "
+            + "it has none.", "As UTF-8 text with a newline (exit 2 if the value is not UTF-8), or with --raw its bytes"
+            + " as they are, with --hex in hexadecimal."})
+    int get(@Option(names = "--raw", description = "Print the value's bytes as they are, with no newline.")
+            boolean raw,
+            @Option(names = "--hex", description = "Print the value in hexadecimal.") boolean hex,
+            @Parameters(paramLabel = "KEY") String key) {
+        if (raw && hex) {
+            err.println("ratis-sm client: get takes --raw or --hex, not both");
+            return GroupOptions.USAGE;
+        }
         return with(c -> {
             KvReply r = c.query(KvStore.get(key), KvReply.parser());
             if (!r.getFound()) {
                 err.println("ratis-sm client: key '" + key + "' not found");
                 return GroupOptions.REFUSED;
             }
-            out.println(r.getValue().toStringUtf8());
+            ByteString v = r.getValue();
+            if (raw) {
+                v.writeTo(out);
+                out.flush();
+            } else if (hex) {
+                out.println(HexFormat.of().formatHex(v.toByteArray()));
+            } else if (v.isValidUtf8()) {
+                out.println(v.toStringUtf8());
+            } else {
+                err.println("ratis-sm client: the value of '" + key + "' is " + v.size() + " bytes that are not UTF-8"
+                        + " text; print it with --raw or --hex");
+                return GroupOptions.USAGE;
+            }
             return 0;
         });
     }
@@ -70,28 +134,37 @@ public final class ClientCommand {
     int delete(@Parameters(paramLabel = "KEY") String key) {
         return with(c -> {
             KvReply r = c.submit(KvStore.delete(key), KvReply.parser());
-            out.println(r.getFound() ? "OK (was " + r.getValue().toStringUtf8() + ")" : "OK (there was none)");
+            out.println(r.getFound() ? "OK (was " + shown(r.getValue()) + ")" : "OK (there was none)");
             return 0;
         });
     }
 
     @Command(name = "cas", mixinStandardHelpOptions = true, description = "kv: set KEY to NEW if its value is "
-            + "EXPECTED (or if it has none, with --absent); exit 1 and print the current value if not.")
+            + "EXPECTED (or if it has none, with --absent); exit 1 and print the current value if not. EXPECTED and "
+            + "NEW are UTF-8 text, or hexadecimal bytes with --hex.")
     int cas(@Option(names = "--absent", description = "Expect KEY to have no value (then give only KEY NEW).")
             boolean absent,
+            @Option(names = "--hex", description = "EXPECTED and NEW are hexadecimal bytes.") boolean hex,
             @Parameters(paramLabel = "KEY") String key,
             @Parameters(paramLabel = "EXPECTED NEW", arity = "1..2") String[] values) {
         if (values.length != (absent ? 1 : 2)) {
             err.println("ratis-sm client: cas takes KEY EXPECTED NEW, or --absent KEY NEW");
             return GroupOptions.USAGE;
         }
-        ByteString expected = absent ? null : utf8(values[0]);
-        ByteString next = utf8(values[values.length - 1]);
+        ByteString expected;
+        ByteString next;
+        try {
+            expected = absent ? null : (hex ? hex(values[0]) : utf8(values[0]));
+            next = hex ? hex(values[values.length - 1]) : utf8(values[values.length - 1]);
+        } catch (IllegalArgumentException e) {
+            err.println("ratis-sm client: " + e.getMessage());
+            return GroupOptions.USAGE;
+        }
         return with(c -> {
-            KvReply r = c.submit(KvStore.cas(key, expected, next), KvReply.parser());
+            KvReply r = c.submit(sized(KvStore.cas(key, expected, next)), KvReply.parser());
             if (!r.getFound()) {
                 err.println("ratis-sm client: cas failed: '" + key + "' is "
-                        + (r.getValue().isEmpty() ? "absent" : "'" + r.getValue().toStringUtf8() + "'"));
+                        + (r.getValue().isEmpty() ? "absent" : shown(r.getValue())));
                 return GroupOptions.REFUSED;
             }
             out.println("OK");
@@ -123,24 +196,29 @@ public final class ClientCommand {
             @Parameters(paramLabel = "HEX") String hex) {
         ByteString bytes;
         try {
-            bytes = ByteString.copyFrom(HexFormat.of().parseHex(hex));
+            bytes = hex(hex);
         } catch (IllegalArgumentException e) {
-            err.println("ratis-sm client: '" + hex + "' is not hexadecimal bytes (e.g. 0a03666f6f)");
+            err.println("ratis-sm client: " + e.getMessage());
             return GroupOptions.USAGE;
         }
         return with(c -> {
-            ByteString reply = query ? c.query(bytes) : c.submit(bytes);
+            ByteString reply = query ? c.query(bytes) : c.submit(sized(bytes));
             out.println(HexFormat.of().formatHex(reply.toByteArray()));
             return 0;
         });
     }
 
     private interface ClientAction {
-        int run(ReplicaClient client) throws io.ratissm.CommandRejected;
+        int run(ReplicaClient client) throws CommandRejected, IOException;
     }
 
     private int with(ClientAction action) {
-        return GroupOptions.run("client", err, () -> {
+        if (maxCommandBytes < 1 || maxCommandBytes > LARGEST_SENDABLE) {
+            err.println("ratis-sm client: --max-command-bytes must be between 1 and " + LARGEST_SENDABLE + ", was "
+                    + maxCommandBytes);
+            return GroupOptions.USAGE;
+        }
+        return group.run("client", err, () -> {
             try (ReplicaClient c = ReplicaClient.builder().peers(group.peers()).group(group.group)
                     .tls(group.tls().orElse(null))
                     .timeout(group.timeout).build()) {
@@ -149,8 +227,63 @@ public final class ClientCommand {
                 // The likely cause from a shell: kv commands sent to a counter group, or the other way round.
                 throw new MalformedCommand(e.getMessage() + " (put/get/delete/cas are for a kv group, add/value for "
                         + "a counter group, raw for any)");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the value: " + e.getMessage(), e);
             }
         });
+    }
+
+    /** The command, if it is within {@code --max-command-bytes}: a larger one is refused here, never sent. */
+    private ByteString sized(ByteString command) throws CommandTooLarge {
+        checkSize(command.size());
+        return command;
+    }
+
+    private <M extends Message> M sized(M command) throws CommandTooLarge {
+        checkSize(command.getSerializedSize());
+        return command;
+    }
+
+    private void checkSize(int bytes) throws CommandTooLarge {
+        if (bytes > maxCommandBytes) {
+            throw new CommandTooLarge("the command has " + bytes + " bytes, more than --max-command-bytes "
+                    + maxCommandBytes + "; it was not sent (a group's default limit is 1048576 bytes; if this group's"
+                    + " max-command-bytes is larger, give it with --max-command-bytes)");
+        }
+    }
+
+    /** A value's bytes from exactly one of: the argument as UTF-8, the argument as hexadecimal, a file or stdin. */
+    private ByteString value(String argument, boolean hex, String file) {
+        if ((argument == null) == (file == null)) {
+            throw new IllegalArgumentException("put takes KEY VALUE, or KEY --value-file PATH");
+        }
+        if (file != null) {
+            if (hex) {
+                throw new IllegalArgumentException("--hex is for VALUE; --value-file takes the file's bytes as they "
+                        + "are");
+            }
+            try {
+                return ByteString.readFrom(file.equals("-") ? in : Files.newInputStream(Path.of(file)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the value from " + (file.equals("-")
+                        ? "standard input" : file) + ": " + e.getMessage());
+            }
+        }
+        return hex ? hex(argument) : utf8(argument);
+    }
+
+    private static ByteString hex(String hex) {
+        try {
+            return ByteString.copyFrom(HexFormat.of().parseHex(hex));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + hex + "' is not hexadecimal bytes (e.g. 0a03666f6f)");
+        }
+    }
+
+    /** A value in a message: as text if it is UTF-8, else in hexadecimal. */
+    private static String shown(ByteString value) {
+        return value.isValidUtf8() ? "'" + value.toStringUtf8() + "'" : "0x" + HexFormat.of().formatHex(value
+                .toByteArray());
     }
 
     private static ByteString utf8(String s) {

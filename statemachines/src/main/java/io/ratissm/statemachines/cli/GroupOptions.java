@@ -1,7 +1,11 @@
 package io.ratissm.statemachines.cli;
 
 import io.ratissm.CommandRejected;
+import io.ratissm.CommandTooLarge;
+import io.ratissm.GroupAdmin;
+import io.ratissm.GroupNotFoundException;
 import io.ratissm.RatisSmException;
+import io.ratissm.ReplicaMisaddressedException;
 import io.ratissm.Tls;
 import io.ratissm.UnavailableException;
 import java.io.PrintStream;
@@ -18,9 +22,17 @@ import picocli.CommandLine.ScopeType;
 final class GroupOptions {
     static final int REFUSED = 1;
     static final int USAGE = 2;
+    /** The only code whose outcome is unknown. */
     static final int UNAVAILABLE = 3;
+    static final int TOO_LARGE = 4;
+    static final int NO_SUCH_GROUP = 5;
+    static final int MISADDRESSED = 6;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
+    static final String EXIT_NO_SUCH_GROUP = "5:the replicas at --peers serve no group named --group: check both "
+            + "(definite: they applied nothing)";
+    static final String EXIT_MISADDRESSED = "6:--peers gives a replica id another replica's address (the message names"
+            + " both; definite: the replicas that answered applied nothing)";
     @Option(names = "--peers", scope = ScopeType.INHERIT, paramLabel = "ID=HOST:PORT,...",
             defaultValue = "${env:RATIS_SM_PEERS}",
             description = "Replicas of the group, comma separated (default: $RATIS_SM_PEERS).")
@@ -71,19 +83,54 @@ final class GroupOptions {
         int run() throws CommandRejected;
     }
 
-    static int run(String command, PrintStream err, Action action) {
+    /**
+     * Runs {@code action} and turns its failure into a message on {@code err} and an exit code: a definite failure
+     * (refused, too large, no such group, a misaddressed replica) gets its own code; only an answer that never came
+     * gets {@link #UNAVAILABLE}, the code of an unknown outcome.
+     */
+    int run(String command, PrintStream err, Action action) {
         try {
             return action.run();
         } catch (IllegalArgumentException e) {
             err.println("ratis-sm " + command + ": " + e.getMessage());
             return USAGE;
         } catch (UnavailableException e) {
+            Optional<RatisSmException> definite = e.definiteCause(group, peers());
+            if (definite.isPresent() && definite.get() instanceof GroupNotFoundException) {
+                // Definite only if no replica of --peers serves the group: a removed replica answers so too.
+                definite = noReplicaServesTheGroup();
+            }
+            if (definite.isPresent()) {
+                return definite(command, err, definite.get());
+            }
             err.println("ratis-sm " + command + ": " + e.getMessage());
             return UNAVAILABLE;
+        } catch (GroupNotFoundException | ReplicaMisaddressedException e) {
+            return definite(command, err, e);
+        } catch (CommandTooLarge e) {
+            err.println("ratis-sm " + command + ": too large: " + e.getMessage());
+            return TOO_LARGE;
         } catch (CommandRejected | RatisSmException e) {
             err.println("ratis-sm " + command + ": refused: " + e.getMessage());
             return REFUSED;
         }
+    }
+
+    private Optional<RatisSmException> noReplicaServesTheGroup() {
+        try (GroupAdmin admin = GroupAdmin.builder().peers(peers()).group(group).tls(tls().orElse(null))
+                .timeout(timeout).build()) {
+            admin.status();
+            return Optional.empty();
+        } catch (GroupNotFoundException e) {
+            return Optional.of(e);
+        }
+    }
+
+    private static int definite(String command, PrintStream err, RatisSmException e) {
+        boolean noGroup = e instanceof GroupNotFoundException;
+        err.println("ratis-sm " + command + ": " + (noGroup ? "no such group: " : "wrong address: ") + e.getMessage()
+                + " (the replicas that answered applied nothing)");
+        return noGroup ? NO_SUCH_GROUP : MISADDRESSED;
     }
 
     /** Durations as the configuration file writes them: 500ms, 10s, 2m. */
