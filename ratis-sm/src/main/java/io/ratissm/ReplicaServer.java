@@ -10,7 +10,6 @@ import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.RejoinGuard;
 import io.ratissm.internal.server.ServerSettings;
-import io.ratissm.internal.server.SnapshotLeftovers;
 import io.ratissm.internal.server.UnreadableLog;
 import java.io.IOException;
 import java.net.BindException;
@@ -146,7 +145,6 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public ReplicaServer start() throws IOException {
         checkPortFree();
-        SnapshotLeftovers.remove(settings);
         try {
             server = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
                     ? settings.group().joiningRaftGroup() : settings.group().raftGroup());

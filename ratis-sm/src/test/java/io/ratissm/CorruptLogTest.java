@@ -33,13 +33,13 @@ class CorruptLogTest {
             long corruptIndex = flipAByteOfTheEntryAfter(segment, 10);
 
             assertThatThrownBy(() -> cluster.restart(victim))
-                    .isInstanceOf(IOException.class)
+                    .isInstanceOf(StorageRecoveryException.class)
                     .hasMessageContaining(victim + ": its log does not read")
                     .hasMessageContaining(segment.toString())
                     .hasMessageContaining("log index " + corruptIndex)
                     .hasMessageContaining("checksum")
                     .hasMessageContaining("ratis-sm admin remove-replica " + victim)
-                    .hasMessageContaining("OPERATIONS.md");
+                    .hasMessageContaining("Replacing a replica's storage");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ratissm.internal.server;
 
+import io.ratissm.StorageRecoveryException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,10 @@ public final class UnreadableLog {
     }
 
     /**
-     * Throws an {@link IOException} that names the damaged segment, the first log index that does not read and the
+     * Throws a {@link StorageRecoveryException} that names the damaged segment, the first log index that does not read and the
      * way back, if {@code failure} is Ratis's failure to read the log; returns otherwise.
      */
-    public static void throwIfFrom(ServerSettings settings, Throwable failure) throws IOException {
+    public static void throwIfFrom(ServerSettings settings, Throwable failure) throws StorageRecoveryException {
         if (!fromTheLog(failure)) {
             return;
         }
@@ -41,13 +42,9 @@ public final class UnreadableLog {
         String where = firstDamage(logDir, RaftServerConfigKeys.Log.Appender.bufferByteLimit(
                 settings.raftProperties())).orElse("the log in " + logDir + " does not read (" + rootCause(failure)
                 + ")");
-        String id = settings.id();
-        throw new IOException(id + ": its log does not read: " + where + ". The replica cannot start on it, and a"
-                + " log is not repaired in place; the other replicas hold its entries. To bring " + id + " back with"
-                + " a copy of the group's state: remove it from the group ('ratis-sm admin remove-replica " + id
-                + "'), move its storage directory " + settings.storage() + " away, start it with join = true, and add"
-                + " it back ('ratis-sm admin add-replica " + id + " " + settings.group().address(id) + "'); see"
-                + " ratis-sm/OPERATIONS.md, 'A replica whose log does not read'", failure);
+        throw new StorageRecoveryException(settings.id() + ": its log does not read: " + where + ". The replica"
+                + " cannot start on it, and a log is not repaired in place; the other replicas hold its entries. "
+                + RecoveryProcedure.steps(settings));
     }
 
     private static boolean fromTheLog(Throwable failure) {
