@@ -45,12 +45,15 @@ import picocli.CommandLine.Option;
             "9:the storage directory cannot be used (not a directory, not writable, in use by another replica)",
             "10:the replica's port is in use",
             "11:the replica cannot rejoin from its storage (a corrupt snapshot, or its storage was wiped while the"
-                + " group remembers it): replace its storage as the message says (OPERATIONS.md)"})
+                + " group remembers it): replace its storage as the message says (OPERATIONS.md)",
+            "12:Ratis closed the replica by itself while it was a member (a JVM or host pause longer than"
+                + " raft.server.close.threshold, 60 s): restart it"})
 public final class ServerCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int STORAGE = 9;
     static final int PORT_IN_USE = 10;
     static final int REPLACE_STORAGE = 11;
+    static final int CLOSED_BY_RATIS = 12;
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
@@ -110,10 +113,16 @@ public final class ServerCommand implements Callable<Integer> {
         AtomicBoolean signalled = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, signalled), "ratis-sm-shutdown"));
         server.awaitStopped();
-        if (!signalled.get()) {
-            LOG.info("{}: stopped, no longer a member of the group", server.id());
+        if (signalled.get()) {
+            return 0;
         }
-        return 0;
+        String because = server.stoppedBecause().orElse("stopped");
+        if (because.startsWith("removed from")) {
+            LOG.info("{}: stopped: {}", server.id(), because);
+            return 0;
+        }
+        err.println("ratis-sm server: " + server.id() + " stopped by itself: " + because);
+        return CLOSED_BY_RATIS;
     }
 
     /**

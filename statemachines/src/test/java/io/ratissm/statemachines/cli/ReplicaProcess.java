@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +67,20 @@ final class ReplicaProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Freezes the process (SIGSTOP) for {@code pause}, then lets it run again (SIGCONT): a JVM or host pause. */
+    void pause(Duration pause) throws IOException, InterruptedException {
+        signal("STOP");
+        Thread.sleep(pause.toMillis());
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** SIGTERM, as a supervisor stops a replica, and the exit code. */

@@ -130,6 +130,27 @@ class ServerCommandTest {
         }
     }
 
+    /**
+     * A replica that Ratis closes by itself after a long pause (longer than raft.server.close.threshold) was not
+     * removed: it says what happened and exits with its own code, so that a supervisor restarts it.
+     */
+    @Test
+    void aReplicaClosedByRatisAfterALongPauseSaysSoAndExits12() throws Exception {
+        String peer = "n1=127.0.0.1:" + ReplicaProcess.freePort();
+        Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
+                "id = n1", "peers = " + peer, "storage = data/n1", "state-machine = counter",
+                "ratis.raft.server.close.threshold = 2s", ""));
+        try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
+            ReplicaStates.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
+
+            n1.pause(Duration.ofSeconds(5));
+
+            assertThat(n1.awaitExit()).as("exit code; log:%n%s", n1.log()).isEqualTo(12);
+            assertThat(n1.log()).contains("Ratis closed this replica although the group still counts it as a member")
+                    .doesNotContain("no longer a member of the group");
+        }
+    }
+
     /** A replica started on wiped storage while the group remembers it: exit 11, and the message says what to do. */
     @Test
     void aReplicaWhoseStorageWasWipedIsExit11WithTheWayBack() throws Exception {
