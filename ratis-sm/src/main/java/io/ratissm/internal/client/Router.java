@@ -114,18 +114,28 @@ public final class Router implements AutoCloseable {
                 raft.getClientRpc().addRaftPeers(notLeader.getPeers());
                 members = notLeader.getPeers().stream().map(RaftPeer::getId).toList();
             }
-            RaftPeer leader = notLeader.getSuggestedLeader();
-            if (leader != null) {
-                raft.getClientRpc().addRaftPeers(leader);
-                leaderHint.compareAndSet(target, leader.getId());
-                return;
+            if (notLeader.getSuggestedLeader() != null) {
+                raft.getClientRpc().addRaftPeers(notLeader.getSuggestedLeader());
             }
-        } else if (cause(failure, LeaderNotReadyException.class) != null
-                || cause(failure, StateMachineException.class) != null) {
-            return;
         }
-        List<RaftPeerId> all = members;
-        leaderHint.compareAndSet(target, all.get((all.indexOf(target) + 1) % all.size()));
+        leaderHint.compareAndSet(target, nextTarget(target, failure, members));
+    }
+
+    /**
+     * Where the attempt after one to {@code target} that failed with {@code failure} goes: the leader a replica named;
+     * the same replica if it leads but is not ready yet, or its state machine answered; otherwise the next of
+     * {@code members} (the first, if {@code target} is not among them).
+     */
+    static RaftPeerId nextTarget(RaftPeerId target, Throwable failure, List<RaftPeerId> members) {
+        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        if (notLeader != null && notLeader.getSuggestedLeader() != null) {
+            return notLeader.getSuggestedLeader().getId();
+        }
+        if (notLeader == null && (cause(failure, LeaderNotReadyException.class) != null
+                || cause(failure, StateMachineException.class) != null)) {
+            return target;
+        }
+        return members.get((members.indexOf(target) + 1) % members.size());
     }
 
     private boolean reconnectDue(RaftPeerId replica) {

@@ -186,30 +186,62 @@ final class DivergenceDetector implements AutoCloseable {
         }
     }
 
-    /** Decides, once enough digests at {@code index} are known, whether this replica can be trusted. */
+    /** Acts on what the digests known at {@code index} say about this replica, once they say something. */
     private void judge(long index, ByteString mine, int groupSize) {
         if (decided) {
             return;
         }
+        Judgement j = judge(replicaId, mine, reported, groupSize);
+        if (j instanceof Minority m) {
+            decided = true;
+            verdicts.minority(index, m.majority());
+        } else if (j instanceof NoMajority n) {
+            decided = true;
+            verdicts.noMajority(index, n.digests());
+        }
+    }
+
+    /** What the digests of one index say about a replica. */
+    sealed interface Judgement permits Trusted, Undecided, Minority, NoMajority {
+    }
+
+    /** A majority, this replica among them, holds its state. */
+    record Trusted() implements Judgement {
+    }
+
+    /** Not enough digests are known yet. */
+    record Undecided() implements Judgement {
+    }
+
+    /** A majority holds another state than this replica: {@code majority} are their ids, sorted. */
+    record Minority(List<String> majority) implements Judgement {
+    }
+
+    /** Every member's digest is known and no state is held by a majority: every digest, by replica id. */
+    record NoMajority(Map<String, ByteString> digests) implements Judgement {
+    }
+
+    /**
+     * Judges replica {@code me}, whose digest is {@code mine}, from the digests the other members reported at the same
+     * index, in a group of {@code groupSize} members.
+     */
+    static Judgement judge(String me, ByteString mine, Map<String, ByteString> reported, int groupSize) {
         int majority = groupSize / 2 + 1;
         Map<ByteString, List<String>> holders = new HashMap<>();
-        holders.computeIfAbsent(mine, d -> new ArrayList<>()).add(replicaId);
+        holders.computeIfAbsent(mine, d -> new ArrayList<>()).add(me);
         reported.forEach((id, d) -> holders.computeIfAbsent(d, x -> new ArrayList<>()).add(id));
         for (Map.Entry<ByteString, List<String>> state : holders.entrySet()) {
             if (state.getValue().size() >= majority) {
-                if (!state.getKey().equals(mine)) {
-                    decided = true;
-                    verdicts.minority(index, List.copyOf(state.getValue()));
-                }
-                return;
+                return state.getKey().equals(mine) ? new Trusted()
+                        : new Minority(state.getValue().stream().sorted().toList());
             }
         }
-        if (reported.size() == groupSize - 1) {
-            decided = true;
-            Map<String, ByteString> all = new TreeMap<>(reported);
-            all.put(replicaId, mine);
-            verdicts.noMajority(index, all);
+        if (reported.size() < groupSize - 1) {
+            return new Undecided();
         }
+        Map<String, ByteString> all = new TreeMap<>(reported);
+        all.put(me, mine);
+        return new NoMajority(all);
     }
 
     /** A client that knows exactly {@code peers}: the one built last if the membership is unchanged. */
