@@ -94,6 +94,8 @@ public final class ReplicaServer implements AutoCloseable {
     /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
     private final AtomicBoolean raftStopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down once {@link #start()} has started the Raft server, or failed to. */
+    private final CountDownLatch raftStarted = new CountDownLatch(1);
     /** Set when the replica stopped without {@link #close()}: removed from the group, or closed by Ratis. */
     private volatile String stoppedBecause;
 
@@ -155,6 +157,7 @@ public final class ReplicaServer implements AutoCloseable {
         try {
             server.start();
         } catch (CompletionException e) {
+            raftStarted.countDown();
             close();
             UnreadableLog.throwIfFrom(settings, e.getCause());
             if (e.getCause() instanceof IOException io) {
@@ -162,6 +165,7 @@ public final class ReplicaServer implements AutoCloseable {
             }
             throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
         }
+        raftStarted.countDown();
         jmx.start();
         if (httpAddress != null) {
             try {
@@ -469,7 +473,15 @@ public final class ReplicaServer implements AutoCloseable {
         // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
         // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
         // why, and a supervisor does not restart it into replaying the same entry.
-        Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
+        // Replaying the log at start can fail-stop too: Ratis cannot be closed while it is still starting.
+        Thread t = new Thread(() -> {
+            try {
+                raftStarted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopRaft();
+        }, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
     }

@@ -80,6 +80,16 @@ class PoisonCommandTest {
             assertThat(indexes).as("every replica stopped at the same entry").hasSize(1);
             assertThat(poison).isNotDone();
 
+            // A restart with the same code replays the entry and stops again, at the same index: start() itself
+            // returns (the replay may fail-stop it while Ratis is still starting), and health says why.
+            String first = cluster.ids().get(0);
+            cluster.kill(first);
+            ReplicaServer again = cluster.restart(first);
+            Awaits.await(first + " fail-stops again", WAIT, () -> !again.health().healthy());
+            Matcher replayed = INDEX.matcher(again.health().reason());
+            assertThat(replayed.find()).isTrue();
+            assertThat(indexes).containsExactly(replayed.group(1));
+
             fixed.set(true);
             for (String id : cluster.ids()) {
                 cluster.kill(id);
