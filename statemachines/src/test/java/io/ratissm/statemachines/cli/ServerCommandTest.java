@@ -126,7 +126,7 @@ class ServerCommandTest {
 
             assertThat(n1.terminate()).isZero();
             assertThat(n1.log()).contains("n1: signal received, stopping")
-                    .doesNotContain("no longer a member of the group");
+                    .doesNotContain("removed from group");
         }
     }
 
@@ -147,7 +147,7 @@ class ServerCommandTest {
 
             assertThat(n1.awaitExit()).as("exit code; log:%n%s", n1.log()).isEqualTo(12);
             assertThat(n1.log()).contains("Ratis closed this replica although the group still counts it as a member")
-                    .doesNotContain("no longer a member of the group");
+                    .doesNotContain("removed from group");
         }
     }
 

@@ -88,7 +88,7 @@ class ThreeMachinesTest {
             assertThat(admin("--peers", group, "remove-replica", removed))
                     .isEqualTo(ok("OK: " + removed + " is no longer a member"));
             assertThat(processes.get(removed).awaitExit()).isZero();
-            assertThat(processes.get(removed).log()).contains(removed + ": stopped, no longer a member of the group");
+            assertThat(processes.get(removed).log()).contains(removed + ": stopped: removed from group ratis-sm");
             writer.awaitAcknowledged(writer.acknowledged() + 10);
             writer.stop();
 
@@ -113,7 +113,7 @@ class ThreeMachinesTest {
 
         ReplicaProcess n4 = processes.get("n4");
         assertThat(n4.terminate()).as("SIGTERM is a clean stop").isZero();
-        assertThat(n4.log()).contains("n4: stopped cleanly").doesNotContain("n4: stopped, no longer a member");
+        assertThat(n4.log()).contains("n4: stopped cleanly").doesNotContain("n4: stopped: removed from group");
     }
 
     private void start(String id, String peerList, boolean join) throws IOException {
