@@ -186,21 +186,7 @@ class SnapshotRecoveryTest {
             admin.addReplica("n3", address);
             assertThat(admin.status().members()).containsExactly("n1", "n2", "n3");
             writer.awaitMore(10);
-            writer.stop();
-
-            try (ReplicaClient reader = cluster.newClient()) {
-                long committed = decode(reader.query(NonNegativeCounter.get()));
-                assertThat(committed).isBetween(writer.acknowledged(), writer.attempted());
-                Awaits.await("n3 holds every acknowledged write", WAIT, () -> stale(reader, "n3") == committed);
-            }
-        }
-    }
-
-    private static long stale(ReplicaClient reader, String id) {
-        try {
-            return decode(reader.queryStale(NonNegativeCounter.get(), id));
-        } catch (CommandRejected | RuntimeException e) {
-            return -1;
+            writer.stopAndAwaitEveryWriteOn(cluster, "n3");
         }
     }
 

@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.storage.RaftStorageMetadata;
-import org.apache.ratis.server.storage.RaftStorageMetadataFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,17 +44,7 @@ class StorageWatchTest {
                 starts++;
             }
         });
-        watch.started(new RaftStorageMetadataFile() {
-            @Override
-            public RaftStorageMetadata getMetadata() {
-                return RaftStorageMetadata.valueOf(3, RaftPeerId.valueOf("n1"));
-            }
-
-            @Override
-            public void persist(RaftStorageMetadata newValue) {
-                throw new UnsupportedOperationException("the test only reads");
-            }
-        });
+        watch.started(TermAndVoteTest.wrote(3, "n1"));
     }
 
     @Test

@@ -21,18 +21,22 @@ class TermAndVoteTest {
     @TempDir
     Path dir;
 
-    /** What a Raft server that last wrote term 7 and a vote for n2 holds in memory. */
-    private static final RaftStorageMetadataFile WROTE_TERM_7 = new RaftStorageMetadataFile() {
-        @Override
-        public RaftStorageMetadata getMetadata() {
-            return RaftStorageMetadata.valueOf(7, RaftPeerId.valueOf("n2"));
-        }
+    private static final RaftStorageMetadataFile WROTE_TERM_7 = wrote(7, "n2");
 
-        @Override
-        public void persist(RaftStorageMetadata newValue) {
-            throw new UnsupportedOperationException("the test only reads");
-        }
-    };
+    /** What a Raft server that last wrote {@code term} and a vote for {@code votedFor} holds in memory. */
+    static RaftStorageMetadataFile wrote(long term, String votedFor) {
+        return new RaftStorageMetadataFile() {
+            @Override
+            public RaftStorageMetadata getMetadata() {
+                return RaftStorageMetadata.valueOf(term, RaftPeerId.valueOf(votedFor));
+            }
+
+            @Override
+            public void persist(RaftStorageMetadata newValue) {
+                throw new UnsupportedOperationException("the test only reads");
+            }
+        };
+    }
 
     private TermAndVote record(Path storage) throws IOException {
         Path current = Files.createDirectories(storage.resolve("group").resolve("current"));
