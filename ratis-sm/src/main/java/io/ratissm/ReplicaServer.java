@@ -237,11 +237,12 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * A new Raft server on the same storage, after the last one was stopped for a full disk: it recovers from the
      * latest snapshot and the log like a restarted replica, with a new state machine bridge (Ratis's cannot be
-     * started twice). Nothing happens once the replica is closed or its state machine fail-stopped.
+     * started twice). Nothing happens once the replica is closed, removed from the group, or its state machine
+     * fail-stopped.
      */
     private void restartRaft() throws IOException {
         synchronized (raftLock) {
-            if (closed || stateMachine.failure() != null) {
+            if (closed || isStopped() || stateMachine.failure() != null) {
                 return;
             }
             stateMachine = stateMachines.get();

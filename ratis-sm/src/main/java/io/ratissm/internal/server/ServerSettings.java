@@ -41,7 +41,7 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
     }
 
     /** The directory Ratis keeps this group's log, snapshots and metadata in, under the storage directory. */
-    public Path groupDirectory() {
+    Path groupDirectory() {
         return storage.resolve(group.groupId().getUuid().toString());
     }
 

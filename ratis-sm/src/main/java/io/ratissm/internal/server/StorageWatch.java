@@ -2,6 +2,7 @@ package io.ratissm.internal.server;
 
 import io.ratissm.StorageRecoveryException;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.ratis.server.storage.RaftStorageMetadataFile;
@@ -112,7 +113,7 @@ public final class StorageWatch {
         return problem;
     }
 
-    /** Free bytes on the storage's file system at the last check; -1 before the first. */
+    /** Free bytes on the storage's file system at the last check; -1 before the first, or if it cannot tell. */
     public long freeBytes() {
         return freeBytes;
     }
@@ -120,7 +121,7 @@ public final class StorageWatch {
     /** Looks at the storage once: stops the Raft server on a failure, restarts it once there is room. */
     public void check() {
         long free = usableSpace();
-        freeBytes = free;
+        freeBytes = free == Long.MAX_VALUE ? -1 : free;
         switch (state) {
             case RUNNING -> stopIfFailing(free);
             case WAITING_FOR_SPACE -> resumeIfRoom(free);
@@ -183,7 +184,9 @@ public final class StorageWatch {
 
     private long usableSpace() {
         try {
-            return Files.getFileStore(storage).getUsableSpace();
+            FileStore store = Files.getFileStore(storage);
+            // A file system that reports no size at all (some network and FUSE ones) says nothing about its space.
+            return store.getTotalSpace() > 0 ? store.getUsableSpace() : Long.MAX_VALUE;
         } catch (IOException e) {
             LOG.warn("{}: cannot read the free space of {}: {}", replicaId, storage, e.toString());
             return Long.MAX_VALUE;
