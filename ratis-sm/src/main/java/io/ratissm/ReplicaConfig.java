@@ -69,6 +69,9 @@ import java.util.regex.Pattern;
  * <tr><td>{@code digest.every}</td><td>10000</td><td>log entries between state digests for divergence detection;
  *     0 turns it off</td></tr>
  * <tr><td>{@code divergence.check-interval}</td><td>5s</td><td>how often digests are compared</td></tr>
+ * <tr><td>{@code health.lag-limit}</td><td>30s</td><td>how long the replica may stay behind the commit index it
+ *     knows of, or behind its leader, before {@code /health} says so (at least 1s); see
+ *     {@link ReplicaServer.Builder#lagLimit}</td></tr>
  * <tr><td>{@code http.port}</td><td>none</td><td>port of the HTTP {@code /metrics}, {@code /health} and
  *     {@code /status} endpoints (1-65535), on this replica's own host</td></tr>
  * <tr><td>{@code tls.cert}, {@code tls.key}, {@code tls.trust}</td><td>none</td><td>mutual TLS for replica and
@@ -93,9 +96,8 @@ public final class ReplicaConfig {
     private static final Set<String> REQUIRED = Set.of("id", "peers", "storage", "state-machine");
     private static final Set<String> KEYS = Set.of("id", "peers", "storage", "state-machine", "group", "replication",
             "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout", "session.limit",
-            "read.lease",
-            "log.segment-bytes", "digest.every", "divergence.check-interval", "http.port", "tls.cert", "tls.key",
-            "tls.trust");
+            "read.lease", "log.segment-bytes", "digest.every", "divergence.check-interval", "health.lag-limit",
+            "http.port", "tls.cert", "tls.key", "tls.trust");
 
     private final Path file;
     private final String id;
@@ -144,6 +146,7 @@ public final class ReplicaConfig {
         size(r, "log.segment-bytes", 1024, Long.MAX_VALUE);
         positive(r, "digest.every", 0);
         duration(r, "divergence.check-interval", Duration.ofMillis(1));
+        duration(r, "health.lag-limit", Duration.ofSeconds(1));
         this.httpPort = r.optional("http.port").map(v -> OptionalInt.of(r.value("http.port", x -> {
             long port = parseCount(x);
             if (port < 1 || port > 65535) {
@@ -217,6 +220,7 @@ public final class ReplicaConfig {
                 case "log.segment-bytes" -> b.logSegmentBytes((Long) value);
                 case "digest.every" -> b.digestEvery((Long) value);
                 case "divergence.check-interval" -> b.divergenceCheckInterval((Duration) value);
+                case "health.lag-limit" -> b.lagLimit((Duration) value);
                 default -> throw new IllegalStateException("no builder setting for " + key);
             }
         });

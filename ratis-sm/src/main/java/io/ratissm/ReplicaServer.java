@@ -7,9 +7,12 @@ import io.ratissm.internal.http.OperationsServer;
 import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.metrics.ServerMetrics;
+import io.ratissm.internal.server.LagWatch;
+import io.ratissm.internal.server.RaftShutdown;
 import io.ratissm.internal.server.RaftStateMachine;
 import io.ratissm.internal.server.RejoinGuard;
 import io.ratissm.internal.server.ServerSettings;
+import io.ratissm.internal.server.StorageWatch;
 import io.ratissm.internal.server.UnreadableLog;
 import java.io.IOException;
 import java.net.BindException;
@@ -27,9 +30,14 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -40,6 +48,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * rebuild its place in the group from its storage (a corrupt snapshot, or storage wiped while the group remembers
  * it) refuses to start with a {@link StorageRecoveryException} that says how to bring it back.
  *
+ * <p>A full disk: when the log cannot be written, or less than 1 MiB is free on the storage's file system, the replica
+ * stops its Raft server (Ratis cannot recover a log that failed a write), logs the cause at error level and reports it
+ * in {@link #health()}; once enough space is free again it starts a new Raft server on the same storage, which
+ * recovers and catches up from the leader. The replica, its endpoints and metrics stay up meanwhile.
+ *
  * <p>Operations: {@link #metrics()} is the replica's Dropwizard registry (ratis-sm's metrics and this replica's
  * Ratis metrics; the names are listed in the README, section "Metrics"), published over JMX in the domain
  * {@code ratissm.<id>} while the replica runs. With {@link Builder#httpPort} set, the replica also serves
@@ -81,42 +95,68 @@ public final class ReplicaServer implements AutoCloseable {
      * that a client's retries never outlive its session.
      */
     public static final Duration MIN_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    /** The default {@linkplain Builder#lagLimit lag limit}. */
+    public static final Duration DEFAULT_LAG_LIMIT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+    /** How long a stop waits for Ratis's close before it leaves a stuck apply loop behind ({@link RaftShutdown}). */
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
     private final ServerSettings settings;
-    private final RaftStateMachine stateMachine;
+    /** The bridge the current Raft server runs; a new one with each Raft server ({@link #restartRaft()}). */
+    private volatile RaftStateMachine stateMachine;
+    private final Supplier<RaftStateMachine> stateMachines;
     private final RaftServerFactory raftServers;
     private final boolean join;
     /** Created by {@link #start()}, with the membership {@link RejoinGuard} chose; null before. */
     private volatile RaftServer server;
+    /** Serialises the stops and restarts of the Raft server with each other and with {@link #close()}. */
+    private final Object raftLock = new Object();
     /** {@link #close()} was called. */
     private volatile boolean closed;
     /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
     private final AtomicBoolean raftStopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Counted down once {@link #start()} has started the Raft server, or failed to. */
-    private final CountDownLatch raftStarted = new CountDownLatch(1);
     /** Set when the replica stopped without {@link #close()}: removed from the group, or closed by Ratis. */
     private volatile String stoppedBecause;
 
     private final Duration divergenceCheckInterval;
+    private final LagWatch lag;
+    private final StorageWatch storage;
+    /** Reads the lag and looks at the storage every {@link #watchInterval}; from {@link #start()} on. */
+    private volatile ScheduledExecutorService watch;
+    private final Duration watchInterval;
     private final MetricRegistry metrics;
     private final RatisRegistries.Subscription ratisMetrics;
     private final JmxReporter jmx;
     private final InetSocketAddress httpAddress;
     private volatile OperationsServer http;
 
-    /** Creates this replica's Raft server for the group it starts in. */
+    /** Creates a Raft server of this replica, running {@code stateMachine}, for the group it starts in. */
     private interface RaftServerFactory {
-        RaftServer create(RaftGroup group) throws IOException;
+        RaftServer create(RaftGroup group, RaftStateMachine stateMachine) throws IOException;
     }
 
-    private ReplicaServer(ServerSettings settings, RaftStateMachine stateMachine, RaftServerFactory raftServers,
-                          boolean join, Duration divergenceCheckInterval, MetricRegistry metrics,
-                          RatisRegistries.Subscription ratisMetrics, InetSocketAddress httpAddress) {
+    private ReplicaServer(ServerSettings settings, Supplier<RaftStateMachine> stateMachines,
+                          RaftServerFactory raftServers, boolean join, Duration divergenceCheckInterval,
+                          Duration lagLimit, MetricRegistry metrics, RatisRegistries.Subscription ratisMetrics,
+                          InetSocketAddress httpAddress) {
         this.settings = settings;
-        this.stateMachine = stateMachine;
+        this.stateMachines = stateMachines;
+        this.stateMachine = stateMachines.get();
         this.raftServers = raftServers;
+        this.lag = new LagWatch(lagLimit);
+        this.watchInterval = Duration.ofMillis(Math.min(1000, lagLimit.toMillis() / 4));
+        this.storage = new StorageWatch(settings, new StorageWatch.RaftServerControl() {
+            @Override
+            public void stop() {
+                stopRaft();
+            }
+
+            @Override
+            public void start() throws IOException {
+                restartRaft();
+            }
+        });
         this.join = join;
         this.divergenceCheckInterval = divergenceCheckInterval;
         this.metrics = metrics;
@@ -148,24 +188,12 @@ public final class ReplicaServer implements AutoCloseable {
     public ReplicaServer start() throws IOException {
         checkPortFree();
         try {
-            server = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
-                    ? settings.group().joiningRaftGroup() : settings.group().raftGroup());
+            storage.beforeStart();
+            startRaft();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-        try {
-            server.start();
-        } catch (CompletionException e) {
-            raftStarted.countDown();
-            close();
-            UnreadableLog.throwIfFrom(settings, e.getCause());
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
-        }
-        raftStarted.countDown();
         jmx.start();
         if (httpAddress != null) {
             try {
@@ -175,10 +203,110 @@ public final class ReplicaServer implements AutoCloseable {
                 throw e;
             }
         }
-        stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
+        watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ratis-sm-watch-" + id());
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(this::watchOnce, 0, watchInterval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
                 settings.group().name(), settings.storage());
         return this;
+    }
+
+    /**
+     * Creates and starts a Raft server running the current {@link #stateMachine}, with the membership
+     * {@link RejoinGuard} chooses (a storage that holds a log keeps its own). On failure it is left stopped.
+     */
+    private void startRaft() throws IOException {
+        // Under raftLock: a fail-stop while Ratis replays the log must wait for the start to finish before it stops
+        // the server (Ratis cannot be closed while it is starting).
+        synchronized (raftLock) {
+            RaftServer s = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
+                    ? settings.group().joiningRaftGroup() : settings.group().raftGroup(), stateMachine);
+            // Published before it starts: a fail-stop while it replays its log must stop this server, not the last.
+            server = s;
+            raftStopping.set(false);
+            try {
+                s.start();
+            } catch (CompletionException e) {
+                stopRaft();
+                UnreadableLog.throwIfFrom(settings, e.getCause());
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
+            }
+            storage.started(s.getDivision(settings.group().groupId()).getRaftStorage().getMetadataFile());
+            stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
+        }
+    }
+
+    /**
+     * A new Raft server on the same storage, after the last one was stopped for a full disk: it recovers from the
+     * latest snapshot and the log like a restarted replica, with a new state machine bridge (Ratis's cannot be
+     * started twice). Nothing happens once the replica is closed, removed from the group, or its state machine
+     * fail-stopped.
+     */
+    private void restartRaft() throws IOException {
+        synchronized (raftLock) {
+            if (closed || isStopped() || stateMachine.failure() != null) {
+                return;
+            }
+            stateMachine = stateMachines.get();
+            startRaft();
+        }
+    }
+
+    /** One round of the watch thread: a reading of the lag, a look at the storage. Never throws. */
+    private void watchOnce() {
+        try {
+            lag.record(position(), System.nanoTime());
+            storage.check();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the health watch failed once: {}", id(), e.toString(), e);
+        }
+    }
+
+    /** Ratis failed to write the log: the watch stops the Raft server at once, on its own thread. */
+    private void logFailed(Throwable cause) {
+        storage.logFailed(cause);
+        ScheduledExecutorService w = watch;
+        if (w != null) {
+            try {
+                w.execute(storage::check);
+            } catch (RejectedExecutionException closing) {
+                // the replica is closing: nothing to keep running
+            }
+        }
+    }
+
+    /** Where this replica stands, for the lag: its indexes, the leader it follows, and what the leader told it. */
+    private LagWatch.Position position() {
+        Optional<RaftServer.Division> d = division();
+        if (stopping() || d.isEmpty()) {
+            return LagWatch.Position.NONE;
+        }
+        try {
+            RaftServer.Division division = d.get();
+            DivisionInfo info = division.getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            String follows = leader == null || info.isLeader() ? null : leader.toString();
+            long leaderCommit = follows == null ? -1 : division.getCommitInfos().stream()
+                    .filter(c -> c.getServer().getId().toStringUtf8().equals(follows))
+                    .mapToLong(CommitInfoProto::getCommitIndex).max().orElse(-1);
+            TermIndex last = division.getRaftLog().getLastEntryTermIndex();
+            SnapshotInfo snapshot = division.getStateMachine().getLatestSnapshot();
+            if (snapshot != null && (last == null || snapshot.getIndex() > last.getIndex())) {
+                // After a snapshot from the leader the log continues from the snapshot, and may hold nothing past it.
+                last = snapshot.getTermIndex();
+            }
+            return new LagWatch.Position(info.getLastAppliedIndex(), division.getRaftLog().getLastCommittedIndex(),
+                    follows, leaderCommit, info.getCurrentTerm(), last == null ? -1 : last.getTerm(),
+                    last == null ? -1 : last.getIndex());
+        } catch (IllegalStateException closedLog) {
+            return LagWatch.Position.NONE;
+        }
     }
 
     /**
@@ -332,7 +460,13 @@ public final class ReplicaServer implements AutoCloseable {
                 latestSnapshotIndex(), replication(), health);
     }
 
-    /** Whether this replica is serving and its state machine healthy. */
+    /**
+     * Whether this replica is serving and keeps up with its group; if not, why, with the numbers: its state machine
+     * fail-stopped or diverged, it is stopped, its disk is full (its Raft server then waits for space and restarts by
+     * itself), or it has stayed behind the commit index it knows of, or behind its leader, for longer than its
+     * {@linkplain Builder#lagLimit lag limit}. OPERATIONS.md, "When a replica is unhealthy", lists every reason and
+     * what to do.
+     */
     public Health health() {
         String failure = stateMachine.failure();
         if (failure != null) {
@@ -345,12 +479,20 @@ public final class ReplicaServer implements AutoCloseable {
         if (closed) {
             return Health.unhealthy("the replica is stopped");
         }
+        String storageProblem = storage.problem();
+        if (storageProblem != null) {
+            return Health.unhealthy(storageProblem);
+        }
         RaftServer s = server;
         if (s == null) {
             return Health.unhealthy("the replica is not started");
         }
         LifeCycle.State state = s.getLifeCycleState();
-        return state == LifeCycle.State.RUNNING ? Health.OK : Health.unhealthy("the replica is " + state);
+        if (state != LifeCycle.State.RUNNING) {
+            return Health.unhealthy("the replica is " + state);
+        }
+        String lagging = lag.problem();
+        return lagging == null ? Health.OK : Health.unhealthy(lagging);
     }
 
     /**
@@ -372,13 +514,22 @@ public final class ReplicaServer implements AutoCloseable {
         return reply.getLogIndex();
     }
 
-    /** Stops the replica. Its storage is kept; a new server on the same storage recovers the state. */
+    /**
+     * Stops the replica. Its storage is kept; a new server on the same storage recovers the state. Returns within
+     * about 10 s even when the apply loop is stuck (a state machine whose apply never returns): Ratis's own stop would
+     * wait for it forever, so past that time the replica's network server is closed and the rest of Ratis's stop is
+     * left to its threads, with an error logged.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        ScheduledExecutorService w = watch;
+        if (w != null) {
+            w.shutdown(); // a stop or restart under way finishes; stopRaft below waits for it
+        }
         OperationsServer h = http;
         if (h != null) {
             h.close();
@@ -430,14 +581,14 @@ public final class ReplicaServer implements AutoCloseable {
      * Whether the replica then counts as stopped ({@link #awaitStopped()}) is the caller's to say.
      */
     private void stopRaft() {
-        RaftServer s = server;
-        if (s == null || !raftStopping.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("{}: error while stopping", id(), e);
+        synchronized (raftLock) {
+            RaftServer s = server;
+            if (s == null || !raftStopping.compareAndSet(false, true)) {
+                return;
+            }
+            RaftShutdown.closeWithin(id(), s, STOP_LIMIT, () -> "applied index " + appliedIndex() + ", commit index "
+                    + fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
+            storage.stopped();
         }
     }
 
@@ -448,8 +599,10 @@ public final class ReplicaServer implements AutoCloseable {
      * because this runs inside Ratis's shutdown.
      */
     private void leftGroup() {
-        if (raftStopping.get()) {
-            return; // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal
+        if (raftStopping.get() || storage.handlingFailure()) {
+            // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal; or it closed
+            // it after a failed write of the log, which the storage watch handles
+            return;
         }
         if (stateMachine.removedFromGroup()) {
             stoppedBecause = "removed from group " + settings.group().name();
@@ -473,15 +626,9 @@ public final class ReplicaServer implements AutoCloseable {
         // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
         // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
         // why, and a supervisor does not restart it into replaying the same entry.
-        // Replaying the log at start can fail-stop too: Ratis cannot be closed while it is still starting.
-        Thread t = new Thread(() -> {
-            try {
-                raftStarted.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            stopRaft();
-        }, "ratis-sm-failstop-" + id());
+        // Replaying the log at start can fail-stop too: Ratis cannot be closed while it is still starting, and
+        // stopRaft waits for startRaft (both hold raftLock).
+        Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
         t.setDaemon(true);
         t.start();
     }
@@ -534,6 +681,7 @@ public final class ReplicaServer implements AutoCloseable {
         private long logSegmentBytes = 8L << 20;
         private long digestEvery = 10_000;
         private Duration divergenceCheckInterval = Duration.ofSeconds(5);
+        private Duration lagLimit = DEFAULT_LAG_LIMIT;
         private Integer httpPort;
         private String httpHost;
         private boolean join;
@@ -700,6 +848,20 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
+         * How long this replica may stay behind its group before it is {@linkplain ReplicaServer#health()
+         * unhealthy} (default 30 s, at least 1 s): behind when a commit index it knows of (its own, or the leader's as
+         * the leader last told it) stays above its applied index, or when it follows a leader whose entries do not
+         * reach its log. What counts is how long the oldest known commit has waited to be applied, not how many
+         * entries wait, so a replica under heavy load that keeps applying never trips it; the default leaves room for
+         * long pauses (garbage collection, a large snapshot written on the apply thread) on a loaded 2-core machine.
+         * The metrics {@code ratissm.lag} (entries) and {@code ratissm.lag.seconds} show the lag itself.
+         */
+        public Builder lagLimit(Duration limit) {
+            this.lagLimit = limit;
+            return this;
+        }
+
+        /**
          * Switches on mutual TLS for every connection of this replica: from clients, from and to the other
          * replicas (default: plaintext). Every replica of the group needs it, with certificates its peers trust.
          */
@@ -777,6 +939,8 @@ public final class ReplicaServer implements AutoCloseable {
             require(digestEvery >= 0, "digestEvery must not be negative, was " + digestEvery);
             require(divergenceCheckInterval != null && divergenceCheckInterval.toMillis() > 0,
                     "divergenceCheckInterval must be positive");
+            require(lagLimit != null && lagLimit.compareTo(Duration.ofSeconds(1)) >= 0,
+                    "lagLimit must be at least 1 s, was " + lagLimit);
             require(httpPort == null || (httpPort >= 0 && httpPort <= 65535),
                     "httpPort must be 0 (any free port) or a port number, was " + httpPort);
             require(httpHost == null || !httpHost.isBlank(), "httpHost must not be blank");
@@ -796,15 +960,9 @@ public final class ReplicaServer implements AutoCloseable {
             RatisRegistries.Subscription ratisMetrics = RatisRegistries.subscribe(
                     RatisRegistries.ofMember(id, memberId), registry);
             ReplicaServer[] self = new ReplicaServer[1];
-            RaftStateMachine sm;
-            try {
-                sm = new RaftStateMachine(settings, stateMachine, serverMetrics, () -> self[0].failStop(),
-                        () -> self[0].leftGroup());
-            } catch (RuntimeException e) {
-                ratisMetrics.close();
-                throw e;
-            }
-            RaftServerFactory raft = startGroup -> RaftServer.newBuilder()
+            Supplier<RaftStateMachine> bridges = () -> new RaftStateMachine(settings, stateMachine, serverMetrics,
+                    () -> self[0].failStop(), () -> self[0].leftGroup(), e -> self[0].logFailed(e));
+            RaftServerFactory raft = (startGroup, sm) -> RaftServer.newBuilder()
                     .setServerId(RaftPeerId.valueOf(id))
                     .setGroup(startGroup)
                     .setStateMachine(sm)
@@ -812,9 +970,15 @@ public final class ReplicaServer implements AutoCloseable {
                     .setParameters(settings.raftParameters())
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
-            self[0] = new ReplicaServer(settings, sm, raft, join, divergenceCheckInterval, registry, ratisMetrics,
-                    http);
+            try {
+                self[0] = new ReplicaServer(settings, bridges, raft, join, divergenceCheckInterval, lagLimit,
+                        registry, ratisMetrics, http);
+            } catch (RuntimeException e) {
+                ratisMetrics.close();
+                throw e;
+            }
             serverMetrics.readFrom(self[0]);
+            serverMetrics.readLag(self[0].lag::entries, self[0].lag::seconds, self[0].storage::freeBytes);
             return self[0];
         }
 

@@ -66,6 +66,27 @@ final class BackgroundWriter implements AutoCloseable {
         done.get();
     }
 
+    /**
+     * Stops writing, checks that the group's counter holds every acknowledged write and nothing that was not tried,
+     * and waits until replica {@code id} holds the same count.
+     */
+    void stopAndAwaitEveryWriteOn(LocalCluster cluster, String id) throws Exception {
+        stop();
+        try (ReplicaClient reader = cluster.newClient()) {
+            long committed = NonNegativeCounter.decode(reader.query(NonNegativeCounter.get()));
+            assertThat(committed).isBetween(acknowledged(), attempted());
+            Awaits.await(id + " holds every acknowledged write", WAIT, () -> stale(reader, id) == committed);
+        }
+    }
+
+    private static long stale(ReplicaClient reader, String id) {
+        try {
+            return NonNegativeCounter.decode(reader.queryStale(NonNegativeCounter.get(), id));
+        } catch (CommandRejected | RuntimeException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void close() {
         stop.set(true);

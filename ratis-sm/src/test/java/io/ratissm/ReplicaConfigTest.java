@@ -44,6 +44,7 @@ class ReplicaConfigTest {
                 log.segment-bytes = 1MiB
                 digest.every = 0
                 divergence.check-interval = 500ms
+                health.lag-limit = 10s
                 ratis.raft.server.rpc.request.timeout = 5s
                 """);
 
@@ -79,6 +80,7 @@ class ReplicaConfigTest {
         "zero snapshots      | snapshot.every = 0            | BAD_VALUE   | snapshot.every | at least 1",
         "duration w/o unit   | election-timeout = 1000       | BAD_VALUE   | election-timeout | not a duration",
         "too short election  | election-timeout = 10ms       | BAD_VALUE   | election-timeout | at least 50ms",
+        "too short lag limit | health.lag-limit = 500ms      | BAD_VALUE   | health.lag-limit | at least 1000ms",
         "no session timeout  | session.idle-timeout = 0s     | BAD_VALUE   | session.idle-timeout | at least 60000ms",
         "short session time  | session.idle-timeout = 30s    | BAD_VALUE   | session.idle-timeout | at least 60000ms",
         "no sessions         | session.limit = 0             | BAD_VALUE   | session.limit | at least 1",

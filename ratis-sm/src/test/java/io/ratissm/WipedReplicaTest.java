@@ -77,6 +77,54 @@ class WipedReplicaTest {
         }
     }
 
+    /**
+     * The way back for a wiped replica (remove, wipe, join, add) while two clients write and snapshots and log purges
+     * happen every few dozen entries: the replica catches up, keeps up (healthy at every look while the writes go on),
+     * and ends with the leader's log and state. Removing it is what makes this work: a leader that still counted it
+     * would remember the entries it acknowledged before the wipe and keep sending entries its empty log cannot take.
+     */
+    @Test
+    void aWipedReplicaBroughtBackUnderLoadCatchesUpAndStaysCaughtUp() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
+                .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024).lagLimit(Duration.ofSeconds(5))).start();
+             GroupAdmin admin = GroupAdmin.connect(cluster.peers());
+             BackgroundWriter writer = new BackgroundWriter(cluster.newClient());
+             BackgroundWriter other = new BackgroundWriter(cluster.newClient())) {
+            writer.awaitAcknowledged(200);
+            String leader = cluster.awaitLeader();
+            String wiped = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String address = cluster.replica(wiped).address();
+            cluster.kill(wiped);
+            cluster.wipe(wiped);
+            admin.removeReplica(wiped);
+            writer.awaitMore(100);
+
+            ReplicaServer back = cluster.restart(wiped, b -> b.join(true));
+            admin.addReplica(wiped, address);
+            long firstLook = cluster.replica(cluster.awaitLeader()).appliedIndex();
+            Awaits.await(wiped + " catches up", WAIT, () -> back.appliedIndex() >= firstLook);
+            long snapshotBefore = back.latestSnapshotIndex();
+            for (int look = 0; look < 20; look++) {
+                writer.awaitMore(20);
+                assertThat(back.health().reason()).as("look " + look).isEmpty();
+            }
+            assertThat(back.latestSnapshotIndex()).as("it snapshots as it goes").isGreaterThan(snapshotBefore);
+            assertThat(back.firstLogIndex()).as("and purges its log").isPositive();
+            writer.stop();
+            other.stop();
+
+            ReplicaServer lead = cluster.replica(cluster.awaitLeader());
+            Awaits.await(wiped + " holds the leader's whole log and state", WAIT,
+                    () -> back.lastLogIndex() == lead.lastLogIndex() && back.appliedIndex() == lead.appliedIndex());
+            try (ReplicaClient reader = cluster.newClient()) {
+                long total = decode(reader.query(NonNegativeCounter.get()));
+                assertThat(total).isBetween(writer.acknowledged() + other.acknowledged(),
+                        writer.attempted() + other.attempted());
+                assertThat(stale(reader, wiped)).isEqualTo(total);
+            }
+        }
+    }
+
     private ReplicaServer replica(String id, List<String> peers) throws IOException {
         return ReplicaServer.builder().id(id).peers(peers).storage(dir.resolve(id))
                 .stateMachine(NonNegativeCounter::new).build();

@@ -61,6 +61,18 @@ public final class ServerMetrics {
     /** Gauge: client sessions forgotten since start (idle longer than the idle timeout, or at the session limit). */
     public static final String SESSIONS_EVICTED = "ratissm.sessions.evicted";
     /**
+     * Gauge: committed entries this replica has not applied: the highest commit index it knows of (its own, or the
+     * leader's as the leader last told it) minus its applied index.
+     */
+    public static final String LAG = "ratissm.lag";
+    /**
+     * Gauge: how long, in whole seconds, this replica has been behind: since it first knew of a commit index it has
+     * still not applied, or since it follows a leader without holding an entry of the leader's term; 0 when caught up.
+     */
+    public static final String LAG_SECONDS = "ratissm.lag.seconds";
+    /** Gauge: free bytes on the file system of the replica's storage, as of the last check (every second). */
+    public static final String STORAGE_FREE_BYTES = "ratissm.storage.free-bytes";
+    /**
      * Histogram: PASSIVE, a state machine without effects: bytes of the whole state the leader ships in an entry
      * (it may not exceed the largest log entry; see EffectStateMachine).
      */
@@ -76,6 +88,10 @@ public final class ServerMetrics {
     private final Timer snapshotLoad;
     private final AtomicLong snapshotBytes = new AtomicLong();
     private final Histogram shippedState;
+    // A replica restarts its Raft server, and with it its session table, after a full disk: the gauges read the
+    // current one.
+    private volatile IntSupplier sessionCount = () -> 0;
+    private volatile LongSupplier sessionsEvicted = () -> 0;
 
     public ServerMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -88,12 +104,21 @@ public final class ServerMetrics {
         this.snapshotLoad = timer(registry, SNAPSHOT_LOAD);
         registry.gauge(SNAPSHOT_BYTES, () -> snapshotBytes::get);
         this.shippedState = histogram(registry, SHIPPED_STATE_BYTES);
+        number(SESSIONS, () -> sessionCount.getAsInt());
+        number(SESSIONS_EVICTED, () -> sessionsEvicted.getAsLong());
     }
 
-    /** Registers the gauges of the session table, read on a scrape. */
+    /** The session table the gauges read from now on, read on a scrape. */
     public void readSessions(IntSupplier count, LongSupplier evicted) {
-        number(SESSIONS, count::getAsInt);
-        number(SESSIONS_EVICTED, evicted);
+        this.sessionCount = count;
+        this.sessionsEvicted = evicted;
+    }
+
+    /** Registers the gauges of the replica's lag and of its storage's free space, read on a scrape. */
+    public void readLag(LongSupplier entries, LongSupplier seconds, LongSupplier storageFreeBytes) {
+        number(LAG, entries);
+        number(LAG_SECONDS, seconds);
+        number(STORAGE_FREE_BYTES, storageFreeBytes);
     }
 
     /** PASSIVE: the leader shipped a whole state of {@code bytes}. */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -78,6 +79,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Runnable onClosed;
     private volatile boolean removed;
+    private final Consumer<Throwable> onLogFailed;
     /** Set when no state is held by a majority: this replica then serves nothing, though it keeps applying. */
     private volatile String untrusted;
     /** What an operator does when this replica's snapshots cannot be used. */
@@ -87,10 +89,14 @@ public final class RaftStateMachine extends BaseStateMachine {
      * @param onFailStop called when the user's state machine failed and the replica must stop applying
      * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
      *                   it on its own (removed from the group's configuration)
+     * @param onLogFailed called, on Ratis's log worker thread, when a write of the log failed: Ratis writes nothing
+     *                    more to it ({@link StorageWatch})
      */
     public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            ServerMetrics metrics, Runnable onFailStop, Runnable onClosed) {
+                            ServerMetrics metrics, Runnable onFailStop, Runnable onClosed,
+                            Consumer<Throwable> onLogFailed) {
         this.onClosed = onClosed;
+        this.onLogFailed = onLogFailed;
         this.replicaId = settings.id();
         this.replication = settings.replication();
         this.recoverySteps = RecoveryProcedure.steps(settings);
@@ -247,6 +253,11 @@ public final class RaftStateMachine extends BaseStateMachine {
     public void close() {
         divergence.close();
         onClosed.run();
+    }
+
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        onLogFailed.accept(cause);
     }
 
     // ---- leadership

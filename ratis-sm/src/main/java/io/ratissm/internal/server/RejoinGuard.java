@@ -4,7 +4,6 @@ import io.ratissm.StorageRecoveryException;
 import io.ratissm.internal.AdminClients;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -130,9 +129,7 @@ public final class RejoinGuard {
 
     /** Whether Ratis has formatted this replica's storage for the group: it writes its metadata file first. */
     static boolean holdsLog(ServerSettings settings) {
-        Path meta = settings.storage().resolve(settings.group().groupId().getUuid().toString()).resolve("current")
-                .resolve("raft-meta");
-        return Files.exists(meta);
+        return Files.exists(settings.termAndVoteFile());
     }
 
     private static List<PeerView> askPeers(ServerSettings settings) {

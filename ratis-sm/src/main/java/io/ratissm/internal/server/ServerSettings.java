@@ -41,6 +41,30 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
         return Math.max(4L << 20, 2L * maxCommandBytes + (64 << 10));
     }
 
+    /** The directory Ratis keeps this group's log, snapshots and metadata in, under the storage directory. */
+    Path groupDirectory() {
+        return storage.resolve(group.groupId().getUuid().toString());
+    }
+
+    /** Ratis's record of this replica's term and vote ({@link TermAndVote}). */
+    Path termAndVoteFile() {
+        return groupDirectory().resolve("current").resolve("raft-meta");
+    }
+
+    /** Ratis allocates each log segment's space ahead, this much at a time. */
+    long logPreallocatedBytes() {
+        return Math.min(4L << 20, logSegmentBytes);
+    }
+
+    /**
+     * The free space at which a replica stopped by a full disk starts its Raft server again ({@link StorageWatch}):
+     * room for the log to allocate two more rounds of space, above the floor at which it stops and the reserve it
+     * sets aside again.
+     */
+    long resumeFreeBytes() {
+        return StorageWatch.FLOOR_BYTES + TermAndVote.RESERVE_BYTES + 2 * logPreallocatedBytes();
+    }
+
     public RaftProperties raftProperties() {
         RaftProperties p = new RaftProperties();
         // The default is a shared /tmp/raft-server: every replica needs its own directory.
@@ -75,7 +99,7 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotEvery)));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, logSegmentBytes)));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(logPreallocatedBytes()));
 
         long entryLimit = maxEntryBytes() + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));

@@ -198,7 +198,7 @@ final class SnapshotFiles {
     }
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
-    private static void syncDirectory(Path dir) throws IOException {
+    static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
