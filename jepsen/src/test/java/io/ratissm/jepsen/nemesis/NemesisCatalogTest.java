@@ -25,7 +25,7 @@ class NemesisCatalogTest {
         // Nothing is started: the nemeses are only built.
         try (LoopbackNetwork network = new LoopbackNetwork(ids, "test");
              Cluster cluster = Cluster.create(ids, network, new NodeSettings(StateMachineKind.COUNTER,
-                     Replication.ACTIVE, 10, Duration.ofSeconds(1), Duration.ZERO, false), dir, dir)) {
+                     Replication.ACTIVE, 10, Duration.ofSeconds(1), Duration.ZERO, false, 0), dir, dir)) {
 
             List<Nemesis> nemeses = NemesisCatalog.create(List.of("kill-leader+pause", "snapshot", "none"), cluster,
                     new Random(1), ClockFaults.DEFAULTS);
@@ -63,6 +63,32 @@ class NemesisCatalogTest {
         assertThat(calls).containsExactly("start a", "start b", "stop b", "stop a");
         assertThat(stopped).asList().hasSize(2).last().isEqualTo("stopped a");
         assertThat(stopped.toString()).contains("error", "b failed to heal");
+    }
+
+    @Test
+    void theStorageFaultsAreNamedJoinableAndOnlyDiskFullNeedsDisksOfTheirOwn() {
+        assertThat(NemesisCatalog.problem("corrupt")).isNull();
+        assertThat(NemesisCatalog.problem("disk-full-leader")).isNull();
+        assertThat(NemesisCatalog.problem("corrupt+disk-full")).isNull();
+        assertThat(NemesisCatalog.needsDisks("corrupt+disk-full")).isTrue();
+        assertThat(NemesisCatalog.needsDisks("kill+disk-full-leader")).isTrue();
+        assertThat(NemesisCatalog.needsDisks("corrupt")).isFalse();
+        assertThat(NemesisCatalog.needsNetwork("corrupt+disk-full")).isFalse();
+    }
+
+    @Test
+    void diskFullIsRefusedForReplicasWithoutFilesystemsOfTheirOwn(@TempDir Path dir) {
+        List<String> ids = List.of("n1", "n2", "n3");
+        try (LoopbackNetwork network = new LoopbackNetwork(ids, "test");
+             Cluster cluster = Cluster.create(ids, network, new NodeSettings(StateMachineKind.COUNTER,
+                     Replication.ACTIVE, 10, Duration.ofSeconds(1), Duration.ZERO, false, 0), dir, dir)) {
+
+            assertThatThrownBy(() -> NemesisCatalog.create(List.of("corrupt", "disk-full"), cluster, new Random(1),
+                    ClockFaults.DEFAULTS)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("filesystem of its own");
+            assertThat(NemesisCatalog.create(List.of("corrupt"), cluster, new Random(1), ClockFaults.DEFAULTS))
+                    .extracting(Nemesis::name).containsExactly("corrupt");
+        }
     }
 
     @Test
