@@ -45,11 +45,16 @@ final class CatchUp {
             result.put(Keyword.of("caught-up-ms"), (System.nanoTime() - begin) / 1_000_000);
         }
         result.put(Keyword.of("healthy"), seen.map(NodeStatus::healthy).orElse(null));
+        result.put(Keyword.of("applied"), applied(cluster));
+        return result;
+    }
+
+    /** Every replica's applied index now, nil for one that does not report (down, paused or frozen). */
+    static Map<String, Object> applied(Cluster cluster) {
         Map<String, Object> applied = new LinkedHashMap<>();
         for (NodeProcess n : cluster.nodes()) {
             applied.put(n.id(), n.status().map(NodeStatus::appliedIndex).orElse(null));
         }
-        result.put(Keyword.of("applied"), applied);
-        return result;
+        return applied;
     }
 }

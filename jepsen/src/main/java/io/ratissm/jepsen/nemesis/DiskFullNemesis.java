@@ -13,11 +13,12 @@ import java.util.Random;
 /**
  * Fills one replica's filesystem ({@link NodeDisk}) for the fault window, then frees it. The replica is not touched
  * otherwise: whatever it does about the full disk is its own behaviour. {@link #start} records the node, the bytes
- * filled and the bytes left free (0, 4 or 8 KiB, drawn at random: a few KiB let small writes through while the log's
- * preallocation fails); {@link #stop} records the free space it found, the bytes freed, how many lines of the
- * replica's log said "No space left on device" meanwhile (whether the fault bit), and whether the replica then caught
- * up with the others within {@value #CATCH_UP_SECONDS} s, with their applied indexes. A replica that does not catch
- * up is left as it is: that is the finding.
+ * filled, the bytes left free (0, 4 or 8 KiB, drawn at random: a few KiB let small writes through while the log's
+ * preallocation fails) and every replica's applied index; {@link #stop} records the free space it found, the bytes
+ * freed, how many lines of the replica's log said "No space left on device" meanwhile (Ratis logs a leader's failed
+ * write; a follower's goes unlogged), and whether the replica then caught up with the others within
+ * {@value #CATCH_UP_SECONDS} s, with their applied indexes. A replica that does not catch up is left as it is: that is
+ * the finding.
  */
 public final class DiskFullNemesis implements Nemesis {
     static final long CATCH_UP_SECONDS = 8;
@@ -67,6 +68,7 @@ public final class DiskFullNemesis implements Nemesis {
         done.put(Keyword.of("filled-bytes"), bytes);
         done.put(Keyword.of("leave-bytes"), leave);
         done.put(Keyword.of("free-bytes"), disk.freeBytes());
+        done.put(Keyword.of("applied"), CatchUp.applied(cluster));
         return List.of(Keyword.of("disk-full"), done);
     }
 
