@@ -19,13 +19,22 @@ final class CatchUp {
 
     /**
      * Waits up to {@code timeout} for {@code node} to reach the highest applied index the other replicas report
-     * now. Returns {@code :caught-up} (true or false), {@code :caught-up-ms} when it did, {@code :healthy} (the
-     * node's own word, nil if it does not report) and {@code :applied}, every replica's applied index at the end
-     * (nil for one that does not report: down, paused or frozen).
+     * now. Returns {@code :caught-up}: true or false, or {@code :nothing-to-follow} when the others have not applied
+     * beyond {@code since} (what the node had applied when the fault began; -1 if unknown), so that whether the node
+     * works cannot be seen (no load, or the group itself stopped). Also {@code :caught-up-ms} when it did,
+     * {@code :healthy} (the node's own word, nil if it does not report) and {@code :applied}, every replica's applied
+     * index at the end (nil for one that does not report: down, paused or frozen).
      */
-    static Map<Keyword, Object> await(Cluster cluster, NodeProcess node, Duration timeout) {
+    static Map<Keyword, Object> await(Cluster cluster, NodeProcess node, long since, Duration timeout) {
         long goal = cluster.nodes().stream().filter(n -> n != node).map(NodeProcess::status).flatMap(Optional::stream)
                 .mapToLong(NodeStatus::appliedIndex).max().orElse(0);
+        if (goal <= since) {
+            Map<Keyword, Object> result = new LinkedHashMap<>();
+            result.put(Keyword.of("caught-up"), Keyword.of("nothing-to-follow"));
+            result.put(Keyword.of("healthy"), node.status().map(NodeStatus::healthy).orElse(null));
+            result.put(Keyword.of("applied"), applied(cluster));
+            return result;
+        }
         long begin = System.nanoTime();
         long deadline = begin + timeout.toNanos();
         Optional<NodeStatus> seen = node.status();
@@ -47,6 +56,11 @@ final class CatchUp {
         result.put(Keyword.of("healthy"), seen.map(NodeStatus::healthy).orElse(null));
         result.put(Keyword.of("applied"), applied(cluster));
         return result;
+    }
+
+    /** {@code node}'s applied index now, -1 if it does not report. */
+    static long appliedIndex(NodeProcess node) {
+        return node.status().map(NodeStatus::appliedIndex).orElse(-1L);
     }
 
     /** Every replica's applied index now, nil for one that does not report (down, paused or frozen). */

@@ -56,12 +56,15 @@ public final class CorruptNemesis implements Nemesis {
     private static final class Damaged {
         final NodeProcess node;
         final OptionalInt exit;
+        /** Its applied index before it was killed, -1 if unknown. */
+        final long appliedBefore;
         /** Replacement steps done so far (0 to 4), for a refused replica. */
         int stepsDone;
 
-        Damaged(NodeProcess node, OptionalInt exit) {
+        Damaged(NodeProcess node, OptionalInt exit, long appliedBefore) {
             this.node = node;
             this.exit = exit;
+            this.appliedBefore = appliedBefore;
         }
 
         boolean refused() {
@@ -92,6 +95,7 @@ public final class CorruptNemesis implements Nemesis {
         }
         NodeProcess node = running.get(random.nextInt(running.size()));
         StorageDamage.Kind kind = KINDS[random.nextInt(KINDS.length)];
+        long appliedBefore = CatchUp.appliedIndex(node);
         node.kill();
         Map<Keyword, Object> done = new LinkedHashMap<>();
         done.put(Keyword.of("node"), node.id());
@@ -102,7 +106,7 @@ public final class CorruptNemesis implements Nemesis {
             node.start(); // a damage that failed still leaves the replica running, as after a kill
         }
         OptionalInt exit = node.awaitStarted(START_TIMEOUT);
-        damaged = new Damaged(node, exit);
+        damaged = new Damaged(node, exit, appliedBefore);
         if (exit.isEmpty()) {
             done.put(Keyword.of("restart"), Keyword.of("serving"));
         } else {
@@ -136,9 +140,9 @@ public final class CorruptNemesis implements Nemesis {
             damaged = null;
             return List.of(Keyword.of("corrupt-healed"), done);
         } else {
-            done.put(Keyword.of("recovered-by-itself"), true);
+            done.put(Keyword.of("started-on-damaged-storage"), true); // whether it works: :caught-up
         }
-        done.putAll(CatchUp.await(cluster, d.node, CATCH_UP));
+        done.putAll(CatchUp.await(cluster, d.node, d.appliedBefore, CATCH_UP));
         damaged = null;
         return List.of(Keyword.of("corrupt-healed"), done);
     }

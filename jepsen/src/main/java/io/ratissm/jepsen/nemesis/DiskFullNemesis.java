@@ -30,7 +30,7 @@ public final class DiskFullNemesis implements Nemesis {
     private final Random random;
     private Filled filled;
 
-    private record Filled(NodeProcess node, DiskFiller filler, long logOffset) {
+    private record Filled(NodeProcess node, DiskFiller filler, long logOffset, long appliedAtFill) {
     }
 
     /** @param targets {@link Targets#ONE} (a random replica) or {@link Targets#LEADER} */
@@ -58,7 +58,7 @@ public final class DiskFullNemesis implements Nemesis {
         NodeDisk disk = cluster.disk(node.id()).orElseThrow();
         long leave = LEAVE_FREE[random.nextInt(LEAVE_FREE.length)];
         DiskFiller filler = new DiskFiller(disk);
-        filled = new Filled(node, filler, node.logSize());
+        filled = new Filled(node, filler, node.logSize(), CatchUp.appliedIndex(node));
         long freeBefore = disk.freeBytes();
         long bytes = filler.fill(leave);
         Map<Keyword, Object> done = new LinkedHashMap<>();
@@ -88,7 +88,7 @@ public final class DiskFullNemesis implements Nemesis {
         done.put(Keyword.of("free-bytes"), disk.freeBytes());
         done.put(Keyword.of("no-space-log-lines"),
                 node.logLinesSince(f.logOffset()).stream().filter(l -> l.contains(NO_SPACE)).count());
-        done.putAll(CatchUp.await(cluster, node, Duration.ofSeconds(CATCH_UP_SECONDS)));
+        done.putAll(CatchUp.await(cluster, node, f.appliedAtFill(), Duration.ofSeconds(CATCH_UP_SECONDS)));
         return List.of(Keyword.of("disk-freed"), done);
     }
 }

@@ -43,12 +43,8 @@ class DiskFillerTest {
 
     @Test
     void onATmpfsTheFillerLeavesTheAskedSpaceAndRemovingItGivesItAllBack(@TempDir Path dir) throws Exception {
-        assumeTrue(NodeDisk.whyUnavailable() == null, "mounting a tmpfs: " + NodeDisk.whyUnavailable());
-        Path mountPoint = Files.createDirectories(dir.resolve("storage"));
-        NodeDisk disk = NodeDisk.mount("filler-test", mountPoint, 1 << 20);
-        try {
-            assertThat(Leftovers.mounts()).contains(mountPoint.toString());
-            Files.writeString(mountPoint.resolve("replica-file"), "a replica's data");
+        Path mountPoint = onTmpfs(dir, disk -> {
+            Files.writeString(disk.dir().resolve("replica-file"), "a replica's data");
             long free = disk.freeBytes();
             DiskFiller filler = new DiskFiller(disk);
 
@@ -58,19 +54,14 @@ class DiskFillerTest {
             assertThat(disk.freeBytes()).isBetween(BLOCK, 2 * BLOCK - 1);
             assertThat(filler.remove()).isEqualTo(filled);
             assertThat(disk.freeBytes()).isEqualTo(free);
-            assertThat(mountPoint.resolve("replica-file")).hasContent("a replica's data");
-        } finally {
-            disk.unmount();
-        }
+            assertThat(disk.dir().resolve("replica-file")).hasContent("a replica's data");
+        });
         assertThat(Leftovers.mounts()).doesNotContain(mountPoint.toString());
     }
 
     @Test
     void aWriteThatMeetsAFullFilesystemEndsTheFillWithWhatFitted(@TempDir Path dir) throws Exception {
-        assumeTrue(NodeDisk.whyUnavailable() == null, "mounting a tmpfs: " + NodeDisk.whyUnavailable());
-        Path mountPoint = Files.createDirectories(dir.resolve("storage"));
-        NodeDisk disk = NodeDisk.mount("filler-test", mountPoint, 1 << 20);
-        try {
+        onTmpfs(dir, disk -> {
             long free = disk.freeBytes();
             DiskFiller filler = new DiskFiller(disk);
 
@@ -79,8 +70,24 @@ class DiskFillerTest {
             assertThat(written).isEqualTo(free);
             assertThat(disk.freeBytes()).isZero();
             assertThat(filler.fill(0)).as("a fill of a full filesystem adds nothing").isEqualTo(free);
+        });
+    }
+
+    private interface DiskBody {
+        void run(NodeDisk disk) throws Exception;
+    }
+
+    /** Runs {@code body} on a 1 MiB tmpfs mounted under {@code dir} (skipped without root), then unmounts it. */
+    private static Path onTmpfs(Path dir, DiskBody body) throws Exception {
+        assumeTrue(NodeDisk.whyUnavailable() == null, "mounting a tmpfs: " + NodeDisk.whyUnavailable());
+        Path mountPoint = Files.createDirectories(dir.resolve("storage"));
+        NodeDisk disk = NodeDisk.mount("filler-test", mountPoint, 1 << 20);
+        try {
+            assertThat(Leftovers.mounts()).contains(mountPoint.toString());
+            body.run(disk);
         } finally {
             disk.unmount();
         }
+        return mountPoint;
     }
 }
