@@ -98,7 +98,7 @@ final class StorageDamage {
                 .max(Comparator.comparingLong(StorageDamage::firstIndex));
     }
 
-    /** The snapshot file with the highest log index (not its {@code .md5}, nor a {@code .tmp} or {@code .unverified}). */
+    /** The snapshot with the highest log index (not its {@code .md5}, nor a {@code .tmp} or {@code .unverified}). */
     static Optional<Path> newestSnapshot(Path storage) {
         return files(storage, "sm").stream()
                 .filter(p -> SNAPSHOT.matcher(p.getFileName().toString()).matches())

@@ -177,8 +177,8 @@ public final class NodeMain implements Callable<Integer> {
                 lastHealth = health;
             }
             String line = "leader=" + server.isLeader() + " term=" + server.term() + " applied="
-                    + server.appliedIndex() + " healthy=" + health.healthy() + " wall=" + System.currentTimeMillis() + " nanos=" + System.nanoTime()
-                    + "\n";
+                    + server.appliedIndex() + " healthy=" + health.healthy() + " wall=" + System.currentTimeMillis()
+                    + " nanos=" + System.nanoTime() + "\n";
             Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
             Files.writeString(tmp, line);
             Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
