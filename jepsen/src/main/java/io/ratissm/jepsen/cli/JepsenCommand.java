@@ -42,9 +42,12 @@ public final class JepsenCommand {
                         + "pause, pause-minority, pause-leader, pause-all, partition (random halves), "
                         + "partition-leader, partition-one, partition-ring, snapshot, clock-skew (one replica's "
                         + "clocks step ahead of or behind the others'), clock-skew-leader, clock-rate (one "
-                        + "replica's clocks run fast or slow), clock-rate-leader. Join faults with + to inject them "
-                        + "together, e.g. partition-leader+clock-rate-leader. Clock faults need libfaketime. "
-                        + "Default: ${DEFAULT-VALUE}.")
+                        + "replica's clocks run fast or slow), clock-rate-leader, disk-full (one replica's own "
+                        + "filesystem is filled for the window, then freed; needs root to mount it), disk-full-leader, "
+                        + "corrupt (one replica is killed, its newest log segment or snapshot damaged, and it is "
+                        + "restarted; if it refuses its storage, it is removed, emptied, started with join and added "
+                        + "back). Join faults with + to inject them together, e.g. partition-leader+clock-rate-leader "
+                        + "or corrupt+disk-full. Clock faults need libfaketime. Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
 
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")

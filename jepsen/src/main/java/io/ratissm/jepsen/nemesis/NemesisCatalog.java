@@ -14,7 +14,8 @@ public final class NemesisCatalog {
     /** Every simple name {@link #create} accepts. */
     public static final List<String> NAMES = List.of("none", "kill", "kill-minority", "kill-leader", "kill-all",
             "pause", "pause-minority", "pause-leader", "pause-all", "partition", "partition-leader", "partition-one",
-            "partition-ring", "snapshot", "clock-skew", "clock-skew-leader", "clock-rate", "clock-rate-leader");
+            "partition-ring", "snapshot", "clock-skew", "clock-skew-leader", "clock-rate", "clock-rate-leader",
+            "disk-full", "disk-full-leader", "corrupt");
 
     private NemesisCatalog() {
     }
@@ -44,6 +45,11 @@ public final class NemesisCatalog {
     /** True if {@code name} moves clocks (and so needs libfaketime). */
     public static boolean needsClocks(String name) {
         return parts(name).stream().anyMatch(p -> p.startsWith("clock"));
+    }
+
+    /** True if {@code name} fills disks (and so needs each replica's storage on a filesystem of its own). */
+    public static boolean needsDisks(String name) {
+        return parts(name).stream().anyMatch(p -> p.startsWith("disk-full"));
     }
 
     /** The nemeses named in {@code names} (e.g. {@code ["kill", "partition-leader+clock-rate"]}), in order. */
@@ -94,6 +100,9 @@ public final class NemesisCatalog {
             case "clock-rate" -> new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.ONE, random, clocks);
             case "clock-rate-leader" ->
                     new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.LEADER, random, clocks);
+            case "disk-full" -> new DiskFullNemesis(cluster, Targets.ONE, random);
+            case "disk-full-leader" -> new DiskFullNemesis(cluster, Targets.LEADER, random);
+            case "corrupt" -> new CorruptNemesis(cluster, random);
             default -> throw new IllegalArgumentException("unknown nemesis '" + name + "'; choose from " + NAMES);
         };
     }

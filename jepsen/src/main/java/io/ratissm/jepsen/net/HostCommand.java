@@ -36,6 +36,11 @@ public final class HostCommand {
         return attempt(List.of(command)).exitCode == 0;
     }
 
+    /** True if this process runs as root (needed for namespaces, packet filters and mounts). */
+    public static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name")) || tryRun("sh", "-c", "test $(id -u) = 0");
+    }
+
     /** True if {@code program} can be found on the PATH (or under /usr/sbin, /sbin). */
     public static boolean available(String program) {
         try {

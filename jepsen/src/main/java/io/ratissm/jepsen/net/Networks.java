@@ -13,7 +13,7 @@ public final class Networks {
 
     /** Null if namespaces can be built here, else why not. */
     public static String whyNoNamespaces() {
-        if (!"root".equals(System.getProperty("user.name")) && !HostCommand.tryRun("sh", "-c", "test $(id -u) = 0")) {
+        if (!HostCommand.runningAsRoot()) {
             return "not running as root";
         }
         if (!HostCommand.available("ip")) {

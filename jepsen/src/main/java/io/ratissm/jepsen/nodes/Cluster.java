@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,7 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * The replicas of one test, as processes on a {@link TestNetwork}: {@code n1..nN}, each with its own data
- * directory (under {@code dataRoot}) and log file ({@code <logRoot>/<id>/node.log}). Nodes run this JVM's own
+ * directory {@code <dataRoot>/<id>/} (its status file and clock control file, and {@code storage/}, the replica's
+ * storage, which with {@link NodeSettings#diskBytes()} is a filesystem of its own, {@link NodeDisk}) and log file
+ * ({@code <logRoot>/<id>/node.log}). Nodes run this JVM's own
  * classpath, which is the distribution ({@code ratis-sm-jepsen-*.jar} and {@code lib/*}) under
  * {@code bin/ratis-sm} and {@code target/classes} plus the dependencies under Maven's test runner, so the
  * harness works before the jar is packaged. Where libfaketime is installed every replica runs under it
@@ -35,26 +38,50 @@ public final class Cluster implements AutoCloseable {
 
     /** How long replicas get to shut down cleanly before they are killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * Ratis preallocates log space (4 MiB at a time by default); a replica writes into its preallocated space
+     * without asking the filesystem for more. At the harness's tens of KB per second of log, a full disk would then
+     * be met only minutes after it filled, so replicas on their own disks preallocate in small steps and meet it
+     * within a second or two.
+     */
+    static final String SMALL_PREALLOCATION = "raft.server.log.preallocated.size=16KB";
 
     private final TestNetwork network;
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    private final Map<String, NodeDisk> disks = new LinkedHashMap<>();
 
     private Cluster(TestNetwork network) {
         this.network = network;
     }
 
-    /** Creates the node processes (not yet started) for {@code ids}. */
+    /**
+     * Creates the node processes (not yet started) for {@code ids}, and mounts their disks if the settings ask for
+     * them.
+     */
     public static Cluster create(List<String> ids, TestNetwork network, NodeSettings settings, Path dataRoot,
                                  Path logRoot) {
         Cluster cluster = new Cluster(network);
-        String peers = ids.stream().map(id -> id + "=" + network.host(id) + ":" + network.port(id))
-                .collect(Collectors.joining(","));
+        try {
+            cluster.prepare(ids, settings, dataRoot, logRoot);
+        } catch (RuntimeException e) {
+            cluster.unmountDisks();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private void prepare(List<String> ids, NodeSettings settings, Path dataRoot, Path logRoot) {
+        String peers = peers(ids);
         Optional<Path> faketime = Faketime.library();
         faketime.ifPresent(lib -> Faketime.sweepStale());
         for (String id : ids) {
             try {
                 Path data = Files.createDirectories(dataRoot.resolve(id));
+                Path storage = Files.createDirectories(data.resolve("storage"));
                 Path logDir = Files.createDirectories(logRoot.resolve(id));
+                if (settings.diskBytes() > 0) {
+                    disks.put(id, NodeDisk.mount(id, storage, settings.diskBytes()));
+                }
                 List<String> command = new ArrayList<>(network.launchPrefix(id));
                 NodeClock clock = null;
                 if (faketime.isPresent()) {
@@ -64,7 +91,7 @@ public final class Cluster implements AutoCloseable {
                 command.add(javaBinary());
                 command.addAll(NODE_JVM_FLAGS);
                 command.addAll(List.of("-cp", classpath(), NodeMain.class.getName(),
-                        "--id", id, "--peers", peers, "--storage", data.toString(),
+                        "--id", id, "--peers", peers, "--storage", storage.toString(),
                         "--state-machine", settings.stateMachine().name(),
                         "--replication", settings.replication().name(),
                         "--snapshot-every", Long.toString(settings.snapshotEvery()),
@@ -77,13 +104,15 @@ public final class Cluster implements AutoCloseable {
                 if (clock != null) {
                     command.add("--faked-clock");
                 }
-                cluster.nodes.put(id, new NodeProcess(id, command, logDir.resolve("node.log"), data.resolve("status"),
-                        clock));
+                if (settings.diskBytes() > 0) {
+                    command.addAll(List.of("--ratis-property", SMALL_PREALLOCATION));
+                }
+                nodes.put(id, new NodeProcess(id, command, storage, logDir.resolve("node.log"),
+                        data.resolve("status"), clock));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare directories for replica " + id, e);
             }
         }
-        return cluster;
     }
 
     private static String javaBinary() {
@@ -101,8 +130,11 @@ public final class Cluster implements AutoCloseable {
 
     /** The peers string clients use: {@code n1=host:port,...}. */
     public String clientPeers() {
-        return nodes.keySet().stream().map(id -> id + "=" + network.host(id) + ":" + network.port(id))
-                .collect(Collectors.joining(","));
+        return peers(nodes.keySet());
+    }
+
+    private String peers(Collection<String> ids) {
+        return ids.stream().map(id -> id + "=" + address(id)).collect(Collectors.joining(","));
     }
 
     public List<String> ids() {
@@ -125,6 +157,16 @@ public final class Cluster implements AutoCloseable {
         return network;
     }
 
+    /** {@code id}'s own filesystem, if the replicas have them. */
+    public Optional<NodeDisk> disk(String id) {
+        return Optional.ofNullable(disks.get(id));
+    }
+
+    /** The address {@code id} listens on, {@code host:port}. */
+    public String address(String id) {
+        return network.host(id) + ":" + network.port(id);
+    }
+
     public void startAll() {
         nodes.values().forEach(NodeProcess::start);
     }
@@ -141,7 +183,10 @@ public final class Cluster implements AutoCloseable {
                 .map(Map.Entry::getKey);
     }
 
-    /** Stops every replica (resuming paused ones first). The network is the caller's to close. */
+    /**
+     * Stops every replica (resuming paused ones first), then unmounts their disks. The network is the caller's to
+     * close.
+     */
     @Override
     public void close() {
         nodes.values().forEach(NodeProcess::beginStop);
@@ -152,5 +197,10 @@ public final class Cluster implements AutoCloseable {
         if (nodes.values().stream().anyMatch(n -> n.clock().isPresent())) {
             Faketime.sweepStale(); // what the replicas killed during the run left in /dev/shm
         }
+        unmountDisks();
+    }
+
+    private void unmountDisks() {
+        disks.values().forEach(NodeDisk::unmount);
     }
 }

@@ -1,7 +1,9 @@
 package io.ratissm.jepsen.nodes;
 
+import io.ratissm.Health;
 import io.ratissm.ReplicaServer;
 import io.ratissm.Replication;
+import io.ratissm.StorageRecoveryException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,17 +31,24 @@ import picocli.CommandLine.Option;
  *   <li>control lines on standard input: {@code snapshot} takes a snapshot now (which purges the log behind
  *       it); end of input (the harness went away) stops the replica, so no node outlives its harness;</li>
  *   <li>a status file, rewritten atomically every {@value #STATUS_PERIOD_MILLIS} ms, with one line
- *       {@code leader=true|false term=N applied=N wall=MILLIS nanos=NANOS}, which the nemesis reads to find the
- *       current leader, and, with the file's modification time, to see what the replica's clocks say.</li>
+ *       {@code leader=true|false term=N applied=N healthy=true|false wall=MILLIS nanos=NANOS}, which the nemesis
+ *       reads to find the current leader, and, with the file's modification time, to see what the replica's clocks
+ *       say.</li>
  * </ul>
- * Logs go to standard error, which the harness redirects into the node's log file.
+ * A replica that cannot use its storage ({@link StorageRecoveryException}) exits with {@value #REPLACE_STORAGE}, as
+ * {@code ratis-sm server} does, so that the harness can tell that refusal from any other failure and follow the
+ * operator's procedure. Logs go to standard error, which the harness redirects into the node's log file.
  */
 @Command(name = "node", description = "One replica of a harness test.")
 public final class NodeMain implements Callable<Integer> {
     static final long STATUS_PERIOD_MILLIS = 200;
+    /** The exit code of a replica that refuses to start on its storage: {@code ratis-sm server}'s. */
+    public static final int REPLACE_STORAGE = 11;
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
     /** Written only so that the reads of {@link #startWallClockReader} cannot be optimised away. */
     private static volatile long lastWallMillis;
+    /** Only the status thread reads and writes it. */
+    private Health lastHealth;
 
     @Option(names = "--id", required = true, description = "This replica's id, e.g. n1.")
     String id;
@@ -70,6 +81,13 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--lease-reads", description = "Serve linearizable reads from the leader lease.")
     boolean leaseReads;
 
+    @Option(names = "--join", description = "Start as a replica being added to a running group (after its storage "
+            + "was replaced); ignored once its storage holds the membership.")
+    boolean join;
+
+    @Option(names = "--ratis-property", description = "A raw Ratis property KEY=VALUE (repeatable).")
+    Map<String, String> ratisProperties = new LinkedHashMap<>();
+
     @Option(names = "--faked-clock", description = "The JVM runs under libfaketime: keep its wall-clock reading fresh.")
     boolean fakedClock;
 
@@ -82,16 +100,25 @@ public final class NodeMain implements Callable<Integer> {
         if (fakedClock) {
             startWallClockReader();
         }
-        ReplicaServer server = ReplicaServer.builder()
+        ReplicaServer.Builder builder = ReplicaServer.builder()
                 .id(id).peers(peers).storage(storage)
                 .stateMachine(stateMachine.factory(Duration.ofMillis(executeDelayMillis)))
                 .replication(replication)
                 .snapshotEvery(snapshotEvery)
                 .electionTimeout(Duration.ofMillis(electionTimeoutMillis))
                 .leaseReads(leaseReads)
-                .build().start();
-        LOG.info("{}: replica started ({}, {}, execute delay {} ms, lease reads {}, peers {})", id, stateMachine,
-                replication, executeDelayMillis, leaseReads, peers);
+                .join(join);
+        ratisProperties.forEach(builder::property);
+        ReplicaServer server;
+        try {
+            server = builder.build().start();
+        } catch (StorageRecoveryException e) {
+            LOG.error("{}: refused to start on its storage: {}", id, e.getMessage());
+            return REPLACE_STORAGE;
+        }
+        LOG.info("{}: replica started ({}, {}, execute delay {} ms, lease reads {}, join {}, peers {}, Ratis "
+                + "properties {})", id, stateMachine, replication, executeDelayMillis, leaseReads, join, peers,
+                ratisProperties);
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
         status.scheduleWithFixedDelay(() -> publishStatus(server), 0, STATUS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         try (BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -143,9 +170,15 @@ public final class NodeMain implements Callable<Integer> {
 
     private void publishStatus(ReplicaServer server) {
         try {
+            Health health = server.health();
+            if (!health.equals(lastHealth)) {
+                // the reason goes to the node's log once per change, the status file only says whether it is healthy
+                LOG.info("{}: health {}", id, health.healthy() ? "ok" : "unhealthy: " + health.reason());
+                lastHealth = health;
+            }
             String line = "leader=" + server.isLeader() + " term=" + server.term() + " applied="
-                    + server.appliedIndex() + " wall=" + System.currentTimeMillis() + " nanos=" + System.nanoTime()
-                    + "\n";
+                    + server.appliedIndex() + " healthy=" + health.healthy() + " wall=" + System.currentTimeMillis()
+                    + " nanos=" + System.nanoTime() + "\n";
             Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
             Files.writeString(tmp, line);
             Files.move(tmp, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

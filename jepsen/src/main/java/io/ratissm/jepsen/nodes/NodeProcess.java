@@ -8,16 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One replica as an operating-system process ({@link NodeMain} in its own JVM), with the faults the nemesis can
  * inflict on it: SIGKILL and restart on the same data directory, SIGSTOP/SIGCONT, a forced snapshot, and (when
- * it runs under libfaketime) its clocks. Its output is appended to its log file across restarts. Thread-safe:
- * the nemesis and the clean-up may act on it concurrently.
+ * it runs under libfaketime) its clocks. Its output is appended to its log file across restarts. Once its storage
+ * was replaced it starts as a joining replica ({@link #joinFromNowOn}). Thread-safe: the nemesis and the clean-up
+ * may act on it concurrently.
  */
 public final class NodeProcess {
     /**
@@ -29,16 +33,22 @@ public final class NodeProcess {
 
     private final String id;
     private final List<String> command;
+    private final Path storage;
     private final Path logFile;
     private final Path statusFile;
     private final NodeClock clock;
     private Process process;
     private boolean paused;
+    private boolean join;
 
-    /** @param clock the replica's fake clocks, or null if it does not run under libfaketime */
-    NodeProcess(String id, List<String> command, Path logFile, Path statusFile, NodeClock clock) {
+    /**
+     * @param storage the replica's storage directory (its {@code --storage})
+     * @param clock   the replica's fake clocks, or null if it does not run under libfaketime
+     */
+    NodeProcess(String id, List<String> command, Path storage, Path logFile, Path statusFile, NodeClock clock) {
         this.id = id;
         this.command = List.copyOf(command);
+        this.storage = storage;
         this.logFile = logFile;
         this.statusFile = statusFile;
         this.clock = clock;
@@ -52,6 +62,39 @@ public final class NodeProcess {
         return logFile;
     }
 
+    /** The size of the replica's log file now: where the lines it writes next begin. */
+    public long logSize() {
+        try {
+            return Files.exists(logFile) ? Files.size(logFile) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + logFile, e);
+        }
+    }
+
+    /** The lines of the replica's log written from byte {@code offset} (a {@link #logSize()}) on. */
+    public List<String> logLinesSince(long offset) {
+        try {
+            byte[] all = Files.readAllBytes(logFile);
+            int from = (int) Math.min(offset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
+    /** The replica's storage directory. */
+    public Path storage() {
+        return storage;
+    }
+
+    /**
+     * Every later start is a joining replica's ({@code --join}): after its storage was emptied it waits to be added
+     * back, and once it has storage again the flag is ignored (as {@code join = true} may stay in a server's file).
+     */
+    public synchronized void joinFromNowOn() {
+        join = true;
+    }
+
     /** Starts the process, unless it is running already. */
     public synchronized void start() {
         if (isAlive()) {
@@ -59,7 +102,11 @@ public final class NodeProcess {
         }
         try {
             Files.deleteIfExists(statusFile);
-            process = new ProcessBuilder(command)
+            List<String> words = new ArrayList<>(command);
+            if (join) {
+                words.add("--join");
+            }
+            process = new ProcessBuilder(words)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -71,6 +118,37 @@ public final class NodeProcess {
 
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The exit code of the last process, if it was started and has exited. */
+    public synchronized OptionalInt exitCode() {
+        return process == null || process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    /**
+     * Waits until the replica, just {@linkplain #start started}, either serves (it published its status, which it
+     * does only once {@code ReplicaServer.start} returned) or exits. Returns the exit code if it exited, empty if it
+     * serves; throws if neither happens within {@code timeout}.
+     */
+    public OptionalInt awaitStarted(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            OptionalInt exit = exitCode();
+            if (exit.isPresent()) {
+                return exit;
+            }
+            if (status().isPresent()) {
+                return OptionalInt.empty();
+            }
+            try {
+                Thread.sleep(100); // polling the process and its status file, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("replica " + id + " neither served nor exited within " + timeout
+                + "; see " + logFile);
     }
 
     public synchronized boolean isPaused() {

@@ -14,6 +14,7 @@ import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.Faketime;
+import io.ratissm.jepsen.nodes.NodeDisk;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.perf.PerfPlots;
@@ -47,6 +48,11 @@ import java.util.stream.Stream;
  */
 public final class JepsenTest {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * Each replica's own filesystem when a nemesis fills disks: room for the log (8 MiB segments) and two snapshots
+     * of a run of several minutes, small enough to fill at once.
+     */
+    static final long DISK_BYTES = 64L << 20;
 
     private final TestOptions options;
     private final PrintStream console;
@@ -63,12 +69,18 @@ public final class JepsenTest {
         boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
         if (wantsNetwork && Networks.whyNoNamespaces() != null) {
             throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
-                    + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot");
+                    + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot, corrupt");
         }
         boolean wantsClocks = options.nemeses().stream().anyMatch(NemesisCatalog::needsClocks);
         if (wantsClocks && Faketime.whyUnavailable() != null) {
             throw new IllegalArgumentException("clock faults need libfaketime, which is not available here ("
-                    + Faketime.whyUnavailable() + "); faults that need none: kill*, pause*, partition*, snapshot");
+                    + Faketime.whyUnavailable() + "); faults that need none: kill*, pause*, partition*, snapshot, "
+                    + "corrupt");
+        }
+        if (wantsDisks() && NodeDisk.whyUnavailable() != null) {
+            throw new IllegalArgumentException("disk-full needs a filesystem of its own per replica (a tmpfs the "
+                    + "harness mounts), which cannot be made here (" + NodeDisk.whyUnavailable() + "); faults that "
+                    + "need none: kill*, pause*, snapshot, corrupt");
         }
         try (HarnessLock lock = HarnessLock.acquire()) {
             Path run = Store.newRun(options.storeRoot(), options.testName());
@@ -93,8 +105,13 @@ public final class JepsenTest {
             log.info("jepsen.db", Faketime.library().map(lib -> "replicas run under " + lib)
                     .orElse("replicas run with real clocks: " + Faketime.whyUnavailable()));
             NodeSettings settings = new NodeSettings(workload.stateMachine(), options.replication(),
-                    options.snapshotEvery(), Duration.ofSeconds(1), options.executeDelay(), options.leaseReads());
+                    options.snapshotEvery(), Duration.ofSeconds(1), options.executeDelay(), options.leaseReads(),
+                    wantsDisks() ? DISK_BYTES : 0);
             Cluster cluster = Cluster.create(ids, network, settings, data, run);
+            if (wantsDisks()) {
+                log.info("jepsen.db", "each replica's storage is a tmpfs of " + DISK_BYTES + " bytes; replicas "
+                        + "preallocate their log in small steps");
+            }
             Thread cleanup = new Thread(() -> {
                 cluster.close();
                 network.close();
@@ -109,6 +126,7 @@ public final class JepsenTest {
                 cluster.startAll();
                 log.info("jepsen.db", "started replicas " + ids + " (" + options.replication() + ")");
                 faultWindows = runPhases(workload, cluster, history, seeds, log);
+                logReplicas(cluster, log);
             } finally {
                 cluster.close();
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -181,6 +199,23 @@ public final class JepsenTest {
         } finally {
             calls.shutdownNow();
             clients.forEach(ReplicaClient::close);
+        }
+    }
+
+    private boolean wantsDisks() {
+        return options.nemeses().stream().anyMatch(NemesisCatalog::needsDisks);
+    }
+
+    /**
+     * What each replica says at the end (alive, applied index, healthy), so that a replica a fault left behind shows
+     * in {@code jepsen.log}.
+     */
+    private static void logReplicas(Cluster cluster, RunLog log) {
+        for (NodeProcess n : cluster.nodes()) {
+            String state = !n.isAlive() ? "down (exit " + n.exitCode().orElse(-1) + ")"
+                    : n.status().map(s -> "applied " + s.appliedIndex() + ", term " + s.term()
+                    + (s.leader() ? ", leader" : "") + (s.healthy() ? "" : ", unhealthy")).orElse("not reporting");
+            log.info("jepsen.db", "at the end " + n.id() + ": " + state);
         }
     }
 

@@ -46,6 +46,19 @@ class JepsenCommandTest {
     }
 
     @Test
+    void theHelpNamesTheStorageFaults() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Launcher());
+        cli.setOut(new PrintWriter(out, true));
+
+        int exit = cli.execute("jepsen", "test", "--help");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("disk-full (one replica's own filesystem is "
+                + "filled", "disk-full-leader", "corrupt (one replica is killed", "corrupt+disk-full");
+    }
+
+    @Test
     void clockFaultsWithoutLibfaketimeAreRefusedBeforeAnythingStarts(@TempDir Path store) {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Launcher());

@@ -18,14 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Names on the command line, faults joined with {@code +}, and what each needs from the host. */
 class NemesisCatalogTest {
+    private static final List<String> IDS = List.of("n1", "n2", "n3");
+
+    /** Replicas that are never started, without disks of their own: the nemeses are only built. */
+    private static Cluster unstarted(LoopbackNetwork network, Path dir) {
+        return Cluster.create(IDS, network, new NodeSettings(StateMachineKind.COUNTER, Replication.ACTIVE, 10,
+                Duration.ofSeconds(1), Duration.ZERO, false, 0), dir, dir);
+    }
 
     @Test
     void faultsJoinedWithPlusAreOneNemesisActiveInTheSameWindow(@TempDir Path dir) {
-        List<String> ids = List.of("n1", "n2", "n3");
-        // Nothing is started: the nemeses are only built.
-        try (LoopbackNetwork network = new LoopbackNetwork(ids, "test");
-             Cluster cluster = Cluster.create(ids, network, new NodeSettings(StateMachineKind.COUNTER,
-                     Replication.ACTIVE, 10, Duration.ofSeconds(1), Duration.ZERO, false), dir, dir)) {
+        try (LoopbackNetwork network = new LoopbackNetwork(IDS, "test");
+             Cluster cluster = unstarted(network, dir)) {
 
             List<Nemesis> nemeses = NemesisCatalog.create(List.of("kill-leader+pause", "snapshot", "none"), cluster,
                     new Random(1), ClockFaults.DEFAULTS);
@@ -63,6 +67,30 @@ class NemesisCatalogTest {
         assertThat(calls).containsExactly("start a", "start b", "stop b", "stop a");
         assertThat(stopped).asList().hasSize(2).last().isEqualTo("stopped a");
         assertThat(stopped.toString()).contains("error", "b failed to heal");
+    }
+
+    @Test
+    void theStorageFaultsAreNamedJoinableAndOnlyDiskFullNeedsDisksOfTheirOwn() {
+        assertThat(NemesisCatalog.problem("corrupt")).isNull();
+        assertThat(NemesisCatalog.problem("disk-full-leader")).isNull();
+        assertThat(NemesisCatalog.problem("corrupt+disk-full")).isNull();
+        assertThat(NemesisCatalog.needsDisks("corrupt+disk-full")).isTrue();
+        assertThat(NemesisCatalog.needsDisks("kill+disk-full-leader")).isTrue();
+        assertThat(NemesisCatalog.needsDisks("corrupt")).isFalse();
+        assertThat(NemesisCatalog.needsNetwork("corrupt+disk-full")).isFalse();
+    }
+
+    @Test
+    void diskFullIsRefusedForReplicasWithoutFilesystemsOfTheirOwn(@TempDir Path dir) {
+        try (LoopbackNetwork network = new LoopbackNetwork(IDS, "test");
+             Cluster cluster = unstarted(network, dir)) {
+
+            assertThatThrownBy(() -> NemesisCatalog.create(List.of("corrupt", "disk-full"), cluster, new Random(1),
+                    ClockFaults.DEFAULTS)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("filesystem of its own");
+            assertThat(NemesisCatalog.create(List.of("corrupt"), cluster, new Random(1), ClockFaults.DEFAULTS))
+                    .extracting(Nemesis::name).containsExactly("corrupt");
+        }
     }
 
     @Test

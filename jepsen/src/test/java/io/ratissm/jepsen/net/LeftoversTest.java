@@ -3,10 +3,16 @@ package io.ratissm.jepsen.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** What a crashed harness leaves behind is found and removed by the next run's sweep. Needs root. */
+/**
+ * What a crashed harness leaves behind is found and removed by the next run's sweep. Needs root (and, since the sweep
+ * removes every harness namespace and disk on the host, no harness run at the same time).
+ */
 class LeftoversTest {
 
     @Test
@@ -26,6 +32,27 @@ class LeftoversTest {
         assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).as("orphan killed").isTrue();
         assertThat(Leftovers.namespaces()).doesNotContain(ns);
         assertThat(Leftovers.links()).isEmpty();
+    }
+
+    @Test
+    void sweepUnmountsTheDisksACrashedRunLeftMounted(@TempDir Path dir) throws Exception {
+        assumeTrue(Networks.whyNoNamespaces() == null, "needs root, ip and iptables");
+        Path mountPoint = Files.createDirectories(dir.resolve("storage of n1"));
+        HostCommand.run("mount", "-t", "tmpfs", "-o", "size=1m", Leftovers.PREFIX + "-disk-crashed",
+                mountPoint.toString());
+        assertThat(Leftovers.mounts()).as("a path with a space, escaped in the mount table")
+                .contains(mountPoint.toString());
+
+        Leftovers.sweep();
+
+        assertThat(Leftovers.mounts()).isEmpty();
+        assertThat(HostCommand.run("cat", "/proc/self/mounts")).doesNotContain(Leftovers.PREFIX + "-disk-crashed");
+    }
+
+    @Test
+    void mountTableEscapesAreDecoded() {
+        assertThat(Leftovers.unescape("/tmp/a\\040b\\011c\\134d")).isEqualTo("/tmp/a b\tc\\d");
+        assertThat(Leftovers.unescape("/tmp/plain\\04")).isEqualTo("/tmp/plain\\04");
     }
 
     @Test

@@ -27,7 +27,7 @@ class FakedClocksTest {
     void aReplicaSeesItsClocksStepRunFastOrSlowAndKeepTheirOffsetAcrossARestart(@TempDir Path dir) throws Exception {
         assumeTrue(Faketime.whyUnavailable() == null, Faketime.whyUnavailable());
         NodeSettings settings = new NodeSettings(StateMachineKind.COUNTER, Replication.ACTIVE, 10_000,
-                Duration.ofSeconds(1), Duration.ZERO, false);
+                Duration.ofSeconds(1), Duration.ZERO, false, 0);
         try (LoopbackNetwork network = new LoopbackNetwork(List.of("n1"), "clock test");
              Cluster cluster = Cluster.create(List.of("n1"), network, settings, Files.createDirectories(
                      dir.resolve("data")), Files.createDirectories(dir.resolve("logs")))) {

@@ -8,8 +8,10 @@ class NodeStatusTest {
 
     @Test
     void parsesTheStatusLineANodePublishes() {
-        assertThat(NodeStatus.parse("leader=true term=4 applied=120\n"))
-                .contains(new NodeStatus(true, 4, 120));
+        assertThat(NodeStatus.parse("leader=true term=4 applied=120 healthy=false wall=1 nanos=2\n"))
+                .contains(new NodeStatus(true, 4, 120, false));
+        assertThat(NodeStatus.parse("leader=false term=4 applied=120\n")).as("no health field")
+                .contains(new NodeStatus(false, 4, 120, true));
     }
 
     @Test
