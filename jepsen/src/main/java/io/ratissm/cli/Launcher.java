@@ -2,10 +2,7 @@ package io.ratissm.cli;
 
 import io.ratissm.jepsen.cli.CheckCommand;
 import io.ratissm.jepsen.cli.JepsenCommand;
-import io.ratissm.statemachines.cli.AdminCommand;
-import io.ratissm.statemachines.cli.ClientCommand;
-import io.ratissm.statemachines.cli.ServerCommand;
-import io.ratissm.statemachines.demo.Demo;
+import io.ratissm.cli.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
