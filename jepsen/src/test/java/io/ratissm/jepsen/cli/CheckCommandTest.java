@@ -2,7 +2,6 @@ package io.ratissm.jepsen.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ratissm.cli.Launcher;
 import io.ratissm.jepsen.TestData;
 import io.ratissm.jepsen.history.EdnReader;
 import io.ratissm.jepsen.history.EdnWriter;
@@ -28,7 +27,7 @@ class CheckCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = new CommandLine(new Launcher());
+    CommandLine cli = HarnessLauncher.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);

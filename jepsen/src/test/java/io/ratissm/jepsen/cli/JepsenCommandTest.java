@@ -2,7 +2,6 @@ package io.ratissm.jepsen.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ratissm.cli.Launcher;
 import io.ratissm.jepsen.nodes.Faketime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +17,7 @@ class JepsenCommandTest {
     @Test
     void aValidCounterRunPrintsValidTrueAndTheStorePathAndExitsZero(@TempDir Path store) throws Exception {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new Launcher());
+        CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
         int exit = cli.execute("jepsen", "test", "--workload", "counter", "--nemesis", "kill",
@@ -36,7 +35,7 @@ class JepsenCommandTest {
     @Test
     void anUnknownWorkloadIsAUsageErrorWithExitCodeTwo() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Launcher());
+        CommandLine cli = HarnessLauncher.commandLine();
         cli.setErr(new PrintWriter(err, true));
 
         int exit = cli.execute("jepsen", "test", "--workload", "queue");
@@ -48,7 +47,7 @@ class JepsenCommandTest {
     @Test
     void theHelpNamesTheStorageFaults() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new Launcher());
+        CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
         int exit = cli.execute("jepsen", "test", "--help");
@@ -61,7 +60,7 @@ class JepsenCommandTest {
     @Test
     void clockFaultsWithoutLibfaketimeAreRefusedBeforeAnythingStarts(@TempDir Path store) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Launcher());
+        CommandLine cli = HarnessLauncher.commandLine();
         cli.setErr(new PrintWriter(err, true));
         String before = System.getProperty(Faketime.PROPERTY);
         System.setProperty(Faketime.PROPERTY, "none");

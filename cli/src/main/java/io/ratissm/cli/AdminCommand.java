@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import io.ratissm.GroupAdmin;
 import io.ratissm.GroupStatus;

@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;

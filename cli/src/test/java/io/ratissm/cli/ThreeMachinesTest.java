@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import static io.ratissm.statemachines.ReplicaStates.await;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.demo;
+package io.ratissm.cli.demo;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.LocalCluster;

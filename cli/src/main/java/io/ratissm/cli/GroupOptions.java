@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;

@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

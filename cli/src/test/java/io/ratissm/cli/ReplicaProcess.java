@@ -1,4 +1,4 @@
-package io.ratissm.statemachines.cli;
+package io.ratissm.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
