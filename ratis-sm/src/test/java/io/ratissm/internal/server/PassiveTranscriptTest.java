@@ -53,8 +53,10 @@ import org.junit.jupiter.api.TestFactory;
  *       {@code cancel ID ENTRY}: Ratis drops it;</li>
  *   <li>{@code apply ID ENTRY term=T index=I}: the committed entry is applied by that replica;
  *       {@code truncate ID index=I}: its log loses the entries from I on;</li>
- *   <li>{@code value ID}: the committed counter; {@code stats ID}: speculative entries pending, rollbacks and
- *       executions.</li>
+ *   <li>{@code snapshot FROM to=ID}: replica ID installs FROM's committed state, session table and chain head, as
+ *       from a snapshot taken at FROM's last applied index;</li>
+ *   <li>{@code value ID}: the committed counter; {@code head ID}: the last passive entry applied; {@code stats ID}:
+ *       speculative entries pending, rollbacks and executions.</li>
  * </ul>
  */
 class PassiveTranscriptTest {
@@ -169,6 +171,10 @@ class PassiveTranscriptTest {
                 case "truncate":
                     r.log.last = number(args, "index") - 1;
                     return "";
+                case "snapshot":
+                    return installSnapshot(r, replicas.get(args.get("to")));
+                case "head":
+                    return r.passive.passiveHead().map(Object::toString).orElse("(none)");
                 case "value":
                     return Long.toString(NonNegativeCounter.decode(r.host.query(ByteString.EMPTY).getOk()));
                 case "stats":
@@ -211,6 +217,19 @@ class PassiveTranscriptTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private static String installSnapshot(Replica from, Replica to) throws IOException {
+            ByteString.Output state = ByteString.newOutput();
+            from.host.writeSnapshot(state);
+            try (InputStream in = state.toByteString().newInput()) {
+                to.host.restore(in);
+            }
+            to.sessions.load(from.sessions.toSnapshot());
+            to.passive.loadPassiveHead(from.passive.passiveHead());
+            to.log.applied = from.log.applied;
+            to.log.last = Math.max(to.log.last, from.log.applied);
+            return "";
         }
 
         private String apply(Replica r, String name, long term, long index) throws Exception {
