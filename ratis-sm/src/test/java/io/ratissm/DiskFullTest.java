@@ -35,7 +35,7 @@ class DiskFullTest {
 
     /**
      * Before: the follower froze at its last applied entry with no log line and {@code /health} 200, and did not
-     * resume when space was freed (issue 12, item 4).
+     * resume when space was freed.
      */
     @Test
     void aFollowerWhoseDiskFillsIsUnhealthyAndResumesByItselfOnceSpaceIsFreed() throws Exception {
