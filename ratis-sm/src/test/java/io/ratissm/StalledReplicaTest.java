@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
-import io.ratissm.internal.metrics.ServerMetrics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -82,11 +81,11 @@ class StalledReplicaTest {
             assertThat(n3.health().reason()).startsWith("lagging: applied index " + applied + " has stayed below"
                     + " commit index ").contains("more than the limit of 2.0 s").contains("committed entries are not"
                     + " applied");
-            assertThat(gauge(n3, ServerMetrics.LAG)).isPositive();
-            assertThat(gauge(n3, ServerMetrics.LAG_SECONDS)).isGreaterThanOrEqualTo(2);
+            assertThat(gauge(n3, MetricNames.Replica.LAG)).isPositive();
+            assertThat(gauge(n3, MetricNames.Replica.LAG_SECONDS)).isGreaterThanOrEqualTo(2);
             for (String id : List.of("n1", "n2")) {
                 assertThat(cluster.replica(id).health().healthy()).as(id).isTrue();
-                assertThat(gauge(cluster.replica(id), ServerMetrics.LAG)).as(id).isZero();
+                assertThat(gauge(cluster.replica(id), MetricNames.Replica.LAG)).as(id).isZero();
             }
         }
     }
