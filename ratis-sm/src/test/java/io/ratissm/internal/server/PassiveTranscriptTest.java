@@ -43,8 +43,8 @@ import org.junit.jupiter.api.TestFactory;
  * output; {@code #} starts a comment. Inputs:
  * <ul>
  *   <li>{@code replica ID} creates a replica (a counter whose updates are the new value; {@code add=-1000} is
- *       refused with {@link CommandRejected}); {@code sessions ID S...} opens client sessions in its committed
- *       state, as earlier entries would have;</li>
+ *       refused with {@link CommandRejected}, and {@code add=-2000} is a poison command: the state machine throws);
+ *       {@code sessions ID S...} opens client sessions in its committed state, as earlier entries would have;</li>
  *   <li>{@code leader-ready ID term=T}, {@code not-leader ID};</li>
  *   <li>{@code prepare ID ENTRY session=S (seq=N add=K | open) [hold]}: the replica, as leader, executes a batch of
  *       one command (or opens session S) and names the entry; with {@code hold} the execution stops inside the
@@ -347,6 +347,10 @@ class PassiveTranscriptTest {
             long delta = NonNegativeCounter.decode(command);
             if (delta == -1000) {
                 throw new CommandRejected("refused");
+            }
+            if (delta == -2000) {
+                value = -1; // a poison command may leave the state half changed
+                throw new IllegalStateException("poison");
             }
             value += delta;
             return new Execution(NonNegativeCounter.encode(value), NonNegativeCounter.encode(value));
