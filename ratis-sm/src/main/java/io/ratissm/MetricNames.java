@@ -49,7 +49,9 @@ public final class MetricNames {
         public static final String DIVERGENCES = "ratissm.divergences";
         /** Gauge: client sessions the group holds, as this replica has applied them. */
         public static final String SESSIONS = "ratissm.sessions";
-        /** Gauge: client sessions forgotten since start (idle longer than the idle timeout, or at the session limit). */
+        /**
+         * Gauge: client sessions forgotten since start (idle longer than the idle timeout, or at the session limit).
+         */
         public static final String SESSIONS_EVICTED = "ratissm.sessions.evicted";
         /**
          * Gauge: committed entries this replica has not applied: the highest commit index it knows of (its own, or the
@@ -57,8 +59,9 @@ public final class MetricNames {
          */
         public static final String LAG = "ratissm.lag";
         /**
-         * Gauge: how long, in whole seconds, this replica has been behind: since it first knew of a commit index it has
-         * still not applied, or since it follows a leader without holding an entry of the leader's term; 0 when caught up.
+         * Gauge: how long, in whole seconds, this replica has been behind: since it first knew of a commit index it
+         * has still not applied, or since it follows a leader without holding an entry of the leader's term; 0 when
+         * caught up.
          */
         public static final String LAG_SECONDS = "ratissm.lag.seconds";
         /** Gauge: free bytes on the file system of the replica's storage, as of the last check (every second). */

@@ -92,7 +92,8 @@ class StalledReplicaTest {
 
     /**
      * Ratis's close waits for the apply loop to apply every committed entry: before the close limit, it waited
-     * forever. A leader whose apply loop is stuck answers no command; once stopped, the others elect a leader and answer them.
+     * forever. A leader whose apply loop is stuck answers no command; once stopped, the others elect a leader and
+     * answer them.
      */
     @ParameterizedTest(name = "n3 leads: {0}")
     @ValueSource(booleans = {false, true})

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * ratis-sm's metrics of one {@code ReplicaClient}, in the client's registry, under the names of
- * {@link io.ratissm.MetricNames.Client} (a stable interface). Recording is lock-free: it runs on the callers' and Ratis's completion threads.
+ * {@link io.ratissm.MetricNames.Client} (a stable interface). Recording is lock-free: it runs on the callers' and
+ * Ratis's completion threads.
  */
 public final class ClientMetrics {
     private final Timer submit;

@@ -39,8 +39,8 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * ratis-sm's own metrics of one replica, in the replica's registry, under the names of {@link io.ratissm.MetricNames.Replica}
- * (a stable interface); Ratis's metrics join the same registry through {@link RatisRegistries}.
+ * ratis-sm's own metrics of one replica, in the replica's registry, under the names of
+ * {@link io.ratissm.MetricNames.Replica} (a stable interface); Ratis's metrics join the same registry through {@link RatisRegistries}.
  *
  * <p>The recording methods run on Ratis's apply and RPC threads for every log entry or query batch: they
  * only update lock-free reservoirs and adders.
