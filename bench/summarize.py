@@ -84,7 +84,7 @@ def main(json_path, log_path):
                       f"| {ratio(sm[1].get('p99Ms'), base[1].get('p99Ms'))} |")
 
     print()
-    print("Targets (issue 6):")
+    print("Targets (ratis-sm against the bare Ratis baseline):")
     print()
     sm = find("WriteBenchmark.write", commandBytes=16, outstanding=128, mode="ACTIVE")
     base = find("BaselineWriteBenchmark.write", commandBytes=16, outstanding=128)

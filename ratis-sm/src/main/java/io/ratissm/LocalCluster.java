@@ -1,5 +1,6 @@
 package io.ratissm;
 
+import io.ratissm.internal.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -139,12 +140,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private static void awaitUntil(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!Poll.until(timeout, condition)) {
                 throw new IllegalStateException("timed out after " + timeout + " waiting until " + what);
             }
-            sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting until " + what, e);
         }
     }
 
@@ -256,15 +258,6 @@ public final class LocalCluster implements AutoCloseable {
             for (ServerSocket s : probes) {
                 s.close();
             }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

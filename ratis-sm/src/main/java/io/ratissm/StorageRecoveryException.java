@@ -11,8 +11,8 @@ import java.io.IOException;
  *
  * <p>Nothing was changed on disk. The message names the file or the peer, and the way back: remove the replica
  * from the group, empty its storage directory, start it with {@link ReplicaServer.Builder#join(boolean) join} and
- * add it back, so that it receives the group's state as a new member (the README's operations guide,
- * {@code OPERATIONS.md}, "Replacing a replica's storage", gives the commands).
+ * add it back, so that it receives the group's state as a new member ({@code ratis-sm/OPERATIONS.md}, section
+ * "Replacing a replica's storage", gives the commands).
  */
 public class StorageRecoveryException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -1,25 +1,26 @@
 package io.ratissm;
 
+import io.ratissm.internal.Poll;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waiting for a condition in tests, with a deadline and a message instead of a bare sleep. */
+/**
+ * Waiting for a condition in tests, with a deadline and a message instead of a bare sleep. Shared with the other
+ * modules' tests through this module's test-jar.
+ */
 public final class Awaits {
     private Awaits() {
     }
 
+    /** Returns once {@code condition} holds; fails the test, saying {@code what} it waited for, after the timeout. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!Poll.until(timeout, condition)) {
                 throw new AssertionError("timed out after " + timeout + " waiting until " + what);
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + what, e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting until " + what, e);
         }
     }
 }

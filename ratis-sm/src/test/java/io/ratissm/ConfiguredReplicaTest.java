@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ratissm.InvalidConfigException.Problem;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +30,8 @@ class ConfiguredReplicaTest {
 
     @Test
     void aReplicaFromAConfigFileServesMetricsStatusAndHealthAndTurns503WhenItFailStops() throws Exception {
-        int port = freePort();
-        int httpPort = freePort();
+        int port = FreePorts.next();
+        int httpPort = FreePorts.next();
         ReplicaConfig config = load("""
                 id = n1
                 peers = n1=127.0.0.1:%d
@@ -68,7 +67,7 @@ class ConfiguredReplicaTest {
     void tlsFromAConfigFileAdmitsTrustedClientsOnly() throws Exception {
         TestCertificates certs = TestCertificates.in(dir);
         TestCertificates.Identity n1 = certs.issue("n1");
-        int port = freePort();
+        int port = FreePorts.next();
         ReplicaConfig config = load("""
                 id = n1
                 peers = n1=127.0.0.1:%d
@@ -133,9 +132,4 @@ class ConfiguredReplicaTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

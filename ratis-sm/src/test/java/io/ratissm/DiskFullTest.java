@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
-import io.ratissm.internal.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ class DiskFullTest {
 
     /**
      * Before: the follower froze at its last applied entry with no log line and {@code /health} 200, and did not
-     * resume when space was freed (issue 12, item 4).
+     * resume when space was freed.
      */
     @Test
     void aFollowerWhoseDiskFillsIsUnhealthyAndResumesByItselfOnceSpaceIsFreed() throws Exception {
@@ -53,7 +52,7 @@ class DiskFullTest {
             assertThat(n3.health().reason()).startsWith("disk full at " + cluster.storage("n3") + ": ")
                     .contains("its Raft server is stopped and restarts by itself once");
             Awaits.await("n3 stops its Raft server", WAIT, () -> n3.status().role() == Role.STOPPED);
-            assertThat(gauge(n3, ServerMetrics.STORAGE_FREE_BYTES)).isLessThan(1 << 20);
+            assertThat(gauge(n3, MetricNames.Replica.STORAGE_FREE_BYTES)).isLessThan(1 << 20);
             writer.awaitMore(20);
 
             disk.free();

@@ -8,7 +8,7 @@ import com.google.protobuf.ByteString;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A replica whose state differs from the majority's stops and says where, and the others serve (issue 12, item 2). */
+/** A replica whose state differs from the majority's stops and says where, and the others serve. */
 class DivergedReplicaTest {
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The replication mode is the group's, written in every log entry: a replica configured with the other mode stops
- * before it misreads the log, says why, and the group keeps serving (issue 12, item 1).
+ * before it misreads the log, says why, and the group keeps serving.
  */
 class MixedModesTest {
 

@@ -61,7 +61,7 @@ class ReplicaConfigTest {
     @Test
     void aStartedReplicaUsesTheFilesSettings() throws Exception {
         ReplicaConfig config = load(VALID.replace("n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003",
-                "n1=127.0.0.1:" + freePort()) + "replication = PASSIVE\nelection-timeout = 300ms\n");
+                "n1=127.0.0.1:" + FreePorts.next()) + "replication = PASSIVE\nelection-timeout = 300ms\n");
         try (ReplicaServer server = config.serverBuilder().build().start()) {
             assertThat(server.replication()).isEqualTo(Replication.PASSIVE);
             Awaits.await("the single replica leads", Duration.ofSeconds(20), server::isLeader);
@@ -192,11 +192,6 @@ class ReplicaConfigTest {
         }).hasMessageContaining(message);
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** A state machine the config cannot construct. */
     public static final class NoDefaultConstructor implements StateMachine {

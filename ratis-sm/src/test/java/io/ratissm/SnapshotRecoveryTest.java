@@ -82,7 +82,7 @@ class SnapshotRecoveryTest {
     }
 
     /**
-     * Issue 12, item 3: with the newest snapshot's {@code .md5} lost and the log purged behind that snapshot, the replica
+     * Before the fix: with the newest snapshot's {@code .md5} lost and the log purged behind that snapshot, the replica
      * loaded the older snapshot, which the log did not continue, and stayed stuck behind the commit index. It must
      * refuse to start instead, and say how to come back.
      */

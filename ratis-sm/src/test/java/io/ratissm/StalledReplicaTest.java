@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
-import io.ratissm.internal.metrics.ServerMetrics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -82,18 +81,19 @@ class StalledReplicaTest {
             assertThat(n3.health().reason()).startsWith("lagging: applied index " + applied + " has stayed below"
                     + " commit index ").contains("more than the limit of 2.0 s").contains("committed entries are not"
                     + " applied");
-            assertThat(gauge(n3, ServerMetrics.LAG)).isPositive();
-            assertThat(gauge(n3, ServerMetrics.LAG_SECONDS)).isGreaterThanOrEqualTo(2);
+            assertThat(gauge(n3, MetricNames.Replica.LAG)).isPositive();
+            assertThat(gauge(n3, MetricNames.Replica.LAG_SECONDS)).isGreaterThanOrEqualTo(2);
             for (String id : List.of("n1", "n2")) {
                 assertThat(cluster.replica(id).health().healthy()).as(id).isTrue();
-                assertThat(gauge(cluster.replica(id), ServerMetrics.LAG)).as(id).isZero();
+                assertThat(gauge(cluster.replica(id), MetricNames.Replica.LAG)).as(id).isZero();
             }
         }
     }
 
     /**
-     * Ratis's close waits for the apply loop to apply every committed entry: it waited forever (issue 12, item 3). A
-     * leader whose apply loop is stuck answers no command; once stopped, the others elect a leader and answer them.
+     * Ratis's close waits for the apply loop to apply every committed entry: before the close limit, it waited
+     * forever. A leader whose apply loop is stuck answers no command; once stopped, the others elect a leader and
+     * answer them.
      */
     @ParameterizedTest(name = "n3 leads: {0}")
     @ValueSource(booleans = {false, true})

@@ -6,7 +6,6 @@ import static io.ratissm.NonNegativeCounter.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -92,10 +91,7 @@ class TlsTest {
 
     @Test
     void aPlaintextClientOfAGroupThatIsDownIsNotToldAboutTls() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = FreePorts.next();
         try (ReplicaClient plaintext = ReplicaClient.builder().peers("n1=127.0.0.1:" + closedPort)
                 .timeout(REFUSAL_TIMEOUT).build()) {
             assertThatThrownBy(() -> plaintext.submit(add(1))).isInstanceOf(UnavailableException.class)

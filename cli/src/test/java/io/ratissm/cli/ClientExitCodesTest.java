@@ -2,13 +2,13 @@ package io.ratissm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ratissm.FreePorts;
 import io.ratissm.LocalCluster;
 import io.ratissm.statemachines.KvStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,10 +82,7 @@ class ClientExitCodesTest {
 
     @Test
     void aReplicaWithoutTheGroupIsNoProofWhileAnotherDoesNotAnswerSoTheOutcomeStaysUnknown() throws Exception {
-        int silent;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            silent = probe.getLocalPort();
-        }
+        int silent = FreePorts.next();
         // The one that does not answer may serve the group (a removed replica answers like n1 here).
         String peers = "n1=" + cluster.replica("n1").address() + ",n9=127.0.0.1:" + silent;
 

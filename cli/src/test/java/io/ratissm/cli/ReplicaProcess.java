@@ -2,7 +2,6 @@ package io.ratissm.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,13 +40,6 @@ final class ReplicaProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
-        }
-    }
-
-    /** A port no program listens on now, for a replica or an endpoint the test is about to start. */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -2,11 +2,12 @@ package io.ratissm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ratissm.Awaits;
+import io.ratissm.FreePorts;
 import java.io.ByteArrayOutputStream;
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
 import io.ratissm.statemachines.Counter;
-import io.ratissm.statemachines.ReplicaStates;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,19 +107,19 @@ class ServerCommandTest {
      */
     @Test
     void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
-        String peer = "n1=127.0.0.1:" + ReplicaProcess.freePort();
-        int httpPort = ReplicaProcess.freePort();
+        String peer = "n1=127.0.0.1:" + FreePorts.next();
+        int httpPort = FreePorts.next();
         Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
                 "id = n1", "peers = " + peer, "storage = data/n1",
                 "state-machine = " + CounterWithABug.class.getName(), "http.port = " + httpPort, ""));
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build();
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
-            ReplicaStates.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
+            Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 
             assertThat(client(peer, "--timeout", "2s", "add", String.valueOf(CounterWithABug.POISON)))
                     .isEqualTo(GroupOptions.UNAVAILABLE);
-            ReplicaStates.await("n1 reports the fail-stop or exits", Duration.ofSeconds(30),
+            Awaits.await("n1 reports the fail-stop or exits", Duration.ofSeconds(30),
                     () -> !n1.isAlive() || status(http, health) == 503);
             assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
             HttpResponse<String> reason = http.send(health, HttpResponse.BodyHandlers.ofString());
@@ -136,12 +137,12 @@ class ServerCommandTest {
      */
     @Test
     void aReplicaClosedByRatisAfterALongPauseSaysSoAndExits12() throws Exception {
-        String peer = "n1=127.0.0.1:" + ReplicaProcess.freePort();
+        String peer = "n1=127.0.0.1:" + FreePorts.next();
         Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
                 "id = n1", "peers = " + peer, "storage = data/n1", "state-machine = counter",
                 "ratis.raft.server.close.threshold = 2s", ""));
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
-            ReplicaStates.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
+            Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 
             n1.pause(Duration.ofSeconds(5));
 

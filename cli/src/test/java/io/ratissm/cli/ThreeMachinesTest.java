@@ -1,8 +1,9 @@
 package io.ratissm.cli;
 
-import static io.ratissm.statemachines.ReplicaStates.await;
+import static io.ratissm.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ratissm.FreePorts;
 import io.ratissm.GroupAdmin;
 import io.ratissm.GroupStatus;
 import io.ratissm.ReplicaClient;
@@ -53,7 +54,7 @@ class ThreeMachinesTest {
     @Test
     void aGroupRunFromConfigFilesKeepsEveryAcknowledgedWriteThroughLeaderAndMembershipChanges() throws Exception {
         for (String id : List.of("n1", "n2", "n3", "n4")) {
-            peers.put(id, id + "=127.0.0.1:" + ReplicaProcess.freePort());
+            peers.put(id, id + "=127.0.0.1:" + FreePorts.next());
         }
         String group = String.join(",", peers.get("n1"), peers.get("n2"), peers.get("n3"));
         for (String id : List.of("n1", "n2", "n3")) {

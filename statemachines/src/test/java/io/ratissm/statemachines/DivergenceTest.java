@@ -1,6 +1,6 @@
 package io.ratissm.statemachines;
 
-import static io.ratissm.statemachines.ReplicaStates.await;
+import static io.ratissm.Awaits.await;
 import static io.ratissm.statemachines.ReplicaStates.awaitCaughtUp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -12,26 +12,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 /** What the cluster tests assert about replicas: they caught up, and they hold the same state. */
 public final class ReplicaStates {
     private ReplicaStates() {
-    }
-
-    public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Waits until every running replica has applied everything the leader has applied. */

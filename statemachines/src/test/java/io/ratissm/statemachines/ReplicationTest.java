@@ -1,7 +1,7 @@
 package io.ratissm.statemachines;
 
 import static io.ratissm.statemachines.ReplicaStates.assertEveryReplicaHolds;
-import static io.ratissm.statemachines.ReplicaStates.await;
+import static io.ratissm.Awaits.await;
 import static io.ratissm.statemachines.ReplicaStates.awaitCaughtUp;
 import static io.ratissm.statemachines.ReplicaStates.counterValue;
 import static org.assertj.core.api.Assertions.assertThat;

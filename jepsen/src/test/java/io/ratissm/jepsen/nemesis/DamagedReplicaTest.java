@@ -2,6 +2,7 @@ package io.ratissm.jepsen.nemesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ratissm.FreePorts;
 import io.ratissm.ReplicaClient;
 import io.ratissm.ReplicaServer;
 import io.ratissm.jepsen.nodes.NodeMain;
@@ -10,7 +11,6 @@ import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ class DamagedReplicaTest {
 
     @Test
     void aReplicaWhoseLogDoesNotReadExitsWithTheStorageRefusalCode(@TempDir Path storage) throws Exception {
-        String peers = "n1=127.0.0.1:" + freePort();
+        String peers = "n1=127.0.0.1:" + FreePorts.next();
         try (ReplicaServer server = ReplicaServer.builder().id("n1").peers(peers).storage(storage)
                 .stateMachine(StateMachineKind.COUNTER.factory()).build().start();
              ReplicaClient client = ReplicaClient.builder().peers(peers).timeout(Duration.ofSeconds(20)).build()) {
@@ -58,9 +58,4 @@ class DamagedReplicaTest {
                 "its log does not read", segment.get().toString());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

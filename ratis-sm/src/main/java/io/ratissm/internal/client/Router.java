@@ -1,5 +1,6 @@
 package io.ratissm.internal.client;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
@@ -47,7 +49,10 @@ public final class Router implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final long RECONNECT_GAP_MILLIS = 250;
 
+    private final String clientName;
     private final RaftClient raft;
+    /** Opens connections to replicas the Ratis client was not built with. */
+    private final Consumer<Collection<RaftPeer>> connect;
     private final AtomicReference<RaftPeerId> leaderHint;
     private volatile List<RaftPeerId> members;
     private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
@@ -59,7 +64,14 @@ public final class Router implements AutoCloseable {
 
     /** @param members the group's replicas; the first is tried first */
     public Router(RaftClient raft, List<RaftPeerId> members) {
+        this(raft.getId().toString(), raft, members, peers -> raft.getClientRpc().addRaftPeers(peers));
+    }
+
+    /** With the connections to new replicas made by {@code connect}: for tests, which send nothing. */
+    Router(String clientName, RaftClient raft, List<RaftPeerId> members, Consumer<Collection<RaftPeer>> connect) {
+        this.clientName = clientName;
         this.raft = raft;
+        this.connect = connect;
         this.members = List.copyOf(members);
         this.leaderHint = new AtomicReference<>(members.get(0));
     }
@@ -103,19 +115,30 @@ public final class Router implements AutoCloseable {
         return null;
     }
 
-    private void learnFrom(RaftPeerId target, Throwable failure) {
+    /** The replica the next attempt {@link #toLeader} makes goes to. */
+    RaftPeerId leaderHint() {
+        return leaderHint.get();
+    }
+
+    /** The members a failed attempt goes on to in turn: the latest membership a replica reported. */
+    List<RaftPeerId> members() {
+        return members;
+    }
+
+    /** Learns from an attempt to {@code target} that failed where the next one goes (unless another did already). */
+    void learnFrom(RaftPeerId target, Throwable failure) {
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: an attempt to {} failed: {}", raft.getId(), target, failure.toString());
+            LOG.debug("{}: an attempt to {} failed: {}", clientName, target, failure.toString());
         }
         NotLeaderException notLeader = cause(failure, NotLeaderException.class);
         if (notLeader != null) {
             // The group may have members this client was not built with (replicas added since): connect to them too.
             if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
-                raft.getClientRpc().addRaftPeers(notLeader.getPeers());
+                connect.accept(notLeader.getPeers());
                 members = notLeader.getPeers().stream().map(RaftPeer::getId).toList();
             }
             if (notLeader.getSuggestedLeader() != null) {
-                raft.getClientRpc().addRaftPeers(notLeader.getSuggestedLeader());
+                connect.accept(List.of(notLeader.getSuggestedLeader()));
             }
         }
         leaderHint.compareAndSet(target, nextTarget(target, failure, members));

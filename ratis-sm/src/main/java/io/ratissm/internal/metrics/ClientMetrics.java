@@ -1,5 +1,18 @@
 package io.ratissm.internal.metrics;
 
+import static io.ratissm.MetricNames.Client.BATCH_COMMANDS;
+import static io.ratissm.MetricNames.Client.BATCH_QUERIES;
+import static io.ratissm.MetricNames.Client.FAILURES;
+import static io.ratissm.MetricNames.Client.FULL;
+import static io.ratissm.MetricNames.Client.PENDING_COMMANDS;
+import static io.ratissm.MetricNames.Client.PENDING_QUERIES;
+import static io.ratissm.MetricNames.Client.QUERY;
+import static io.ratissm.MetricNames.Client.REJECTED;
+import static io.ratissm.MetricNames.Client.RETRIES;
+import static io.ratissm.MetricNames.Client.STALE_QUERY;
+import static io.ratissm.MetricNames.Client.SUBMIT;
+import static io.ratissm.MetricNames.Client.UNAVAILABLE;
+
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
@@ -12,35 +25,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * ratis-sm's metrics of one {@code ReplicaClient}, in the client's registry. Names are documented in the README,
- * section "Metrics". Recording is lock-free: it runs on the callers' and Ratis's completion threads.
+ * ratis-sm's metrics of one {@code ReplicaClient}, in the client's registry, under the names of
+ * {@link io.ratissm.MetricNames.Client} (a stable interface). Recording is lock-free: it runs on the callers' and
+ * Ratis's completion threads.
  */
 public final class ClientMetrics {
-    /** Timer: a command from {@code submit} to its outcome (reply, refusal or giving up). */
-    public static final String SUBMIT = "ratissm.client.submit";
-    /** Timer: a linearizable query from {@code query} to its outcome. */
-    public static final String QUERY = "ratissm.client.query";
-    /** Timer: a stale query to one replica from {@code queryStale} to its outcome. */
-    public static final String STALE_QUERY = "ratissm.client.query.stale";
-    /** Counter: requests the client sent again after a failed or unanswered attempt (its own retry loop). */
-    public static final String RETRIES = "ratissm.client.retries";
-    /** Counter: calls that ended in {@code UnavailableException} (no answer within the client's timeout). */
-    public static final String UNAVAILABLE = "ratissm.client.unavailable";
-    /** Counter: calls that ended in {@code CommandRejected} (or a subclass): refused, no effect. */
-    public static final String REJECTED = "ratissm.client.rejected";
-    /** Counter: calls that ended in any other error (e.g. an unreadable reply). */
-    public static final String FAILURES = "ratissm.client.failures";
-    /** Counter: calls refused with {@code QueueFullException}: the client held its limit of pending requests. */
-    public static final String FULL = "ratissm.client.full";
-    /** Gauge: commands the client holds (queued, or sent and not yet answered). */
-    public static final String PENDING_COMMANDS = "ratissm.client.pending.commands";
-    /** Gauge: queries the client holds (linearizable and stale). */
-    public static final String PENDING_QUERIES = "ratissm.client.pending.queries";
-    /** Histogram: commands per batch sent (one log entry each). */
-    public static final String BATCH_COMMANDS = "ratissm.client.batch.commands";
-    /** Histogram: linearizable queries per read request sent. */
-    public static final String BATCH_QUERIES = "ratissm.client.batch.queries";
-
     private final Timer submit;
     private final Timer query;
     private final Timer staleQuery;

@@ -1,5 +1,29 @@
 package io.ratissm.internal.metrics;
 
+import static io.ratissm.MetricNames.Replica.APPLY;
+import static io.ratissm.MetricNames.Replica.BATCH_COMMANDS;
+import static io.ratissm.MetricNames.Replica.BATCH_QUERIES;
+import static io.ratissm.MetricNames.Replica.COMMANDS;
+import static io.ratissm.MetricNames.Replica.DIGEST_COMPARISONS;
+import static io.ratissm.MetricNames.Replica.DIVERGENCES;
+import static io.ratissm.MetricNames.Replica.EXECUTIONS;
+import static io.ratissm.MetricNames.Replica.HEALTHY;
+import static io.ratissm.MetricNames.Replica.LAG;
+import static io.ratissm.MetricNames.Replica.LAG_SECONDS;
+import static io.ratissm.MetricNames.Replica.LEADER;
+import static io.ratissm.MetricNames.Replica.QUERY;
+import static io.ratissm.MetricNames.Replica.REPLICATION_PASSIVE;
+import static io.ratissm.MetricNames.Replica.ROLLBACKS;
+import static io.ratissm.MetricNames.Replica.SESSIONS;
+import static io.ratissm.MetricNames.Replica.SESSIONS_EVICTED;
+import static io.ratissm.MetricNames.Replica.SHIPPED_STATE_BYTES;
+import static io.ratissm.MetricNames.Replica.SNAPSHOT_BYTES;
+import static io.ratissm.MetricNames.Replica.SNAPSHOT_LOAD;
+import static io.ratissm.MetricNames.Replica.SNAPSHOT_WRITE;
+import static io.ratissm.MetricNames.Replica.SPECULATIVE_PENDING;
+import static io.ratissm.MetricNames.Replica.STORAGE_FREE_BYTES;
+import static io.ratissm.MetricNames.Replica.TERM;
+
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
@@ -15,69 +39,13 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * ratis-sm's own metrics of one replica, in the replica's registry. The names are a stable, documented
- * interface (README, section "Metrics"); Ratis's metrics join the same registry through {@link RatisRegistries}.
+ * ratis-sm's own metrics of one replica, in the replica's registry, under the names of
+ * {@link io.ratissm.MetricNames.Replica} (a stable interface); Ratis's metrics join the same registry through {@link RatisRegistries}.
  *
  * <p>The recording methods run on Ratis's apply and RPC threads for every log entry or query batch: they
  * only update lock-free reservoirs and adders.
  */
 public final class ServerMetrics {
-    /** Timer: applying one log entry (a batch of commands, or of passive effects) to the state machine. */
-    public static final String APPLY = "ratissm.apply";
-    /** Meter: commands answered by applied log entries (retries answered from the session table included). */
-    public static final String COMMANDS = "ratissm.commands";
-    /** Histogram: commands per applied log entry. */
-    public static final String BATCH_COMMANDS = "ratissm.batch.commands";
-    /** Timer: answering one query request (a batch of linearizable queries, or one stale query). */
-    public static final String QUERY = "ratissm.query";
-    /** Histogram: queries per query request. */
-    public static final String BATCH_QUERIES = "ratissm.batch.queries";
-    /** Timer: writing a snapshot (state machine, session table, checksum). */
-    public static final String SNAPSHOT_WRITE = "ratissm.snapshot.write";
-    /** Timer: loading a snapshot at start or after receiving one from the leader. */
-    public static final String SNAPSHOT_LOAD = "ratissm.snapshot.load";
-    /** Gauge: size in bytes of the latest snapshot written or loaded (0 before the first). */
-    public static final String SNAPSHOT_BYTES = "ratissm.snapshot.bytes";
-    /** Gauge: 1 if the group uses PASSIVE replication, 0 for ACTIVE. */
-    public static final String REPLICATION_PASSIVE = "ratissm.replication.passive";
-    /** Gauge: 1 while this replica is the leader. */
-    public static final String LEADER = "ratissm.leader";
-    /** Gauge: the Raft term this replica is in. */
-    public static final String TERM = "ratissm.term";
-    /** Gauge: 1 while the replica is serving and its state machine healthy ({@code /health} says 200). */
-    public static final String HEALTHY = "ratissm.healthy";
-    /** Gauge: PASSIVE: command batches this replica executed as leader since it started. */
-    public static final String EXECUTIONS = "ratissm.executions";
-    /** Gauge: PASSIVE: executed batches whose entries have not committed yet. */
-    public static final String SPECULATIVE_PENDING = "ratissm.speculative.pending";
-    /** Gauge: PASSIVE: speculative states discarded while holding uncommitted effects, since start. */
-    public static final String ROLLBACKS = "ratissm.rollbacks";
-    /** Gauge: state digests compared with another replica at the same log index, since start. */
-    public static final String DIGEST_COMPARISONS = "ratissm.digest.comparisons";
-    /** Gauge: digest comparisons that found a different state (a divergence), since start. */
-    public static final String DIVERGENCES = "ratissm.divergences";
-    /** Gauge: client sessions the group holds, as this replica has applied them. */
-    public static final String SESSIONS = "ratissm.sessions";
-    /** Gauge: client sessions forgotten since start (idle longer than the idle timeout, or at the session limit). */
-    public static final String SESSIONS_EVICTED = "ratissm.sessions.evicted";
-    /**
-     * Gauge: committed entries this replica has not applied: the highest commit index it knows of (its own, or the
-     * leader's as the leader last told it) minus its applied index.
-     */
-    public static final String LAG = "ratissm.lag";
-    /**
-     * Gauge: how long, in whole seconds, this replica has been behind: since it first knew of a commit index it has
-     * still not applied, or since it follows a leader without holding an entry of the leader's term; 0 when caught up.
-     */
-    public static final String LAG_SECONDS = "ratissm.lag.seconds";
-    /** Gauge: free bytes on the file system of the replica's storage, as of the last check (every second). */
-    public static final String STORAGE_FREE_BYTES = "ratissm.storage.free-bytes";
-    /**
-     * Histogram: PASSIVE, a state machine without effects: bytes of the whole state the leader ships in an entry
-     * (it may not exceed the largest log entry; see EffectStateMachine).
-     */
-    public static final String SHIPPED_STATE_BYTES = "ratissm.passive.shipped-state.bytes";
-
     private final MetricRegistry registry;
     private final Timer apply;
     private final Meter commands;

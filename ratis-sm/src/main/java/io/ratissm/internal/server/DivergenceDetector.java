@@ -59,11 +59,19 @@ final class DivergenceDetector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DivergenceDetector.class);
     private static final int KEPT = 32;
 
+    /** Asks another member for its digest at an index. Called on the detector's thread (and closed by close). */
+    interface DigestSource extends AutoCloseable {
+        /** The digest {@code peer}, one of {@code others} (every member but this replica), holds at {@code index}. */
+        DigestReply digestAt(List<RaftPeer> others, RaftPeer peer, long index) throws Exception;
+
+        @Override
+        void close();
+    }
+
     private final String replicaId;
-    private final RaftGroupId groupId;
     private final Supplier<? extends Collection<RaftPeer>> members;
     private final long every;
-    private final Parameters clientParameters;
+    private final DigestSource peers;
     private final Verdicts verdicts;
     /** The digests the other replicas reported at the index compared last. Timer thread only. */
     private final Map<String, ByteString> reported = new HashMap<>();
@@ -75,9 +83,6 @@ final class DivergenceDetector implements AutoCloseable {
     private final AtomicLong divergences = new AtomicLong();
     private long lastRecorded;
     private ScheduledExecutorService timer;
-    // Timer thread only (and close): a client for the members it was built for, rebuilt when they change.
-    private RaftClient client;
-    private Set<RaftPeer> clientPeers = Set.of();
 
     /**
      * @param members          the group's current members (this replica included); read before every comparison
@@ -85,12 +90,17 @@ final class DivergenceDetector implements AutoCloseable {
      */
     DivergenceDetector(String replicaId, RaftGroupId groupId, Supplier<? extends Collection<RaftPeer>> members,
                        long every, Parameters clientParameters, Verdicts verdicts) {
+        this(replicaId, members, every, new RatisDigests(replicaId, groupId, clientParameters), verdicts);
+    }
+
+    /** With the other members' digests from {@code peers}: for tests, which run {@link #compareNewest} themselves. */
+    DivergenceDetector(String replicaId, Supplier<? extends Collection<RaftPeer>> members, long every,
+                       DigestSource peers, Verdicts verdicts) {
         this.verdicts = verdicts;
         this.replicaId = replicaId;
-        this.groupId = groupId;
         this.members = members;
         this.every = every;
-        this.clientParameters = clientParameters;
+        this.peers = peers;
     }
 
     /** Starts comparing with the other replicas every {@code intervalMillis}. */
@@ -138,7 +148,8 @@ final class DivergenceDetector implements AutoCloseable {
         return divergences.get();
     }
 
-    private void compareNewest() {
+    /** Asks the other members for their digests at the newest index recorded, and judges. Timer thread only. */
+    void compareNewest() {
         Map.Entry<Long, ByteString> newest = digests.lastEntry();
         if (newest == null) {
             return;
@@ -147,7 +158,6 @@ final class DivergenceDetector implements AutoCloseable {
         if (others.isEmpty()) {
             return;
         }
-        RaftClient c = clientFor(others);
         long index = newest.getKey();
         for (RaftPeer peer : others) {
             String id = peer.getId().toString();
@@ -155,10 +165,7 @@ final class DivergenceDetector implements AutoCloseable {
                 continue;
             }
             try {
-                RaftClientReply reply = UnorderedAsync.send(RaftClientRequest.staleReadRequestType(0),
-                        Bytes.message(QueryRequest.newBuilder().setDigestAtIndex(index).build()),
-                        peer.getId(), (RaftClientImpl) c).get(5, TimeUnit.SECONDS);
-                DigestReply theirs = DigestReply.parseFrom(Bytes.content(reply.getMessage()));
+                DigestReply theirs = peers.digestAt(others, peer, index);
                 if (!theirs.getKnown()) {
                     compared.remove(id + "@" + index); // not there yet: ask again next time
                     continue;
@@ -244,35 +251,63 @@ final class DivergenceDetector implements AutoCloseable {
         return new NoMajority(all);
     }
 
-    /** A client that knows exactly {@code peers}: the one built last if the membership is unchanged. */
-    private synchronized RaftClient clientFor(List<RaftPeer> peers) {
-        Set<RaftPeer> wanted = Set.copyOf(peers);
-        if (client == null || !wanted.equals(clientPeers)) {
-            closeClient();
-            client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                    .setProperties(new RaftProperties()).setParameters(clientParameters)
-                    .setRetryPolicy(RetryPolicies.noRetry()).build();
-            clientPeers = wanted;
-        }
-        return client;
-    }
-
-    private void closeClient() {
-        if (client != null) {
-            try {
-                client.close();
-            } catch (IOException e) {
-                LOG.debug("{}: closing the divergence client", replicaId, e);
-            }
-            client = null;
-        }
-    }
-
     @Override
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
         }
-        closeClient();
+        peers.close();
+    }
+
+    /** Asks over Ratis, with a client for the other members, rebuilt when they change. */
+    private static final class RatisDigests implements DigestSource {
+        private final String replicaId;
+        private final RaftGroupId groupId;
+        private final Parameters clientParameters;
+        private RaftClient client;
+        private Set<RaftPeer> clientPeers = Set.of();
+
+        RatisDigests(String replicaId, RaftGroupId groupId, Parameters clientParameters) {
+            this.replicaId = replicaId;
+            this.groupId = groupId;
+            this.clientParameters = clientParameters;
+        }
+
+        @Override
+        public DigestReply digestAt(List<RaftPeer> others, RaftPeer peer, long index) throws Exception {
+            RaftClientReply reply = UnorderedAsync.send(RaftClientRequest.staleReadRequestType(0),
+                    Bytes.message(QueryRequest.newBuilder().setDigestAtIndex(index).build()),
+                    peer.getId(), (RaftClientImpl) clientFor(others)).get(5, TimeUnit.SECONDS);
+            return DigestReply.parseFrom(Bytes.content(reply.getMessage()));
+        }
+
+        /** A client that knows exactly {@code peers}: the one built last if the membership is unchanged. */
+        private synchronized RaftClient clientFor(List<RaftPeer> peers) {
+            Set<RaftPeer> wanted = Set.copyOf(peers);
+            if (client == null || !wanted.equals(clientPeers)) {
+                closeClient();
+                client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                        .setProperties(new RaftProperties()).setParameters(clientParameters)
+                        .setRetryPolicy(RetryPolicies.noRetry()).build();
+                clientPeers = wanted;
+            }
+            return client;
+        }
+
+        private void closeClient() {
+            if (client != null) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    LOG.debug("{}: closing the divergence client", replicaId, e);
+                }
+                client = null;
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            closeClient();
+        }
     }
 }

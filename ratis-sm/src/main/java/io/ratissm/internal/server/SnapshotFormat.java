@@ -1,5 +1,6 @@
 package io.ratissm.internal.server;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.internal.proto.SnapshotHeader;
 import java.io.BufferedInputStream;
 import java.io.File;
@@ -46,7 +47,13 @@ final class SnapshotFormat {
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException("snapshot " + file + " is not a ratis-sm snapshot (bad header)");
             }
-            SnapshotHeader header = SnapshotHeader.parseDelimitedFrom(in);
+            SnapshotHeader header;
+            try {
+                header = SnapshotHeader.parseDelimitedFrom(in);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IOException("snapshot " + file + " is truncated or corrupt: its header does not parse ("
+                        + e.getMessage() + ")", e);
+            }
             if (header == null) {
                 throw new IOException("snapshot " + file + " is truncated");
             }

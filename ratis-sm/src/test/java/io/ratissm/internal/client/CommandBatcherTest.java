@@ -289,6 +289,58 @@ class CommandBatcherTest {
     }
 
     @Test
+    void aBatchRefusedForOneOfItsCommandsIsSentAgainCommandByCommandAndOnlyThatOneFails() throws Exception {
+        List<CommandBatch> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CommandBatcher batcher = batcher(1, failFast(100, 1 << 20), LONG);
+        CompletableFuture<ByteString> blocker = batcher.submit(command("blocker"));
+        FakeGroup.Call<CommandBatch> held = group.next();
+        List<CompletableFuture<ByteString>> replies = new ArrayList<>();
+        for (String c : List.of("a", "bad", "c")) {
+            replies.add(batcher.submit(command(c)));
+        }
+        group.answerWith(batch -> {
+            if (batch.getCommandsList().contains(command("bad"))) {
+                return CompletableFuture.failedFuture(new io.ratissm.CommandRejected("bad is refused"));
+            }
+            accepted.add(batch);
+            return applied(batch);
+        });
+        answer(held);
+
+        assertThat(blocker.get()).isEqualTo(command("seq 1"));
+        assertThat(replies.get(0).get()).isEqualTo(command("seq 2"));
+        assertThat(replies.get(1)).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(io.ratissm.CommandRejected.class).withMessage("bad is refused");
+        assertThat(replies.get(2).get()).as("under its own sequence number, as first given")
+                .isEqualTo(command("seq 4"));
+        assertThat(accepted).extracting(CommandBatch::getCommandsCount).containsOnly(1);
+    }
+
+    @Test
+    void commandsOfASessionThatCouldNotBeOpenedFailAndTheNextCommandOpensANewSession() throws Exception {
+        List<ByteString> openings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Sender<CommandBatch> firstOpeningFails = (batch, wanted) -> {
+            if (batch.getOpenSession()) {
+                openings.add(batch.getSession());
+                return openings.size() == 1
+                        ? CompletableFuture.failedFuture(new UnavailableException("no leader answered", null))
+                        : CompletableFuture.completedFuture(BatchReply.getDefaultInstance());
+            }
+            return applied(batch);
+        };
+        CommandBatcher batcher = new CommandBatcher(firstOpeningFails,
+                group.policy(1024, 1 << 20, 1, failFast(100, 1 << 20), LONG));
+
+        CompletableFuture<ByteString> a = batcher.submit(command("a"));
+        assertThat(a).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(UnavailableException.class).withMessage("no leader answered");
+        CompletableFuture<ByteString> b = batcher.submit(command("b"));
+
+        assertThat(b.get()).isEqualTo(command("seq 2"));
+        assertThat(openings).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
     void theSessionIsOpenedOnceBeforeTheFirstBatchAndEveryBatchGoesInIt() throws Exception {
         CommandBatcher batcher = batcher(2, failFast(100, 1 << 20), LONG);
         CompletableFuture<ByteString> a = batcher.submit(command("a"));

@@ -3,6 +3,7 @@ package io.ratissm.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -50,6 +51,53 @@ class RouterTest {
         assertThat(Router.nextTarget(N1, new IOException("connection refused"), MEMBERS)).isEqualTo(N2);
         assertThat(Router.nextTarget(N3, new IOException("connection refused"), MEMBERS)).isEqualTo(N1);
         assertThat(Router.nextTarget(N1, notLeader(N1, null), MEMBERS)).as("no leader known").isEqualTo(N2);
+    }
+
+    /** Connections the router asked for, to replicas the client was not built with. */
+    private final List<RaftPeerId> connected = new ArrayList<>();
+
+    /** A router that sends nothing: only where its next attempt goes is looked at. */
+    private Router router() {
+        return new Router("client-1", null, MEMBERS, peers -> peers.forEach(p -> connected.add(p.getId())));
+    }
+
+    @Test
+    void theFirstMemberIsTriedFirstAndAFailureMovesTheHintWhereTheNextAttemptGoes() throws Exception {
+        try (Router router = router()) {
+            assertThat(router.leaderHint()).isEqualTo(N1);
+            router.learnFrom(N1, new CompletionException(new IOException("connection refused")));
+            assertThat(router.leaderHint()).isEqualTo(N2);
+            router.learnFrom(N2, notLeader(N2, N3));
+            assertThat(router.leaderHint()).isEqualTo(N3);
+            assertThat(connected).as("the named leader, and the members it reported").endsWith(N3);
+        }
+    }
+
+    @Test
+    void aLateFailureOfAnAttemptToAFormerTargetDoesNotMoveTheHint() throws Exception {
+        try (Router router = router()) {
+            router.learnFrom(N1, notLeader(N1, N3));
+            router.learnFrom(N1, new IOException("an older attempt to n1 timed out"));
+            assertThat(router.leaderHint()).isEqualTo(N3);
+        }
+    }
+
+    @Test
+    void membersAReplicaReportsReplaceTheOnesTheClientWasBuiltWith() throws Exception {
+        RaftPeerId n4 = RaftPeerId.valueOf("n4");
+        try (Router router = router()) {
+            NotLeaderException grown = new NotLeaderException(RaftGroupMemberId.valueOf(N3, GROUP), null,
+                    List.of(peer(N1), peer(N2), peer(N3), peer(n4)));
+            router.learnFrom(N1, new IOException("connection refused"));
+            router.learnFrom(N2, new IOException("connection refused"));
+            router.learnFrom(N3, grown);
+
+            assertThat(router.members()).containsExactly(N1, N2, N3, n4);
+            assertThat(connected).containsExactly(N1, N2, N3, n4);
+            assertThat(router.leaderHint()).as("the replica added since the client was built").isEqualTo(n4);
+            router.learnFrom(n4, new IOException("connection refused"));
+            assertThat(router.leaderHint()).isEqualTo(N1);
+        }
     }
 
     @Test

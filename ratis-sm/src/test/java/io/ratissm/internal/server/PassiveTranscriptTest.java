@@ -43,8 +43,8 @@ import org.junit.jupiter.api.TestFactory;
  * output; {@code #} starts a comment. Inputs:
  * <ul>
  *   <li>{@code replica ID} creates a replica (a counter whose updates are the new value; {@code add=-1000} is
- *       refused with {@link CommandRejected}); {@code sessions ID S...} opens client sessions in its committed
- *       state, as earlier entries would have;</li>
+ *       refused with {@link CommandRejected}, and {@code add=-2000} is a poison command: the state machine throws);
+ *       {@code sessions ID S...} opens client sessions in its committed state, as earlier entries would have;</li>
  *   <li>{@code leader-ready ID term=T}, {@code not-leader ID};</li>
  *   <li>{@code prepare ID ENTRY session=S (seq=N add=K | open) [hold]}: the replica, as leader, executes a batch of
  *       one command (or opens session S) and names the entry; with {@code hold} the execution stops inside the
@@ -53,8 +53,10 @@ import org.junit.jupiter.api.TestFactory;
  *       {@code cancel ID ENTRY}: Ratis drops it;</li>
  *   <li>{@code apply ID ENTRY term=T index=I}: the committed entry is applied by that replica;
  *       {@code truncate ID index=I}: its log loses the entries from I on;</li>
- *   <li>{@code value ID}: the committed counter; {@code stats ID}: speculative entries pending, rollbacks and
- *       executions.</li>
+ *   <li>{@code snapshot FROM to=ID}: replica ID installs FROM's committed state, session table and chain head, as
+ *       from a snapshot taken at FROM's last applied index;</li>
+ *   <li>{@code value ID}: the committed counter; {@code head ID}: the last passive entry applied; {@code stats ID}:
+ *       speculative entries pending, rollbacks and executions.</li>
  * </ul>
  */
 class PassiveTranscriptTest {
@@ -169,6 +171,10 @@ class PassiveTranscriptTest {
                 case "truncate":
                     r.log.last = number(args, "index") - 1;
                     return "";
+                case "snapshot":
+                    return installSnapshot(r, replicas.get(args.get("to")));
+                case "head":
+                    return r.passive.passiveHead().map(Object::toString).orElse("(none)");
                 case "value":
                     return Long.toString(NonNegativeCounter.decode(r.host.query(ByteString.EMPTY).getOk()));
                 case "stats":
@@ -211,6 +217,19 @@ class PassiveTranscriptTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private static String installSnapshot(Replica from, Replica to) throws IOException {
+            ByteString.Output state = ByteString.newOutput();
+            from.host.writeSnapshot(state);
+            try (InputStream in = state.toByteString().newInput()) {
+                to.host.restore(in);
+            }
+            to.sessions.load(from.sessions.toSnapshot());
+            to.passive.loadPassiveHead(from.passive.passiveHead());
+            to.log.applied = from.log.applied;
+            to.log.last = Math.max(to.log.last, from.log.applied);
+            return "";
         }
 
         private String apply(Replica r, String name, long term, long index) throws Exception {
@@ -328,6 +347,10 @@ class PassiveTranscriptTest {
             long delta = NonNegativeCounter.decode(command);
             if (delta == -1000) {
                 throw new CommandRejected("refused");
+            }
+            if (delta == -2000) {
+                value = -1; // a poison command may leave the state half changed
+                throw new IllegalStateException("poison");
             }
             value += delta;
             return new Execution(NonNegativeCounter.encode(value), NonNegativeCounter.encode(value));

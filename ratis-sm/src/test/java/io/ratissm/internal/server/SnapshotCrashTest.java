@@ -5,10 +5,10 @@ import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.LocalCluster;
+import io.ratissm.MetricNames;
 import io.ratissm.NonNegativeCounter;
 import io.ratissm.ReplicaClient;
 import io.ratissm.ReplicaServer;
-import io.ratissm.internal.metrics.ServerMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class SnapshotCrashTest {
             ReplicaServer n1 = cluster.restart("n1");
 
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(30);
-            assertThat(n1.metrics().timer(ServerMetrics.SNAPSHOT_LOAD).getCount())
+            assertThat(n1.metrics().timer(MetricNames.Replica.SNAPSHOT_LOAD).getCount())
                     .as("snapshots loaded at the restart").isEqualTo(crashAt == SnapshotFiles.Step.RENAMED ? 1 : 0);
             assertThat(decode(client.submit(add(1)))).isEqualTo(31);
         }
