@@ -64,7 +64,7 @@ public record RaftClientFactory(Duration requestTimeout, RetryPolicy retryPolicy
     }
 
     /** The Ratis properties every client gets. */
-    RaftProperties properties() {
+    public RaftProperties properties() {
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(),
                 TimeUnit.MILLISECONDS));
@@ -72,7 +72,7 @@ public record RaftClientFactory(Duration requestTimeout, RetryPolicy retryPolicy
     }
 
     /** The Ratis parameters: TLS for every gRPC channel, or null for plaintext. */
-    Parameters parameters() {
+    public Parameters parameters() {
         return tls == null ? null : tls.ratisParameters();
     }
 
