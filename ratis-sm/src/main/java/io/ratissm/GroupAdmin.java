@@ -3,8 +3,8 @@ package io.ratissm;
 import io.ratissm.internal.Causes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.Roles;
-import io.ratissm.internal.client.Backoff;
 import io.ratissm.internal.client.RaftClientFactory;
+import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.time.Duration;
@@ -117,7 +117,7 @@ public final class GroupAdmin implements AutoCloseable {
         m.require(id, given.name());
         Duration rpc = within.plus(ASK_TIMEOUT);
         RaftClientReply reply;
-        try (RaftClient c = client(m.addresses(), rpc, Backoff.ratisPolicy(rpc))) {
+        try (RaftClient c = client(m.addresses(), rpc, RetryPause.ratisPolicy(rpc))) {
             reply = c.admin().transferLeadership(RaftPeerId.valueOf(id), within.toMillis());
         } catch (IOException | RuntimeException e) {
             throw unavailable("transfer leadership to " + id, e);
@@ -231,10 +231,10 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private boolean stillServes(String id, String address) {
-        Backoff backoff = Backoff.until(ASK_TIMEOUT);
+        RetryPause retry = RetryPause.until(ASK_TIMEOUT);
         try {
             while (ask(id, address).reachable()) {
-                if (!backoff.pause()) {
+                if (!retry.pause()) {
                     return true;
                 }
             }
@@ -247,18 +247,18 @@ public final class GroupAdmin implements AutoCloseable {
 
     /** Sends a membership change, waiting out a change still in progress, until the timeout. */
     private void reconfigure(Map<String, String> addresses, SetConfigurationRequest.Arguments change, String what) {
-        Backoff backoff = Backoff.until(timeout);
+        RetryPause retry = RetryPause.until(timeout);
         while (true) {
             RaftClientReply reply;
-            try (RaftClient c = client(addresses, timeout, Backoff.ratisPolicy(timeout))) {
+            try (RaftClient c = client(addresses, timeout, RetryPause.ratisPolicy(timeout))) {
                 reply = c.admin().setConfiguration(change);
             } catch (IOException | RuntimeException e) {
-                if (Causes.root(e) instanceof ReconfigurationInProgressException && pause(backoff, what)) {
+                if (Causes.root(e) instanceof ReconfigurationInProgressException && pause(retry, what)) {
                     continue;
                 }
                 throw unavailable(what, e);
             }
-            if (reply.getException() instanceof ReconfigurationInProgressException && pause(backoff, what)) {
+            if (reply.getException() instanceof ReconfigurationInProgressException && pause(retry, what)) {
                 continue;
             }
             check(reply, what);
@@ -267,9 +267,9 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     /** Waits before trying again; false once the deadline passed. */
-    private boolean pause(Backoff backoff, String what) {
+    private boolean pause(RetryPause retry, String what) {
         try {
-            return backoff.pause();
+            return retry.pause();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException(what + ": interrupted while waiting for a change in progress", e);

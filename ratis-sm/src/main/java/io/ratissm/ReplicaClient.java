@@ -10,13 +10,13 @@ import io.ratissm.internal.Bytes;
 import io.ratissm.internal.Causes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
-import io.ratissm.internal.client.Backoff;
 import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
 import io.ratissm.internal.client.RaftClientFactory;
 import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.client.Router;
 import io.ratissm.internal.client.SessionForgotten;
 import io.ratissm.internal.client.Unanswered;
@@ -372,13 +372,12 @@ public final class ReplicaClient implements AutoCloseable {
     private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
                                                    BooleanSupplier wanted, Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        retrying(send, wanted, result, decoder, false, 0);
+        retrying(send, wanted, result, decoder, false);
         return result;
     }
 
-    /** @param failures the attempts that failed in a row, counted afresh after a redirect to a named leader */
     private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted,
-                              CompletableFuture<T> result, Decoder<T> decoder, boolean redirected, int failures) {
+                              CompletableFuture<T> result, Decoder<T> decoder, boolean redirected) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -411,10 +410,9 @@ public final class ReplicaClient implements AutoCloseable {
                 // Straight to a leader a replica named, but not twice in a row: during an election two replicas
                 // may each name the other for a moment.
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
-                int failed = redirect ? 0 : failures + 1;
                 try {
-                    timer.schedule(() -> retrying(send, wanted, result, decoder, redirect, failed),
-                            redirect ? 0 : Backoff.pauseAfter(failed).toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> retrying(send, wanted, result, decoder, redirect),
+                            redirect ? 0 : RetryPause.PAUSE.toMillis(), TimeUnit.MILLISECONDS);
                     metrics.resent();
                     return;
                 } catch (RejectedExecutionException closing) {

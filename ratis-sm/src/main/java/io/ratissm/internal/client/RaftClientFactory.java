@@ -24,7 +24,7 @@ import org.apache.ratis.util.TimeDuration;
  * The one place where ratis-sm builds a Ratis client: for {@code ReplicaClient}, for {@code GroupAdmin}, and for a
  * replica asking its peers before it starts. Every client it builds has the same three things set the same way: how
  * long one request may take, the TLS identity (or plaintext), and who retries (the {@code retryPolicy}; see
- * {@link Backoff} for the pauses). It also installs ratis-sm's hook into Ratis's metric registries before Ratis
+ * {@link RetryPause} for the pauses). It also installs ratis-sm's hook into Ratis's metric registries before Ratis
  * creates the client's first registry (see {@link RatisRegistries} for why it must come first).
  *
  * <p>Model: ratis-shell's {@code Context.newRaftClient}.
