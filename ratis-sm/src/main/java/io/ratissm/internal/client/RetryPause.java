@@ -2,7 +2,6 @@ package io.ratissm.internal.client;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
 
@@ -24,19 +23,31 @@ public final class RetryPause {
     /** The pause after a failed attempt. */
     public static final Duration PAUSE = Duration.ofMillis(MILLIS);
 
-    /** Sleeps; {@link TimeUnit#sleep} but for tests. */
-    interface Sleeper {
+    /** The time and the sleeping of the blocking form: the system's, but for tests. */
+    interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            }
+        };
+
+        long nanoTime();
+
         void sleep(long nanos) throws InterruptedException;
     }
 
+    private final Clock clock;
     private final long deadlineNanos;
-    private final LongSupplier nanoTime;
-    private final Sleeper sleeper;
 
-    private RetryPause(long deadlineNanos, LongSupplier nanoTime, Sleeper sleeper) {
-        this.deadlineNanos = deadlineNanos;
-        this.nanoTime = nanoTime;
-        this.sleeper = sleeper;
+    private RetryPause(Clock clock, Duration within) {
+        this.clock = clock;
+        this.deadlineNanos = clock.nanoTime() + within.toNanos();
     }
 
     /**
@@ -52,11 +63,11 @@ public final class RetryPause {
 
     /** Pauses for a blocking loop that gives up {@code within} from now. */
     public static RetryPause until(Duration within) {
-        return until(within, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+        return until(within, Clock.SYSTEM);
     }
 
-    static RetryPause until(Duration within, LongSupplier nanoTime, Sleeper sleeper) {
-        return new RetryPause(nanoTime.getAsLong() + within.toNanos(), nanoTime, sleeper);
+    static RetryPause until(Duration within, Clock clock) {
+        return new RetryPause(clock, within);
     }
 
     /**
@@ -66,11 +77,11 @@ public final class RetryPause {
      * @throws InterruptedException if the thread is interrupted while waiting (or was before)
      */
     public boolean pause() throws InterruptedException {
-        long left = deadlineNanos - nanoTime.getAsLong();
+        long left = deadlineNanos - clock.nanoTime();
         if (left <= 0) {
             return false;
         }
-        sleeper.sleep(Math.min(PAUSE.toNanos(), left));
+        clock.sleep(Math.min(PAUSE.toNanos(), left));
         return true;
     }
 }

@@ -14,15 +14,23 @@ import org.junit.jupiter.api.Test;
 class RetryPauseTest {
 
     /** A clock that only sleeping moves: the test sees every pause and never waits. */
-    private static final class FakeTime {
+    private static final class FakeTime implements RetryPause.Clock {
         long now = 1_000_000_000L;
         final List<Long> pausesMillis = new ArrayList<>();
 
         RetryPause until(Duration within) {
-            return RetryPause.until(within, () -> now, nanos -> {
-                pausesMillis.add(TimeUnit.NANOSECONDS.toMillis(nanos));
-                now += nanos;
-            });
+            return RetryPause.until(within, this);
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void sleep(long nanos) {
+            pausesMillis.add(TimeUnit.NANOSECONDS.toMillis(nanos));
+            now += nanos;
         }
     }
 
