@@ -10,9 +10,9 @@ import org.apache.ratis.util.TimeDuration;
  * every time, until the caller's deadline; none after a failure that names the leader (the next attempt goes there
  * at once). The pause does not grow with the failures: what a client waits for (an election, a restarted replica, a
  * leader applying the first entry of its term) ends at a moment it cannot see coming, and each pause is time the
- * group may already be serving while the client sleeps. A growing pause was tried (100 ms doubling to 400 ms): a
- * 2-s query right after two replicas restarted then timed out ({@code ReplicaClientLimitsTest}). With one request
- * batch in flight per kind, a fixed pause costs a group that is down at most 10 attempts a second per client and kind.
+ * group may already be serving while the client sleeps, out of a call's timeout that may be as short as a few seconds.
+ * With one batch in flight per kind of request, a fixed pause costs a group that is down at most 10 attempts a
+ * second per client and kind.
  *
  * <p>Three forms, one policy: {@link #PAUSE} for a loop that schedules its own attempts ({@code ReplicaClient}),
  * {@link #ratisPolicy} for a Ratis client that retries by itself, and {@link #until} for a blocking loop with a
