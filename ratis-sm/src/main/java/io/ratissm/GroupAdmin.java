@@ -1,7 +1,10 @@
 package io.ratissm;
 
-import io.ratissm.internal.AdminClients;
+import io.ratissm.internal.Causes;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.Roles;
+import io.ratissm.internal.client.RaftClientFactory;
+import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -27,7 +29,6 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.apache.ratis.util.ProtoUtils;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,6 @@ public final class GroupAdmin implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupAdmin.class);
     /** Asking one replica for its state must not wait long: a dead replica is part of what status reports. */
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-    private static final long RETRY_PAUSE_MILLIS = 200;
 
     private final GroupSpec given;
     private final Duration timeout;
@@ -101,7 +101,7 @@ public final class GroupAdmin implements AutoCloseable {
         answers.values().stream().filter(a -> !membership.contains(a.id()))
                 .forEach(a -> replicas.add(a.status(false)));
         Optional<String> leader = replicas.stream().filter(r -> r.role() == Role.LEADER)
-                .max((a, b) -> Long.compare(a.lastLogTerm(), b.lastLogTerm())).map(GroupStatus.Member::id);
+                .max((a, b) -> Long.compare(a.log().lastTerm(), b.log().lastTerm())).map(GroupStatus.Member::id);
         return new GroupStatus(leader, List.copyOf(membership.addresses().keySet()), replicas);
     }
 
@@ -117,7 +117,7 @@ public final class GroupAdmin implements AutoCloseable {
         m.require(id, given.name());
         Duration rpc = within.plus(ASK_TIMEOUT);
         RaftClientReply reply;
-        try (RaftClient c = client(m.addresses(), rpc, retrying(rpc))) {
+        try (RaftClient c = client(m.addresses(), rpc, RetryPause.ratisPolicy(rpc))) {
             reply = c.admin().transferLeadership(RaftPeerId.valueOf(id), within.toMillis());
         } catch (IOException | RuntimeException e) {
             throw unavailable("transfer leadership to " + id, e);
@@ -223,7 +223,7 @@ public final class GroupAdmin implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // The replica obeys by shutting down, which may cut this very call: only a replica that still serves
             // the group afterwards was not told.
-            if (!(rootCause(e) instanceof GroupMismatchException) && stillServes(id, address)) {
+            if (!(Causes.root(e) instanceof GroupMismatchException) && stillServes(id, address)) {
                 LOG.warn("replica {} was removed from group {} but could not be told to stop ({}); stop it by hand",
                         id, given.name(), e.toString());
             }
@@ -231,41 +231,48 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private boolean stillServes(String id, String address) {
-        long deadline = System.nanoTime() + ASK_TIMEOUT.toNanos();
-        while (ask(id, address).reachable()) {
-            if (System.nanoTime() - deadline > 0) {
-                return true;
+        RetryPause retry = RetryPause.until(ASK_TIMEOUT);
+        try {
+            while (ask(id, address).reachable()) {
+                if (!retry.pause()) {
+                    return true;
+                }
             }
-            try {
-                Thread.sleep(RETRY_PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return true;
-            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
-        return false;
     }
 
     /** Sends a membership change, waiting out a change still in progress, until the timeout. */
     private void reconfigure(Map<String, String> addresses, SetConfigurationRequest.Arguments change, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        RetryPause retry = RetryPause.until(timeout);
         while (true) {
             RaftClientReply reply;
-            try (RaftClient c = client(addresses, timeout, retrying(timeout))) {
+            try (RaftClient c = client(addresses, timeout, RetryPause.ratisPolicy(timeout))) {
                 reply = c.admin().setConfiguration(change);
             } catch (IOException | RuntimeException e) {
-                if (rootCause(e) instanceof ReconfigurationInProgressException && System.nanoTime() < deadline) {
-                    pause();
+                if (Causes.root(e) instanceof ReconfigurationInProgressException && pause(retry, what)) {
                     continue;
                 }
                 throw unavailable(what, e);
             }
-            if (reply.getException() instanceof ReconfigurationInProgressException && System.nanoTime() < deadline) {
-                pause();
+            if (reply.getException() instanceof ReconfigurationInProgressException && pause(retry, what)) {
                 continue;
             }
             check(reply, what);
             return;
+        }
+    }
+
+    /** Waits before trying again; false once the deadline passed. */
+    private boolean pause(RetryPause retry, String what) {
+        try {
+            return retry.pause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(what + ": interrupted while waiting for a change in progress", e);
         }
     }
 
@@ -309,11 +316,11 @@ public final class GroupAdmin implements AutoCloseable {
 
     private Answer failed(String id, String address, Throwable failure) {
         return new Answer(id, address, null, describe(failure),
-                rootCause(unpacked(failure)) instanceof GroupMismatchException);
+                Causes.root(unpacked(failure)) instanceof GroupMismatchException);
     }
 
     private String describe(Throwable t) {
-        Throwable root = rootCause(unpacked(t));
+        Throwable root = Causes.root(unpacked(t));
         if (root instanceof GroupMismatchException) {
             return "does not serve group " + given.name();
         }
@@ -329,14 +336,7 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private RaftClient client(Map<String, String> addresses, Duration rpcTimeout, RetryPolicy retry) {
-        return AdminClients.connect(given.groupId(), addresses, rpcTimeout, retry, tls);
-    }
-
-    /** Retries across leader changes (the client follows the group's redirects) until about {@code within}. */
-    private static RetryPolicy retrying(Duration within) {
-        int attempts = (int) Math.max(1, within.toMillis() / RETRY_PAUSE_MILLIS);
-        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
-                TimeDuration.valueOf(RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS));
+        return new RaftClientFactory(rpcTimeout, retry, tls).newRaftClient(given.groupId(), addresses);
     }
 
     private static void check(RaftClientReply reply, String what) {
@@ -349,22 +349,6 @@ public final class GroupAdmin implements AutoCloseable {
     private UnavailableException unavailable(String what, Exception e) {
         return new UnavailableException(what + ": group " + given.name() + " did not answer (" + describe(e) + ")",
                 e);
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted", e);
-        }
     }
 
     /** One replica's answer to "what is your state", or why there was none. */
@@ -386,19 +370,12 @@ public final class GroupAdmin implements AutoCloseable {
                         .toStringUtf8()).filter(s -> !s.isEmpty());
                 default -> Optional.empty();
             };
-            Role r = switch (role.getRole()) {
-                case LEADER -> Role.LEADER;
-                case FOLLOWER -> Role.FOLLOWER;
-                case CANDIDATE -> Role.CANDIDATE;
-                case LISTENER -> Role.LISTENER;
-                default -> Role.UNKNOWN;
-            };
-            return new GroupStatus.Member(id, address, true, member, r, leader,
-                    log.hasLastEntry() ? log.getLastEntry().getTerm() : 0,
-                    log.hasCommitted() ? log.getCommitted().getIndex() : -1,
-                    log.hasApplied() ? log.getApplied().getIndex() : -1,
-                    log.hasLastEntry() ? log.getLastEntry().getIndex() : -1,
-                    log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1, "");
+            return new GroupStatus.Member(id, address, true, member, Roles.of(role.getRole()), leader,
+                    new LogStats(log.hasLastEntry() ? log.getLastEntry().getTerm() : 0,
+                            log.hasLastEntry() ? log.getLastEntry().getIndex() : -1,
+                            log.hasCommitted() ? log.getCommitted().getIndex() : -1,
+                            log.hasApplied() ? log.getApplied().getIndex() : -1,
+                            log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1), "");
         }
     }
 

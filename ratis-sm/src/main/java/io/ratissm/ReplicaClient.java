@@ -7,13 +7,16 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
+import io.ratissm.internal.Causes;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
 import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
+import io.ratissm.internal.client.RaftClientFactory;
 import io.ratissm.internal.client.Replies;
+import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.client.Router;
 import io.ratissm.internal.client.SessionForgotten;
 import io.ratissm.internal.client.Unanswered;
@@ -30,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,8 +44,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -54,7 +54,6 @@ import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.io.grpc.Status;
 import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * A client of one group. Commands are linearizable and applied exactly once: each command gets a sequence
@@ -99,7 +98,8 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Thread-safe; one client serves many threads. Close it to release its connections.
  */
 public final class ReplicaClient implements AutoCloseable {
-    private static final long RETRY_PAUSE_MILLIS = 100;
+    /** How long one attempt at one replica may take; a call's own timeout bounds its attempts together. */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     private static final int DEFAULT_MAX_PENDING_REQUESTS = 16_384;
     private static final long DEFAULT_MAX_PENDING_BYTES = 32L << 20;
 
@@ -136,26 +136,16 @@ public final class ReplicaClient implements AutoCloseable {
         this.group = group;
         this.plaintext = tls == null;
         this.timeout = settings.timeout;
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
         // This client routes and re-sends every request itself (see Router): Ratis makes one attempt per send.
         RetryPolicy noRetry = RetryPolicies.noRetry();
         RetryPolicy recorded = event -> {
             noteFailure(event.getCause());
             return noRetry.handleAttemptFailure(event);
         };
-        // Before Ratis creates the client's first metric registry (see RatisRegistries for why).
-        RatisRegistries.install();
         ClientId clientId = ClientId.randomId();
         this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofClient(clientId.toString()), registry);
-        this.raft = RaftClient.newBuilder()
-                .setClientId(clientId)
-                .setRaftGroup(group.raftGroup())
-                .setProperties(p)
-                .setParameters(tls == null ? null : tls.ratisParameters())
-                .setRetryPolicy(recorded)
-                .setLeaderId(RaftPeerId.valueOf(Router.NO_LEADER_GUESS))
-                .build();
+        this.raft = new RaftClientFactory(ATTEMPT_TIMEOUT, recorded, tls).newRaftClient(group.raftGroup(), clientId,
+                RaftPeerId.valueOf(Router.NO_LEADER_GUESS));
         this.router = new Router(raft, group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ratis-sm-client-timer");
@@ -395,7 +385,7 @@ public final class ReplicaClient implements AutoCloseable {
             attempt = CompletableFuture.failedFuture(e); // a failed attempt like any other: the batch must go on
         }
         attempt.whenComplete((reply, error) -> {
-            Throwable failure = error != null ? unwrap(error) : reply.getException();
+            Throwable failure = error != null ? Causes.unwrapped(error) : reply.getException();
             if (failure == null) {
                 try {
                     result.complete(decoder.decode(reply));
@@ -422,7 +412,7 @@ public final class ReplicaClient implements AutoCloseable {
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
                     timer.schedule(() -> retrying(send, wanted, result, decoder, redirect),
-                            redirect ? 0 : RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                            redirect ? 0 : RetryPause.PAUSE.toMillis(), TimeUnit.MILLISECONDS);
                     metrics.resent();
                     return;
                 } catch (RejectedExecutionException closing) {
@@ -437,7 +427,7 @@ public final class ReplicaClient implements AutoCloseable {
     /** Remembers why an attempt failed, for the message of a call that then times out. */
     private void noteFailure(Throwable failure) {
         // "Closed" only says that this client replaced the connection (see Router); the failure before says why.
-        if (failure != null && Router.cause(failure, AlreadyClosedException.class) == null) {
+        if (failure != null && Causes.find(failure, AlreadyClosedException.class).isEmpty()) {
             lastAttemptFailure = new AttemptFailure(failure, System.nanoTime());
         }
     }
@@ -459,7 +449,7 @@ public final class ReplicaClient implements AutoCloseable {
         if (t instanceof StateMachineException && t.getCause() instanceof ReplicaFailedException) {
             return t.getCause().getMessage();
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c : Causes.chain(t)) {
             if (plaintext && closedBeforeAnyAnswer(c)) {
                 // What a TLS replica does to a plaintext connection; a replica that went down can look the same.
                 return t + "; the group may require TLS: this client connects in plaintext. Give it its certificate,"
@@ -469,11 +459,7 @@ public final class ReplicaClient implements AutoCloseable {
             if (c instanceof SSLException) {
                 // Retrying does not cure a certificate problem; say where to look instead of only "unavailable".
                 // The innermost cause is the specific one ("No subject alternative names..."), not "General ...".
-                Throwable root = c;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                return "TLS handshake failed: " + root.getMessage() + "; check that the replicas trust the CA of"
+                return "TLS handshake failed: " + Causes.root(c).getMessage() + "; check that the replicas trust the CA of"
                         + " the client's certificate, that the client trusts theirs, and that each replica's"
                         + " certificate names the host it is reached at (" + t + ")";
             }
@@ -489,13 +475,6 @@ public final class ReplicaClient implements AutoCloseable {
         Status status = ((StatusRuntimeException) t).getStatus();
         return status.getCode() == Status.Code.UNAVAILABLE
                 && "Network closed for unknown reason".equals(status.getDescription());
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private static <T> T await(CompletableFuture<T> future) throws CommandRejected {

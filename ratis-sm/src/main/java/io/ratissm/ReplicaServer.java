@@ -3,6 +3,7 @@ package io.ratissm;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.Roles;
 import io.ratissm.internal.http.OperationsServer;
 import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
@@ -424,7 +425,7 @@ public final class ReplicaServer implements AutoCloseable {
 
     /** Counters of this replica's replication since it started. */
     public ReplicaStats stats() {
-        return new ReplicaStats(appliedIndex(), stateMachine.executions(), stateMachine.speculativePending(),
+        return new ReplicaStats(stateMachine.executions(), stateMachine.speculativePending(),
                 stateMachine.rollbacks(), stateMachine.digestComparisons(), stateMachine.divergences());
     }
 
@@ -448,16 +449,13 @@ public final class ReplicaServer implements AutoCloseable {
     /** Where this replica stands in its group now (also served as JSON at {@code GET /status}). */
     public ReplicaStatus status() {
         Health health = health();
-        Role role = stopping() ? Role.STOPPED : info().map(i -> switch (i.getCurrentRole()) {
-            case LEADER -> Role.LEADER;
-            case FOLLOWER -> Role.FOLLOWER;
-            case CANDIDATE -> Role.CANDIDATE;
-            case LISTENER -> Role.LISTENER;
-            default -> Role.UNKNOWN;
-        }).orElse(Role.STOPPED);
-        long commit = fromLog(d -> d.getRaftLog().getLastCommittedIndex());
-        return new ReplicaStatus(id(), role, term(), leaderId(), commit, appliedIndex(), lastLogIndex(),
-                latestSnapshotIndex(), replication(), health);
+        Role role = stopping() ? Role.STOPPED : info().map(i -> Roles.of(i.getCurrentRole())).orElse(Role.STOPPED);
+        LogStats log = new LogStats(fromLog(d -> {
+            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
+            return last == null ? 0 : last.getTerm();
+        }), lastLogIndex(), fromLog(d -> d.getRaftLog().getLastCommittedIndex()), appliedIndex(),
+                latestSnapshotIndex());
+        return new ReplicaStatus(id(), role, term(), leaderId(), log, replication(), health);
     }
 
     /**

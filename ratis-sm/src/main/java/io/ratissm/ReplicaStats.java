@@ -1,9 +1,8 @@
 package io.ratissm;
 
 /**
- * Counters of one replica since it started.
+ * Counters of one replica's replication since it started; where its log stands is in {@link ReplicaStatus#log()}.
  *
- * @param appliedIndex       the last log index applied to the state machine
  * @param executions         PASSIVE: command batches this replica executed as leader (0 on a replica that never
  *                           led; always 0 in ACTIVE mode, where every replica applies commands instead)
  * @param speculativePending PASSIVE: batches the leader executed whose entries have not committed yet
@@ -12,6 +11,6 @@ package io.ratissm;
  * @param digestComparisons  state digests compared with another replica at the same log index
  * @param divergences        comparisons that found a different state (each is logged with both ids and the index)
  */
-public record ReplicaStats(long appliedIndex, long executions, long speculativePending, long rollbacks,
-                           long digestComparisons, long divergences) {
+public record ReplicaStats(long executions, long speculativePending, long rollbacks, long digestComparisons,
+                           long divergences) {
 }

@@ -1,5 +1,6 @@
 package io.ratissm;
 
+import io.ratissm.internal.Causes;
 import io.ratissm.internal.GroupSpec;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public class UnavailableException extends RatisSmException {
      */
     public Optional<RatisSmException> definiteCause(String group, String peers) {
         GroupSpec given = GroupSpec.parse(group, List.of(peers));
-        for (Throwable c = getCause(); c != null; c = c.getCause()) {
+        for (Throwable c : Causes.chain(getCause())) {
             if (c instanceof GroupMismatchException) {
                 return Optional.of(new GroupNotFoundException("the replica that answered does not serve a group"
                         + " named '" + group + "' (" + c.getMessage() + "); check the group name and the addresses",

@@ -107,7 +107,7 @@ class StalledReplicaTest {
                 replies.add(client.submitAsync(add(1)));
             }
             Awaits.await("n3 holds its apply loop at the third command", WAIT,
-                    () -> n3.status().commitIndex() > n3.appliedIndex() + 1);
+                    () -> n3.status().log().commitIndex() > n3.appliedIndex() + 1);
 
             assertTimeoutPreemptively(WAIT, () -> cluster.kill("n3"));
 

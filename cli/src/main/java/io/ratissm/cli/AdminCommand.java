@@ -49,8 +49,8 @@ public final class AdminCommand {
             for (GroupStatus.Member r : s.replicas()) {
                 if (r.reachable()) {
                     out.printf("%-8s %-22s %-9s %-6s %-6d %-8d %-8d %-8d %-8d%n", r.id(), r.address(), r.role(),
-                            r.member() ? "yes" : "no", r.lastLogTerm(), r.commitIndex(), r.appliedIndex(),
-                            r.lastLogIndex(), r.snapshotIndex());
+                            r.member() ? "yes" : "no", r.log().lastTerm(), r.log().commitIndex(),
+                            r.log().appliedIndex(), r.log().lastIndex(), r.log().snapshotIndex());
                 } else {
                     out.printf("%-8s %-22s %-9s %-6s not answering: %s%n", r.id(), r.address(), "-",
                             r.member() ? "yes" : "no", r.error());

@@ -5,13 +5,13 @@ import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
 import io.ratissm.SessionExpiredException;
 import io.ratissm.internal.BatchTooLargeException;
+import io.ratissm.internal.Causes;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -121,7 +121,7 @@ public final class CommandBatcher {
     /** @param sentBefore whether these sequence numbers may have been sent before (so may have been applied) */
     private CompletableFuture<Void> outcomes(Session s, long firstSeq, List<Coalescer.Request> run, boolean sentBefore,
                                              BatchReply reply, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Causes.unwrapped(error);
         if (cause instanceof SessionForgotten forgotten) {
             session.compareAndSet(s, null); // the next batch opens a new session
             if (forgotten.neverApplied() && !sentBefore) {

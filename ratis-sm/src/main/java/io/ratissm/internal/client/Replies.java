@@ -4,10 +4,10 @@ import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
 import io.ratissm.MalformedCommand;
 import io.ratissm.RatisSmException;
+import io.ratissm.internal.Causes;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.Outcome;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** Turns an {@link Outcome} back into what the user's call returns or throws. */
 public final class Replies {
@@ -26,8 +26,7 @@ public final class Replies {
     /** Completes the future of the {@code i}-th request of a batch with its outcome, or with the batch's error. */
     static void complete(CompletableFuture<ByteString> result, BatchReply reply, Throwable error, int i) {
         if (error != null) {
-            result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error);
+            result.completeExceptionally(Causes.unwrapped(error));
             return;
         }
         try {

@@ -1,5 +1,6 @@
 package io.ratissm.internal.client;
 
+import io.ratissm.internal.Causes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -101,18 +102,7 @@ public final class Router implements AutoCloseable {
 
     /** Whether a failed attempt named the leader, so that the next one may go there at once. */
     public static boolean namesTheLeader(Throwable failure) {
-        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
-        return notLeader != null && notLeader.getSuggestedLeader() != null;
-    }
-
-    /** The first exception of {@code type} in the causal chain of {@code t}, or null. */
-    public static <E extends Throwable> E cause(Throwable t, Class<E> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
+        return Causes.find(failure, NotLeaderException.class).map(NotLeaderException::getSuggestedLeader).isPresent();
     }
 
     /** The replica the next attempt {@link #toLeader} makes goes to. */
@@ -130,7 +120,7 @@ public final class Router implements AutoCloseable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: an attempt to {} failed: {}", clientName, target, failure.toString());
         }
-        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        NotLeaderException notLeader = Causes.find(failure, NotLeaderException.class).orElse(null);
         if (notLeader != null) {
             // The group may have members this client was not built with (replicas added since): connect to them too.
             if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
@@ -150,12 +140,12 @@ public final class Router implements AutoCloseable {
      * {@code members} (the first, if {@code target} is not among them).
      */
     static RaftPeerId nextTarget(RaftPeerId target, Throwable failure, List<RaftPeerId> members) {
-        NotLeaderException notLeader = cause(failure, NotLeaderException.class);
+        NotLeaderException notLeader = Causes.find(failure, NotLeaderException.class).orElse(null);
         if (notLeader != null && notLeader.getSuggestedLeader() != null) {
             return notLeader.getSuggestedLeader().getId();
         }
-        if (notLeader == null && (cause(failure, LeaderNotReadyException.class) != null
-                || cause(failure, StateMachineException.class) != null)) {
+        if (notLeader == null && Causes.any(failure,
+                c -> c instanceof LeaderNotReadyException || c instanceof StateMachineException)) {
             return target;
         }
         return members.get((members.indexOf(target) + 1) % members.size());

@@ -104,10 +104,11 @@ public final class OperationsServer implements AutoCloseable {
         m.put("role", s.role().name());
         m.put("term", s.term());
         m.put("leaderId", s.leaderId().orElse(null));
-        m.put("commitIndex", s.commitIndex());
-        m.put("appliedIndex", s.appliedIndex());
-        m.put("lastLogIndex", s.lastLogIndex());
-        m.put("latestSnapshotIndex", s.latestSnapshotIndex());
+        m.put("commitIndex", s.log().commitIndex());
+        m.put("appliedIndex", s.log().appliedIndex());
+        m.put("lastLogIndex", s.log().lastIndex());
+        m.put("lastLogTerm", s.log().lastTerm());
+        m.put("latestSnapshotIndex", s.log().snapshotIndex());
         m.put("replication", s.replication().name());
         m.put("healthy", s.health().healthy());
         m.put("reason", s.health().reason());

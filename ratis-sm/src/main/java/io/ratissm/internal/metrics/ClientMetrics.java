@@ -20,8 +20,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.ratissm.CommandRejected;
 import io.ratissm.UnavailableException;
+import io.ratissm.internal.Causes;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,8 +96,7 @@ public final class ClientMetrics {
         call.whenComplete((r, error) -> {
             timer.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = Causes.unwrapped(error);
                 (cause instanceof UnavailableException ? unavailable
                         : cause instanceof CommandRejected ? rejected : failures).inc();
             }

@@ -1,7 +1,7 @@
 package io.ratissm.internal.server;
 
 import io.ratissm.StorageRecoveryException;
-import io.ratissm.internal.AdminClients;
+import io.ratissm.internal.client.RaftClientFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -154,8 +154,8 @@ public final class RejoinGuard {
     }
 
     private static Optional<PeerView> ask(ServerSettings settings, String peer, String address) {
-        try (RaftClient c = AdminClients.connect(settings.group().groupId(), Map.of(peer, address), ASK_TIMEOUT,
-                RetryPolicies.noRetry(), settings.tls())) {
+        try (RaftClient c = new RaftClientFactory(ASK_TIMEOUT, RetryPolicies.noRetry(), settings.tls())
+                .newRaftClient(settings.group().groupId(), Map.of(peer, address))) {
             GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(peer)).info(settings.group().groupId());
             if (!reply.isSuccess()) {
                 return Optional.empty();

@@ -1,6 +1,7 @@
 package io.ratissm.internal.server;
 
 import io.ratissm.StorageRecoveryException;
+import io.ratissm.internal.Causes;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -138,7 +139,7 @@ public final class StorageWatch {
             SnapshotDownloads.deleteAbandoned(replicaId, groupDir);
             return;
         }
-        String cause = failure != null ? "its log could not be written: " + rootMessage(failure)
+        String cause = failure != null ? "its log could not be written: " + Causes.root(failure)
                 : damaged ? "its record of term and vote, " + termAndVote.file() + ", could not be written"
                 : "less than " + FLOOR_BYTES + " bytes are free";
         if (free < resumeBytes || (failure != null && noSpace(failure))) {
@@ -195,21 +196,10 @@ public final class StorageWatch {
 
     /** Whether the failure is the file system's "no space" (ENOSPC, or EDQUOT for a user's quota). */
     static boolean noSpace(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        return Causes.any(failure, t -> {
             String m = String.valueOf(t.getMessage());
-            if (m.contains("No space left on device") || m.contains("Disk quota exceeded")
-                    || m.contains("not enough space on the disk")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
+            return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+                    || m.contains("not enough space on the disk");
+        });
     }
 }

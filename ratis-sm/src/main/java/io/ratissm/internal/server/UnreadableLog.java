@@ -1,6 +1,7 @@
 package io.ratissm.internal.server;
 
 import io.ratissm.StorageRecoveryException;
+import io.ratissm.internal.Causes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class UnreadableLog {
         }
         Path logDir = settings.storage().resolve(settings.group().groupId().getUuid().toString()).resolve("current");
         String where = firstDamage(logDir, RaftServerConfigKeys.Log.Appender.bufferByteLimit(
-                settings.raftProperties())).orElse("the log in " + logDir + " does not read (" + rootCause(failure)
+                settings.raftProperties())).orElse("the log in " + logDir + " does not read (" + Causes.root(failure)
                 + ")");
         throw new StorageRecoveryException(settings.id() + ": its log does not read: " + where + ". The replica"
                 + " cannot start on it, and a log is not repaired in place; the other replicas hold its entries. "
@@ -48,12 +49,8 @@ public final class UnreadableLog {
     }
 
     private static boolean fromTheLog(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains(RATIS_LOG_FAILURE)) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof IllegalStateException
+                && String.valueOf(t.getMessage()).contains(RATIS_LOG_FAILURE));
     }
 
     /** The first segment, in log order, with an entry that does not read, and that entry's index and fault. */
@@ -83,12 +80,5 @@ public final class UnreadableLog {
     private static long firstIndex(Path segment) {
         Matcher m = FIRST_INDEX.matcher(segment.getFileName().toString());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    private static String rootCause(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.toString();
     }
 }

@@ -3,6 +3,7 @@ package io.ratissm.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.Health;
+import io.ratissm.LogStats;
 import io.ratissm.ReplicaStatus;
 import io.ratissm.Replication;
 import io.ratissm.Role;
@@ -51,8 +52,8 @@ class MisbehavingClientsTest {
 
         @Override
         public ReplicaStatus status() {
-            return new ReplicaStatus("t1", Role.LEADER, 2, Optional.of("t1"), 5, 5, 5, -1, Replication.ACTIVE,
-                    new Health(true, ""));
+            return new ReplicaStatus("t1", Role.LEADER, 2, Optional.of("t1"), new LogStats(2, 5, 5, 5, -1),
+                    Replication.ACTIVE, new Health(true, ""));
         }
 
         @Override

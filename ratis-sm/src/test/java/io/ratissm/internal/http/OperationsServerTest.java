@@ -3,6 +3,7 @@ package io.ratissm.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.Health;
+import io.ratissm.LogStats;
 import io.ratissm.ReplicaStatus;
 import io.ratissm.Role;
 import io.ratissm.Replication;
@@ -31,7 +32,7 @@ class OperationsServerTest {
 
             @Override
             public ReplicaStatus status() {
-                return new ReplicaStatus("t1", Role.FOLLOWER, 4, Optional.of("t\"2"), 10, 9, 11, -1,
+                return new ReplicaStatus("t1", Role.FOLLOWER, 4, Optional.of("t\"2"), new LogStats(3, 11, 10, 9, -1),
                         Replication.PASSIVE, health);
             }
 
@@ -72,7 +73,8 @@ class OperationsServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(r.body()).isEqualTo("{\"id\":\"t1\",\"role\":\"FOLLOWER\",\"term\":4,\"leaderId\":\"t\\\"2\","
-                + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"latestSnapshotIndex\":-1,"
+                + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"lastLogTerm\":3,"
+                + "\"latestSnapshotIndex\":-1,"
                 + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"}\n");
     }
 
