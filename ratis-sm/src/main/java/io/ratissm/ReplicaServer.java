@@ -3,6 +3,7 @@ package io.ratissm;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.config.Settings;
 import io.ratissm.internal.http.OperationsServer;
 import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
@@ -94,9 +95,9 @@ public final class ReplicaServer implements AutoCloseable {
      * The shortest {@linkplain Builder#sessionIdleTimeout session idle timeout}: twice a client's default timeout, so
      * that a client's retries never outlive its session.
      */
-    public static final Duration MIN_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    public static final Duration MIN_SESSION_IDLE_TIMEOUT = Settings.SESSION_IDLE_TIMEOUT.minimum().orElseThrow();
     /** The default {@linkplain Builder#lagLimit lag limit}. */
-    public static final Duration DEFAULT_LAG_LIMIT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_LAG_LIMIT = Settings.LAG_LIMIT.defaultOrNull();
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
     /** How long a stop waits for Ratis's close before it leaves a stuck apply loop behind ({@link RaftShutdown}). */
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
@@ -669,23 +670,23 @@ public final class ReplicaServer implements AutoCloseable {
     public static final class Builder {
         private String id;
         private final List<String> peers = new ArrayList<>();
-        private String groupName = GroupSpec.DEFAULT_NAME;
+        private String groupName = Settings.GROUP.defaultOrNull();
         private Path storage;
         private Supplier<? extends StateMachine> stateMachine;
-        private Replication replication = Replication.ACTIVE;
-        private long snapshotEvery = 10_000;
-        private int maxCommandBytes = 1 << 20;
-        private Duration electionTimeout = Duration.ofSeconds(1);
-        private Duration sessionIdleTimeout = Duration.ofMinutes(10);
-        private int maxSessions = 100_000;
-        private long logSegmentBytes = 8L << 20;
-        private long digestEvery = 10_000;
-        private Duration divergenceCheckInterval = Duration.ofSeconds(5);
-        private Duration lagLimit = DEFAULT_LAG_LIMIT;
-        private Integer httpPort;
+        private Replication replication = Settings.REPLICATION.defaultOrNull();
+        private long snapshotEvery = Settings.SNAPSHOT_EVERY.defaultOrNull();
+        private int maxCommandBytes = Settings.MAX_COMMAND_BYTES.defaultOrNull();
+        private Duration electionTimeout = Settings.ELECTION_TIMEOUT.defaultOrNull();
+        private Duration sessionIdleTimeout = Settings.SESSION_IDLE_TIMEOUT.defaultOrNull();
+        private int maxSessions = Settings.SESSION_LIMIT.defaultOrNull();
+        private long logSegmentBytes = Settings.LOG_SEGMENT_BYTES.defaultOrNull();
+        private long digestEvery = Settings.DIGEST_EVERY.defaultOrNull();
+        private Duration divergenceCheckInterval = Settings.DIVERGENCE_CHECK_INTERVAL.defaultOrNull();
+        private Duration lagLimit = Settings.LAG_LIMIT.defaultOrNull();
+        private Integer httpPort = Settings.HTTP_PORT.defaultOrNull();
         private String httpHost;
-        private boolean join;
-        private boolean leaseReads;
+        private boolean join = Settings.JOIN.defaultOrNull();
+        private boolean leaseReads = Settings.READ_LEASE.defaultOrNull();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
@@ -925,24 +926,19 @@ public final class ReplicaServer implements AutoCloseable {
             require(group.contains(id), "id '" + id + "' is not one of the peers " + group.addresses().keySet());
             require(storage != null, "storage (a directory) is required");
             require(stateMachine != null, "stateMachine (a factory) is required");
-            require(replication != null, "replication must not be null");
-            require(snapshotEvery > 0, "snapshotEvery must be positive, was " + snapshotEvery);
-            require(maxCommandBytes > 0, "maxCommandBytes must be positive, was " + maxCommandBytes);
-            require(electionTimeout != null && electionTimeout.toMillis() >= 50,
-                    "electionTimeout must be at least 50 ms, was " + electionTimeout);
-            require(sessionIdleTimeout != null && sessionIdleTimeout.compareTo(MIN_SESSION_IDLE_TIMEOUT) >= 0,
-                    "sessionIdleTimeout must be at least " + MIN_SESSION_IDLE_TIMEOUT.toSeconds() + " s (twice a "
-                            + "client's default timeout, so that retries never outlive their session), was "
-                            + sessionIdleTimeout);
-            require(maxSessions > 0, "maxSessions must be positive, was " + maxSessions);
-            require(logSegmentBytes >= 1024, "logSegmentBytes must be at least 1024, was " + logSegmentBytes);
-            require(digestEvery >= 0, "digestEvery must not be negative, was " + digestEvery);
-            require(divergenceCheckInterval != null && divergenceCheckInterval.toMillis() > 0,
-                    "divergenceCheckInterval must be positive");
-            require(lagLimit != null && lagLimit.compareTo(Duration.ofSeconds(1)) >= 0,
-                    "lagLimit must be at least 1 s, was " + lagLimit);
-            require(httpPort == null || (httpPort >= 0 && httpPort <= 65535),
-                    "httpPort must be 0 (any free port) or a port number, was " + httpPort);
+            Settings.REPLICATION.check(replication);
+            Settings.SNAPSHOT_EVERY.check(snapshotEvery);
+            Settings.MAX_COMMAND_BYTES.check(maxCommandBytes);
+            Settings.ELECTION_TIMEOUT.check(electionTimeout);
+            Settings.SESSION_IDLE_TIMEOUT.check(sessionIdleTimeout);
+            Settings.SESSION_LIMIT.check(maxSessions);
+            Settings.LOG_SEGMENT_BYTES.check(logSegmentBytes);
+            Settings.DIGEST_EVERY.check(digestEvery);
+            Settings.DIVERGENCE_CHECK_INTERVAL.check(divergenceCheckInterval);
+            Settings.LAG_LIMIT.check(lagLimit);
+            if (httpPort != null) {
+                Settings.HTTP_PORT.check(httpPort);
+            }
             require(httpHost == null || !httpHost.isBlank(), "httpHost must not be blank");
             Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
