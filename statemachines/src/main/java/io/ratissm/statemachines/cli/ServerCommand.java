@@ -109,9 +109,6 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             err.println("ratis-sm server: " + e.getMessage());
             return exitCode(e.problem());
-        } catch (IOException e) {
-            err.println("ratis-sm server: cannot create the storage directory: " + e.getMessage());
-            return STORAGE;
         }
         try {
             server.start();
