@@ -73,6 +73,8 @@ public final class ReplicaServer implements AutoCloseable {
     /** Everything a started replica holds; null until {@link #start()}. */
     private volatile ReplicaRuntime runtime;
     private volatile boolean closed;
+    /** Orders {@link #start()} and {@link #close()}: a replica starts at most once, and never after its close. */
+    private final Object lifecycle = new Object();
 
     private ReplicaServer(ReplicaRuntime.Plan plan) {
         this.plan = plan;
@@ -92,20 +94,31 @@ public final class ReplicaServer implements AutoCloseable {
      * elections once the leader has sent it the configuration. See {@link StorageRecoveryException} for the way
      * back, and the operations guide for the cases the peers cannot tell apart.
      *
+     * <p>Starting takes the replica's resources: it creates the storage directory if it is absent, opens its ports,
+     * starts its threads and subscribes its metrics to Ratis's. {@link #close()} gives them back; so does a failed
+     * start, which leaves the replica closed.
+     *
+     * @throws IllegalStateException    if this replica was started before, or closed: a replica starts once
      * @throws StorageRecoveryException if its storage cannot give it back its place in the group: a corrupt
      *                                  snapshot, or a log it held and lost (the message names the file or the peer,
      *                                  and what to do)
-     * @throws IOException              if the storage cannot be read, or a {@link BindException} if the port is in
-     *                                  use
+     * @throws IOException              if the storage cannot be created or read, or a {@link BindException} if the
+     *                                  port is in use
      */
     public ReplicaServer start() throws IOException {
         ReplicaRuntime r;
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (closed || runtime != null) {
                 throw new IllegalStateException(id() + ": " + (closed ? "closed" : "already started") + "; a replica "
                         + "starts once: build a new ReplicaServer (on the same storage, to restart it)");
             }
-            r = new ReplicaRuntime(plan, this, metrics, stopped);
+            try {
+                r = new ReplicaRuntime(plan, this, metrics, stopped);
+            } catch (RuntimeException e) {
+                closed = true;
+                stopped.countDown();
+                throw e;
+            }
             runtime = r;
         }
         try {
@@ -264,7 +277,7 @@ public final class ReplicaServer implements AutoCloseable {
     @Override
     public void close() {
         ReplicaRuntime r;
-        synchronized (this) {
+        synchronized (lifecycle) {
             closed = true;
             r = runtime;
         }
