@@ -94,8 +94,9 @@ import java.util.stream.Collectors;
  * </table>
  *
  * <p>The table is generated from the one table of settings, {@code io.ratissm.internal.config.Settings}; a test
- * fails when this copy differs. The {@link ReplicaServer.Builder} method of each setting explains it in full. Durations are a number and a unit, {@code ms}, {@code s}, {@code m} or {@code h}
- * ({@code 500ms}, {@code 2s}). Sizes are a number of bytes, optionally with {@code KiB}, {@code MiB} or {@code GiB}.
+ * fails when this copy differs. The {@link ReplicaServer.Builder} method of each setting explains it in full.
+ * Durations are a number and a unit, {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms}, {@code 2s}).
+ * Sizes are a number of bytes, optionally with {@code KiB}, {@code MiB} or {@code GiB}.
  *
  * <p>Every mistake is an {@link InvalidConfigException} naming the key (and the line): an unknown key, a missing
  * required key, a malformed line or a key given twice, a bad value, a missing TLS file, an unusable storage
@@ -216,8 +217,9 @@ public final class ReplicaConfig {
             return Tls.fromPem(tlsCert.orElseThrow(), tlsKey.orElseThrow(), tlsTrust.orElseThrow());
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            String key = (message.contains(tlsKey.orElseThrow().toString()) ? Settings.TLS_KEY
-                    : message.contains(tlsTrust.orElseThrow().toString()) ? Settings.TLS_TRUST : Settings.TLS_CERT).key();
+            Setting<String> culprit = message.contains(tlsKey.orElseThrow().toString()) ? Settings.TLS_KEY
+                    : message.contains(tlsTrust.orElseThrow().toString()) ? Settings.TLS_TRUST : Settings.TLS_CERT;
+            String key = culprit.key();
             throw r.problem(Problem.BAD_VALUE, key, key + ": " + message);
         }
     }
@@ -452,7 +454,8 @@ public final class ReplicaConfig {
         private static String suggestion(String key) {
             return KEYS.stream().min(Comparator.comparingInt(k -> distance(k, key)))
                     .filter(k -> distance(k, key) <= 3).map(k -> " (did you mean '" + k + "'?)")
-                    .orElse(key.startsWith(Settings.RATIS_PREFIX) ? " (raw Ratis properties are " + Settings.RATIS_KEYS + ")"
+                    .orElse(key.startsWith(Settings.RATIS_PREFIX)
+                            ? " (raw Ratis properties are " + Settings.RATIS_KEYS + ")"
                             : "; the keys are " + String.join(", ", KEYS) + ", " + Settings.RATIS_KEYS);
         }
 

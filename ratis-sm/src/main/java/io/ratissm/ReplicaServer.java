@@ -251,7 +251,8 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public Health health() {
         ReplicaRuntime r = runtime;
-        return r != null ? r.health() : Health.unhealthy(closed ? "the replica is stopped" : "the replica is not started");
+        return r != null ? r.health()
+                : Health.unhealthy(closed ? "the replica is stopped" : "the replica is not started");
     }
 
     /**
