@@ -9,9 +9,11 @@ package io.ratissm;
  *                the log index of the command)
  */
 public record Health(boolean healthy, String reason) {
-    static final Health OK = new Health(true, "");
+    /** A replica that serves. */
+    public static final Health OK = new Health(true, "");
 
-    static Health unhealthy(String reason) {
+    /** A replica that does not serve, and why. */
+    public static Health unhealthy(String reason) {
         return new Health(false, reason);
     }
 }

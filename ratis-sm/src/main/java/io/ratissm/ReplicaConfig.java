@@ -2,6 +2,8 @@ package io.ratissm;
 
 import io.ratissm.InvalidConfigException.Problem;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.config.Setting;
+import io.ratissm.internal.config.Settings;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -10,21 +12,22 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One replica's configuration, read from a file of {@code key = value} lines ({@code #} starts a comment line;
@@ -39,50 +42,61 @@ import java.util.regex.Pattern;
  *
  * <table>
  * <caption>Keys</caption>
- * <tr><th>key</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@code id}</td><td>required</td><td>this replica's id; one of {@code peers}</td></tr>
- * <tr><td>{@code peers}</td><td>required</td><td>every replica as {@code id=host:port}, comma separated; this
- *     replica listens on its own entry's port. Only the first membership: after replicas are added or removed,
- *     the membership in the replica's log wins</td></tr>
- * <tr><td>{@code storage}</td><td>required</td><td>the replica's data directory (log and snapshots), its own;
- *     a relative path is relative to the configuration file's directory. Created at start if absent</td></tr>
- * <tr><td>{@code state-machine}</td><td>required</td><td>a bundled state machine's short name (as the caller of
- *     {@link #load(Path, Map)} defines them), or the class name of a {@link StateMachine} with a public no-argument
- *     constructor, on the classpath</td></tr>
- * <tr><td>{@code group}</td><td>{@code ratis-sm}</td><td>the group's name; clients use the same</td></tr>
- * <tr><td>{@code replication}</td><td>{@code ACTIVE}</td><td>{@code ACTIVE} or {@code PASSIVE}, the same on every
- *     replica</td></tr>
- * <tr><td>{@code join}</td><td>{@code false}</td><td>{@code true} for a replica added to a running group: it
- *     waits to be added ({@code admin add-replica}); see {@link ReplicaServer.Builder#join}</td></tr>
- * <tr><td>{@code snapshot.every}</td><td>10000</td><td>log entries between automatic snapshots (positive)</td></tr>
- * <tr><td>{@code max-command-bytes}</td><td>1MiB</td><td>largest command accepted; a size (below)</td></tr>
- * <tr><td>{@code election-timeout}</td><td>1s</td><td>minimum election timeout (at least 50ms; the maximum is
- *     twice it); a duration (below)</td></tr>
- * <tr><td>{@code session.idle-timeout}</td><td>10m</td><td>how long the group keeps an idle client session, in
- *     session time (at least 1m); see {@link ReplicaServer.Builder#sessionIdleTimeout}</td></tr>
- * <tr><td>{@code session.limit}</td><td>100000</td><td>the most client sessions the group keeps (positive); see
- *     {@link ReplicaServer.Builder#maxSessions}</td></tr>
- * <tr><td>{@code read.lease}</td><td>{@code false}</td><td>{@code true} answers linearizable reads from the leader's
- *     lease, which assumes the replicas' clocks run at nearly the same rate; the same on every replica. See
- *     {@link ReplicaServer.Builder#leaseReads} for the exact bound</td></tr>
- * <tr><td>{@code log.segment-bytes}</td><td>8MiB</td><td>log segment file size (at least 1KiB)</td></tr>
- * <tr><td>{@code digest.every}</td><td>10000</td><td>log entries between state digests for divergence detection;
- *     0 turns it off</td></tr>
- * <tr><td>{@code divergence.check-interval}</td><td>5s</td><td>how often digests are compared</td></tr>
- * <tr><td>{@code health.lag-limit}</td><td>30s</td><td>how long the replica may stay behind the commit index it
- *     knows of, or behind its leader, before {@code /health} says so (at least 1s); see
- *     {@link ReplicaServer.Builder#lagLimit}</td></tr>
- * <tr><td>{@code http.port}</td><td>none</td><td>port of the HTTP {@code /metrics}, {@code /health} and
- *     {@code /status} endpoints (1-65535), on this replica's own host</td></tr>
- * <tr><td>{@code tls.cert}, {@code tls.key}, {@code tls.trust}</td><td>none</td><td>mutual TLS for replica and
- *     client traffic: this replica's certificate chain, its private key, and the CA certificates it trusts
- *     (PEM files). All three or none; each must exist and be readable</td></tr>
- * <tr><td>{@code ratis.<property>}</td><td></td><td>a raw Apache Ratis property, e.g.
- *     {@code ratis.raft.server.rpc.request.timeout = 5s}; for experts, applied after ratis-sm's settings</td></tr>
+ * <tr><th>key</th><th>default</th><th>allowed</th><th>meaning</th></tr>
+ * <tr><td>{@code id}</td><td>required</td><td>text</td><td>this replica's id; one of {@code peers}</td></tr>
+ * <tr><td>{@code peers}</td><td>required</td><td>text</td><td>every replica as {@code id=host:port}, comma separated;
+ *     this replica listens on its own entry's port. Only the first membership: after replicas are added or removed, the
+ *     membership in the replica's log wins</td></tr>
+ * <tr><td>{@code storage}</td><td>required</td><td>a path</td><td>the replica's data directory (log and snapshots), its
+ *     own; a relative path is relative to the configuration file's directory. Created at start if absent</td></tr>
+ * <tr><td>{@code state-machine}</td><td>required</td><td>text</td><td>a bundled state machine's short name ({@code
+ *     ratis-sm server} knows {@code kv}, {@code counter}, {@code set}, {@code bank}, {@code journal}), or the class
+ *     name of a {@code StateMachine} with a public no-argument constructor, on the classpath</td></tr>
+ * <tr><td>{@code group}</td><td>{@code ratis-sm}</td><td>text</td><td>the group's name; clients and admins pass the
+ *     same with {@code --group}</td></tr>
+ * <tr><td>{@code replication}</td><td>{@code ACTIVE}</td><td>{@code ACTIVE} or {@code PASSIVE}</td><td>the replication
+ *     mode; the same on every replica</td></tr>
+ * <tr><td>{@code join}</td><td>{@code false}</td><td>{@code true} or {@code false}</td><td>{@code true} for a replica
+ *     added to a running group: it waits until an admin adds it ({@code admin add-replica})</td></tr>
+ * <tr><td>{@code snapshot.every}</td><td>{@code 10000}</td><td>a whole number, at least {@code 1}</td><td>log entries
+ *     between automatic snapshots</td></tr>
+ * <tr><td>{@code max-command-bytes}</td><td>{@code 1MiB}</td><td>a size, at least {@code 1}</td><td>the largest command
+ *     accepted; sizes are bytes or a number with {@code KiB}, {@code MiB} or {@code GiB}</td></tr>
+ * <tr><td>{@code election-timeout}</td><td>{@code 1s}</td><td>a duration, at least {@code 50ms}</td><td>minimum
+ *     election timeout (the maximum is twice it); durations are a number with {@code ms}, {@code s}, {@code m} or
+ *     {@code h}</td></tr>
+ * <tr><td>{@code session.idle-timeout}</td><td>{@code 10m}</td><td>a duration, at least {@code 1m}</td><td>how long the
+ *     group keeps an idle client session, in session time</td></tr>
+ * <tr><td>{@code session.limit}</td><td>{@code 100000}</td><td>a whole number, at least {@code 1}</td><td>the most
+ *     client sessions the group keeps; the least recently active goes first</td></tr>
+ * <tr><td>{@code read.lease}</td><td>{@code false}</td><td>{@code true} or {@code false}</td><td>{@code true} answers
+ *     linearizable reads from the leader's lease, which assumes nearly equal clock rates (OPERATIONS.md, "Lease reads
+ *     and clocks"); the same on every replica</td></tr>
+ * <tr><td>{@code log.segment-bytes}</td><td>{@code 8MiB}</td><td>a size, at least {@code 1KiB}</td><td>log segment file
+ *     size; the log is purged a whole closed segment at a time</td></tr>
+ * <tr><td>{@code digest.every}</td><td>{@code 10000}</td><td>a whole number, at least {@code 0}</td><td>log entries
+ *     between state digests compared across replicas; {@code 0} turns divergence detection off</td></tr>
+ * <tr><td>{@code divergence.check-interval}</td><td>{@code 5s}</td><td>a duration, at least {@code 1ms}</td><td>how
+ *     often those digests are compared</td></tr>
+ * <tr><td>{@code health.lag-limit}</td><td>{@code 30s}</td><td>a duration, at least {@code 1s}</td><td>how long the
+ *     replica may stay behind (a commit it knows of not applied, or its leader's entries not reaching its log) before
+ *     {@code /health} answers 503</td></tr>
+ * <tr><td>{@code http.port}</td><td>none</td><td>a whole number, {@code 0} to {@code 65535}</td><td>the port of the
+ *     HTTP endpoints {@code /metrics} (Prometheus), {@code /health} and {@code /status}, on this replica's own host;
+ *     {@code 0} picks a free port</td></tr>
+ * <tr><td>{@code tls.cert}</td><td>none</td><td>a path</td><td>mutual TLS for replica and client traffic: this
+ *     replica's certificate chain (PEM); {@code tls.cert}, {@code tls.key} and {@code tls.trust} all three or
+ *     none</td></tr>
+ * <tr><td>{@code tls.key}</td><td>none</td><td>a path</td><td>this replica's private key (PKCS#8 PEM)</td></tr>
+ * <tr><td>{@code tls.trust}</td><td>none</td><td>a path</td><td>the CA certificates this replica trusts (PEM)</td></tr>
+ * <tr><td>{@code ratis.raft.*}</td><td></td><td>text</td><td>a raw Apache Ratis property, for experts, applied after
+ *     ratis-sm's settings, e.g. {@code ratis.raft.server.rpc.request.timeout = 5s}</td></tr>
  * </table>
  *
- * <p>Durations are a number and a unit, {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms},
- * {@code 2s}). Sizes are a number of bytes, optionally with {@code KiB}, {@code MiB} or {@code GiB}.
+ * <p>The table is generated from the one table of settings, {@code io.ratissm.internal.config.Settings}; a test
+ * fails when this copy differs. The {@link ReplicaServer.Builder} method of each setting explains it in full.
+ * Durations are a number and a unit, {@code ms}, {@code s}, {@code m} or {@code h} ({@code 500ms}, {@code 2s}).
+ * Sizes are a number of bytes, optionally with {@code KiB}, {@code MiB} or {@code GiB}.
  *
  * <p>Every mistake is an {@link InvalidConfigException} naming the key (and the line): an unknown key, a missing
  * required key, a malformed line or a key given twice, a bad value, a missing TLS file, an unusable storage
@@ -90,14 +104,10 @@ import java.util.regex.Pattern;
  */
 public final class ReplicaConfig {
     private static final Pattern LINE = Pattern.compile("([A-Za-z0-9._-]+)\\s*[=:]\\s*(.*)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|B|KiB|MiB|GiB)");
-    private static final String RATIS_PREFIX = "ratis.";
-    private static final Set<String> REQUIRED = Set.of("id", "peers", "storage", "state-machine");
-    private static final Set<String> KEYS = Set.of("id", "peers", "storage", "state-machine", "group", "replication",
-            "join", "snapshot.every", "max-command-bytes", "election-timeout", "session.idle-timeout", "session.limit",
-            "read.lease", "log.segment-bytes", "digest.every", "divergence.check-interval", "health.lag-limit",
-            "http.port", "tls.cert", "tls.key", "tls.trust");
+    private static final Set<String> REQUIRED = Settings.ALL.stream().filter(Setting::isRequired).map(Setting::key)
+            .collect(Collectors.toCollection(TreeSet::new));
+    private static final Set<String> KEYS = Settings.ALL.stream().map(Setting::key)
+            .collect(Collectors.toCollection(TreeSet::new));
 
     private final Path file;
     private final String id;
@@ -106,7 +116,8 @@ public final class ReplicaConfig {
     private final Path storage;
     private final String stateMachineName;
     private final Supplier<? extends StateMachine> stateMachine;
-    private final Map<String, Object> tuning;
+    /** The settings this file gives that the builder takes as they are, each ready to apply. */
+    private final List<Consumer<ReplicaServer.Builder>> settings = new ArrayList<>();
     private final boolean join;
     private final OptionalInt httpPort;
     private final Optional<Path> tlsCert;
@@ -117,51 +128,29 @@ public final class ReplicaConfig {
 
     private ReplicaConfig(Reader r, Map<String, Supplier<? extends StateMachine>> aliases) {
         this.file = r.file;
-        this.id = r.required("id");
-        this.group = r.optional("group").orElse(GroupSpec.DEFAULT_NAME);
-        GroupSpec spec = r.value("peers", v -> GroupSpec.parse(group, List.of(v)));
+        this.id = r.required(Settings.ID);
+        this.group = r.value(Settings.GROUP).orElse(Settings.GROUP.defaultOrNull());
+        GroupSpec spec = r.parse(Settings.PEERS, v -> GroupSpec.parse(group, List.of(v)));
         this.peers = spec.addresses().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         if (!spec.contains(id)) {
-            throw r.problem(Problem.BAD_VALUE, "id", "id '" + id + "' is not one of the peers "
+            throw r.problem(Problem.BAD_VALUE, Settings.ID.key(), "id '" + id + "' is not one of the peers "
                     + spec.addresses().keySet() + "; every replica, this one included, must be listed in peers");
         }
-        this.stateMachineName = r.required("state-machine");
+        this.stateMachineName = r.required(Settings.STATE_MACHINE);
         this.stateMachine = resolveStateMachine(r, stateMachineName, aliases);
-        this.tuning = new LinkedHashMap<>();
-        r.optional("replication").ifPresent(v -> tuning.put("replication", r.value("replication", x -> {
-            try {
-                return Replication.valueOf(x.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + x + "' is not ACTIVE or PASSIVE");
-            }
-        })));
-        this.join = r.optional("join").map(v -> r.value("join", ReplicaConfig::parseBoolean)).orElse(false);
-        positive(r, "snapshot.every", 1);
-        size(r, "max-command-bytes", 1, Integer.MAX_VALUE);
-        duration(r, "election-timeout", Duration.ofMillis(50));
-        duration(r, "session.idle-timeout", ReplicaServer.MIN_SESSION_IDLE_TIMEOUT);
-        positive(r, "session.limit", 1);
-        r.optional("read.lease").ifPresent(v -> tuning.put("read.lease", r.value("read.lease",
-                ReplicaConfig::parseBoolean)));
-        size(r, "log.segment-bytes", 1024, Long.MAX_VALUE);
-        positive(r, "digest.every", 0);
-        duration(r, "divergence.check-interval", Duration.ofMillis(1));
-        duration(r, "health.lag-limit", Duration.ofSeconds(1));
-        this.httpPort = r.optional("http.port").map(v -> OptionalInt.of(r.value("http.port", x -> {
-            long port = parseCount(x);
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("a port is 1-65535, was " + x);
-            }
-            return (int) port;
-        }))).orElse(OptionalInt.empty());
-        this.tlsCert = readableFile(r, "tls.cert");
-        this.tlsKey = readableFile(r, "tls.key");
-        this.tlsTrust = readableFile(r, "tls.trust");
+        for (Setting<?> setting : Settings.ALL) {
+            readInto(settings, r, setting);
+        }
+        this.join = r.value(Settings.JOIN).orElse(Settings.JOIN.defaultOrNull());
+        this.httpPort = r.value(Settings.HTTP_PORT).map(OptionalInt::of).orElse(OptionalInt.empty());
+        this.tlsCert = readableFile(r, Settings.TLS_CERT);
+        this.tlsKey = readableFile(r, Settings.TLS_KEY);
+        this.tlsTrust = readableFile(r, Settings.TLS_TRUST);
         if (tlsCert.isPresent() || tlsKey.isPresent() || tlsTrust.isPresent()) {
-            for (String k : List.of("tls.cert", "tls.key", "tls.trust")) {
-                if (r.optional(k).isEmpty()) {
-                    throw r.problem(Problem.MISSING_KEY, k, "TLS needs tls.cert, tls.key and tls.trust together; "
-                            + k + " is missing");
+            for (Setting<String> k : List.of(Settings.TLS_CERT, Settings.TLS_KEY, Settings.TLS_TRUST)) {
+                if (r.text(k).isEmpty()) {
+                    throw r.problem(Problem.MISSING_KEY, k.key(), "TLS needs tls.cert, tls.key and tls.trust together; "
+                            + k.key() + " is missing");
                 }
             }
             this.tls = Optional.of(pemFiles(r));
@@ -170,11 +159,19 @@ public final class ReplicaConfig {
         }
         this.ratisProperties = new TreeMap<>();
         r.entries.forEach((k, e) -> {
-            if (k.startsWith(RATIS_PREFIX)) {
-                ratisProperties.put(k.substring(RATIS_PREFIX.length()), e.value());
+            if (k.startsWith(Settings.RATIS_PREFIX)) {
+                ratisProperties.put(k.substring(Settings.RATIS_PREFIX.length()), e.value());
             }
         });
         this.storage = usableStorage(r);
+    }
+
+    /** Parses {@code setting} if the file gives it and the builder takes it as it is, and keeps it to apply. */
+    private static <T extends Comparable<? super T>> void readInto(List<Consumer<ReplicaServer.Builder>> into,
+                                                                    Reader r, Setting<T> setting) {
+        if (setting.appliesToBuilder()) {
+            r.value(setting).ifPresent(value -> into.add(b -> setting.applyTo(b, value)));
+        }
     }
 
     /** Reads and validates {@code file}, whose {@code state-machine} must be a class name. */
@@ -206,32 +203,12 @@ public final class ReplicaConfig {
      * does not give keep {@link ReplicaServer.Builder}'s defaults.
      */
     public ReplicaServer.Builder serverBuilder() {
-        ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).group(group).storage(storage)
-                .stateMachine(stateMachine).join(join);
-        tuning.forEach((key, value) -> {
-            switch (key) {
-                case "replication" -> b.replication((Replication) value);
-                case "snapshot.every" -> b.snapshotEvery((Long) value);
-                case "max-command-bytes" -> b.maxCommandBytes(((Long) value).intValue());
-                case "election-timeout" -> b.electionTimeout((Duration) value);
-                case "session.idle-timeout" -> b.sessionIdleTimeout((Duration) value);
-                case "session.limit" -> b.maxSessions((int) Math.min(Integer.MAX_VALUE, (Long) value));
-                case "read.lease" -> b.leaseReads((Boolean) value);
-                case "log.segment-bytes" -> b.logSegmentBytes((Long) value);
-                case "digest.every" -> b.digestEvery((Long) value);
-                case "divergence.check-interval" -> b.divergenceCheckInterval((Duration) value);
-                case "health.lag-limit" -> b.lagLimit((Duration) value);
-                default -> throw new IllegalStateException("no builder setting for " + key);
-            }
-        });
+        ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).storage(storage)
+                .stateMachine(stateMachine);
+        settings.forEach(apply -> apply.accept(b));
         ratisProperties.forEach(b::property);
-        applyOperationsSettings(b);
-        return b;
-    }
-
-    private void applyOperationsSettings(ReplicaServer.Builder b) {
-        httpPort.ifPresent(b::httpPort);
         tls.ifPresent(b::tls);
+        return b;
     }
 
     /** Parses the three TLS files now, so that a bad certificate or key fails the load, naming its key. */
@@ -240,8 +217,9 @@ public final class ReplicaConfig {
             return Tls.fromPem(tlsCert.orElseThrow(), tlsKey.orElseThrow(), tlsTrust.orElseThrow());
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            String key = message.contains(tlsKey.orElseThrow().toString()) ? "tls.key"
-                    : message.contains(tlsTrust.orElseThrow().toString()) ? "tls.trust" : "tls.cert";
+            Setting<String> culprit = message.contains(tlsKey.orElseThrow().toString()) ? Settings.TLS_KEY
+                    : message.contains(tlsTrust.orElseThrow().toString()) ? Settings.TLS_TRUST : Settings.TLS_CERT;
+            String key = culprit.key();
             throw r.problem(Problem.BAD_VALUE, key, key + ": " + message);
         }
     }
@@ -303,38 +281,9 @@ public final class ReplicaConfig {
         return Map.copyOf(ratisProperties);
     }
 
-    private void positive(Reader r, String key, long min) {
-        r.optional(key).ifPresent(v -> tuning.put(key, r.value(key, x -> {
-            long n = parseCount(x);
-            if (n < min) {
-                throw new IllegalArgumentException("must be at least " + min + ", was " + x);
-            }
-            return n;
-        })));
-    }
-
-    private void size(Reader r, String key, long min, long max) {
-        r.optional(key).ifPresent(v -> tuning.put(key, r.value(key, x -> {
-            long n = parseSize(x);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("must be between " + min + " and " + max + " bytes, was " + x);
-            }
-            return n;
-        })));
-    }
-
-    private void duration(Reader r, String key, Duration min) {
-        r.optional(key).ifPresent(v -> tuning.put(key, r.value(key, x -> {
-            Duration d = parseDuration(x);
-            if (d.compareTo(min) < 0) {
-                throw new IllegalArgumentException("must be at least " + min.toMillis() + "ms, was " + x);
-            }
-            return d;
-        })));
-    }
-
-    private Optional<Path> readableFile(Reader r, String key) {
-        return r.optional(key).map(v -> {
+    private static Optional<Path> readableFile(Reader r, Setting<String> setting) {
+        String key = setting.key();
+        return r.text(setting).map(v -> {
             Path p = r.path(v);
             if (!Files.exists(p)) {
                 throw r.problem(Problem.MISSING_FILE, key, key + ": no such file " + p);
@@ -351,7 +300,7 @@ public final class ReplicaConfig {
 
     /** Checks, without creating anything, that the storage directory exists and is writable or can be created. */
     private static Path usableStorage(Reader r) {
-        Path dir = r.path(r.required("storage"));
+        Path dir = r.path(r.required(Settings.STORAGE));
         if (Files.exists(dir)) {
             if (!Files.isDirectory(dir)) {
                 throw r.problem(Problem.STORAGE, "storage", "storage: " + dir + " exists and is not a directory");
@@ -410,57 +359,6 @@ public final class ReplicaConfig {
         };
     }
 
-    private static boolean parseBoolean(String v) {
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new IllegalArgumentException("'" + v + "' is not true or false");
-    }
-
-    private static long parseCount(String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number");
-        }
-    }
-
-    private static long parseSize(String v) {
-        Matcher m = SIZE.matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + v + "' is not a size (bytes, or a number with KiB, MiB or GiB)");
-        }
-        long unit = switch (m.group(2)) {
-            case "KiB" -> 1L << 10;
-            case "MiB" -> 1L << 20;
-            case "GiB" -> 1L << 30;
-            default -> 1;
-        };
-        try {
-            return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is too large");
-        }
-    }
-
-    private static Duration parseDuration(String v) {
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + v + "' is not a duration (a number with ms, s, m or h, e.g. 2s)");
-        }
-        try {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is too large");
-        }
-    }
-
     /** The parsed lines of one file, and the errors that name their key and line. */
     private static final class Reader {
         private final Path file;
@@ -499,15 +397,18 @@ public final class ReplicaConfig {
         }
 
         private static boolean isRatisKey(String key) {
-            return key.startsWith(RATIS_PREFIX + "raft.") && key.length() > RATIS_PREFIX.length() + 5;
+            return key.startsWith(Settings.RATIS_PREFIX + "raft.") && key.length() > Settings.RATIS_PREFIX.length() + 5;
         }
 
-        String required(String key) {
-            return optional(key).orElseThrow(() -> new InvalidConfigException(Problem.MISSING_KEY, key, 0,
-                    file + ": missing required key '" + key + "' (required: " + new TreeSet<>(REQUIRED) + ")"));
+        String required(Setting<String> setting) {
+            String key = setting.key();
+            return text(setting).orElseThrow(() -> new InvalidConfigException(Problem.MISSING_KEY, key, 0,
+                    file + ": missing required key '" + key + "' (required: " + REQUIRED + ")"));
         }
 
-        Optional<String> optional(String key) {
+        /** The setting's text as written, if the file gives it. */
+        Optional<String> text(Setting<?> setting) {
+            String key = setting.key();
             Entry e = entries.get(key);
             if (e == null) {
                 return Optional.empty();
@@ -518,11 +419,20 @@ public final class ReplicaConfig {
             return Optional.of(e.value());
         }
 
-        /** Parses the key's value; the parser's {@link IllegalArgumentException} becomes a bad-value error. */
-        <T> T value(String key, Function<String, T> parse) {
-            String v = required(key);
+        /** The setting's value, read and checked against its bound, if the file gives it. */
+        <T extends Comparable<? super T>> Optional<T> value(Setting<T> setting) {
+            return text(setting).map(v -> parse(setting.key(), v, setting::parse));
+        }
+
+        /** Parses a required key's value with {@code parse}. */
+        <T> T parse(Setting<String> setting, Function<String, T> parse) {
+            return parse(setting.key(), required(setting), parse);
+        }
+
+        /** The parser's {@link IllegalArgumentException} becomes a bad-value error naming the key and line. */
+        private <T> T parse(String key, String text, Function<String, T> parse) {
             try {
-                return parse.apply(v);
+                return parse.apply(text);
             } catch (IllegalArgumentException e) {
                 throw problem(Problem.BAD_VALUE, key, key + ": " + e.getMessage());
             }
@@ -544,8 +454,9 @@ public final class ReplicaConfig {
         private static String suggestion(String key) {
             return KEYS.stream().min(Comparator.comparingInt(k -> distance(k, key)))
                     .filter(k -> distance(k, key) <= 3).map(k -> " (did you mean '" + k + "'?)")
-                    .orElse(key.startsWith(RATIS_PREFIX) ? " (raw Ratis properties are ratis.raft.*)"
-                            : "; the keys are " + String.join(", ", new TreeSet<>(KEYS)) + ", ratis.raft.*");
+                    .orElse(key.startsWith(Settings.RATIS_PREFIX)
+                            ? " (raw Ratis properties are " + Settings.RATIS_KEYS + ")"
+                            : "; the keys are " + String.join(", ", KEYS) + ", " + Settings.RATIS_KEYS);
         }
 
         private static int distance(String a, String b) {

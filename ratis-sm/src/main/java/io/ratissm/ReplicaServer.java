@@ -1,25 +1,13 @@
 package io.ratissm;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.jmx.JmxReporter;
 import io.ratissm.internal.GroupSpec;
-import io.ratissm.internal.Roles;
-import io.ratissm.internal.http.OperationsServer;
-import io.ratissm.internal.metrics.PrometheusText;
-import io.ratissm.internal.metrics.RatisRegistries;
-import io.ratissm.internal.metrics.ServerMetrics;
-import io.ratissm.internal.server.LagWatch;
-import io.ratissm.internal.server.RaftShutdown;
-import io.ratissm.internal.server.RaftStateMachine;
-import io.ratissm.internal.server.RejoinGuard;
+import io.ratissm.internal.config.Settings;
+import io.ratissm.internal.server.ReplicaRuntime;
 import io.ratissm.internal.server.ServerSettings;
-import io.ratissm.internal.server.StorageWatch;
-import io.ratissm.internal.server.UnreadableLog;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,31 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupMemberId;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SnapshotManagementRequest;
-import org.apache.ratis.server.DivisionInfo;
-import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.statemachine.SnapshotInfo;
-import org.apache.ratis.util.LifeCycle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One replica of a group: a Raft server that replicates a user {@link StateMachine}.
@@ -88,82 +54,30 @@ import org.slf4j.LoggerFactory;
  * then added with {@link GroupAdmin#addReplica}. A replica removed with {@link GroupAdmin#removeReplica} stops
  * by itself ({@link #awaitStopped()} returns). Once a replica has storage, the membership recorded in its log wins
  * over the peers it was built with, so a restart after membership changes needs no new peers list.
- * A replica that is built must be closed, started or not: it holds its metrics subscription until then.
+ * Building takes nothing: {@link #start()} takes the resources (the storage directory, the ports, threads, the
+ * subscription to Ratis's metrics) and {@link #close()} gives them back. A replica starts at most once; a replica that
+ * was never started needs no close.
  */
 public final class ReplicaServer implements AutoCloseable {
     /**
      * The shortest {@linkplain Builder#sessionIdleTimeout session idle timeout}: twice a client's default timeout, so
      * that a client's retries never outlive its session.
      */
-    public static final Duration MIN_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    public static final Duration MIN_SESSION_IDLE_TIMEOUT = Settings.SESSION_IDLE_TIMEOUT.minimum().orElseThrow();
     /** The default {@linkplain Builder#lagLimit lag limit}. */
-    public static final Duration DEFAULT_LAG_LIMIT = Duration.ofSeconds(30);
-    private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
-    /** How long a stop waits for Ratis's close before it leaves a stuck apply loop behind ({@link RaftShutdown}). */
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_LAG_LIMIT = Settings.LAG_LIMIT.defaultOrNull();
 
-    private final ServerSettings settings;
-    /** The bridge the current Raft server runs; a new one with each Raft server ({@link #restartRaft()}). */
-    private volatile RaftStateMachine stateMachine;
-    private final Supplier<RaftStateMachine> stateMachines;
-    private final RaftServerFactory raftServers;
-    private final boolean join;
-    /** Created by {@link #start()}, with the membership {@link RejoinGuard} chose; null before. */
-    private volatile RaftServer server;
-    /** Serialises the stops and restarts of the Raft server with each other and with {@link #close()}. */
-    private final Object raftLock = new Object();
-    /** {@link #close()} was called. */
-    private volatile boolean closed;
-    /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
-    private final AtomicBoolean raftStopping = new AtomicBoolean();
+    private final ReplicaRuntime.Plan plan;
+    private final MetricRegistry metrics = new MetricRegistry();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Set when the replica stopped without {@link #close()}: removed from the group, or closed by Ratis. */
-    private volatile String stoppedBecause;
+    /** Everything a started replica holds; null until {@link #start()}. */
+    private volatile ReplicaRuntime runtime;
+    private volatile boolean closed;
+    /** Orders {@link #start()} and {@link #close()}: a replica starts at most once, and never after its close. */
+    private final Object lifecycle = new Object();
 
-    private final Duration divergenceCheckInterval;
-    private final LagWatch lag;
-    private final StorageWatch storage;
-    /** Reads the lag and looks at the storage every {@link #watchInterval}; from {@link #start()} on. */
-    private volatile ScheduledExecutorService watch;
-    private final Duration watchInterval;
-    private final MetricRegistry metrics;
-    private final RatisRegistries.Subscription ratisMetrics;
-    private final JmxReporter jmx;
-    private final InetSocketAddress httpAddress;
-    private volatile OperationsServer http;
-
-    /** Creates a Raft server of this replica, running {@code stateMachine}, for the group it starts in. */
-    private interface RaftServerFactory {
-        RaftServer create(RaftGroup group, RaftStateMachine stateMachine) throws IOException;
-    }
-
-    private ReplicaServer(ServerSettings settings, Supplier<RaftStateMachine> stateMachines,
-                          RaftServerFactory raftServers, boolean join, Duration divergenceCheckInterval,
-                          Duration lagLimit, MetricRegistry metrics, RatisRegistries.Subscription ratisMetrics,
-                          InetSocketAddress httpAddress) {
-        this.settings = settings;
-        this.stateMachines = stateMachines;
-        this.stateMachine = stateMachines.get();
-        this.raftServers = raftServers;
-        this.lag = new LagWatch(lagLimit);
-        this.watchInterval = Duration.ofMillis(Math.min(1000, lagLimit.toMillis() / 4));
-        this.storage = new StorageWatch(settings, new StorageWatch.RaftServerControl() {
-            @Override
-            public void stop() {
-                stopRaft();
-            }
-
-            @Override
-            public void start() throws IOException {
-                restartRaft();
-            }
-        });
-        this.join = join;
-        this.divergenceCheckInterval = divergenceCheckInterval;
-        this.metrics = metrics;
-        this.ratisMetrics = ratisMetrics;
-        this.httpAddress = httpAddress;
-        this.jmx = JmxReporter.forRegistry(metrics).inDomain(jmxDomain(settings.id())).build();
+    private ReplicaServer(ReplicaRuntime.Plan plan) {
+        this.plan = plan;
     }
 
     public static Builder builder() {
@@ -180,134 +94,40 @@ public final class ReplicaServer implements AutoCloseable {
      * elections once the leader has sent it the configuration. See {@link StorageRecoveryException} for the way
      * back, and the operations guide for the cases the peers cannot tell apart.
      *
+     * <p>Starting takes the replica's resources: it creates the storage directory if it is absent, opens its ports,
+     * starts its threads and subscribes its metrics to Ratis's. {@link #close()} gives them back; so does a failed
+     * start, which leaves the replica closed.
+     *
+     * @throws IllegalStateException    if this replica was started before, or closed: a replica starts once
      * @throws StorageRecoveryException if its storage cannot give it back its place in the group: a corrupt
      *                                  snapshot, or a log it held and lost (the message names the file or the peer,
      *                                  and what to do)
-     * @throws IOException              if the storage cannot be read, or a {@link BindException} if the port is in
-     *                                  use
+     * @throws IOException              if the storage cannot be created or read, or a {@link BindException} if the
+     *                                  port is in use
      */
     public ReplicaServer start() throws IOException {
-        checkPortFree();
-        try {
-            storage.beforeStart();
-            startRaft();
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-        jmx.start();
-        if (httpAddress != null) {
+        ReplicaRuntime r;
+        synchronized (lifecycle) {
+            if (closed || runtime != null) {
+                throw new IllegalStateException(id() + ": " + (closed ? "closed" : "already started") + "; a replica "
+                        + "starts once: build a new ReplicaServer (on the same storage, to restart it)");
+            }
             try {
-                http = OperationsServer.start(id(), httpAddress, new Operations());
-            } catch (IOException e) {
-                close();
+                r = new ReplicaRuntime(plan, this, metrics, stopped);
+            } catch (RuntimeException e) {
+                closed = true;
+                stopped.countDown();
                 throw e;
             }
+            runtime = r;
         }
-        watch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ratis-sm-watch-" + id());
-            t.setDaemon(true);
-            return t;
-        });
-        watch.scheduleWithFixedDelay(this::watchOnce, 0, watchInterval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
-                settings.group().name(), settings.storage());
+        try {
+            r.start();
+        } catch (IOException | RuntimeException e) {
+            closed = true; // the runtime closed itself
+            throw e;
+        }
         return this;
-    }
-
-    /**
-     * Creates and starts a Raft server running the current {@link #stateMachine}, with the membership
-     * {@link RejoinGuard} chooses (a storage that holds a log keeps its own). On failure it is left stopped.
-     */
-    private void startRaft() throws IOException {
-        // Under raftLock: a fail-stop while Ratis replays the log must wait for the start to finish before it stops
-        // the server (Ratis cannot be closed while it is starting).
-        synchronized (raftLock) {
-            RaftServer s = raftServers.create(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
-                    ? settings.group().joiningRaftGroup() : settings.group().raftGroup(), stateMachine);
-            // Published before it starts: a fail-stop while it replays its log must stop this server, not the last.
-            server = s;
-            raftStopping.set(false);
-            try {
-                s.start();
-            } catch (CompletionException e) {
-                stopRaft();
-                UnreadableLog.throwIfFrom(settings, e.getCause());
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
-            }
-            storage.started(s.getDivision(settings.group().groupId()).getRaftStorage().getMetadataFile());
-            stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
-        }
-    }
-
-    /**
-     * A new Raft server on the same storage, after the last one was stopped for a full disk: it recovers from the
-     * latest snapshot and the log like a restarted replica, with a new state machine bridge (Ratis's cannot be
-     * started twice). Nothing happens once the replica is closed, removed from the group, or its state machine
-     * fail-stopped.
-     */
-    private void restartRaft() throws IOException {
-        synchronized (raftLock) {
-            if (closed || isStopped() || stateMachine.failure() != null) {
-                return;
-            }
-            stateMachine = stateMachines.get();
-            startRaft();
-        }
-    }
-
-    /** One round of the watch thread: a reading of the lag, a look at the storage. Never throws. */
-    private void watchOnce() {
-        try {
-            lag.record(position(), System.nanoTime());
-            storage.check();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the health watch failed once: {}", id(), e.toString(), e);
-        }
-    }
-
-    /** Ratis failed to write the log: the watch stops the Raft server at once, on its own thread. */
-    private void logFailed(Throwable cause) {
-        storage.logFailed(cause);
-        ScheduledExecutorService w = watch;
-        if (w != null) {
-            try {
-                w.execute(storage::check);
-            } catch (RejectedExecutionException closing) {
-                // the replica is closing: nothing to keep running
-            }
-        }
-    }
-
-    /** Where this replica stands, for the lag: its indexes, the leader it follows, and what the leader told it. */
-    private LagWatch.Position position() {
-        Optional<RaftServer.Division> d = division();
-        if (stopping() || d.isEmpty()) {
-            return LagWatch.Position.NONE;
-        }
-        try {
-            RaftServer.Division division = d.get();
-            DivisionInfo info = division.getInfo();
-            RaftPeerId leader = info.getLeaderId();
-            String follows = leader == null || info.isLeader() ? null : leader.toString();
-            long leaderCommit = follows == null ? -1 : division.getCommitInfos().stream()
-                    .filter(c -> c.getServer().getId().toStringUtf8().equals(follows))
-                    .mapToLong(CommitInfoProto::getCommitIndex).max().orElse(-1);
-            TermIndex last = division.getRaftLog().getLastEntryTermIndex();
-            SnapshotInfo snapshot = division.getStateMachine().getLatestSnapshot();
-            if (snapshot != null && (last == null || snapshot.getIndex() > last.getIndex())) {
-                // After a snapshot from the leader the log continues from the snapshot, and may hold nothing past it.
-                last = snapshot.getTermIndex();
-            }
-            return new LagWatch.Position(info.getLastAppliedIndex(), division.getRaftLog().getLastCommittedIndex(),
-                    follows, leaderCommit, info.getCurrentTerm(), last == null ? -1 : last.getTerm(),
-                    last == null ? -1 : last.getIndex());
-        } catch (IllegalStateException closedLog) {
-            return LagWatch.Position.NONE;
-        }
     }
 
     /**
@@ -325,7 +145,7 @@ public final class ReplicaServer implements AutoCloseable {
      * after a long JVM pause). Empty while it runs, and after {@link #close()}.
      */
     public Optional<String> stoppedBecause() {
-        return Optional.ofNullable(stoppedBecause);
+        return started(ReplicaRuntime::stoppedBecause, Optional.empty());
     }
 
     /** Whether {@link #awaitStopped()} would return at once. */
@@ -333,36 +153,18 @@ public final class ReplicaServer implements AutoCloseable {
         return stopped.getCount() == 0;
     }
 
-    /**
-     * Ratis ends the whole JVM (System.exit(1)) when its gRPC server cannot bind, so a port in use is checked here
-     * first, to fail this call instead. A program that takes the port in between still meets Ratis's exit.
-     */
-    private void checkPortFree() throws IOException {
-        String address = address();
-        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
-        } catch (BindException e) {
-            BindException inUse = new BindException(id() + ": port " + port + " is in use");
-            inUse.initCause(e);
-            close();
-            throw inUse;
-        }
-    }
-
     /** This replica's id. */
     public String id() {
-        return settings.id();
+        return plan.settings().id();
     }
 
     public Replication replication() {
-        return settings.replication();
+        return plan.settings().replication();
     }
 
     /** The address clients and peers reach this replica at ({@code host:port}). */
     public String address() {
-        return settings.group().address(id());
+        return plan.settings().group().address(id());
     }
 
     /**
@@ -371,23 +173,17 @@ public final class ReplicaServer implements AutoCloseable {
      * machine has fail-stopped, even while Ratis still reports its last role; {@link #status()} gives the raw role.
      */
     public boolean isLeader() {
-        return !stopping() && stateMachine.failure() == null && info().map(DivisionInfo::isLeaderReady).orElse(false);
-    }
-
-    /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
-    private boolean stopping() {
-        RaftServer s = server;
-        return closed || raftStopping.get() || (s != null && s.getLifeCycleState().isClosingOrClosed());
+        return started(ReplicaRuntime::isLeader, false);
     }
 
     /** The id of the leader this replica knows of, if any. */
     public Optional<String> leaderId() {
-        return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+        return started(ReplicaRuntime::leaderId, Optional.empty());
     }
 
     /** The Raft term this replica is in. */
     public long term() {
-        return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+        return started(ReplicaRuntime::term, 0L);
     }
 
     /**
@@ -395,38 +191,32 @@ public final class ReplicaServer implements AutoCloseable {
      * changes); empty while a {@linkplain Builder#join joining} replica has not been added yet.
      */
     public List<String> members() {
-        return division().map(d -> d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString())
-                .sorted().toList()).orElse(List.of());
+        return started(ReplicaRuntime::members, List.of());
     }
 
     /** The index of the last log entry applied to the state machine. */
     public long appliedIndex() {
-        return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
+        return started(ReplicaRuntime::appliedIndex, -1L);
     }
 
     /** The index of the last entry in this replica's log (applied or not). */
     public long lastLogIndex() {
-        return fromLog(d -> {
-            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-            return last == null ? -1L : last.getIndex();
-        });
+        return started(ReplicaRuntime::lastLogIndex, -1L);
     }
 
     /** The index of the first entry still in this replica's log (entries before it were purged behind a snapshot). */
     public long firstLogIndex() {
-        return fromLog(d -> d.getRaftLog().getStartIndex());
+        return started(ReplicaRuntime::firstLogIndex, -1L);
     }
 
     /** The log index covered by this replica's latest snapshot, or -1 if it has none. */
     public long latestSnapshotIndex() {
-        return division().map(d -> d.getStateMachine().getLatestSnapshot())
-                .map(s -> s.getIndex()).orElse(-1L);
+        return started(ReplicaRuntime::latestSnapshotIndex, -1L);
     }
 
     /** Counters of this replica's replication since it started. */
     public ReplicaStats stats() {
-        return new ReplicaStats(stateMachine.executions(), stateMachine.speculativePending(),
-                stateMachine.rollbacks(), stateMachine.digestComparisons(), stateMachine.divergences());
+        return started(ReplicaRuntime::stats, new ReplicaStats(0, 0, 0, 0, 0));
     }
 
     /**
@@ -442,20 +232,14 @@ public final class ReplicaServer implements AutoCloseable {
 
     /** The port of the {@code /metrics}, {@code /health} and {@code /status} endpoints, once started with one. */
     public OptionalInt httpPort() {
-        OperationsServer h = http;
-        return h == null ? OptionalInt.empty() : OptionalInt.of(h.port());
+        return started(ReplicaRuntime::httpPort, OptionalInt.empty());
     }
 
     /** Where this replica stands in its group now (also served as JSON at {@code GET /status}). */
     public ReplicaStatus status() {
-        Health health = health();
-        Role role = stopping() ? Role.STOPPED : info().map(i -> Roles.of(i.getCurrentRole())).orElse(Role.STOPPED);
-        LogStats log = new LogStats(fromLog(d -> {
-            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-            return last == null ? 0 : last.getTerm();
-        }), lastLogIndex(), fromLog(d -> d.getRaftLog().getLastCommittedIndex()), appliedIndex(),
-                latestSnapshotIndex());
-        return new ReplicaStatus(id(), role, term(), leaderId(), log, replication(), health);
+        ReplicaRuntime r = runtime;
+        return r != null ? r.status() : new ReplicaStatus(id(), Role.STOPPED, 0, Optional.empty(), LogStats.UNKNOWN,
+                replication(), health());
     }
 
     /**
@@ -466,31 +250,9 @@ public final class ReplicaServer implements AutoCloseable {
      * what to do.
      */
     public Health health() {
-        String failure = stateMachine.failure();
-        if (failure != null) {
-            return Health.unhealthy(failure);
-        }
-        String because = stoppedBecause;
-        if (because != null) {
-            return Health.unhealthy("the replica stopped: " + because);
-        }
-        if (closed) {
-            return Health.unhealthy("the replica is stopped");
-        }
-        String storageProblem = storage.problem();
-        if (storageProblem != null) {
-            return Health.unhealthy(storageProblem);
-        }
-        RaftServer s = server;
-        if (s == null) {
-            return Health.unhealthy("the replica is not started");
-        }
-        LifeCycle.State state = s.getLifeCycleState();
-        if (state != LifeCycle.State.RUNNING) {
-            return Health.unhealthy("the replica is " + state);
-        }
-        String lagging = lag.problem();
-        return lagging == null ? Health.OK : Health.unhealthy(lagging);
+        ReplicaRuntime r = runtime;
+        return r != null ? r.health()
+                : Health.unhealthy(closed ? "the replica is stopped" : "the replica is not started");
     }
 
     /**
@@ -500,16 +262,11 @@ public final class ReplicaServer implements AutoCloseable {
      * @throws IOException if the snapshot could not be written
      */
     public long takeSnapshot() throws IOException {
-        RaftServer s = server;
-        if (s == null) {
+        ReplicaRuntime r = runtime;
+        if (r == null) {
             throw new IOException(id() + ": not started");
         }
-        RaftClientReply reply = s.snapshotManagement(SnapshotManagementRequest.newCreate(ClientId.randomId(),
-                RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
-        if (!reply.isSuccess()) {
-            throw new IOException(id() + ": snapshot failed", reply.getException());
-        }
-        return reply.getLogIndex();
+        return r.takeSnapshot();
     }
 
     /**
@@ -520,139 +277,22 @@ public final class ReplicaServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        ReplicaRuntime r;
+        synchronized (lifecycle) {
+            closed = true;
+            r = runtime;
         }
-        closed = true;
-        ScheduledExecutorService w = watch;
-        if (w != null) {
-            w.shutdown(); // a stop or restart under way finishes; stopRaft below waits for it
-        }
-        OperationsServer h = http;
-        if (h != null) {
-            h.close();
-        }
-        try {
-            stopRaft();
-        } finally {
-            stopped.countDown();
-            jmx.stop();
-            ratisMetrics.close();
-        }
-        LOG.info("{}: stopped", id());
-    }
-
-    /** A JMX domain may not contain {@code : = , * ?} or quotes; replica ids rarely do. */
-    private static String jmxDomain(String id) {
-        return "ratissm." + id.replaceAll("[^A-Za-z0-9_.@-]", "_");
-    }
-
-    /** What the HTTP endpoints show, read on the HTTP server's threads. */
-    private final class Operations implements OperationsServer.Replica {
-        private final PrometheusText exposition;
-
-        Operations() {
-            String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), settings.group().groupId())
-                    .toString();
-            // Ratis names its metrics with the member id; dropping it gives every replica the same family names.
-            exposition = new PrometheusText(Map.of("replica", id()), Set.of(memberId, id()));
-        }
-
-        @Override
-        public Health health() {
-            return ReplicaServer.this.health();
-        }
-
-        @Override
-        public ReplicaStatus status() {
-            return ReplicaServer.this.status();
-        }
-
-        @Override
-        public String prometheusText() {
-            return exposition.render(metrics);
-        }
-    }
-
-    /**
-     * Stops the Raft server once, whoever asks first; the HTTP endpoints and metrics stay until {@link #close()}.
-     * Whether the replica then counts as stopped ({@link #awaitStopped()}) is the caller's to say.
-     */
-    private void stopRaft() {
-        synchronized (raftLock) {
-            RaftServer s = server;
-            if (s == null || !raftStopping.compareAndSet(false, true)) {
-                return;
-            }
-            RaftShutdown.closeWithin(id(), s, STOP_LIMIT, () -> "applied index " + appliedIndex() + ", commit index "
-                    + fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
-            storage.stopped();
-        }
-    }
-
-    /**
-     * Ratis closed this replica's group member without {@link #close()}: the group's new configuration left it out
-     * (a removed leader stops itself, a removed follower is told to by {@link GroupAdmin#removeReplica}). The RPC
-     * server would otherwise stay up with nothing to serve, so the whole replica stops, from another thread
-     * because this runs inside Ratis's shutdown.
-     */
-    private void leftGroup() {
-        if (raftStopping.get() || storage.handlingFailure()) {
-            // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal; or it closed
-            // it after a failed write of the log, which the storage watch handles
-            return;
-        }
-        if (stateMachine.removedFromGroup()) {
-            stoppedBecause = "removed from group " + settings.group().name();
-            LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+        if (r != null) {
+            r.close();
         } else {
-            stoppedBecause = "Ratis closed this replica although the group still counts it as a member (most often "
-                    + "after a JVM or host pause longer than raft.server.close.threshold, 60 s by default, which Ratis "
-                    + "logs); restart it";
-            LOG.error("{}: {}; stopping", id(), stoppedBecause);
-        }
-        Thread t = new Thread(() -> {
-            stopRaft();
-            stopped.countDown();
-            LOG.info("{}: stopped", id());
-        }, "ratis-sm-left-group-" + id());
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void failStop() {
-        // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
-        // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
-        // why, and a supervisor does not restart it into replaying the same entry.
-        // Replaying the log at start can fail-stop too: Ratis cannot be closed while it is still starting, and
-        // stopRaft waits for startRaft (both hold raftLock).
-        Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private Optional<RaftServer.Division> division() {
-        try {
-            RaftServer s = server;
-            return s == null ? Optional.empty() : Optional.of(s.getDivision(settings.group().groupId()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            stopped.countDown(); // never started: nothing was taken
         }
     }
 
-    /** Reads the division's log, or -1 if there is none or it is closed (a stopped or fail-stopped replica). */
-    private long fromLog(ToLongFunction<RaftServer.Division> read) {
-        return division().map(d -> {
-            try {
-                return read.applyAsLong(d);
-            } catch (IllegalStateException closedLog) {
-                return -1L;
-            }
-        }).orElse(-1L);
-    }
-
-    private Optional<DivisionInfo> info() {
-        return division().map(RaftServer.Division::getInfo);
+    /** What {@code read} says of the started replica, or {@code otherwise} before it starts. */
+    private <T> T started(Function<ReplicaRuntime, T> read, T otherwise) {
+        ReplicaRuntime r = runtime;
+        return r == null ? otherwise : read.apply(r);
     }
 
     @Override
@@ -667,23 +307,23 @@ public final class ReplicaServer implements AutoCloseable {
     public static final class Builder {
         private String id;
         private final List<String> peers = new ArrayList<>();
-        private String groupName = GroupSpec.DEFAULT_NAME;
+        private String groupName = Settings.GROUP.defaultOrNull();
         private Path storage;
         private Supplier<? extends StateMachine> stateMachine;
-        private Replication replication = Replication.ACTIVE;
-        private long snapshotEvery = 10_000;
-        private int maxCommandBytes = 1 << 20;
-        private Duration electionTimeout = Duration.ofSeconds(1);
-        private Duration sessionIdleTimeout = Duration.ofMinutes(10);
-        private int maxSessions = 100_000;
-        private long logSegmentBytes = 8L << 20;
-        private long digestEvery = 10_000;
-        private Duration divergenceCheckInterval = Duration.ofSeconds(5);
-        private Duration lagLimit = DEFAULT_LAG_LIMIT;
-        private Integer httpPort;
+        private Replication replication = Settings.REPLICATION.defaultOrNull();
+        private long snapshotEvery = Settings.SNAPSHOT_EVERY.defaultOrNull();
+        private int maxCommandBytes = Settings.MAX_COMMAND_BYTES.defaultOrNull();
+        private Duration electionTimeout = Settings.ELECTION_TIMEOUT.defaultOrNull();
+        private Duration sessionIdleTimeout = Settings.SESSION_IDLE_TIMEOUT.defaultOrNull();
+        private int maxSessions = Settings.SESSION_LIMIT.defaultOrNull();
+        private long logSegmentBytes = Settings.LOG_SEGMENT_BYTES.defaultOrNull();
+        private long digestEvery = Settings.DIGEST_EVERY.defaultOrNull();
+        private Duration divergenceCheckInterval = Settings.DIVERGENCE_CHECK_INTERVAL.defaultOrNull();
+        private Duration lagLimit = Settings.LAG_LIMIT.defaultOrNull();
+        private Integer httpPort = Settings.HTTP_PORT.defaultOrNull();
         private String httpHost;
-        private boolean join;
-        private boolean leaseReads;
+        private boolean join = Settings.JOIN.defaultOrNull();
+        private boolean leaseReads = Settings.READ_LEASE.defaultOrNull();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
@@ -911,73 +551,40 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
-         * Validates the settings and creates the server (not yet started).
+         * Validates the settings and creates the server, not started: nothing is created on disk, no port is opened,
+         * no thread started; {@link ReplicaServer#start()} does that.
          *
          * @throws IllegalArgumentException naming the setting that is missing or wrong
-         * @throws IOException if the storage directory cannot be created
          */
-        public ReplicaServer build() throws IOException {
+        public ReplicaServer build() {
             require(id != null && !id.isBlank(), "id is required");
             require(!peers.isEmpty(), "peers are required (id=host:port for every replica)");
             GroupSpec group = GroupSpec.parse(groupName, peers);
             require(group.contains(id), "id '" + id + "' is not one of the peers " + group.addresses().keySet());
             require(storage != null, "storage (a directory) is required");
             require(stateMachine != null, "stateMachine (a factory) is required");
-            require(replication != null, "replication must not be null");
-            require(snapshotEvery > 0, "snapshotEvery must be positive, was " + snapshotEvery);
-            require(maxCommandBytes > 0, "maxCommandBytes must be positive, was " + maxCommandBytes);
-            require(electionTimeout != null && electionTimeout.toMillis() >= 50,
-                    "electionTimeout must be at least 50 ms, was " + electionTimeout);
-            require(sessionIdleTimeout != null && sessionIdleTimeout.compareTo(MIN_SESSION_IDLE_TIMEOUT) >= 0,
-                    "sessionIdleTimeout must be at least " + MIN_SESSION_IDLE_TIMEOUT.toSeconds() + " s (twice a "
-                            + "client's default timeout, so that retries never outlive their session), was "
-                            + sessionIdleTimeout);
-            require(maxSessions > 0, "maxSessions must be positive, was " + maxSessions);
-            require(logSegmentBytes >= 1024, "logSegmentBytes must be at least 1024, was " + logSegmentBytes);
-            require(digestEvery >= 0, "digestEvery must not be negative, was " + digestEvery);
-            require(divergenceCheckInterval != null && divergenceCheckInterval.toMillis() > 0,
-                    "divergenceCheckInterval must be positive");
-            require(lagLimit != null && lagLimit.compareTo(Duration.ofSeconds(1)) >= 0,
-                    "lagLimit must be at least 1 s, was " + lagLimit);
-            require(httpPort == null || (httpPort >= 0 && httpPort <= 65535),
-                    "httpPort must be 0 (any free port) or a port number, was " + httpPort);
+            Settings.REPLICATION.check(replication);
+            Settings.SNAPSHOT_EVERY.check(snapshotEvery);
+            Settings.MAX_COMMAND_BYTES.check(maxCommandBytes);
+            Settings.ELECTION_TIMEOUT.check(electionTimeout);
+            Settings.SESSION_IDLE_TIMEOUT.check(sessionIdleTimeout);
+            Settings.SESSION_LIMIT.check(maxSessions);
+            Settings.LOG_SEGMENT_BYTES.check(logSegmentBytes);
+            Settings.DIGEST_EVERY.check(digestEvery);
+            Settings.DIVERGENCE_CHECK_INTERVAL.check(divergenceCheckInterval);
+            Settings.LAG_LIMIT.check(lagLimit);
+            if (httpPort != null) {
+                Settings.HTTP_PORT.check(httpPort);
+            }
             require(httpHost == null || !httpHost.isBlank(), "httpHost must not be blank");
-            Files.createDirectories(storage);
             ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
                     maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, sessionIdleTimeout, maxSessions,
                     Map.copyOf(properties), tls == null ? null : tls.credentials(), leaseReads);
             InetSocketAddress http = httpPort == null ? null : new InetSocketAddress(httpHost != null ? httpHost
                     : settings.group().address(id).substring(0, settings.group().address(id).lastIndexOf(':')),
                     httpPort);
-
-            // Before Ratis creates its first metric registry (see RatisRegistries for why).
-            RatisRegistries.install();
-            MetricRegistry registry = new MetricRegistry();
-            ServerMetrics serverMetrics = new ServerMetrics(registry);
-            String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id), group.groupId()).toString();
-            RatisRegistries.Subscription ratisMetrics = RatisRegistries.subscribe(
-                    RatisRegistries.ofMember(id, memberId), registry);
-            ReplicaServer[] self = new ReplicaServer[1];
-            Supplier<RaftStateMachine> bridges = () -> new RaftStateMachine(settings, stateMachine, serverMetrics,
-                    () -> self[0].failStop(), () -> self[0].leftGroup(), e -> self[0].logFailed(e));
-            RaftServerFactory raft = (startGroup, sm) -> RaftServer.newBuilder()
-                    .setServerId(RaftPeerId.valueOf(id))
-                    .setGroup(startGroup)
-                    .setStateMachine(sm)
-                    .setProperties(settings.raftProperties())
-                    .setParameters(settings.raftParameters())
-                    .setOption(RaftStorage.StartupOption.RECOVER)
-                    .build();
-            try {
-                self[0] = new ReplicaServer(settings, bridges, raft, join, divergenceCheckInterval, lagLimit,
-                        registry, ratisMetrics, http);
-            } catch (RuntimeException e) {
-                ratisMetrics.close();
-                throw e;
-            }
-            serverMetrics.readFrom(self[0]);
-            serverMetrics.readLag(self[0].lag::entries, self[0].lag::seconds, self[0].storage::freeBytes);
-            return self[0];
+            return new ReplicaServer(new ReplicaRuntime.Plan(settings, stateMachine, join, divergenceCheckInterval,
+                    lagLimit, http));
         }
 
         private static void require(boolean ok, String message) {

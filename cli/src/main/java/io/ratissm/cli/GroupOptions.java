@@ -8,6 +8,7 @@ import io.ratissm.RatisSmException;
 import io.ratissm.ReplicaMisaddressedException;
 import io.ratissm.Tls;
 import io.ratissm.UnavailableException;
+import io.ratissm.internal.config.SettingType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,21 +134,15 @@ final class GroupOptions {
         return noGroup ? NO_SUCH_GROUP : MISADDRESSED;
     }
 
-    /** Durations as the configuration file writes them: 500ms, 10s, 2m. */
+    /** Durations as the configuration file writes them: 500ms, 10s, 2m, 1h. */
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(value.trim());
-            if (!m.matches()) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value
-                        + "' is not a duration such as 500ms, 10s or 2m");
+            try {
+                return SettingType.DURATION_TEXT.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMinutes(n);
-            };
         }
     }
 }

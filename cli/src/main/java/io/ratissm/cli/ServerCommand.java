@@ -4,6 +4,7 @@ import io.ratissm.InvalidConfigException;
 import io.ratissm.ReplicaConfig;
 import io.ratissm.ReplicaServer;
 import io.ratissm.StorageRecoveryException;
+import io.ratissm.internal.config.SettingsDoc;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -22,12 +23,9 @@ import picocli.CommandLine.Option;
  * reported before anything is written, with its own exit code (listed in {@code --help}), so that a supervisor
  * (systemd, a script) can tell a typo from a full disk.
  */
-@Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Run one replica of a group from its configuration file (key = value lines).",
-            "Keys: id, peers, storage, state-machine (kv, counter, set, bank, journal, or a class name) are required;"
-                + " group, replication, join, snapshot.every, max-command-bytes, election-timeout,"
-                + " session.idle-timeout, log.segment-bytes, digest.every, divergence.check-interval, http.port,"
-                + " tls.cert, tls.key, tls.trust and ratis.raft.* are optional (see the README).",
+@Command(name = "server", mixinStandardHelpOptions = true, modelTransformer = ServerCommand.KeysHelp.class,
+        description = {"Run one replica of a group from its configuration file (key = value lines; the keys are"
+                + " listed below).",
             "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept.",
             "A replica whose state machine fail-stops (an exception from apply) keeps running, unhealthy"
                 + " (/health: 503 with the exception and log index), until it is stopped."},
@@ -70,6 +68,17 @@ public final class ServerCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    /** Lists the configuration keys, from the one table of settings, after the exit codes. */
+    static final class KeysHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            spec.usageMessage().footerHeading("%nConfiguration keys (default; allowed values): meaning%n")
+                    .footer(SettingsDoc.helpLines().stream().map(line -> line.replace("%", "%%"))
+                            .toArray(String[]::new));
+            return spec;
+        }
+    }
+
     /** Runs the server command alone (what {@code bin/ratis-sm server} runs), for child processes in tests. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
@@ -100,9 +109,6 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (InvalidConfigException e) {
             err.println("ratis-sm server: " + e.getMessage());
             return exitCode(e.problem());
-        } catch (IOException e) {
-            err.println("ratis-sm server: cannot create the storage directory: " + e.getMessage());
-            return STORAGE;
         }
         try {
             server.start();

@@ -7,6 +7,8 @@ import io.ratissm.FreePorts;
 import java.io.ByteArrayOutputStream;
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
+import io.ratissm.internal.config.Setting;
+import io.ratissm.internal.config.Settings;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.IOException;
@@ -99,6 +101,16 @@ class ServerCommandTest {
     void helpListsTheExitCodes() {
         String help = new CommandLine(new ServerCommand()).getUsageMessage();
         assertThat(help).contains("--config").contains("Exit codes:").containsPattern("5 +unknown key");
+    }
+
+    @Test
+    void helpListsEveryKeyWithItsDefaultFromTheSettingsTable() {
+        String help = new CommandLine(new ServerCommand()).getUsageMessage();
+        assertThat(help).contains("Configuration keys");
+        for (Setting<?> setting : Settings.ALL) {
+            assertThat(help).contains(setting.key() + " (" + setting.defaultText() + ";");
+        }
+        assertThat(help).contains("election-timeout (1s; a duration, at least 50ms)");
     }
 
     /**

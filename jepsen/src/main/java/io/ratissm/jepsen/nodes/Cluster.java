@@ -1,6 +1,7 @@
 package io.ratissm.jepsen.nodes;
 
 import io.ratissm.jepsen.net.TestNetwork;
+import io.ratissm.internal.config.SettingType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class Cluster implements AutoCloseable {
                         "--state-machine", settings.stateMachine().name(),
                         "--replication", settings.replication().name(),
                         "--snapshot-every", Long.toString(settings.snapshotEvery()),
-                        "--election-timeout-ms", Long.toString(settings.electionTimeout().toMillis()),
+                        "--election-timeout", SettingType.DURATION_TEXT.format(settings.electionTimeout()),
                         "--execute-delay-ms", Long.toString(settings.executeDelay().toMillis()),
                         "--status-file", data.resolve("status").toString()));
                 if (settings.leaseReads()) {

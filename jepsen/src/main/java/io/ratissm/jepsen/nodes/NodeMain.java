@@ -4,6 +4,7 @@ import io.ratissm.Health;
 import io.ratissm.ReplicaServer;
 import io.ratissm.Replication;
 import io.ratissm.StorageRecoveryException;
+import io.ratissm.internal.config.SettingType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,14 +63,16 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--state-machine", required = true, description = "One of ${COMPLETION-CANDIDATES}.")
     StateMachineKind stateMachine;
 
-    @Option(names = "--replication", defaultValue = "ACTIVE", description = "ACTIVE or PASSIVE.")
+    @Option(names = "--replication", description = "ACTIVE or PASSIVE (default: the replica's default).")
     Replication replication;
 
-    @Option(names = "--snapshot-every", defaultValue = "10000", description = "Log entries between snapshots.")
-    long snapshotEvery;
+    @Option(names = "--snapshot-every", description = "Log entries between snapshots (default: the replica's).")
+    Long snapshotEvery;
 
-    @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Minimum election timeout.")
-    long electionTimeoutMillis;
+    @Option(names = "--election-timeout", paramLabel = "DURATION",
+            description = "Minimum election timeout, as the configuration file writes it, e.g. 1s (default: the "
+                    + "replica's).")
+    String electionTimeout;
 
     @Option(names = "--status-file", required = true, description = "Where to publish leadership and term.")
     Path statusFile;
@@ -103,11 +106,17 @@ public final class NodeMain implements Callable<Integer> {
         ReplicaServer.Builder builder = ReplicaServer.builder()
                 .id(id).peers(peers).storage(storage)
                 .stateMachine(stateMachine.factory(Duration.ofMillis(executeDelayMillis)))
-                .replication(replication)
-                .snapshotEvery(snapshotEvery)
-                .electionTimeout(Duration.ofMillis(electionTimeoutMillis))
                 .leaseReads(leaseReads)
                 .join(join);
+        if (replication != null) {
+            builder.replication(replication);
+        }
+        if (snapshotEvery != null) {
+            builder.snapshotEvery(snapshotEvery);
+        }
+        if (electionTimeout != null) {
+            builder.electionTimeout(SettingType.DURATION_TEXT.parse(electionTimeout));
+        }
         ratisProperties.forEach(builder::property);
         ReplicaServer server;
         try {
