@@ -321,8 +321,8 @@ public final class ReplicaClient implements AutoCloseable {
 
     /**
      * This client's metrics ({@code ratissm.client.*}: latency of submits and queries, retries, failures, batch
-     * sizes; and Ratis's {@code ratis.client_message_metrics.*} of its connections). The README section "Metrics"
-     * lists every name.
+     * sizes; and Ratis's {@code ratis.client_message_metrics.*} of its connections). ratis-sm's names are
+     * {@link MetricNames.Client}; ratis-sm/OPERATIONS.md, section "Metrics", explains them.
      */
     public MetricRegistry metrics() {
         return registry;
@@ -508,8 +508,8 @@ public final class ReplicaClient implements AutoCloseable {
         private final List<String> peers = new ArrayList<>();
         private String groupName = GroupSpec.DEFAULT_NAME;
         private Duration timeout = Duration.ofSeconds(30);
-        // Ratis's cost is per log entry: fewer, larger entries beat more in flight (measured: 2 in flight gave
-        // 1.2-2.5x the throughput of 8 or 16 at 128 outstanding commands on the 2-core test machine).
+        // One batch in flight measured best: Ratis's cost is per log entry, and two in flight ran at 0.52-0.75x the
+        // throughput of one (see batching, and bench/RESULTS.md, "One batch in flight or two").
         private int maxBatchCommands = 1024;
         private long maxBatchBytes = 1 << 20;
         private int maxBatchesInFlight = 1;

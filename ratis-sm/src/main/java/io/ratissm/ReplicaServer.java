@@ -42,9 +42,10 @@ import java.util.function.Supplier;
  * in {@link #health()}; once enough space is free again it starts a new Raft server on the same storage, which
  * recovers and catches up from the leader. The replica, its endpoints and metrics stay up meanwhile.
  *
- * <p>Operations: {@link #metrics()} is the replica's Dropwizard registry (ratis-sm's metrics and this replica's
- * Ratis metrics; the names are listed in the README, section "Metrics"), published over JMX in the domain
- * {@code ratissm.<id>} while the replica runs. With {@link Builder#httpPort} set, the replica also serves
+ * <p>Operations: {@link #metrics()} is the replica's Dropwizard registry (ratis-sm's metrics, named in
+ * {@link MetricNames.Replica}, and this replica's Ratis metrics; ratis-sm/OPERATIONS.md, section "Metrics", explains
+ * them), published over JMX in the domain {@code ratissm.<id>} while the replica runs. With
+ * {@link Builder#httpPort} set, the replica also serves
  * {@code GET /metrics} (Prometheus text), {@code GET /health} and {@code GET /status} (JSON).
  *
  * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
@@ -222,8 +223,9 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * This replica's metrics: ratis-sm's own ({@code ratissm.*}: apply and query latency, commands, batch sizes,
      * snapshots, replication mode, speculation, divergences, health) and this replica's Apache Ratis metrics
-     * ({@code ratis.*}, {@code ratis_grpc.*}, named by Ratis with this replica's member id). The README section
-     * "Metrics" lists and explains every name. Ratis's metrics of a division come and go with it (a leader's
+     * ({@code ratis.*}, {@code ratis_grpc.*}, named by Ratis with this replica's member id). ratis-sm's names are
+     * {@link MetricNames.Replica}; ratis-sm/OPERATIONS.md, section "Metrics", explains every name. Ratis's metrics
+     * of a division come and go with it (a leader's
      * log appender metrics exist while it leads); a restarted replica is a new object with a new registry.
      */
     public MetricRegistry metrics() {
