@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.grpc.GrpcUtil;
 import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -22,7 +23,6 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.grpc.GrpcUtil;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.retry.RetryPolicies;
@@ -97,11 +97,15 @@ public final class GroupAdmin implements AutoCloseable {
         answers.putAll(askAll(others));
 
         List<GroupStatus.Member> replicas = new ArrayList<>();
-        membership.addresses().keySet().forEach(id -> replicas.add(answers.get(id).status(true)));
-        answers.values().stream().filter(a -> !membership.contains(a.id()))
-                .forEach(a -> replicas.add(a.status(false)));
-        Optional<String> leader = replicas.stream().filter(r -> r.role() == Role.LEADER)
-                .max((a, b) -> Long.compare(a.log().lastTerm(), b.log().lastTerm())).map(GroupStatus.Member::id);
+        membership
+                .addresses()
+                .keySet()
+                .forEach(id -> replicas.add(answers.get(id).status(true)));
+        answers.values().stream().filter(a -> !membership.contains(a.id())).forEach(a -> replicas.add(a.status(false)));
+        Optional<String> leader = replicas.stream()
+                .filter(r -> r.role() == Role.LEADER)
+                .max((a, b) -> Long.compare(a.log().lastTerm(), b.log().lastTerm()))
+                .map(GroupStatus.Member::id);
         return new GroupStatus(leader, List.copyOf(membership.addresses().keySet()), replicas);
     }
 
@@ -168,14 +172,20 @@ public final class GroupAdmin implements AutoCloseable {
         });
         Answer probe = ask(id, address);
         if (!probe.reachable()) {
-            throw new UnavailableException("replica " + id + " at " + address + " does not answer (" + probe.error()
-                    + "); start it first, with join=true and group=" + given.name(), null);
+            throw new UnavailableException(
+                    "replica " + id + " at " + address + " does not answer (" + probe.error()
+                            + "); start it first, with join=true and group=" + given.name(),
+                    null);
         }
         Map<String, String> all = new LinkedHashMap<>(m.addresses());
         all.put(id, address);
-        reconfigure(all, SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of(joining.raftPeer(id)))
-                .setMode(SetConfigurationRequest.Mode.ADD).build(), "add " + id);
+        reconfigure(
+                all,
+                SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInNewConf(List.of(joining.raftPeer(id)))
+                        .setMode(SetConfigurationRequest.Mode.ADD)
+                        .build(),
+                "add " + id);
     }
 
     /**
@@ -189,14 +199,20 @@ public final class GroupAdmin implements AutoCloseable {
         Membership m = membership();
         m.require(id, given.name());
         if (m.addresses().size() == 1) {
-            throw new IllegalArgumentException("replica '" + id + "' is the last member of group " + given.name()
-                    + "; a group cannot be empty");
+            throw new IllegalArgumentException(
+                    "replica '" + id + "' is the last member of group " + given.name() + "; a group cannot be empty");
         }
         List<RaftPeer> current = m.peers();
-        List<RaftPeer> next = current.stream().filter(p -> !p.getId().toString().equals(id)).toList();
-        reconfigure(m.addresses(), SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInCurrentConf(current).setServersInNewConf(next)
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build(), "remove " + id);
+        List<RaftPeer> next =
+                current.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+        reconfigure(
+                m.addresses(),
+                SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInCurrentConf(current)
+                        .setServersInNewConf(next)
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .build(),
+                "remove " + id);
         if (!m.leader().equals(Optional.of(id))) {
             tellToLeave(id, m.addresses().get(id));
         }
@@ -204,8 +220,7 @@ public final class GroupAdmin implements AutoCloseable {
 
     /** Nothing to release: every call opens and closes its own connections. For try-with-resources. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /**
      * A removed leader stops by itself once the new membership commits (so it is not asked); a removed follower is
@@ -214,18 +229,24 @@ public final class GroupAdmin implements AutoCloseable {
      */
     private void tellToLeave(String id, String address) {
         try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
-            RaftClientReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).remove(given.groupId(), false,
-                    false);
+            RaftClientReply reply =
+                    c.getGroupManagementApi(RaftPeerId.valueOf(id)).remove(given.groupId(), false, false);
             if (!reply.isSuccess() && !(reply.getException() instanceof GroupMismatchException)) {
-                LOG.warn("replica {} was removed from group {} but did not stop: {}; stop it by hand", id,
-                        given.name(), reply.getException().getMessage());
+                LOG.warn(
+                        "replica {} was removed from group {} but did not stop: {}; stop it by hand",
+                        id,
+                        given.name(),
+                        reply.getException().getMessage());
             }
         } catch (IOException | RuntimeException e) {
             // The replica obeys by shutting down, which may cut this very call: only a replica that still serves
             // the group afterwards was not told.
             if (!(Causes.root(e) instanceof GroupMismatchException) && stillServes(id, address)) {
-                LOG.warn("replica {} was removed from group {} but could not be told to stop ({}); stop it by hand",
-                        id, given.name(), e.toString());
+                LOG.warn(
+                        "replica {} was removed from group {} but could not be told to stop ({}); stop it by hand",
+                        id,
+                        given.name(),
+                        e.toString());
             }
         }
     }
@@ -282,8 +303,10 @@ public final class GroupAdmin implements AutoCloseable {
         requireServed(answers);
         Membership m = Membership.of(answers.values());
         if (m.addresses().isEmpty()) {
-            throw new UnavailableException("no replica of group " + given.name() + " answered at "
-                    + given.addresses().values(), null);
+            throw new UnavailableException(
+                    "no replica of group " + given.name() + " answered at "
+                            + given.addresses().values(),
+                    null);
         }
         return m;
     }
@@ -291,8 +314,10 @@ public final class GroupAdmin implements AutoCloseable {
     /** Every replica asked answered that it serves no group of that name: a wrong name or wrong addresses. */
     private void requireServed(Map<String, Answer> answers) {
         if (answers.values().stream().allMatch(Answer::otherGroup)) {
-            throw new GroupNotFoundException("the replicas at " + given.addresses().values() + " do not serve a group"
-                    + " named '" + given.name() + "'; check the group name and the addresses", null);
+            throw new GroupNotFoundException(
+                    "the replicas at " + given.addresses().values() + " do not serve a group" + " named '"
+                            + given.name() + "'; check the group name and the addresses",
+                    null);
         }
     }
 
@@ -304,7 +329,8 @@ public final class GroupAdmin implements AutoCloseable {
 
     private Answer ask(String id, String address) {
         try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
-            GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(id)).info(given.groupId());
+            GroupInfoReply reply =
+                    c.getGroupManagementApi(RaftPeerId.valueOf(id)).info(given.groupId());
             if (!reply.isSuccess()) {
                 return failed(id, address, reply.getException());
             }
@@ -315,8 +341,8 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private Answer failed(String id, String address, Throwable failure) {
-        return new Answer(id, address, null, describe(failure),
-                Causes.root(unpacked(failure)) instanceof GroupMismatchException);
+        return new Answer(
+                id, address, null, describe(failure), Causes.root(unpacked(failure)) instanceof GroupMismatchException);
     }
 
     private String describe(Throwable t) {
@@ -347,8 +373,7 @@ public final class GroupAdmin implements AutoCloseable {
     }
 
     private UnavailableException unavailable(String what, Exception e) {
-        return new UnavailableException(what + ": group " + given.name() + " did not answer (" + describe(e) + ")",
-                e);
+        return new UnavailableException(what + ": group " + given.name() + " did not answer (" + describe(e) + ")", e);
     }
 
     /** One replica's answer to "what is your state", or why there was none. */
@@ -366,16 +391,29 @@ public final class GroupAdmin implements AutoCloseable {
             LogInfoProto log = reply.getLogInfoProto();
             Optional<String> leader = switch (role.getRole()) {
                 case LEADER -> Optional.of(id);
-                case FOLLOWER, LISTENER -> Optional.of(role.getFollowerInfo().getLeaderInfo().getId().getId()
-                        .toStringUtf8()).filter(s -> !s.isEmpty());
+                case FOLLOWER, LISTENER ->
+                    Optional.of(role.getFollowerInfo()
+                                    .getLeaderInfo()
+                                    .getId()
+                                    .getId()
+                                    .toStringUtf8())
+                            .filter(s -> !s.isEmpty());
                 default -> Optional.empty();
             };
-            return new GroupStatus.Member(id, address, true, member, Roles.of(role.getRole()), leader,
-                    new LogStats(log.hasLastEntry() ? log.getLastEntry().getTerm() : 0,
+            return new GroupStatus.Member(
+                    id,
+                    address,
+                    true,
+                    member,
+                    Roles.of(role.getRole()),
+                    leader,
+                    new LogStats(
+                            log.hasLastEntry() ? log.getLastEntry().getTerm() : 0,
                             log.hasLastEntry() ? log.getLastEntry().getIndex() : -1,
                             log.hasCommitted() ? log.getCommitted().getIndex() : -1,
                             log.hasApplied() ? log.getApplied().getIndex() : -1,
-                            log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1), "");
+                            log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1),
+                    "");
         }
     }
 
@@ -385,12 +423,13 @@ public final class GroupAdmin implements AutoCloseable {
             RaftConfigurationProto chosen = null;
             String leaderId = null;
             for (Answer a : answers) {
-                if (a.reply() == null || a.reply().getConf().isEmpty()
+                if (a.reply() == null
+                        || a.reply().getConf().isEmpty()
                         || a.reply().getConf().get().getPeersCount() == 0) {
                     continue;
                 }
-                boolean leader = a.reply().getRoleInfoProto().getRole()
-                        == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER;
+                boolean leader =
+                        a.reply().getRoleInfoProto().getRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER;
                 if (chosen == null || leader) {
                     chosen = a.reply().getConf().get();
                 }
@@ -399,7 +438,8 @@ public final class GroupAdmin implements AutoCloseable {
                     break;
                 }
             }
-            return new Membership(chosen == null ? List.of() : ProtoUtils.toRaftPeers(chosen.getPeersList()),
+            return new Membership(
+                    chosen == null ? List.of() : ProtoUtils.toRaftPeers(chosen.getPeersList()),
                     Optional.ofNullable(leaderId));
         }
 
@@ -428,8 +468,7 @@ public final class GroupAdmin implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private Tls tls;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Mutual TLS, for a group whose replicas run with TLS: a certificate they trust (default: plaintext). */
         public Builder tls(Tls tls) {

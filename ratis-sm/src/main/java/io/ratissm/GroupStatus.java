@@ -32,8 +32,15 @@ public record GroupStatus(Optional<String> leader, List<String> members, List<Me
      *                  a follower's current term, so the term here is its last entry's, {@link LogStats#lastTerm}
      * @param error     why it could not be asked, when not reachable; empty otherwise
      */
-    public record Member(String id, String address, boolean reachable, boolean member, Role role,
-                         Optional<String> leaderId, LogStats log, String error) {
+    public record Member(
+            String id,
+            String address,
+            boolean reachable,
+            boolean member,
+            Role role,
+            Optional<String> leaderId,
+            LogStats log,
+            String error) {
 
         static Member unreachable(String id, String address, boolean member, String error) {
             return new Member(id, address, false, member, Role.UNKNOWN, Optional.empty(), LogStats.UNKNOWN, error);

@@ -67,7 +67,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts {@code n} replicas of {@code stateMachine} in a fresh temporary directory. */
     public static LocalCluster start(int n, Supplier<? extends StateMachine> stateMachine, Replication replication)
             throws IOException {
-        return builder().replicas(n).stateMachine(stateMachine).replication(replication).start();
+        return builder()
+                .replicas(n)
+                .stateMachine(stateMachine)
+                .replication(replication)
+                .start();
     }
 
     public static Builder builder() {
@@ -112,7 +116,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The id of the current leader among the running replicas, if one is known. */
     public synchronized Optional<String> leader() {
-        return running.values().stream().filter(ReplicaServer::isLeader).map(ReplicaServer::id).findFirst();
+        return running.values().stream()
+                .filter(ReplicaServer::isLeader)
+                .map(ReplicaServer::id)
+                .findFirst();
     }
 
     /**
@@ -121,8 +128,7 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalStateException if none is elected in time
      */
     public String awaitLeader() {
-        awaitUntil("a leader is elected among " + running.keySet(), Duration.ofSeconds(30),
-                () -> leader().isPresent());
+        awaitUntil("a leader is elected among " + running.keySet(), Duration.ofSeconds(30), () -> leader().isPresent());
         return leader().orElseThrow(() -> new IllegalStateException("the leader stepped down just now"));
     }
 
@@ -181,7 +187,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a stopped replica again on its storage; it recovers and rejoins. */
     public ReplicaServer restart(String id) throws IOException {
-        return restart(id, b -> { });
+        return restart(id, b -> {});
     }
 
     /**
@@ -231,8 +237,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private ReplicaServer newServer(String id, Consumer<ReplicaServer.Builder> adjust) throws IOException {
-        ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).storage(root.resolve(id))
-                .stateMachine(stateMachines.apply(id)).replication(replication).tls(replicaTls);
+        ReplicaServer.Builder b = ReplicaServer.builder()
+                .id(id)
+                .peers(peers)
+                .storage(root.resolve(id))
+                .stateMachine(stateMachines.apply(id))
+                .replication(replication)
+                .tls(replicaTls);
         configurer.accept(b);
         adjust.accept(b);
         return b.build();
@@ -278,12 +289,11 @@ public final class LocalCluster implements AutoCloseable {
         private Function<String, Supplier<? extends StateMachine>> stateMachines;
         private Replication replication = Replication.ACTIVE;
         private Path storage;
-        private Consumer<ReplicaServer.Builder> configurer = b -> { };
+        private Consumer<ReplicaServer.Builder> configurer = b -> {};
         private Tls replicaTls;
         private Tls clientTls;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How many replicas (default 3). */
         public Builder replicas(int n) {

@@ -8,8 +8,7 @@ package io.ratissm;
  * the registries but are Ratis's, and may change with it.
  */
 public final class MetricNames {
-    private MetricNames() {
-    }
+    private MetricNames() {}
 
     /** The metrics of one replica, in {@link ReplicaServer#metrics()}. */
     public static final class Replica {
@@ -72,8 +71,7 @@ public final class MetricNames {
          */
         public static final String SHIPPED_STATE_BYTES = "ratissm.passive.shipped-state.bytes";
 
-        private Replica() {
-        }
+        private Replica() {}
     }
 
     /** The metrics of one client, in {@link ReplicaClient#metrics()}. */
@@ -103,7 +101,6 @@ public final class MetricNames {
         /** Histogram: linearizable queries per read request sent. */
         public static final String BATCH_QUERIES = "ratissm.client.batch.queries";
 
-        private Client() {
-        }
+        private Client() {}
     }
 }

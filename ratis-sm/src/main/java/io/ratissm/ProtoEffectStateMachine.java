@@ -24,8 +24,7 @@ public abstract class ProtoEffectStateMachine<C extends Message, Q extends Messa
     }
 
     /** The reply and the update of one executed command. */
-    public record Effect<U extends Message>(Message reply, U update) {
-    }
+    public record Effect<U extends Message>(Message reply, U update) {}
 
     /** Executes a command, changing the state; see {@link EffectStateMachine#execute}. */
     protected abstract Effect<U> execute(C command) throws CommandRejected;

@@ -32,8 +32,7 @@ public abstract class ProtoStateMachine<C extends Message, Q extends Message> im
     protected abstract Message query(Q query) throws CommandRejected;
 
     /** Checks a parsed command on the leader before it is logged. The default accepts it. */
-    protected void validate(C command) throws CommandRejected {
-    }
+    protected void validate(C command) throws CommandRejected {}
 
     @Override
     public final ByteString apply(ByteString command) throws CommandRejected {
@@ -60,8 +59,8 @@ public abstract class ProtoStateMachine<C extends Message, Q extends Message> im
         try {
             return parser.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new MalformedCommand("the " + what + " is not a valid Protobuf message of the state machine's "
-                    + what + " type: " + e.getMessage());
+            throw new MalformedCommand("the " + what + " is not a valid Protobuf message of the state machine's " + what
+                    + " type: " + e.getMessage());
         }
     }
 }

@@ -34,8 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,6 +100,7 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 public final class ReplicaClient implements AutoCloseable {
     /** How long one attempt at one replica may take; a call's own timeout bounds its attempts together. */
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+
     private static final int DEFAULT_MAX_PENDING_REQUESTS = 16_384;
     private static final long DEFAULT_MAX_PENDING_BYTES = 32L << 20;
 
@@ -110,11 +111,13 @@ public final class ReplicaClient implements AutoCloseable {
     private final QueryBatcher queries;
     /** Stale reads per replica, batched like linearizable ones: each replica answers a batch on one state. */
     private final Map<String, QueryBatcher> staleQueries;
+
     private final PendingLimit pendingCommands;
     /** Shared by linearizable and stale queries. */
     private final PendingLimit pendingQueries;
     /** Runs each call's timeout and the pauses between attempts. */
     private final ScheduledExecutorService timer;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * The last failure of an attempt. A call that times out reports it if it happened during the call, so that a
@@ -124,8 +127,8 @@ public final class ReplicaClient implements AutoCloseable {
     /** Where each attempt goes (commands and linearizable reads: the replica believed to lead). */
     private final Router router;
 
-    private record AttemptFailure(Throwable cause, long atNanos) {
-    }
+    private record AttemptFailure(Throwable cause, long atNanos) {}
+
     private final MetricRegistry registry = new MetricRegistry();
     private final ClientMetrics metrics = new ClientMetrics(registry);
     private final RatisRegistries.Subscription ratisMetrics;
@@ -144,9 +147,11 @@ public final class ReplicaClient implements AutoCloseable {
         };
         ClientId clientId = ClientId.randomId();
         this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofClient(clientId.toString()), registry);
-        this.raft = new RaftClientFactory(ATTEMPT_TIMEOUT, recorded, tls).newRaftClient(group.raftGroup(), clientId,
-                RaftPeerId.valueOf(Router.NO_LEADER_GUESS));
-        this.router = new Router(raft, group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
+        this.raft = new RaftClientFactory(ATTEMPT_TIMEOUT, recorded, tls)
+                .newRaftClient(group.raftGroup(), clientId, RaftPeerId.valueOf(Router.NO_LEADER_GUESS));
+        this.router = new Router(
+                raft,
+                group.addresses().keySet().stream().map(RaftPeerId::valueOf).toList());
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ratis-sm-client-timer");
             t.setDaemon(true);
@@ -155,17 +160,28 @@ public final class ReplicaClient implements AutoCloseable {
         // Every call has a timeout task, cancelled when the call ends: cancelled ones must not pile up.
         timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
-        this.pendingCommands = new PendingLimit("commands", settings.maxPendingRequests, settings.maxPendingBytes,
-                settings.blockWhenFull);
-        this.pendingQueries = new PendingLimit("queries", settings.maxPendingRequests, settings.maxPendingBytes,
-                settings.blockWhenFull);
-        this.batcher = new CommandBatcher(this::sendBatch, queuePolicy(settings, pendingCommands,
-                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
-                        ? "the command was sent; its outcome is unknown"
-                        : "the command was still queued in this client and was never sent, so it was not applied")));
-        QueuePolicy queryPolicy = queuePolicy(settings, pendingQueries,
-                (calledNanos, sent, closedNow) -> unanswered(calledNanos, closedNow, sent
-                        ? "the query was sent" : "the query was still queued in this client and was never sent"));
+        this.pendingCommands = new PendingLimit(
+                "commands", settings.maxPendingRequests, settings.maxPendingBytes, settings.blockWhenFull);
+        this.pendingQueries = new PendingLimit(
+                "queries", settings.maxPendingRequests, settings.maxPendingBytes, settings.blockWhenFull);
+        this.batcher = new CommandBatcher(
+                this::sendBatch,
+                queuePolicy(
+                        settings,
+                        pendingCommands,
+                        (calledNanos, sent, closedNow) -> unanswered(
+                                calledNanos,
+                                closedNow,
+                                sent
+                                        ? "the command was sent; its outcome is unknown"
+                                        : "the command was still queued in this client and was never sent, so it was not applied")));
+        QueuePolicy queryPolicy = queuePolicy(
+                settings,
+                pendingQueries,
+                (calledNanos, sent, closedNow) -> unanswered(
+                        calledNanos,
+                        closedNow,
+                        sent ? "the query was sent" : "the query was still queued in this client and was never sent"));
         this.queries = new QueryBatcher(this::readBatch, queryPolicy);
         Map<String, QueryBatcher> stale = new HashMap<>();
         for (String replica : group.addresses().keySet()) {
@@ -177,8 +193,14 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     private QueuePolicy queuePolicy(Builder settings, PendingLimit limit, Unanswered unanswered) {
-        return new QueuePolicy(settings.maxBatchCommands, settings.maxBatchBytes, settings.maxBatchesInFlight, limit,
-                timeout, timer, unanswered);
+        return new QueuePolicy(
+                settings.maxBatchCommands,
+                settings.maxBatchBytes,
+                settings.maxBatchesInFlight,
+                limit,
+                timeout,
+                timer,
+                unanswered);
     }
 
     /** Connects to the group named {@code ratis-sm} with replicas {@code "n1=host:port,n2=host:port,..."}. */
@@ -226,19 +248,23 @@ public final class ReplicaClient implements AutoCloseable {
         }
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         AtomicInteger attempts = new AtomicInteger();
-        return untilAnswered(() -> {
-            attempts.incrementAndGet();
-            return router.toLeader(RaftClientRequest.writeRequestType(), request);
-        }, wanted, reply -> {
-            BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
-            if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
-                throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
-            }
-            if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasUnknownSession()) {
-                throw new SessionForgotten(attempts.get() == 1, r.getOutcomes(0).getUnknownSession());
-            }
-            return r;
-        });
+        return untilAnswered(
+                () -> {
+                    attempts.incrementAndGet();
+                    return router.toLeader(RaftClientRequest.writeRequestType(), request);
+                },
+                wanted,
+                reply -> {
+                    BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
+                    if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
+                        throw new Replies.RetryRequested(r.getOutcomes(0).getRetry());
+                    }
+                    if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasUnknownSession()) {
+                        throw new SessionForgotten(
+                                attempts.get() == 1, r.getOutcomes(0).getUnknownSession());
+                    }
+                    return r;
+                });
     }
 
     /** A linearizable read: sees every command acknowledged before the call. */
@@ -261,7 +287,9 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> readBatch(QueryRequest batch, BooleanSupplier wanted) {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> router.toLeader(RaftClientRequest.readRequestType(), request), wanted,
+        return untilAnswered(
+                () -> router.toLeader(RaftClientRequest.readRequestType(), request),
+                wanted,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -297,10 +325,12 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /** Sends one batch of stale queries to one replica until it answers or {@code wanted} says to stop. */
-    private CompletableFuture<BatchReply> readStaleBatch(QueryRequest batch, RaftPeerId replica,
-                                                         BooleanSupplier wanted) {
+    private CompletableFuture<BatchReply> readStaleBatch(
+            QueryRequest batch, RaftPeerId replica, BooleanSupplier wanted) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
-        return untilAnswered(() -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request), wanted,
+        return untilAnswered(
+                () -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
+                wanted,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -314,8 +344,7 @@ public final class ReplicaClient implements AutoCloseable {
         }
     }
 
-    public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply)
-            throws CommandRejected {
+    public <R extends Message> R queryStale(Message query, String replicaId, Parser<R> reply) throws CommandRejected {
         return parse(queryStale(query.toByteString(), replicaId), reply);
     }
 
@@ -369,15 +398,19 @@ public final class ReplicaClient implements AutoCloseable {
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
      */
-    private <T> CompletableFuture<T> untilAnswered(Supplier<CompletableFuture<RaftClientReply>> send,
-                                                   BooleanSupplier wanted, Decoder<T> decoder) {
+    private <T> CompletableFuture<T> untilAnswered(
+            Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted, Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
         retrying(send, wanted, result, decoder, false);
         return result;
     }
 
-    private <T> void retrying(Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted,
-                              CompletableFuture<T> result, Decoder<T> decoder, boolean redirected) {
+    private <T> void retrying(
+            Supplier<CompletableFuture<RaftClientReply>> send,
+            BooleanSupplier wanted,
+            CompletableFuture<T> result,
+            Decoder<T> decoder,
+            boolean redirected) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -400,8 +433,9 @@ public final class ReplicaClient implements AutoCloseable {
                     return;
                 }
             }
-            if (failure instanceof StateMachineException && (failure.getCause() instanceof CommandRejected
-                    || failure.getCause() instanceof BatchTooLargeException)) {
+            if (failure instanceof StateMachineException
+                    && (failure.getCause() instanceof CommandRejected
+                            || failure.getCause() instanceof BatchTooLargeException)) {
                 result.completeExceptionally(failure.getCause()); // refused before the log: no effect
                 return;
             }
@@ -411,23 +445,28 @@ public final class ReplicaClient implements AutoCloseable {
                 // may each name the other for a moment.
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
-                    timer.schedule(() -> retrying(send, wanted, result, decoder, redirect),
-                            redirect ? 0 : RetryPause.PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(
+                            () -> retrying(send, wanted, result, decoder, redirect),
+                            redirect ? 0 : RetryPause.PAUSE.toMillis(),
+                            TimeUnit.MILLISECONDS);
                     metrics.resent();
                     return;
                 } catch (RejectedExecutionException closing) {
                     // the client is closed: below
                 }
             }
-            result.completeExceptionally(new UnavailableException("the group " + group.name() + " gave no answer"
-                    + " before the client stopped asking (last error: " + describe(failure) + ")", failure));
+            result.completeExceptionally(new UnavailableException(
+                    "the group " + group.name() + " gave no answer" + " before the client stopped asking (last error: "
+                            + describe(failure) + ")",
+                    failure));
         });
     }
 
     /** Remembers why an attempt failed, for the message of a call that then times out. */
     private void noteFailure(Throwable failure) {
         // "Closed" only says that this client replaced the connection (see Router); the failure before says why.
-        if (failure != null && Causes.find(failure, AlreadyClosedException.class).isEmpty()) {
+        if (failure != null
+                && Causes.find(failure, AlreadyClosedException.class).isEmpty()) {
             lastAttemptFailure = new AttemptFailure(failure, System.nanoTime());
         }
     }
@@ -435,13 +474,14 @@ public final class ReplicaClient implements AutoCloseable {
     /** The failure of a call that got no answer: the client closed, or its timeout passed. */
     private UnavailableException unanswered(long calledNanos, boolean closedNow, String outcome) {
         if (closedNow) {
-            return new UnavailableException("the client was closed before the group " + group.name()
-                    + " answered: " + outcome, null);
+            return new UnavailableException(
+                    "the client was closed before the group " + group.name() + " answered: " + outcome, null);
         }
         AttemptFailure failure = lastAttemptFailure;
         Throwable last = failure != null && failure.atNanos() - calledNanos >= 0 ? failure.cause() : null;
-        return new UnavailableException("no answer from group " + group.name() + " within " + timeout.toMillis()
-                + " ms of the call: " + outcome + (last == null ? "" : " (last error: " + describe(last) + ")"),
+        return new UnavailableException(
+                "no answer from group " + group.name() + " within " + timeout.toMillis() + " ms of the call: " + outcome
+                        + (last == null ? "" : " (last error: " + describe(last) + ")"),
                 last);
     }
 
@@ -459,7 +499,8 @@ public final class ReplicaClient implements AutoCloseable {
             if (c instanceof SSLException) {
                 // Retrying does not cure a certificate problem; say where to look instead of only "unavailable".
                 // The innermost cause is the specific one ("No subject alternative names..."), not "General ...".
-                return "TLS handshake failed: " + Causes.root(c).getMessage() + "; check that the replicas trust the CA of"
+                return "TLS handshake failed: " + Causes.root(c).getMessage()
+                        + "; check that the replicas trust the CA of"
                         + " the client's certificate, that the client trusts theirs, and that each replica's"
                         + " certificate names the host it is reached at (" + t + ")";
             }
@@ -518,8 +559,7 @@ public final class ReplicaClient implements AutoCloseable {
         private boolean blockWhenFull;
         private Tls tls;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * How concurrent commands share log entries (and linearizable queries share read requests). A command is
@@ -559,8 +599,8 @@ public final class ReplicaClient implements AutoCloseable {
          */
         public Builder maxPending(int requests, long bytes) {
             if (requests < 1 || bytes < 1) {
-                throw new IllegalArgumentException("the pending limits must be positive, were " + requests
-                        + " requests and " + bytes + " bytes");
+                throw new IllegalArgumentException(
+                        "the pending limits must be positive, were " + requests + " requests and " + bytes + " bytes");
             }
             this.maxPendingRequests = requests;
             this.maxPendingBytes = bytes;

@@ -104,10 +104,12 @@ import java.util.stream.Collectors;
  */
 public final class ReplicaConfig {
     private static final Pattern LINE = Pattern.compile("([A-Za-z0-9._-]+)\\s*[=:]\\s*(.*)");
-    private static final Set<String> REQUIRED = Settings.ALL.stream().filter(Setting::isRequired).map(Setting::key)
+    private static final Set<String> REQUIRED = Settings.ALL.stream()
+            .filter(Setting::isRequired)
+            .map(Setting::key)
             .collect(Collectors.toCollection(TreeSet::new));
-    private static final Set<String> KEYS = Settings.ALL.stream().map(Setting::key)
-            .collect(Collectors.toCollection(TreeSet::new));
+    private static final Set<String> KEYS =
+            Settings.ALL.stream().map(Setting::key).collect(Collectors.toCollection(TreeSet::new));
 
     private final Path file;
     private final String id;
@@ -118,6 +120,7 @@ public final class ReplicaConfig {
     private final Supplier<? extends StateMachine> stateMachine;
     /** The settings this file gives that the builder takes as they are, each ready to apply. */
     private final List<Consumer<ReplicaServer.Builder>> settings = new ArrayList<>();
+
     private final boolean join;
     private final OptionalInt httpPort;
     private final Optional<Path> tlsCert;
@@ -131,10 +134,16 @@ public final class ReplicaConfig {
         this.id = r.required(Settings.ID);
         this.group = r.value(Settings.GROUP).orElse(Settings.GROUP.defaultOrNull());
         GroupSpec spec = r.parse(Settings.PEERS, v -> GroupSpec.parse(group, List.of(v)));
-        this.peers = spec.addresses().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        this.peers = spec.addresses().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
         if (!spec.contains(id)) {
-            throw r.problem(Problem.BAD_VALUE, Settings.ID.key(), "id '" + id + "' is not one of the peers "
-                    + spec.addresses().keySet() + "; every replica, this one included, must be listed in peers");
+            throw r.problem(
+                    Problem.BAD_VALUE,
+                    Settings.ID.key(),
+                    "id '" + id + "' is not one of the peers "
+                            + spec.addresses().keySet()
+                            + "; every replica, this one included, must be listed in peers");
         }
         this.stateMachineName = r.required(Settings.STATE_MACHINE);
         this.stateMachine = resolveStateMachine(r, stateMachineName, aliases);
@@ -149,8 +158,10 @@ public final class ReplicaConfig {
         if (tlsCert.isPresent() || tlsKey.isPresent() || tlsTrust.isPresent()) {
             for (Setting<String> k : List.of(Settings.TLS_CERT, Settings.TLS_KEY, Settings.TLS_TRUST)) {
                 if (r.text(k).isEmpty()) {
-                    throw r.problem(Problem.MISSING_KEY, k.key(), "TLS needs tls.cert, tls.key and tls.trust together; "
-                            + k.key() + " is missing");
+                    throw r.problem(
+                            Problem.MISSING_KEY,
+                            k.key(),
+                            "TLS needs tls.cert, tls.key and tls.trust together; " + k.key() + " is missing");
                 }
             }
             this.tls = Optional.of(pemFiles(r));
@@ -167,8 +178,8 @@ public final class ReplicaConfig {
     }
 
     /** Parses {@code setting} if the file gives it and the builder takes it as it is, and keeps it to apply. */
-    private static <T extends Comparable<? super T>> void readInto(List<Consumer<ReplicaServer.Builder>> into,
-                                                                    Reader r, Setting<T> setting) {
+    private static <T extends Comparable<? super T>> void readInto(
+            List<Consumer<ReplicaServer.Builder>> into, Reader r, Setting<T> setting) {
         if (setting.appliesToBuilder()) {
             r.value(setting).ifPresent(value -> into.add(b -> setting.applyTo(b, value)));
         }
@@ -192,8 +203,12 @@ public final class ReplicaConfig {
         } catch (MalformedInputException e) {
             throw new InvalidConfigException(Problem.UNREADABLE_FILE, null, 0, file + ": not a UTF-8 text file");
         } catch (IOException e) {
-            throw new InvalidConfigException(Problem.UNREADABLE_FILE, null, 0, "cannot read the configuration file "
-                    + file + " (" + (Files.exists(file) ? "unreadable: " + e.getMessage() : "no such file") + ")");
+            throw new InvalidConfigException(
+                    Problem.UNREADABLE_FILE,
+                    null,
+                    0,
+                    "cannot read the configuration file " + file + " ("
+                            + (Files.exists(file) ? "unreadable: " + e.getMessage() : "no such file") + ")");
         }
         return new ReplicaConfig(new Reader(file, lines), stateMachines);
     }
@@ -203,8 +218,8 @@ public final class ReplicaConfig {
      * does not give keep {@link ReplicaServer.Builder}'s defaults.
      */
     public ReplicaServer.Builder serverBuilder() {
-        ReplicaServer.Builder b = ReplicaServer.builder().id(id).peers(peers).storage(storage)
-                .stateMachine(stateMachine);
+        ReplicaServer.Builder b =
+                ReplicaServer.builder().id(id).peers(peers).storage(storage).stateMachine(stateMachine);
         settings.forEach(apply -> apply.accept(b));
         ratisProperties.forEach(b::property);
         tls.ifPresent(b::tls);
@@ -217,7 +232,8 @@ public final class ReplicaConfig {
             return Tls.fromPem(tlsCert.orElseThrow(), tlsKey.orElseThrow(), tlsTrust.orElseThrow());
         } catch (IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
-            Setting<String> culprit = message.contains(tlsKey.orElseThrow().toString()) ? Settings.TLS_KEY
+            Setting<String> culprit = message.contains(tlsKey.orElseThrow().toString())
+                    ? Settings.TLS_KEY
                     : message.contains(tlsTrust.orElseThrow().toString()) ? Settings.TLS_TRUST : Settings.TLS_CERT;
             String key = culprit.key();
             throw r.problem(Problem.BAD_VALUE, key, key + ": " + message);
@@ -306,8 +322,8 @@ public final class ReplicaConfig {
                 throw r.problem(Problem.STORAGE, "storage", "storage: " + dir + " exists and is not a directory");
             }
             if (!Files.isWritable(dir)) {
-                throw r.problem(Problem.STORAGE, "storage", "storage: directory " + dir
-                        + " is not writable by this user");
+                throw r.problem(
+                        Problem.STORAGE, "storage", "storage: directory " + dir + " is not writable by this user");
             }
             return dir;
         }
@@ -316,8 +332,12 @@ public final class ReplicaConfig {
             ancestor = ancestor.getParent();
         }
         if (ancestor == null || !Files.isDirectory(ancestor) || !Files.isWritable(ancestor)) {
-            throw r.problem(Problem.STORAGE, "storage", "storage: " + dir + " does not exist and cannot be created ("
-                    + (ancestor == null ? "no existing parent" : ancestor + " is not a writable directory") + ")");
+            throw r.problem(
+                    Problem.STORAGE,
+                    "storage",
+                    "storage: " + dir + " does not exist and cannot be created ("
+                            + (ancestor == null ? "no existing parent" : ancestor + " is not a writable directory")
+                            + ")");
         }
         return dir;
     }
@@ -334,19 +354,26 @@ public final class ReplicaConfig {
         try {
             type = Class.forName(name, false, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw r.problem(Problem.BAD_VALUE, "state-machine", "state-machine: '" + name + "' is neither " + known
-                    + "a class on the classpath");
+            throw r.problem(
+                    Problem.BAD_VALUE,
+                    "state-machine",
+                    "state-machine: '" + name + "' is neither " + known + "a class on the classpath");
         }
         if (!StateMachine.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
-            throw r.problem(Problem.BAD_VALUE, "state-machine", "state-machine: class " + name
-                    + " is not a concrete implementation of " + StateMachine.class.getName());
+            throw r.problem(
+                    Problem.BAD_VALUE,
+                    "state-machine",
+                    "state-machine: class " + name + " is not a concrete implementation of "
+                            + StateMachine.class.getName());
         }
         Constructor<?> constructor;
         try {
             constructor = type.getConstructor();
         } catch (NoSuchMethodException e) {
-            throw r.problem(Problem.BAD_VALUE, "state-machine", "state-machine: class " + name
-                    + " has no public constructor without arguments");
+            throw r.problem(
+                    Problem.BAD_VALUE,
+                    "state-machine",
+                    "state-machine: class " + name + " has no public constructor without arguments");
         }
         return () -> {
             try {
@@ -364,8 +391,7 @@ public final class ReplicaConfig {
         private final Path file;
         private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-        private record Entry(String value, int line) {
-        }
+        private record Entry(String value, int line) {}
 
         Reader(Path file, List<String> lines) {
             this.file = file;
@@ -380,18 +406,28 @@ public final class ReplicaConfig {
                 }
                 Matcher m = LINE.matcher(line);
                 if (!m.matches()) {
-                    throw new InvalidConfigException(Problem.SYNTAX, null, number, file + " line " + number
-                            + ": expected 'key = value', found '" + line + "'");
+                    throw new InvalidConfigException(
+                            Problem.SYNTAX,
+                            null,
+                            number,
+                            file + " line " + number + ": expected 'key = value', found '" + line + "'");
                 }
                 String key = m.group(1);
                 if (!KEYS.contains(key) && !isRatisKey(key)) {
-                    throw new InvalidConfigException(Problem.UNKNOWN_KEY, key, number, file + " line " + number
-                            + ": unknown key '" + key + "'" + suggestion(key));
+                    throw new InvalidConfigException(
+                            Problem.UNKNOWN_KEY,
+                            key,
+                            number,
+                            file + " line " + number + ": unknown key '" + key + "'" + suggestion(key));
                 }
                 Entry previous = entries.put(key, new Entry(m.group(2).strip(), number));
                 if (previous != null) {
-                    throw new InvalidConfigException(Problem.SYNTAX, key, number, file + " line " + number
-                            + ": key '" + key + "' is already given on line " + previous.line());
+                    throw new InvalidConfigException(
+                            Problem.SYNTAX,
+                            key,
+                            number,
+                            file + " line " + number + ": key '" + key + "' is already given on line "
+                                    + previous.line());
                 }
             }
         }
@@ -402,8 +438,12 @@ public final class ReplicaConfig {
 
         String required(Setting<String> setting) {
             String key = setting.key();
-            return text(setting).orElseThrow(() -> new InvalidConfigException(Problem.MISSING_KEY, key, 0,
-                    file + ": missing required key '" + key + "' (required: " + REQUIRED + ")"));
+            return text(setting)
+                    .orElseThrow(() -> new InvalidConfigException(
+                            Problem.MISSING_KEY,
+                            key,
+                            0,
+                            file + ": missing required key '" + key + "' (required: " + REQUIRED + ")"));
         }
 
         /** The setting's text as written, if the file gives it. */
@@ -441,22 +481,27 @@ public final class ReplicaConfig {
         Path path(String value) {
             Path p = Path.of(value);
             Path base = file.toAbsolutePath().getParent();
-            return (p.isAbsolute() || base == null ? p : base.resolve(p)).toAbsolutePath().normalize();
+            return (p.isAbsolute() || base == null ? p : base.resolve(p))
+                    .toAbsolutePath()
+                    .normalize();
         }
 
         InvalidConfigException problem(Problem problem, String key, String message) {
             Entry e = entries.get(key);
             int line = e == null ? 0 : e.line();
-            return new InvalidConfigException(problem, key, line, file + (line > 0 ? " line " + line : "") + ": "
-                    + message);
+            return new InvalidConfigException(
+                    problem, key, line, file + (line > 0 ? " line " + line : "") + ": " + message);
         }
 
         private static String suggestion(String key) {
-            return KEYS.stream().min(Comparator.comparingInt(k -> distance(k, key)))
-                    .filter(k -> distance(k, key) <= 3).map(k -> " (did you mean '" + k + "'?)")
-                    .orElse(key.startsWith(Settings.RATIS_PREFIX)
-                            ? " (raw Ratis properties are " + Settings.RATIS_KEYS + ")"
-                            : "; the keys are " + String.join(", ", KEYS) + ", " + Settings.RATIS_KEYS);
+            return KEYS.stream()
+                    .min(Comparator.comparingInt(k -> distance(k, key)))
+                    .filter(k -> distance(k, key) <= 3)
+                    .map(k -> " (did you mean '" + k + "'?)")
+                    .orElse(
+                            key.startsWith(Settings.RATIS_PREFIX)
+                                    ? " (raw Ratis properties are " + Settings.RATIS_KEYS + ")"
+                                    : "; the keys are " + String.join(", ", KEYS) + ", " + Settings.RATIS_KEYS);
         }
 
         private static int distance(String a, String b) {

@@ -64,7 +64,8 @@ public final class ReplicaServer implements AutoCloseable {
      * The shortest {@linkplain Builder#sessionIdleTimeout session idle timeout}: twice a client's default timeout, so
      * that a client's retries never outlive its session.
      */
-    public static final Duration MIN_SESSION_IDLE_TIMEOUT = Settings.SESSION_IDLE_TIMEOUT.minimum().orElseThrow();
+    public static final Duration MIN_SESSION_IDLE_TIMEOUT =
+            Settings.SESSION_IDLE_TIMEOUT.minimum().orElseThrow();
     /** The default {@linkplain Builder#lagLimit lag limit}. */
     public static final Duration DEFAULT_LAG_LIMIT = Settings.LAG_LIMIT.defaultOrNull();
 
@@ -73,6 +74,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Everything a started replica holds; null until {@link #start()}. */
     private volatile ReplicaRuntime runtime;
+
     private volatile boolean closed;
     /** Orders {@link #start()} and {@link #close()}: a replica starts at most once, and never after its close. */
     private final Object lifecycle = new Object();
@@ -240,8 +242,9 @@ public final class ReplicaServer implements AutoCloseable {
     /** Where this replica stands in its group now (also served as JSON at {@code GET /status}). */
     public ReplicaStatus status() {
         ReplicaRuntime r = runtime;
-        return r != null ? r.status() : new ReplicaStatus(id(), Role.STOPPED, 0, Optional.empty(), LogStats.UNKNOWN,
-                replication(), health());
+        return r != null
+                ? r.status()
+                : new ReplicaStatus(id(), Role.STOPPED, 0, Optional.empty(), LogStats.UNKNOWN, replication(), health());
     }
 
     /**
@@ -253,7 +256,8 @@ public final class ReplicaServer implements AutoCloseable {
      */
     public Health health() {
         ReplicaRuntime r = runtime;
-        return r != null ? r.health()
+        return r != null
+                ? r.health()
                 : Health.unhealthy(closed ? "the replica is stopped" : "the replica is not started");
     }
 
@@ -329,8 +333,7 @@ public final class ReplicaServer implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Tls tls;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** This replica's id; must be one of the {@link #peers}. */
         public Builder id(String id) {
@@ -562,7 +565,10 @@ public final class ReplicaServer implements AutoCloseable {
             require(id != null && !id.isBlank(), "id is required");
             require(!peers.isEmpty(), "peers are required (id=host:port for every replica)");
             GroupSpec group = GroupSpec.parse(groupName, peers);
-            require(group.contains(id), "id '" + id + "' is not one of the peers " + group.addresses().keySet());
+            require(
+                    group.contains(id),
+                    "id '" + id + "' is not one of the peers "
+                            + group.addresses().keySet());
             require(storage != null, "storage (a directory) is required");
             require(stateMachine != null, "stateMachine (a factory) is required");
             Settings.REPLICATION.check(replication);
@@ -579,14 +585,34 @@ public final class ReplicaServer implements AutoCloseable {
                 Settings.HTTP_PORT.check(httpPort);
             }
             require(httpHost == null || !httpHost.isBlank(), "httpHost must not be blank");
-            ServerSettings settings = new ServerSettings(id, group, storage, replication, snapshotEvery,
-                    maxCommandBytes, electionTimeout, logSegmentBytes, digestEvery, sessionIdleTimeout, maxSessions,
-                    Map.copyOf(properties), tls == null ? null : tls.credentials(), leaseReads);
-            InetSocketAddress http = httpPort == null ? null : new InetSocketAddress(httpHost != null ? httpHost
-                    : settings.group().address(id).substring(0, settings.group().address(id).lastIndexOf(':')),
-                    httpPort);
-            return new ReplicaServer(new ReplicaRuntime.Plan(settings, stateMachine, join, divergenceCheckInterval,
-                    lagLimit, http));
+            ServerSettings settings = new ServerSettings(
+                    id,
+                    group,
+                    storage,
+                    replication,
+                    snapshotEvery,
+                    maxCommandBytes,
+                    electionTimeout,
+                    logSegmentBytes,
+                    digestEvery,
+                    sessionIdleTimeout,
+                    maxSessions,
+                    Map.copyOf(properties),
+                    tls == null ? null : tls.credentials(),
+                    leaseReads);
+            InetSocketAddress http = httpPort == null
+                    ? null
+                    : new InetSocketAddress(
+                            httpHost != null
+                                    ? httpHost
+                                    : settings.group()
+                                            .address(id)
+                                            .substring(
+                                                    0,
+                                                    settings.group().address(id).lastIndexOf(':')),
+                            httpPort);
+            return new ReplicaServer(
+                    new ReplicaRuntime.Plan(settings, stateMachine, join, divergenceCheckInterval, lagLimit, http));
         }
 
         private static void require(boolean ok, String message) {
@@ -595,5 +621,4 @@ public final class ReplicaServer implements AutoCloseable {
             }
         }
     }
-
 }

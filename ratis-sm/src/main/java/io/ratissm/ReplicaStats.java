@@ -11,6 +11,5 @@ package io.ratissm;
  * @param digestComparisons  state digests compared with another replica at the same log index
  * @param divergences        comparisons that found a different state (each is logged with both ids and the index)
  */
-public record ReplicaStats(long executions, long speculativePending, long rollbacks, long digestComparisons,
-                           long divergences) {
-}
+public record ReplicaStats(
+        long executions, long speculativePending, long rollbacks, long digestComparisons, long divergences) {}

@@ -16,6 +16,11 @@ import java.util.Optional;
  * @param replication the group's replication mode
  * @param health      whether it serves, and if not why
  */
-public record ReplicaStatus(String id, Role role, long term, Optional<String> leaderId, LogStats log,
-                            Replication replication, Health health) {
-}
+public record ReplicaStatus(
+        String id,
+        Role role,
+        long term,
+        Optional<String> leaderId,
+        LogStats log,
+        Replication replication,
+        Health health) {}

@@ -79,8 +79,7 @@ public interface StateMachine {
      * @throws MalformedCommand if the command cannot be parsed
      * @throws CommandRejected if the command is not acceptable
      */
-    default void validate(ByteString command) throws CommandRejected {
-    }
+    default void validate(ByteString command) throws CommandRejected {}
 
     /**
      * A digest of the whole state, which replicas compare to detect divergence (equal states must give equal

@@ -49,8 +49,7 @@ public final class Tls {
         Objects.requireNonNull(certChain, "certChain");
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(trustedCerts, "trustedCerts");
-        return new Tls(certChain, privateKey, trustedCerts,
-                TlsCredentials.load(certChain, privateKey, trustedCerts));
+        return new Tls(certChain, privateKey, trustedCerts, TlsCredentials.load(certChain, privateKey, trustedCerts));
     }
 
     /** The PEM certificate chain file this was read from. */

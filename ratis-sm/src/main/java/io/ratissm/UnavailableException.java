@@ -47,8 +47,9 @@ public class UnavailableException extends RatisSmException {
         GroupSpec given = GroupSpec.parse(group, List.of(peers));
         for (Throwable c : Causes.chain(getCause())) {
             if (c instanceof GroupMismatchException) {
-                return Optional.of(new GroupNotFoundException("the replica that answered does not serve a group"
-                        + " named '" + group + "' (" + c.getMessage() + "); check the group name and the addresses",
+                return Optional.of(new GroupNotFoundException(
+                        "the replica that answered does not serve a group" + " named '" + group + "' (" + c.getMessage()
+                                + "); check the group name and the addresses",
                         this));
             }
             if (c instanceof NotLeaderException notLeader && notLeader.getSuggestedLeader() != null) {
@@ -56,11 +57,14 @@ public class UnavailableException extends RatisSmException {
                 String id = leader.getId().toString();
                 String address = given.addresses().get(id);
                 Optional<RaftPeer> there = notLeader.getPeers().stream()
-                        .filter(p -> p.getAddress().equals(address) && !p.getId().equals(leader.getId())).findFirst();
+                        .filter(p ->
+                                p.getAddress().equals(address) && !p.getId().equals(leader.getId()))
+                        .findFirst();
                 if (address != null && !address.equals(leader.getAddress()) && there.isPresent()) {
-                    return Optional.of(new ReplicaMisaddressedException("replica " + id + " is given the address "
-                            + address + ", but the group has " + id + " at " + leader.getAddress() + " and "
-                            + there.get().getId() + " at " + address + "; give each replica id its own address",
+                    return Optional.of(new ReplicaMisaddressedException(
+                            "replica " + id + " is given the address "
+                                    + address + ", but the group has " + id + " at " + leader.getAddress() + " and "
+                                    + there.get().getId() + " at " + address + "; give each replica id its own address",
                             this));
                 }
             }

@@ -9,8 +9,7 @@ import java.util.function.BooleanSupplier;
  * modules' tests through this module's test-jar.
  */
 public final class Awaits {
-    private Awaits() {
-    }
+    private Awaits() {}
 
     /** Returns once {@code condition} holds; fails the test, saying {@code what} it waited for, after the timeout. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {

@@ -20,7 +20,7 @@ class BatchingTest {
     @EnumSource(Replication.class)
     void concurrentCommandsShareLogEntriesAndEachIsAppliedOnce(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             client.submit(add(0));
             ReplicaServer leader = cluster.replica(cluster.awaitLeader());
             long logBefore = leader.lastLogIndex();
@@ -37,7 +37,8 @@ class BatchingTest {
             // Every add saw a distinct counter value: each was applied exactly once.
             assertThat(values).doesNotHaveDuplicates().allMatch(v -> v >= 1 && v <= 600);
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(600);
-            assertThat(leader.lastLogIndex() - logBefore).as("log entries used for 600 commands")
+            assertThat(leader.lastLogIndex() - logBefore)
+                    .as("log entries used for 600 commands")
                     .isLessThan(300);
         }
     }
@@ -46,7 +47,10 @@ class BatchingTest {
     @EnumSource(Replication.class)
     void aMalformedCommandFailsAloneAndItsBatchMatesAreApplied(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).batching(64, 1 << 20, 1).build()) {
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .batching(64, 1 << 20, 1)
+                        .build()) {
             cluster.awaitLeader();
             List<CompletableFuture<ByteString>> good = new ArrayList<>();
             CompletableFuture<ByteString> blocker = client.submitAsync(add(1));
@@ -59,7 +63,9 @@ class BatchingTest {
                 good.add(client.submitAsync(add(1)));
             }
 
-            assertThat(bad).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+            assertThat(bad)
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(ExecutionException.class)
                     .withCauseInstanceOf(MalformedCommand.class);
             blocker.get();
             for (CompletableFuture<ByteString> f : good) {
@@ -73,11 +79,13 @@ class BatchingTest {
     @EnumSource(Replication.class)
     void concurrentStaleReadsOfOneReplicaShareRequestsAndEachGetsItsAnswer(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             client.submit(add(7));
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
             String leader = cluster.awaitLeader();
-            ReplicaServer follower = cluster.replicas().stream().filter(r -> !r.id().equals(leader)).findFirst()
+            ReplicaServer follower = cluster.replicas().stream()
+                    .filter(r -> !r.id().equals(leader))
+                    .findFirst()
                     .orElseThrow();
             long requestsBefore = follower.metrics().timer("ratissm.query").getCount();
 
@@ -89,8 +97,11 @@ class BatchingTest {
                 assertThat(decode(f.get())).isEqualTo(7);
             }
             long requests = follower.metrics().timer("ratissm.query").getCount() - requestsBefore;
-            assertThat(requests).as("requests the follower answered for 500 stale reads").isBetween(1L, 250L);
-            assertThat(client.queryStaleAsync(NonNegativeCounter.get(), leader).get()).isEqualTo(add(7));
+            assertThat(requests)
+                    .as("requests the follower answered for 500 stale reads")
+                    .isBetween(1L, 250L);
+            assertThat(client.queryStaleAsync(NonNegativeCounter.get(), leader).get())
+                    .isEqualTo(add(7));
         }
     }
 }

@@ -28,8 +28,12 @@ class ClusterErrorsTest {
     private void use(Replication mode) throws Exception {
         synchronized (CLUSTERS) {
             if (!CLUSTERS.containsKey(mode)) {
-                LocalCluster c = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                        .replication(mode).configure(b -> b.maxCommandBytes(64)).start();
+                LocalCluster c = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .replication(mode)
+                        .configure(b -> b.maxCommandBytes(64))
+                        .start();
                 CLUSTERS.put(mode, c);
                 CLIENTS.put(mode, c.newClient());
                 CLIENTS.get(mode).submit(add(10));
@@ -86,7 +90,8 @@ class ClusterErrorsTest {
         // The rejection is the same on every replica: each applied the entry and kept its value.
         cluster.awaitCaughtUp(Duration.ofSeconds(10));
         for (ReplicaServer r : cluster.replicas()) {
-            assertThat(decode(client.queryStale(NonNegativeCounter.get(), r.id()))).isEqualTo(value);
+            assertThat(decode(client.queryStale(NonNegativeCounter.get(), r.id())))
+                    .isEqualTo(value);
         }
     }
 
@@ -95,7 +100,8 @@ class ClusterErrorsTest {
     void asyncRejectionCompletesTheFutureExceptionally(Replication mode) throws Exception {
         use(mode);
         CompletableFuture<ByteString> f = client.submitAsync(add(-1_000_000));
-        assertThat(f).failsWithin(Duration.ofSeconds(30))
+        assertThat(f)
+                .failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(CommandRejected.class);
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfiguredReplicaTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** A counter that fail-stops once it would reach 100. */
-    private static final Map<String, Supplier<? extends StateMachine>> ALIASES = Map.of("counter",
-            () -> new NonNegativeCounter(v -> v >= 100));
+    private static final Map<String, Supplier<? extends StateMachine>> ALIASES =
+            Map.of("counter", () -> new NonNegativeCounter(v -> v >= 100));
 
     @TempDir
     Path dir;
@@ -41,7 +41,8 @@ class ConfiguredReplicaTest {
                 http.port = %d
                 """.formatted(port, httpPort));
         try (ReplicaServer server = config.serverBuilder().build().start();
-             ReplicaClient client = ReplicaClient.builder().peers("n1=127.0.0.1:" + port).build()) {
+                ReplicaClient client =
+                        ReplicaClient.builder().peers("n1=127.0.0.1:" + port).build()) {
             assertThat(server.httpPort()).hasValue(httpPort);
             for (int i = 0; i < 5; i++) {
                 client.submit(add(1));
@@ -49,16 +50,18 @@ class ConfiguredReplicaTest {
 
             HttpResponse<String> metrics = get(httpPort, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("ratissm_commands_total{replica=\"n1\"} 5",
-                    "# TYPE ratissm_apply_seconds summary", "ratis_log_worker_flushTime_seconds",
-                    "ratis_state_machine_appliedIndex{replica=\"n1\"}");
+            assertThat(metrics.body())
+                    .contains(
+                            "ratissm_commands_total{replica=\"n1\"} 5",
+                            "# TYPE ratissm_apply_seconds summary",
+                            "ratis_log_worker_flushTime_seconds",
+                            "ratis_state_machine_appliedIndex{replica=\"n1\"}");
             String status = get(httpPort, "/status").body();
             assertThat(status).contains("\"id\":\"n1\"", "\"role\":\"LEADER\"", "\"leaderId\":\"n1\"");
             assertThat(get(httpPort, "/health").statusCode()).isEqualTo(200);
 
             assertThatThrownBy(() -> client.submit(add(1000))).isInstanceOf(RatisSmException.class);
-            Awaits.await("/health reports the fail-stop", Duration.ofSeconds(10),
-                    () -> healthStatus(httpPort) == 503);
+            Awaits.await("/health reports the fail-stop", Duration.ofSeconds(10), () -> healthStatus(httpPort) == 503);
             assertThat(get(httpPort, "/health").body()).contains("simulated bug");
         }
     }
@@ -81,12 +84,19 @@ class ConfiguredReplicaTest {
         assertThat(config.tls()).isPresent();
         String peers = "n1=127.0.0.1:" + port;
         try (ReplicaServer server = config.serverBuilder().build().start();
-             ReplicaClient trusted = ReplicaClient.builder().peers(peers).tls(certs.trustedTls("client")).build();
-             ReplicaClient plaintext = ReplicaClient.builder().peers(peers).timeout(Duration.ofSeconds(2)).build()) {
+                ReplicaClient trusted = ReplicaClient.builder()
+                        .peers(peers)
+                        .tls(certs.trustedTls("client"))
+                        .build();
+                ReplicaClient plaintext = ReplicaClient.builder()
+                        .peers(peers)
+                        .timeout(Duration.ofSeconds(2))
+                        .build()) {
             assertThat(NonNegativeCounter.decode(trusted.submit(add(7)))).isEqualTo(7);
             assertThatThrownBy(() -> plaintext.submit(add(1))).isInstanceOf(UnavailableException.class);
             assertThat(NonNegativeCounter.decode(trusted.query(NonNegativeCounter.get())))
-                    .as("the refused command had no effect").isEqualTo(7);
+                    .as("the refused command had no effect")
+                    .isEqualTo(7);
         }
     }
 
@@ -131,5 +141,4 @@ class ConfiguredReplicaTest {
             return -1;
         }
     }
-
 }

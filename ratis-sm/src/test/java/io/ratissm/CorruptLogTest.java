@@ -20,14 +20,20 @@ import org.junit.jupiter.api.Test;
 class CorruptLogTest {
     @Test
     void aReplicaWhoseLogSegmentIsCorruptNamesTheFileTheIndexAndWhatToDo() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 0; i < 20; i++) {
                 client.submit(add(1));
             }
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
             String leader = cluster.awaitLeader();
-            String victim = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String victim = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             cluster.kill(victim);
             Path segment = onlySegment(cluster.storage(victim));
             long corruptIndex = flipAByteOfTheEntryAfter(segment, 10);
@@ -45,7 +51,8 @@ class CorruptLogTest {
 
     private static Path onlySegment(Path storage) throws IOException {
         try (Stream<Path> files = Files.walk(storage)) {
-            List<Path> segments = files.filter(f -> f.getFileName().toString().startsWith("log_")).toList();
+            List<Path> segments = files.filter(f -> f.getFileName().toString().startsWith("log_"))
+                    .toList();
             assertThat(segments).hasSize(1);
             return segments.get(0);
         }

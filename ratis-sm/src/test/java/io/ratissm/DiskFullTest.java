@@ -40,16 +40,20 @@ class DiskFullTest {
     void aFollowerWhoseDiskFillsIsUnhealthyAndResumesByItselfOnceSpaceIsFreed() throws Exception {
         assumeSmallDisks();
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("n3"), 30);
-             LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                     .storage(dir).start();
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+                LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .storage(dir)
+                        .start();
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             ReplicaServer n3 = cluster.replica("n3");
             writer.awaitAcknowledged(20);
 
             disk.fill();
 
             Awaits.await("n3 reports its full disk", WAIT, () -> !n3.health().healthy());
-            assertThat(n3.health().reason()).startsWith("disk full at " + cluster.storage("n3") + ": ")
+            assertThat(n3.health().reason())
+                    .startsWith("disk full at " + cluster.storage("n3") + ": ")
                     .contains("its Raft server is stopped and restarts by itself once");
             Awaits.await("n3 stops its Raft server", WAIT, () -> n3.status().role() == Role.STOPPED);
             assertThat(gauge(n3, MetricNames.Replica.STORAGE_FREE_BYTES)).isLessThan(1 << 20);
@@ -71,10 +75,13 @@ class DiskFullTest {
     void aLeaderWhoseDiskFillsStepsDownAndStartsAgainWithItsTermAndVoteOnceSpaceIsFreed() throws Exception {
         assumeSmallDisks();
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("n1"), 30);
-             LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(PayloadCounter::new)
-                     .storage(dir).start();
-             GroupAdmin admin = GroupAdmin.connect(cluster.peers());
-             ReplicaClient client = cluster.newClient()) {
+                LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(PayloadCounter::new)
+                        .storage(dir)
+                        .start();
+                GroupAdmin admin = GroupAdmin.connect(cluster.peers());
+                ReplicaClient client = cluster.newClient()) {
             admin.transferLeadership("n1", WAIT);
             ReplicaServer n1 = cluster.replica("n1");
             // Room for a few more segments of the log: it runs full while appending, not before.
@@ -89,10 +96,12 @@ class DiskFullTest {
 
             assertThat(n1.health().reason()).startsWith("disk full at " + cluster.storage("n1") + ": ");
             assertThat(cluster.awaitLeader()).isNotEqualTo("n1");
-            assertThat(PayloadCounter.decode(client.submit(payload))).as("n2 and n3 serve")
+            assertThat(PayloadCounter.decode(client.submit(payload)))
+                    .as("n2 and n3 serve")
                     .isGreaterThan(acknowledged);
             cluster.kill("n1");
-            assertThat(termAndVote(cluster.storage("n1")).getProperty("term")).as("raft-meta holds the term")
+            assertThat(termAndVote(cluster.storage("n1")).getProperty("term"))
+                    .as("raft-meta holds the term")
                     .matches("[1-9][0-9]*");
 
             disk.free();
@@ -107,9 +116,12 @@ class DiskFullTest {
     /** Before: Ratis failed the start with "Failed to load ... 'term' not found in properties: {}". */
     @Test
     void aReplicaWhoseTermAndVoteRecordIsEmptyRefusesToStartAndSaysHowToComeBack() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .storage(dir).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .storage(dir)
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             client.submit(NonNegativeCounter.add(1));
             String address = cluster.replica("n2").address();
             cluster.kill("n2");
@@ -132,9 +144,12 @@ class DiskFullTest {
      */
     @Test
     void snapshotDownloadsThatDidNotCompleteAreDeleted() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .storage(dir).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .storage(dir)
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             client.submit(NonNegativeCounter.add(1));
             Path tmp = find(cluster.storage("n2"), "raft-meta").getParent().resolveSibling("tmp");
             cluster.kill("n2");
@@ -167,7 +182,9 @@ class DiskFullTest {
 
     private static Path find(Path storage, String name) throws IOException {
         try (Stream<Path> files = Files.walk(storage)) {
-            return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+            return files.filter(p -> p.getFileName().toString().equals(name))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 

@@ -13,24 +13,35 @@ class DivergedReplicaTest {
 
     @Test
     void aReplicaInTheMinorityStopsWithTheIndexAndThePeersItDisagreesWithWhileTheMajorityServes() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(Replication.ACTIVE)
-                .stateMachinePerReplica(id -> id.equals("n3") ? OffByOne::new : NonNegativeCounter::new)
-                .configure(b -> b.digestEvery(10).divergenceCheckInterval(Duration.ofMillis(100))).start();
-             ReplicaClient client = cluster.newClient()) {
-            Awaits.await("n1 or n2 leads", Duration.ofSeconds(30),
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .replication(Replication.ACTIVE)
+                        .stateMachinePerReplica(id -> id.equals("n3") ? OffByOne::new : NonNegativeCounter::new)
+                        .configure(b -> b.digestEvery(10).divergenceCheckInterval(Duration.ofMillis(100)))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
+            Awaits.await(
+                    "n1 or n2 leads",
+                    Duration.ofSeconds(30),
                     () -> cluster.leader().filter(id -> !id.equals("n3")).isPresent() || moveLeadership(cluster));
             for (int i = 0; i < 30; i++) {
                 client.submit(add(1));
             }
 
             ReplicaServer n3 = cluster.replica("n3");
-            Awaits.await("n3 reports its divergence", Duration.ofSeconds(30), () -> !n3.health().healthy());
-            assertThat(n3.health().reason()).containsPattern("diverged: at log index \\d+")
-                    .contains("[n1, n2]").contains("wipe its storage and add it back");
+            Awaits.await(
+                    "n3 reports its divergence",
+                    Duration.ofSeconds(30),
+                    () -> !n3.health().healthy());
+            assertThat(n3.health().reason())
+                    .containsPattern("diverged: at log index \\d+")
+                    .contains("[n1, n2]")
+                    .contains("wipe its storage and add it back");
             assertThat(cluster.replica("n1").health().healthy()).isTrue();
             assertThat(cluster.replica("n2").health().healthy()).isTrue();
             assertThat(decode(client.submit(add(1)))).as("the majority serves").isEqualTo(31);
-            assertThat(decode(client.queryStale(NonNegativeCounter.get(), "n1"))).isGreaterThanOrEqualTo(30);
+            assertThat(decode(client.queryStale(NonNegativeCounter.get(), "n1")))
+                    .isGreaterThanOrEqualTo(30);
         }
     }
 

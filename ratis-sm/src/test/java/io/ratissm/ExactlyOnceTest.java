@@ -16,7 +16,7 @@ class ExactlyOnceTest {
     @EnumSource(Replication.class)
     void aRetriedCommandIsAppliedOnceAndGetsTheOriginalReply(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             ByteString first = client.send(add(1), 1_000).get();
             ByteString retry = client.send(add(1), 1_000).get();
 
@@ -30,19 +30,31 @@ class ExactlyOnceTest {
     @EnumSource(Replication.class)
     void aRetryOfAForgottenSessionIsNeverAppliedAgainAndTheClientCarriesOnInANewSession(Replication mode)
             throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(mode)
-                .stateMachine(NonNegativeCounter::new).configure(b -> b.maxSessions(1)).start();
-             ReplicaClient forgotten = cluster.newClient();
-             ReplicaClient other = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .replication(mode)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(b -> b.maxSessions(1))
+                        .start();
+                ReplicaClient forgotten = cluster.newClient();
+                ReplicaClient other = cluster.newClient()) {
             assertThat(decode(forgotten.send(add(1), 1).get())).isEqualTo(1);
             other.submit(add(10)); // opens a second session: beyond the limit of one, the older one is forgotten
 
-            assertThatThrownBy(() -> forgotten.send(add(1), 1).get()).cause()
-                    .isInstanceOf(SessionExpiredException.class).hasMessageContaining("outcome unknown");
-            assertThat(decode(forgotten.submit(add(100)))).as("a new session of the same client").isEqualTo(111);
+            assertThatThrownBy(() -> forgotten.send(add(1), 1).get())
+                    .cause()
+                    .isInstanceOf(SessionExpiredException.class)
+                    .hasMessageContaining("outcome unknown");
+            assertThat(decode(forgotten.submit(add(100))))
+                    .as("a new session of the same client")
+                    .isEqualTo(111);
             assertThat(decode(forgotten.query(NonNegativeCounter.get()))).isEqualTo(111);
-            assertThat(cluster.replica(cluster.awaitLeader()).metrics().getGauges().get("ratissm.sessions.evicted")
-                    .getValue()).isEqualTo(2L);
+            assertThat(cluster.replica(cluster.awaitLeader())
+                            .metrics()
+                            .getGauges()
+                            .get("ratissm.sessions.evicted")
+                            .getValue())
+                    .isEqualTo(2L);
         }
     }
 
@@ -50,7 +62,7 @@ class ExactlyOnceTest {
     @EnumSource(Replication.class)
     void aRetryThatReachesANewLeaderIsNotAppliedAgain(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             ByteString first = client.send(add(5), 2_000).get();
             String oldLeader = cluster.awaitLeader();
             // Everyone has the entry before the leader goes, so any new leader knows the reply.

@@ -21,18 +21,21 @@ class FailStopTest {
 
     @Test
     void aReplicaWhoseStateMachineThrowsFailStopsAndTheOthersKeepServing() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3)
-                .stateMachinePerReplica(id -> id.equals("n2")
-                        ? () -> new NonNegativeCounter(v -> v == 3)
-                        : NonNegativeCounter::new)
-                .start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachinePerReplica(id ->
+                                id.equals("n2") ? () -> new NonNegativeCounter(v -> v == 3) : NonNegativeCounter::new)
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 1; i <= 10; i++) {
                 assertThat(decode(client.submit(add(1)))).isEqualTo(i);
             }
 
             ReplicaServer n2 = cluster.replica("n2");
-            Awaits.await("n2 reports the fail-stop", Duration.ofSeconds(10), () -> !n2.health().healthy());
+            Awaits.await(
+                    "n2 reports the fail-stop",
+                    Duration.ofSeconds(10),
+                    () -> !n2.health().healthy());
             assertThat(n2.health().reason())
                     .contains("simulated bug at value 3")
                     .contains("log index")
@@ -50,16 +53,23 @@ class FailStopTest {
     void passiveAReplicaWhoseUpdateThrowsFailStopsAndTheOthersKeepServing(String who) throws Exception {
         AtomicReference<String> victim = new AtomicReference<>("");
         InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(Replication.PASSIVE)
-                .stateMachinePerReplica(id -> () -> new InstrumentedCounter(id, calls,
-                        (replica, value) -> replica.equals(victim.get()) && value == 3))
-                .start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .replication(Replication.PASSIVE)
+                        .stateMachinePerReplica(id -> () -> new InstrumentedCounter(
+                                id, calls, (replica, value) -> replica.equals(victim.get()) && value == 3))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             String leader = cluster.awaitLeader();
-            String failing = who.equals("leader") ? leader
-                    : cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String failing = who.equals("leader")
+                    ? leader
+                    : cluster.ids().stream()
+                            .filter(id -> !id.equals(leader))
+                            .findFirst()
+                            .orElseThrow();
             victim.set(failing);
-            List<String> others = cluster.ids().stream().filter(id -> !id.equals(failing)).toList();
+            List<String> others =
+                    cluster.ids().stream().filter(id -> !id.equals(failing)).toList();
 
             // Every call is answered once with its own value, also when the leader stops on the third.
             for (int i = 1; i <= 10; i++) {
@@ -67,7 +77,10 @@ class FailStopTest {
             }
 
             ReplicaServer failed = cluster.replica(failing);
-            Awaits.await(failing + " reports the fail-stop", Duration.ofSeconds(10), () -> !failed.health().healthy());
+            Awaits.await(
+                    failing + " reports the fail-stop",
+                    Duration.ofSeconds(10),
+                    () -> !failed.health().healthy());
             assertThat(failed.health().reason())
                     .contains("simulated bug applying the update to 3")
                     .contains("log index")
@@ -78,12 +91,16 @@ class FailStopTest {
             for (String id : others) {
                 ReplicaServer r = cluster.replica(id);
                 assertThat(r.health().healthy()).as("%s stays healthy", id).isTrue();
-                Awaits.await(id + " applies what the leader applied", Duration.ofSeconds(30),
+                Awaits.await(
+                        id + " applies what the leader applied",
+                        Duration.ofSeconds(30),
                         () -> r.appliedIndex() >= cluster.replica(newLeader).appliedIndex());
-                assertThat(decode(client.queryStale(NonNegativeCounter.get(), id))).as("value on %s", id)
+                assertThat(decode(client.queryStale(NonNegativeCounter.get(), id)))
+                        .as("value on %s", id)
                         .isEqualTo(10);
             }
-            assertThat(failed.appliedIndex()).isLessThan(cluster.replica(newLeader).appliedIndex());
+            assertThat(failed.appliedIndex())
+                    .isLessThan(cluster.replica(newLeader).appliedIndex());
             // Whoever failed, only leaders ran user logic: ten executions in all, none on a follower.
             long executions = cluster.ids().stream().mapToLong(calls::logic).sum();
             assertThat(executions).isEqualTo(10);

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
  * nothing answers. Shared with the other modules' tests through this module's test-jar.
  */
 public final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that was free a moment ago (another program may take it before the test does). */
     public static int next() throws IOException {

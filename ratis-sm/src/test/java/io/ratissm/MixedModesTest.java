@@ -19,23 +19,36 @@ class MixedModesTest {
     void aReplicaConfiguredWithTheOtherModeStopsAndSaysSoWhileTheGroupServes(Replication groupMode) throws Exception {
         Replication other = groupMode == Replication.ACTIVE ? Replication.PASSIVE : Replication.ACTIVE;
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, groupMode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 0; i < 30; i++) {
                 client.submit(add(1));
             }
-            String misconfigured = cluster.ids().stream().filter(id -> !id.equals(cluster.awaitLeader()))
-                    .findFirst().orElseThrow();
+            String misconfigured = cluster.ids().stream()
+                    .filter(id -> !id.equals(cluster.awaitLeader()))
+                    .findFirst()
+                    .orElseThrow();
             cluster.kill(misconfigured);
 
-            try (ReplicaServer wrong = ReplicaServer.builder().id(misconfigured).peers(cluster.peers())
-                    .storage(cluster.storage(misconfigured)).stateMachine(NonNegativeCounter::new)
-                    .replication(other).build().start()) {
-                Awaits.await(misconfigured + " reports the mismatch", Duration.ofSeconds(30),
+            try (ReplicaServer wrong = ReplicaServer.builder()
+                    .id(misconfigured)
+                    .peers(cluster.peers())
+                    .storage(cluster.storage(misconfigured))
+                    .stateMachine(NonNegativeCounter::new)
+                    .replication(other)
+                    .build()
+                    .start()) {
+                Awaits.await(
+                        misconfigured + " reports the mismatch",
+                        Duration.ofSeconds(30),
                         () -> !wrong.health().healthy());
-                assertThat(wrong.health().reason()).contains("the group uses " + groupMode + " replication")
-                        .contains("configured with " + other).contains("Restart it with replication = " + groupMode);
+                assertThat(wrong.health().reason())
+                        .contains("the group uses " + groupMode + " replication")
+                        .contains("configured with " + other)
+                        .contains("Restart it with replication = " + groupMode);
 
-                assertThat(decode(client.submit(add(1)))).as("the group keeps serving").isEqualTo(31);
+                assertThat(decode(client.submit(add(1))))
+                        .as("the group keeps serving")
+                        .isEqualTo(31);
                 assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(31);
             }
         }

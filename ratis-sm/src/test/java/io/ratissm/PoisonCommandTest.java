@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,10 +46,16 @@ class PoisonCommandTest {
         Function<String, Supplier<? extends StateMachine>> buggy = id -> mode == Replication.ACTIVE
                 ? () -> new NonNegativeCounter(v -> v >= 1000 && !fixed.get())
                 : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000 && !fixed.get());
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(mode)
-                .stateMachinePerReplica(buggy).configure(b -> b.httpPort(0)).start();
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofMinutes(3))
-                     .build()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .replication(mode)
+                        .stateMachinePerReplica(buggy)
+                        .configure(b -> b.httpPort(0))
+                        .start();
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .timeout(Duration.ofMinutes(3))
+                        .build()) {
             for (int i = 1; i <= 5; i++) {
                 assertThat(decode(client.submit(add(1)))).isEqualTo(i);
             }
@@ -68,14 +74,20 @@ class PoisonCommandTest {
                 String reason = r.health().reason();
                 assertThat(reason).contains("simulated bug").contains("1005").contains("applies nothing more");
                 Matcher index = INDEX.matcher(reason);
-                assertThat(index.find()).as("the reason names the log index: %s", reason).isTrue();
+                assertThat(index.find())
+                        .as("the reason names the log index: %s", reason)
+                        .isTrue();
                 indexes.add(index.group(1));
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + r.httpPort().orElseThrow() + "/health")).build(),
+                HttpResponse<String> health = http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + r.httpPort().orElseThrow() + "/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(503);
                 assertThat(health.body()).contains(reason);
-                assertThat(r.isStopped()).as("%s stays up to report the failure", r.id()).isFalse();
+                assertThat(r.isStopped())
+                        .as("%s stays up to report the failure", r.id())
+                        .isFalse();
             }
             assertThat(indexes).as("every replica stopped at the same entry").hasSize(1);
             assertThat(poison).isNotDone();
@@ -85,7 +97,8 @@ class PoisonCommandTest {
             String first = cluster.ids().get(0);
             cluster.kill(first);
             ReplicaServer again = cluster.restart(first);
-            Awaits.await(first + " fail-stops again", WAIT, () -> !again.health().healthy());
+            Awaits.await(
+                    first + " fail-stops again", WAIT, () -> !again.health().healthy());
             Matcher replayed = INDEX.matcher(again.health().reason());
             assertThat(replayed.find()).isTrue();
             assertThat(indexes).containsExactly(replayed.group(1));
@@ -99,12 +112,14 @@ class PoisonCommandTest {
             }
 
             // The client's retry of the poison command gets the reply of its one application.
-            assertThat(decode(poison.get(WAIT.toSeconds() * 2, TimeUnit.SECONDS))).isEqualTo(1005);
+            assertThat(decode(poison.get(WAIT.toSeconds() * 2, TimeUnit.SECONDS)))
+                    .isEqualTo(1005);
             assertThat(decode(client.submit(add(1)))).isEqualTo(1006);
             cluster.awaitCaughtUp(WAIT);
             for (ReplicaServer r : cluster.replicas()) {
                 assertThat(r.health().healthy()).as("%s is healthy", r.id()).isTrue();
-                assertThat(decode(client.queryStale(NonNegativeCounter.get(), r.id()))).as("value on %s", r.id())
+                assertThat(decode(client.queryStale(NonNegativeCounter.get(), r.id())))
+                        .as("value on %s", r.id())
                         .isEqualTo(1006);
             }
         }

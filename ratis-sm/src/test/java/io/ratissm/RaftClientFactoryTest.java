@@ -44,8 +44,8 @@ class RaftClientFactoryTest {
         TlsCredentials tls = TestCertificates.in(dir).trustedTls("client").credentials();
         Parameters p = new RaftClientFactory(Duration.ofSeconds(3), RetryPolicies.noRetry(), tls).parameters();
 
-        for (GrpcTlsConfig conf : new GrpcTlsConfig[] {GrpcConfigKeys.Client.tlsConf(p),
-            GrpcConfigKeys.Admin.tlsConf(p)}) {
+        for (GrpcTlsConfig conf :
+                new GrpcTlsConfig[] {GrpcConfigKeys.Client.tlsConf(p), GrpcConfigKeys.Admin.tlsConf(p)}) {
             assertThat(conf).isNotNull();
             assertThat(conf.isMutualTls()).isTrue();
             assertThat(conf.getKeyManager().getPrivateKey().get()).isSameAs(tls.privateKey());
@@ -57,13 +57,16 @@ class RaftClientFactoryTest {
 
     @Test
     void withoutTlsTheClientConnectsInPlaintext() {
-        assertThat(new RaftClientFactory(Duration.ofSeconds(3), RetryPolicies.noRetry(), null).parameters()).isNull();
+        assertThat(new RaftClientFactory(Duration.ofSeconds(3), RetryPolicies.noRetry(), null).parameters())
+                .isNull();
     }
 
     @Test
     void aClientKnowsItsGroupItsIdAndWhereToSendFirst() throws Exception {
-        RaftPeer n1 = RaftPeer.newBuilder().setId("n1").setAddress("127.0.0.1:1").build();
-        RaftPeer n2 = RaftPeer.newBuilder().setId("n2").setAddress("127.0.0.1:2").build();
+        RaftPeer n1 =
+                RaftPeer.newBuilder().setId("n1").setAddress("127.0.0.1:1").build();
+        RaftPeer n2 =
+                RaftPeer.newBuilder().setId("n2").setAddress("127.0.0.1:2").build();
         ClientId id = ClientId.randomId();
         RaftClientFactory factory = new RaftClientFactory(Duration.ofSeconds(3), RetryPolicies.noRetry(), null);
 
@@ -83,6 +86,7 @@ class RaftClientFactoryTest {
     @Test
     void aTimeoutThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> new RaftClientFactory(Duration.ZERO, RetryPolicies.noRetry(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
     }
 }

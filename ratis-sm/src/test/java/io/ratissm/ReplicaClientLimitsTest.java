@@ -24,13 +24,17 @@ class ReplicaClientLimitsTest {
     /** A group whose leader is alive but has no majority: it takes requests and never answers them. */
     private static LocalCluster startGroupThatWillLoseItsMajority() throws Exception {
         // A long election timeout keeps the leader from stepping down: requests just hang.
-        return LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.electionTimeout(Duration.ofSeconds(5))).start();
+        return LocalCluster.builder()
+                .replicas(3)
+                .stateMachine(NonNegativeCounter::new)
+                .configure(b -> b.electionTimeout(Duration.ofSeconds(5)))
+                .start();
     }
 
     private static List<String> killFollowers(LocalCluster cluster) {
         String leader = cluster.awaitLeader();
-        List<String> followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+        List<String> followers =
+                cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
         followers.forEach(cluster::kill);
         return followers;
     }
@@ -38,8 +42,11 @@ class ReplicaClientLimitsTest {
     @Test
     void aClientOfAGroupThatIsDownHoldsAtMostItsLimitAndRefusesMoreAtOnce() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofMinutes(2))
-                     .maxPending(8, 1 << 20).build()) {
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .timeout(Duration.ofMinutes(2))
+                        .maxPending(8, 1 << 20)
+                        .build()) {
             client.submit(add(1));
             cluster.ids().forEach(cluster::kill);
 
@@ -47,18 +54,27 @@ class ReplicaClientLimitsTest {
             for (int i = 0; i < 8; i++) {
                 held.add(client.submitAsync(add(1)));
             }
-            assertThatThrownBy(() -> client.submitAsync(add(1000))).isInstanceOf(QueueFullException.class)
+            assertThatThrownBy(() -> client.submitAsync(add(1000)))
+                    .isInstanceOf(QueueFullException.class)
                     .hasMessageContaining("8 pending commands");
             assertThatThrownBy(() -> client.submit(add(1000))).isInstanceOf(QueueFullException.class);
             List<CompletableFuture<ByteString>> reads = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                reads.add(i % 2 == 0 ? client.queryAsync(NonNegativeCounter.get())
-                        : client.queryStaleAsync(NonNegativeCounter.get(), "n1"));
+                reads.add(
+                        i % 2 == 0
+                                ? client.queryAsync(NonNegativeCounter.get())
+                                : client.queryStaleAsync(NonNegativeCounter.get(), "n1"));
             }
             assertThatThrownBy(() -> client.queryStaleAsync(NonNegativeCounter.get(), "n2"))
-                    .isInstanceOf(QueueFullException.class).hasMessageContaining("8 pending queries");
-            assertThat(client.metrics().counter("ratissm.client.full").getCount()).isEqualTo(3);
-            assertThat(client.metrics().getGauges().get("ratissm.client.pending.commands").getValue()).isEqualTo(8);
+                    .isInstanceOf(QueueFullException.class)
+                    .hasMessageContaining("8 pending queries");
+            assertThat(client.metrics().counter("ratissm.client.full").getCount())
+                    .isEqualTo(3);
+            assertThat(client.metrics()
+                            .getGauges()
+                            .get("ratissm.client.pending.commands")
+                            .getValue())
+                    .isEqualTo(8);
 
             for (String id : cluster.ids()) {
                 cluster.restart(id);
@@ -77,8 +93,10 @@ class ReplicaClientLimitsTest {
     @Test
     void aCommandQueuedBehindAnUnansweredOneTimesOutFromItsCallAndIsNeverApplied() throws Exception {
         try (LocalCluster cluster = startGroupThatWillLoseItsMajority();
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(2))
-                     .build()) {
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .timeout(Duration.ofSeconds(2))
+                        .build()) {
             cluster.awaitLeader();
             client.submit(add(1));
             List<String> followers = killFollowers(cluster);
@@ -87,13 +105,21 @@ class ReplicaClientLimitsTest {
             long queuedAt = System.nanoTime();
             CompletableFuture<ByteString> queued = client.submitAsync(add(100));
 
-            assertThat(queued).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                    .havingCause().isInstanceOf(UnavailableException.class)
-                    .withMessageContaining("never sent").withMessageContaining("not applied");
+            assertThat(queued)
+                    .failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(UnavailableException.class)
+                    .withMessageContaining("never sent")
+                    .withMessageContaining("not applied");
             // From its own call, not from when the command ahead of it gave up (that would be about 4 s).
             assertThat(Duration.ofNanos(System.nanoTime() - queuedAt)).isLessThan(Duration.ofMillis(3000));
-            assertThat(sent).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                    .havingCause().isInstanceOf(UnavailableException.class).withMessageContaining("unknown");
+            assertThat(sent)
+                    .failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOf(UnavailableException.class)
+                    .withMessageContaining("unknown");
 
             for (String id : followers) {
                 cluster.restart(id);
@@ -106,8 +132,10 @@ class ReplicaClientLimitsTest {
     @Test
     void closeEndsEveryPendingCallAndReleasesAThreadWaitingInSubmit() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofMinutes(5))
-                     .build()) {
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .timeout(Duration.ofMinutes(5))
+                        .build()) {
             client.submit(add(1));
             // Every attempt fails at once, so the batch in flight spends its time waiting for a scheduled retry.
             cluster.ids().forEach(cluster::kill);
@@ -127,23 +155,35 @@ class ReplicaClientLimitsTest {
                 }
             });
             thread.start();
-            Awaits.await("the thread's command is held and the thread waits for it", Duration.ofSeconds(10),
-                    () -> client.metrics().getGauges().get("ratissm.client.pending.commands").getValue().equals(6)
+            Awaits.await(
+                    "the thread's command is held and the thread waits for it",
+                    Duration.ofSeconds(10),
+                    () -> client.metrics()
+                                    .getGauges()
+                                    .get("ratissm.client.pending.commands")
+                                    .getValue()
+                                    .equals(6)
                             && thread.getState() == Thread.State.WAITING);
-            Awaits.await("the client retried", Duration.ofSeconds(20),
+            Awaits.await(
+                    "the client retried",
+                    Duration.ofSeconds(20),
                     () -> client.metrics().counter("ratissm.client.retries").getCount() > 3);
 
             client.close();
 
             for (CompletableFuture<ByteString> f : pending) {
-                assertThat(f).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                        .havingCause().isInstanceOf(UnavailableException.class).withMessageContaining("closed");
+                assertThat(f)
+                        .failsWithin(Duration.ofSeconds(5))
+                        .withThrowableOfType(ExecutionException.class)
+                        .havingCause()
+                        .isInstanceOf(UnavailableException.class)
+                        .withMessageContaining("closed");
             }
             assertThat(waiter).succeedsWithin(Duration.ofSeconds(5)).isInstanceOf(UnavailableException.class);
-            assertThatThrownBy(() -> client.submitAsync(add(1))).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> client.submitAsync(add(1)))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
-            assertThatThrownBy(() -> client.query(NonNegativeCounter.get()))
-                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> client.query(NonNegativeCounter.get())).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -153,8 +193,11 @@ class ReplicaClientLimitsTest {
         int commands = 40;
         int size = 512 << 10;
         try (LocalCluster cluster = LocalCluster.start(3, PayloadCounter::new, mode);
-             ReplicaClient client = ReplicaClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(30))
-                     .batching(1024, 16 << 20, 1).build()) {
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(cluster.peers())
+                        .timeout(Duration.ofSeconds(30))
+                        .batching(1024, 16 << 20, 1)
+                        .build()) {
             cluster.awaitLeader();
             List<CompletableFuture<ByteString>> replies = new ArrayList<>();
             for (int i = 0; i < commands; i++) {

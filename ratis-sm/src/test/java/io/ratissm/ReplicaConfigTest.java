@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ReplicaConfigTest {
-    private static final Map<String, Supplier<? extends StateMachine>> ALIASES = Map.of("counter",
-            NonNegativeCounter::new);
+    private static final Map<String, Supplier<? extends StateMachine>> ALIASES =
+            Map.of("counter", NonNegativeCounter::new);
     private static final String VALID = """
             # replica n1
             id = n1
@@ -60,8 +60,9 @@ class ReplicaConfigTest {
 
     @Test
     void aStartedReplicaUsesTheFilesSettings() throws Exception {
-        ReplicaConfig config = load(VALID.replace("n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003",
-                "n1=127.0.0.1:" + FreePorts.next()) + "replication = PASSIVE\nelection-timeout = 300ms\n");
+        ReplicaConfig config = load(VALID.replace(
+                        "n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003", "n1=127.0.0.1:" + FreePorts.next())
+                + "replication = PASSIVE\nelection-timeout = 300ms\n");
         try (ReplicaServer server = config.serverBuilder().build().start()) {
             assertThat(server.replication()).isEqualTo(Replication.PASSIVE);
             Awaits.await("the single replica leads", Duration.ofSeconds(20), server::isLeader);
@@ -70,61 +71,86 @@ class ReplicaConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "unknown key         | snapshot.evry = 5             | UNKNOWN_KEY | snapshot.evry | did you mean 'snapshot.every'",
-        "unknown ratis key   | ratis.foo = 1                 | UNKNOWN_KEY | ratis.foo     | ratis.raft.*",
-        "not key = value     | just some words               | SYNTAX      |               | expected 'key = value'",
-        "key given twice     | id = n2                       | SYNTAX      | id            | already given on line 2",
-        "not a number        | snapshot.every = lots         | BAD_VALUE   | snapshot.every | 'lots' is not a whole number",
-        "negative            | digest.every = -1             | BAD_VALUE   | digest.every  | at least 0",
-        "zero snapshots      | snapshot.every = 0            | BAD_VALUE   | snapshot.every | at least 1",
-        "duration w/o unit   | election-timeout = 1000       | BAD_VALUE   | election-timeout | not a duration",
-        "too short election  | election-timeout = 10ms       | BAD_VALUE   | election-timeout | at least 50ms",
-        "too short lag limit | health.lag-limit = 500ms      | BAD_VALUE   | health.lag-limit | at least 1s, was 500ms",
-        "no session timeout  | session.idle-timeout = 0s     | BAD_VALUE   | session.idle-timeout | at least 1m",
-        "short session time  | session.idle-timeout = 30s    | BAD_VALUE   | session.idle-timeout | at least 1m",
-        "no sessions         | session.limit = 0             | BAD_VALUE   | session.limit | at least 1",
-        "bad size            | max-command-bytes = 1MB       | BAD_VALUE   | max-command-bytes | not a size",
-        "replication mode    | replication = ACTIV           | BAD_VALUE   | replication   | 'ACTIV' is not ACTIVE or PASSIVE",
-        "boolean             | join = yes                    | BAD_VALUE   | join          | 'yes' is not true or false",
-        "lease boolean       | read.lease = on               | BAD_VALUE   | read.lease    | 'on' is not true or false",
-        "port range          | http.port = 70000             | BAD_VALUE   | http.port     | must be 0 to 65535",
-        "too many sessions   | session.limit = 3000000000    | BAD_VALUE   | session.limit | too large",
-        "size too large      | max-command-bytes = 2GiB      | BAD_VALUE   | max-command-bytes | too large",
-        "empty value         | group =                       | BAD_VALUE   | group         | empty value",
-        "missing TLS file    | tls.cert = nowhere.pem        | MISSING_FILE | tls.cert     | no such file",
-    })
-    void eachMistakeIsNamedWithItsKeyAndLine(String mistake, String line, Problem problem, String key,
-                                             String message) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "unknown key         | snapshot.evry = 5             | UNKNOWN_KEY | snapshot.evry | did you mean 'snapshot.every'",
+                "unknown ratis key   | ratis.foo = 1                 | UNKNOWN_KEY | ratis.foo     | ratis.raft.*",
+                "not key = value     | just some words               | SYNTAX      |               | expected 'key = value'",
+                "key given twice     | id = n2                       | SYNTAX      | id            | already given on line 2",
+                "not a number        | snapshot.every = lots         | BAD_VALUE   | snapshot.every | 'lots' is not a whole number",
+                "negative            | digest.every = -1             | BAD_VALUE   | digest.every  | at least 0",
+                "zero snapshots      | snapshot.every = 0            | BAD_VALUE   | snapshot.every | at least 1",
+                "duration w/o unit   | election-timeout = 1000       | BAD_VALUE   | election-timeout | not a duration",
+                "too short election  | election-timeout = 10ms       | BAD_VALUE   | election-timeout | at least 50ms",
+                "too short lag limit | health.lag-limit = 500ms      | BAD_VALUE   | health.lag-limit | at least 1s, was 500ms",
+                "no session timeout  | session.idle-timeout = 0s     | BAD_VALUE   | session.idle-timeout | at least 1m",
+                "short session time  | session.idle-timeout = 30s    | BAD_VALUE   | session.idle-timeout | at least 1m",
+                "no sessions         | session.limit = 0             | BAD_VALUE   | session.limit | at least 1",
+                "bad size            | max-command-bytes = 1MB       | BAD_VALUE   | max-command-bytes | not a size",
+                "replication mode    | replication = ACTIV           | BAD_VALUE   | replication   | 'ACTIV' is not ACTIVE or PASSIVE",
+                "boolean             | join = yes                    | BAD_VALUE   | join          | 'yes' is not true or false",
+                "lease boolean       | read.lease = on               | BAD_VALUE   | read.lease    | 'on' is not true or false",
+                "port range          | http.port = 70000             | BAD_VALUE   | http.port     | must be 0 to 65535",
+                "too many sessions   | session.limit = 3000000000    | BAD_VALUE   | session.limit | too large",
+                "size too large      | max-command-bytes = 2GiB      | BAD_VALUE   | max-command-bytes | too large",
+                "empty value         | group =                       | BAD_VALUE   | group         | empty value",
+                "missing TLS file    | tls.cert = nowhere.pem        | MISSING_FILE | tls.cert     | no such file",
+            })
+    void eachMistakeIsNamedWithItsKeyAndLine(String mistake, String line, Problem problem, String key, String message) {
         expect(() -> load(VALID + line + "\n"), problem, key, message);
     }
 
     @Test
     void aMissingRequiredKeyIsNamed() {
-        expect(() -> load(VALID.replace("storage = data/n1\n", "")), Problem.MISSING_KEY, "storage",
+        expect(
+                () -> load(VALID.replace("storage = data/n1\n", "")),
+                Problem.MISSING_KEY,
+                "storage",
                 "missing required key 'storage'");
     }
 
     @Test
     void peersMistakesAreNamed() {
-        expect(() -> load(VALID.replace("n2=127.0.0.1:7002", "n2=127.0.0.1")), Problem.BAD_VALUE, "peers",
+        expect(
+                () -> load(VALID.replace("n2=127.0.0.1:7002", "n2=127.0.0.1")),
+                Problem.BAD_VALUE,
+                "peers",
                 "'n2=127.0.0.1' is not of the form id=host:port");
-        expect(() -> load(VALID.replace("n3=127.0.0.1:7003", "n2=127.0.0.1:7003")), Problem.BAD_VALUE, "peers",
+        expect(
+                () -> load(VALID.replace("n3=127.0.0.1:7003", "n2=127.0.0.1:7003")),
+                Problem.BAD_VALUE,
+                "peers",
                 "'n2' appears twice");
-        expect(() -> load(VALID.replace("n3=127.0.0.1:7003", "n3=127.0.0.1:7002")), Problem.BAD_VALUE, "peers",
+        expect(
+                () -> load(VALID.replace("n3=127.0.0.1:7003", "n3=127.0.0.1:7002")),
+                Problem.BAD_VALUE,
+                "peers",
                 "address '127.0.0.1:7002' is given to two replicas");
-        expect(() -> load(VALID.replace("id = n1", "id = n9")), Problem.BAD_VALUE, "id",
+        expect(
+                () -> load(VALID.replace("id = n1", "id = n9")),
+                Problem.BAD_VALUE,
+                "id",
                 "id 'n9' is not one of the peers [n1, n2, n3]");
     }
 
     @Test
     void stateMachineMistakesAreNamed() {
-        expect(() -> load(VALID.replace("= counter", "= com.example.Nope")), Problem.BAD_VALUE, "state-machine",
+        expect(
+                () -> load(VALID.replace("= counter", "= com.example.Nope")),
+                Problem.BAD_VALUE,
+                "state-machine",
                 "'com.example.Nope' is neither one of [counter] or a class on the classpath");
-        expect(() -> load(VALID.replace("= counter", "= java.lang.String")), Problem.BAD_VALUE, "state-machine",
+        expect(
+                () -> load(VALID.replace("= counter", "= java.lang.String")),
+                Problem.BAD_VALUE,
+                "state-machine",
                 "is not a concrete implementation of io.ratissm.StateMachine");
-        expect(() -> load(VALID.replace("= counter", "= " + NoDefaultConstructor.class.getName())),
-                Problem.BAD_VALUE, "state-machine", "has no public constructor without arguments");
+        expect(
+                () -> load(VALID.replace("= counter", "= " + NoDefaultConstructor.class.getName())),
+                Problem.BAD_VALUE,
+                "state-machine",
+                "has no public constructor without arguments");
     }
 
     @Test
@@ -136,7 +162,10 @@ class ReplicaConfigTest {
     @Test
     void tlsNeedsAllThreeFiles() throws IOException {
         Files.writeString(dir.resolve("cert.pem"), "x");
-        expect(() -> load(VALID + "tls.cert = cert.pem\n"), Problem.MISSING_KEY, "tls.key",
+        expect(
+                () -> load(VALID + "tls.cert = cert.pem\n"),
+                Problem.MISSING_KEY,
+                "tls.key",
                 "TLS needs tls.cert, tls.key and tls.trust together");
     }
 
@@ -160,9 +189,11 @@ class ReplicaConfigTest {
     @Test
     void aMissingConfigurationFileIsNamed() {
         assertThatThrownBy(() -> ReplicaConfig.load(dir.resolve("absent.properties")))
-                .isInstanceOfSatisfying(InvalidConfigException.class,
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
                         e -> assertThat(e.problem()).isEqualTo(Problem.UNREADABLE_FILE))
-                .hasMessageContaining("absent.properties").hasMessageContaining("no such file");
+                .hasMessageContaining("absent.properties")
+                .hasMessageContaining("no such file");
     }
 
     @Test
@@ -182,23 +213,23 @@ class ReplicaConfigTest {
     }
 
     private void expect(ThrowingCallable load, Problem problem, String key, String message) {
-        assertThatThrownBy(load).isInstanceOfSatisfying(InvalidConfigException.class, e -> {
-            assertThat(e.problem()).isEqualTo(problem);
-            if (key != null) {
-                assertThat(e.key()).contains(key);
-                assertThat(e.getMessage()).contains(key);
-            }
-            if (problem != Problem.MISSING_KEY) {
-                assertThat(e.getMessage()).containsPattern("n1.properties line \\d+: ");
-            }
-        }).hasMessageContaining(message);
+        assertThatThrownBy(load)
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(problem);
+                    if (key != null) {
+                        assertThat(e.key()).contains(key);
+                        assertThat(e.getMessage()).contains(key);
+                    }
+                    if (problem != Problem.MISSING_KEY) {
+                        assertThat(e.getMessage()).containsPattern("n1.properties line \\d+: ");
+                    }
+                })
+                .hasMessageContaining(message);
     }
-
 
     /** A state machine the config cannot construct. */
     public static final class NoDefaultConstructor implements StateMachine {
-        public NoDefaultConstructor(int ignored) {
-        }
+        public NoDefaultConstructor(int ignored) {}
 
         @Override
         public com.google.protobuf.ByteString apply(com.google.protobuf.ByteString command) {
@@ -211,11 +242,9 @@ class ReplicaConfigTest {
         }
 
         @Override
-        public void writeSnapshot(java.io.OutputStream out) {
-        }
+        public void writeSnapshot(java.io.OutputStream out) {}
 
         @Override
-        public void readSnapshot(java.io.InputStream in) {
-        }
+        public void readSnapshot(java.io.InputStream in) {}
     }
 }

@@ -27,7 +27,8 @@ class ReplicaServerLifecycleTest {
         assertThat(dir.resolve("absent")).doesNotExist();
         assertThat(canBind(raftPort)).as("the Raft port is free").isTrue();
         assertThat(canBind(httpPort)).as("the HTTP port is free").isTrue();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().endsWith("-" + server.id()));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().endsWith("-" + server.id()));
         assertThat(server.health()).isEqualTo(Health.unhealthy("the replica is not started"));
         assertThat(server.status().role()).isEqualTo(Role.STOPPED);
         assertThat(server.httpPort()).isEmpty();
@@ -46,8 +47,10 @@ class ReplicaServerLifecycleTest {
         server.awaitStopped();
         assertThat(storage).doesNotExist();
         assertThat(server.health()).isEqualTo(Health.unhealthy("the replica is stopped"));
-        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed").hasMessageContaining("build a new ReplicaServer");
+        assertThatThrownBy(server::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed")
+                .hasMessageContaining("build a new ReplicaServer");
         assertThat(storage).as("a refused start creates nothing").doesNotExist();
     }
 
@@ -64,19 +67,23 @@ class ReplicaServerLifecycleTest {
             assertThat(canBind(raftPort)).as("the Raft port is taken").isFalse();
             assertThat(server.httpPort()).hasValue(httpPort);
             Awaits.await("the single replica leads", Duration.ofSeconds(20), server::isLeader);
-            assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(server::start)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already started");
         }
 
         assertThat(server.isStopped()).isTrue();
-        Awaits.await("the ports are free again", Duration.ofSeconds(10),
-                () -> canBind(raftPort) && canBind(httpPort));
-        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        Awaits.await("the ports are free again", Duration.ofSeconds(10), () -> canBind(raftPort) && canBind(httpPort));
+        assertThatThrownBy(server::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
     void aBuilderValueOutsideItsBoundIsRefusedByName() {
-        assertThatThrownBy(() -> builder(7001, dir).electionTimeout(Duration.ofMillis(10)).build())
+        assertThatThrownBy(() -> builder(7001, dir)
+                        .electionTimeout(Duration.ofMillis(10))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("electionTimeout must be at least 50ms, was 10ms");
         assertThatThrownBy(() -> builder(7001, dir).logSegmentBytes(100).build())
@@ -84,8 +91,12 @@ class ReplicaServerLifecycleTest {
     }
 
     private static ReplicaServer.Builder builder(int port, Path storage) {
-        return ReplicaServer.builder().id("inert").peers("inert=127.0.0.1:" + port).storage(storage)
-                .stateMachine(NonNegativeCounter::new).electionTimeout(Duration.ofMillis(300));
+        return ReplicaServer.builder()
+                .id("inert")
+                .peers("inert=127.0.0.1:" + port)
+                .storage(storage)
+                .stateMachine(NonNegativeCounter::new)
+                .electionTimeout(Duration.ofMillis(300));
     }
 
     private static boolean canBind(int port) {

@@ -54,7 +54,7 @@ public final class SmallDisk implements AutoCloseable {
     public void fill() throws IOException {
         byte[] block = new byte[4096];
         try (OutputStream out = Files.newOutputStream(filler)) {
-            for (;;) {
+            for (; ; ) {
                 out.write(block);
             }
         } catch (IOException noSpaceLeft) {
@@ -77,7 +77,8 @@ public final class SmallDisk implements AutoCloseable {
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + output);

@@ -16,12 +16,18 @@ import org.junit.jupiter.api.Test;
 class SnapshotLeftoversTest {
     @Test
     void theFilesOfAnInterruptedSnapshotAreRemovedAtStartAndNothingElse() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             client.submit(add(3));
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
             String leader = cluster.awaitLeader();
-            String crashed = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String crashed = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             Path sm = snapshotDirectory(cluster.storage(crashed));
             cluster.replica(crashed).takeSnapshot();
             cluster.kill(crashed);
@@ -36,7 +42,8 @@ class SnapshotLeftoversTest {
             assertThat(notOurs).exists();
             try (Stream<Path> files = Files.list(sm)) {
                 assertThat(files.map(f -> f.getFileName().toString()))
-                        .as("the snapshot taken before the crash is kept").anyMatch(n -> n.matches("snapshot\\.\\d+_\\d+"));
+                        .as("the snapshot taken before the crash is kept")
+                        .anyMatch(n -> n.matches("snapshot\\.\\d+_\\d+"));
             }
             client.submit(add(1));
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
@@ -46,7 +53,9 @@ class SnapshotLeftoversTest {
 
     private static Path snapshotDirectory(Path storage) throws IOException {
         try (Stream<Path> dirs = Files.walk(storage)) {
-            return dirs.filter(d -> Files.isDirectory(d) && d.getFileName().toString().equals("sm")).findFirst()
+            return dirs.filter(d ->
+                            Files.isDirectory(d) && d.getFileName().toString().equals("sm"))
+                    .findFirst()
                     .orElseThrow();
         }
     }

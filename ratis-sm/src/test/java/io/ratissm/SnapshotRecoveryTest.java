@@ -26,7 +26,8 @@ class SnapshotRecoveryTest {
 
     private static List<Path> snapshotFiles(Path storage) throws IOException {
         try (Stream<Path> files = Files.walk(storage)) {
-            return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
+            return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+                    .toList();
         }
     }
 
@@ -34,7 +35,7 @@ class SnapshotRecoveryTest {
     @EnumSource(Replication.class)
     void anOnDemandSnapshotIsWrittenAndARestartRecoversFromIt(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 0; i < 20; i++) {
                 client.submit(add(2));
             }
@@ -48,7 +49,8 @@ class SnapshotRecoveryTest {
             assertThat(snapshotFiles(cluster.storage("n1"))).hasSize(1);
             cluster.kill("n1");
             cluster.restart("n1");
-            assertThat(decode(client.queryStale(NonNegativeCounter.get(), "n1"))).isEqualTo(40);
+            assertThat(decode(client.queryStale(NonNegativeCounter.get(), "n1")))
+                    .isEqualTo(40);
         }
     }
 
@@ -62,13 +64,15 @@ class SnapshotRecoveryTest {
     void aSnapshotLeftWithoutItsChecksumIsSkippedAndTheLogReplayed(Replication mode) throws Exception {
         // One replica: every acknowledged write is on its storage alone.
         try (LocalCluster cluster = LocalCluster.start(1, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 0; i < 20; i++) {
                 client.submit(add(2));
             }
             ReplicaServer n1 = cluster.replica("n1");
             n1.takeSnapshot();
-            assertThat(n1.firstLogIndex()).as("the log behind the snapshot is intact").isZero();
+            assertThat(n1.firstLogIndex())
+                    .as("the log behind the snapshot is intact")
+                    .isZero();
             cluster.kill("n1");
             Path snapshot = snapshotFiles(cluster.storage("n1")).get(0);
             Files.delete(snapshot.resolveSibling(snapshot.getFileName() + ".md5"));
@@ -76,7 +80,9 @@ class SnapshotRecoveryTest {
             ReplicaServer restarted = cluster.restart("n1");
 
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(40);
-            assertThat(restarted.latestSnapshotIndex()).as("the unverifiable snapshot was not loaded").isEqualTo(-1);
+            assertThat(restarted.latestSnapshotIndex())
+                    .as("the unverifiable snapshot was not loaded")
+                    .isEqualTo(-1);
             assertThat(decode(client.submit(add(2)))).isEqualTo(42);
         }
     }
@@ -89,22 +95,27 @@ class SnapshotRecoveryTest {
     @Test
     void aLostChecksumOfTheNewestSnapshotWithItsLogPurgedRefusesTheStartRatherThanLoadAnOlderSnapshot()
             throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024)).start();
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024))
+                        .start();
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             ReplicaServer n3 = cluster.replica("n3");
             writer.awaitAcknowledged(50);
             Awaits.await("n3 keeps two snapshots and purged its log behind the newest", WAIT, () -> {
                 try {
-                    return snapshotFiles(cluster.storage("n3")).size() == 2 && n3.firstLogIndex() > 0
+                    return snapshotFiles(cluster.storage("n3")).size() == 2
+                            && n3.firstLogIndex() > 0
                             && n3.firstLogIndex() > oldestSnapshotIndex(cluster.storage("n3")) + 1;
                 } catch (IOException e) {
                     return false;
                 }
             });
             cluster.kill("n3");
-            Path newest = snapshotFiles(cluster.storage("n3")).stream().max(Comparator.comparing(
-                    SnapshotRecoveryTest::index)).orElseThrow();
+            Path newest = snapshotFiles(cluster.storage("n3")).stream()
+                    .max(Comparator.comparing(SnapshotRecoveryTest::index))
+                    .orElseThrow();
             Files.delete(newest.resolveSibling(newest.getFileName() + ".md5"));
 
             assertThatThrownBy(() -> cluster.restart("n3"))
@@ -121,14 +132,17 @@ class SnapshotRecoveryTest {
     }
 
     private static long oldestSnapshotIndex(Path storage) throws IOException {
-        return snapshotFiles(storage).stream().mapToLong(SnapshotRecoveryTest::index).min().orElse(-1);
+        return snapshotFiles(storage).stream()
+                .mapToLong(SnapshotRecoveryTest::index)
+                .min()
+                .orElse(-1);
     }
 
     @ParameterizedTest
     @EnumSource(Replication.class)
     void aCorruptSnapshotStopsTheRestartWithAnErrorNamingTheFileAndTheWayBack(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             client.submit(add(1));
             ReplicaServer n1 = cluster.replica("n1");
             Awaits.await("n1 applies the command", Duration.ofSeconds(10), () -> n1.appliedIndex() >= 2);
@@ -156,18 +170,24 @@ class SnapshotRecoveryTest {
     @Test
     void aReplicaWhoseNewestSnapshotIsCorruptIsReplacedByTheProcedureWhileTheGroupServes() throws Exception {
         // Frequent snapshots and small log segments: the log behind n3's newest snapshot is purged.
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024)).start();
-             GroupAdmin admin = GroupAdmin.connect(cluster.peers());
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024))
+                        .start();
+                GroupAdmin admin = GroupAdmin.connect(cluster.peers());
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             ReplicaServer n3 = cluster.replica("n3");
             String address = n3.address();
             writer.awaitAcknowledged(150);
-            Awaits.await("n3 snapshotted and purged its log", WAIT,
+            Awaits.await(
+                    "n3 snapshotted and purged its log",
+                    WAIT,
                     () -> n3.latestSnapshotIndex() > 0 && n3.firstLogIndex() > 0);
             cluster.kill("n3");
             Path newest = snapshotFiles(cluster.storage("n3")).stream()
-                    .max(Comparator.comparing(p -> Long.parseLong(p.getFileName().toString().replaceAll(".*_", ""))))
+                    .max(Comparator.comparing(
+                            p -> Long.parseLong(p.getFileName().toString().replaceAll(".*_", ""))))
                     .orElseThrow();
             flipLastByte(newest);
 

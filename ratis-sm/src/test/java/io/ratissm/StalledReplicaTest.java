@@ -53,8 +53,11 @@ class StalledReplicaTest {
 
     /** A cluster whose n3 applies the first two additions and then holds its apply loop, as a follower. */
     private LocalCluster clusterWithApplyLoopStuckOnN3(boolean n3Leads) throws Exception {
-        LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachinePerReplica(this::stuckAtThreeOn)
-                .configure(b -> b.lagLimit(LAG_LIMIT)).start();
+        LocalCluster cluster = LocalCluster.builder()
+                .replicas(3)
+                .stateMachinePerReplica(this::stuckAtThreeOn)
+                .configure(b -> b.lagLimit(LAG_LIMIT))
+                .start();
         try (GroupAdmin admin = GroupAdmin.connect(cluster.peers())) {
             if (n3Leads != cluster.awaitLeader().equals("n3")) {
                 admin.transferLeadership(n3Leads ? "n3" : "n1", WAIT);
@@ -69,23 +72,27 @@ class StalledReplicaTest {
     @Test
     void aReplicaWhoseApplyLoopIsStuckIsUnhealthyWithItsIndexesAndItsLagIsMeasured() throws Exception {
         try (LocalCluster cluster = clusterWithApplyLoopStuckOnN3(false);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             ReplicaServer n3 = cluster.replica("n3");
             for (int i = 0; i < 5; i++) {
                 client.submit(add(1));
             }
 
-            Awaits.await("n3 reports its stuck apply loop", WAIT, () -> !n3.health().healthy());
+            Awaits.await(
+                    "n3 reports its stuck apply loop", WAIT, () -> !n3.health().healthy());
 
             long applied = n3.appliedIndex();
-            assertThat(n3.health().reason()).startsWith("lagging: applied index " + applied + " has stayed below"
-                    + " commit index ").contains("more than the limit of 2.0 s").contains("committed entries are not"
-                    + " applied");
+            assertThat(n3.health().reason())
+                    .startsWith("lagging: applied index " + applied + " has stayed below" + " commit index ")
+                    .contains("more than the limit of 2.0 s")
+                    .contains("committed entries are not" + " applied");
             assertThat(gauge(n3, MetricNames.Replica.LAG)).isPositive();
             assertThat(gauge(n3, MetricNames.Replica.LAG_SECONDS)).isGreaterThanOrEqualTo(2);
             for (String id : List.of("n1", "n2")) {
                 assertThat(cluster.replica(id).health().healthy()).as(id).isTrue();
-                assertThat(gauge(cluster.replica(id), MetricNames.Replica.LAG)).as(id).isZero();
+                assertThat(gauge(cluster.replica(id), MetricNames.Replica.LAG))
+                        .as(id)
+                        .isZero();
             }
         }
     }
@@ -99,14 +106,16 @@ class StalledReplicaTest {
     @ValueSource(booleans = {false, true})
     void aReplicaWhoseApplyLoopIsStuckStillStopsAndFreesItsPort(boolean n3Leads) throws Exception {
         try (LocalCluster cluster = clusterWithApplyLoopStuckOnN3(n3Leads);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             ReplicaServer n3 = cluster.replica("n3");
             int port = Integer.parseInt(n3.address().substring(n3.address().lastIndexOf(':') + 1));
             List<CompletableFuture<ByteString>> replies = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 replies.add(client.submitAsync(add(1)));
             }
-            Awaits.await("n3 holds its apply loop at the third command", WAIT,
+            Awaits.await(
+                    "n3 holds its apply loop at the third command",
+                    WAIT,
                     () -> n3.status().log().commitIndex() > n3.appliedIndex() + 1);
 
             assertTimeoutPreemptively(WAIT, () -> cluster.kill("n3"));
@@ -115,9 +124,15 @@ class StalledReplicaTest {
             try (ServerSocket probe = new ServerSocket(port)) {
                 assertThat(probe.getLocalPort()).as("n3's port is free").isEqualTo(port);
             }
-            assertThat(replies.stream().map(r -> NonNegativeCounter.decode(r.join())).sorted().toList())
-                    .as("every command answered once").containsExactly(1L, 2L, 3L, 4L, 5L);
-            assertThat(NonNegativeCounter.decode(client.submit(add(1)))).as("n1 and n2 serve").isEqualTo(6);
+            assertThat(replies.stream()
+                            .map(r -> NonNegativeCounter.decode(r.join()))
+                            .sorted()
+                            .toList())
+                    .as("every command answered once")
+                    .containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(NonNegativeCounter.decode(client.submit(add(1))))
+                    .as("n1 and n2 serve")
+                    .isEqualTo(6);
         }
     }
 
@@ -132,24 +147,35 @@ class StalledReplicaTest {
      */
     @Test
     void aFollowerWhoseLogTheLeaderCannotContinueIsUnhealthyWithItsPosition() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.lagLimit(LAG_LIMIT)).start();
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient());
-             BackgroundWriter second = new BackgroundWriter(cluster.newClient());
-             BackgroundWriter third = new BackgroundWriter(cluster.newClient())) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(b -> b.lagLimit(LAG_LIMIT))
+                        .start();
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient());
+                BackgroundWriter second = new BackgroundWriter(cluster.newClient());
+                BackgroundWriter third = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(20);
             String leader = cluster.awaitLeader();
-            String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String follower = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             cluster.kill(follower);
             deleteLogSegments(cluster.storage(follower));
 
             ReplicaServer restarted = cluster.restart(follower);
 
-            Awaits.await(follower + " reports that its log does not receive the leader's, or receives it", WAIT,
+            Awaits.await(
+                    follower + " reports that its log does not receive the leader's, or receives it",
+                    WAIT,
                     () -> !restarted.health().healthy() || restarted.lastLogIndex() >= 0);
-            assumeTrue(restarted.lastLogIndex() < 0, "the leader's next index for " + follower + " happened to reach"
-                    + " the start of its log this time, so its log was continued: nothing to report");
-            assertThat(restarted.health().reason()).startsWith("lagging: it follows leader " + leader + " in term ")
+            assumeTrue(
+                    restarted.lastLogIndex() < 0,
+                    "the leader's next index for " + follower + " happened to reach"
+                            + " the start of its log this time, so its log was continued: nothing to report");
+            assertThat(restarted.health().reason())
+                    .startsWith("lagging: it follows leader " + leader + " in term ")
                     .contains("but its log holds no entry of that term (it ends at nothing: the log is empty)");
             assertThat(cluster.replica(leader).health().healthy()).isTrue();
             writer.awaitMore(10);
@@ -158,7 +184,8 @@ class StalledReplicaTest {
 
     private static void deleteLogSegments(Path storage) throws IOException {
         try (Stream<Path> files = Files.walk(storage)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("log_")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("log_"))
+                    .toList()) {
                 Files.delete(f);
             }
         }

@@ -37,11 +37,9 @@ final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate and its key on disk. */
-    record Identity(Path cert, Path key) {
-    }
+    record Identity(Path cert, Path key) {}
 
-    private record Authority(X500Name name, KeyPair keys, Path certFile) {
-    }
+    private record Authority(X500Name name, KeyPair keys, Path certFile) {}
 
     private final Path dir;
     private final Authority trusted;
@@ -94,9 +92,17 @@ final class TestCertificates {
     private Authority authority(String name) {
         KeyPair keys = newKeyPair();
         X500Name x500 = new X500Name("CN=" + name);
-        X509Certificate cert = sign(new JcaX509v3CertificateBuilder(x500, serial(),
-                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(1))),
-                x500, keys.getPublic()), keys.getPrivate(), true, false);
+        X509Certificate cert = sign(
+                new JcaX509v3CertificateBuilder(
+                        x500,
+                        serial(),
+                        Date.from(Instant.now().minus(Duration.ofHours(1))),
+                        Date.from(Instant.now().plus(Duration.ofDays(1))),
+                        x500,
+                        keys.getPublic()),
+                keys.getPrivate(),
+                true,
+                false);
         Path file = dir.resolve(name + ".crt");
         write(file, pem("CERTIFICATE", encoded(cert)));
         return new Authority(x500, keys, file);
@@ -104,9 +110,17 @@ final class TestCertificates {
 
     private Identity issue(String name, Authority issuer, boolean withAddresses, Instant notBefore, Duration valid) {
         KeyPair keys = newKeyPair();
-        X509Certificate cert = sign(new JcaX509v3CertificateBuilder(issuer.name, serial(), Date.from(notBefore),
-                Date.from(notBefore.plus(valid)), new X500Name("CN=" + name), keys.getPublic()),
-                issuer.keys.getPrivate(), false, withAddresses);
+        X509Certificate cert = sign(
+                new JcaX509v3CertificateBuilder(
+                        issuer.name,
+                        serial(),
+                        Date.from(notBefore),
+                        Date.from(notBefore.plus(valid)),
+                        new X500Name("CN=" + name),
+                        keys.getPublic()),
+                issuer.keys.getPrivate(),
+                false,
+                withAddresses);
         Path certFile = dir.resolve(name + ".crt");
         Path keyFile = dir.resolve(name + ".key");
         // The chain is the leaf alone: the CAs issue directly, and a peer trusts the root.
@@ -115,8 +129,8 @@ final class TestCertificates {
         return new Identity(certFile, keyFile);
     }
 
-    private static X509Certificate sign(JcaX509v3CertificateBuilder builder, PrivateKey issuerKey, boolean ca,
-                                        boolean withAddresses) {
+    private static X509Certificate sign(
+            JcaX509v3CertificateBuilder builder, PrivateKey issuerKey, boolean ca, boolean withAddresses) {
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (ca) {
@@ -125,10 +139,11 @@ final class TestCertificates {
             if (withAddresses) {
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                    new GeneralName(GeneralName.dNSName, "localhost")}));
+                    new GeneralName(GeneralName.dNSName, "localhost")
+                }));
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
         } catch (IOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue a test certificate", e);
         }
@@ -153,7 +168,8 @@ final class TestCertificates {
     }
 
     static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 

@@ -30,10 +30,13 @@ class ThreadContractTest {
     void noInstanceEverSeesCallsOverlapThatItsContractRulesOut(Replication mode, boolean threadSafeReads)
             throws Exception {
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).replication(mode)
-                .stateMachine(() -> new OverlapRecorder(threadSafeReads, violations))
-                .configure(b -> b.snapshotEvery(40).digestEvery(10)).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .replication(mode)
+                        .stateMachine(() -> new OverlapRecorder(threadSafeReads, violations))
+                        .configure(b -> b.snapshotEvery(40).digestEvery(10))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             cluster.awaitLeader();
             for (int round = 0; round < 30; round++) {
                 List<CompletableFuture<ByteString>> calls = new java.util.ArrayList<>();

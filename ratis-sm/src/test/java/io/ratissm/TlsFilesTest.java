@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsFilesTest {
     @TempDir
     static Path dir;
+
     private static TestCertificates pki;
     private static TestCertificates.Identity replica;
 

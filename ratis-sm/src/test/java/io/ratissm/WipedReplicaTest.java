@@ -28,10 +28,13 @@ class WipedReplicaTest {
     @Test
     void aFollowerRestartedOnWipedStorageIsRefusedAndTheGroupKeepsServing() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(20);
             String leader = cluster.awaitLeader();
-            String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String follower = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             cluster.awaitCaughtUp(WAIT);
             cluster.kill(follower);
             cluster.wipe(follower);
@@ -42,7 +45,9 @@ class WipedReplicaTest {
                     .hasMessageContaining("remembers " + follower + " at commit index ")
                     .hasMessageContaining("'ratis-sm admin remove-replica " + follower + "'")
                     .hasMessageContaining("start it with join = true");
-            assertThat(files(cluster.storage(follower))).as("nothing written on the refused replica").isEmpty();
+            assertThat(files(cluster.storage(follower)))
+                    .as("nothing written on the refused replica")
+                    .isEmpty();
 
             writer.awaitMore(20);
             writer.stop();
@@ -55,7 +60,9 @@ class WipedReplicaTest {
 
     @Test
     void aReplicaStartedForTheFirstTimeAfterTheOthersFormedTheGroupStartsAndCatchesUp() throws Exception {
-        List<String> peers = List.of("n1=127.0.0.1:" + FreePorts.next(), "n2=127.0.0.1:" + FreePorts.next(),
+        List<String> peers = List.of(
+                "n1=127.0.0.1:" + FreePorts.next(),
+                "n2=127.0.0.1:" + FreePorts.next(),
                 "n3=127.0.0.1:" + FreePorts.next());
         List<ReplicaServer> replicas = new ArrayList<>();
         try (ReplicaClient client = ReplicaClient.builder().peers(peers).build()) {
@@ -85,14 +92,21 @@ class WipedReplicaTest {
      */
     @Test
     void aWipedReplicaBroughtBackUnderLoadCatchesUpAndStaysCaughtUp() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.snapshotEvery(50).logSegmentBytes(1024).lagLimit(Duration.ofSeconds(5))).start();
-             GroupAdmin admin = GroupAdmin.connect(cluster.peers());
-             BackgroundWriter writer = new BackgroundWriter(cluster.newClient());
-             BackgroundWriter other = new BackgroundWriter(cluster.newClient())) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(
+                                b -> b.snapshotEvery(50).logSegmentBytes(1024).lagLimit(Duration.ofSeconds(5)))
+                        .start();
+                GroupAdmin admin = GroupAdmin.connect(cluster.peers());
+                BackgroundWriter writer = new BackgroundWriter(cluster.newClient());
+                BackgroundWriter other = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(200);
             String leader = cluster.awaitLeader();
-            String wiped = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            String wiped = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             String address = cluster.replica(wiped).address();
             cluster.kill(wiped);
             cluster.wipe(wiped);
@@ -114,20 +128,27 @@ class WipedReplicaTest {
             other.stop();
 
             ReplicaServer lead = cluster.replica(cluster.awaitLeader());
-            Awaits.await(wiped + " holds the leader's whole log and state", WAIT,
+            Awaits.await(
+                    wiped + " holds the leader's whole log and state",
+                    WAIT,
                     () -> back.lastLogIndex() == lead.lastLogIndex() && back.appliedIndex() == lead.appliedIndex());
             try (ReplicaClient reader = cluster.newClient()) {
                 long total = decode(reader.query(NonNegativeCounter.get()));
-                assertThat(total).isBetween(writer.acknowledged() + other.acknowledged(),
-                        writer.attempted() + other.attempted());
+                assertThat(total)
+                        .isBetween(
+                                writer.acknowledged() + other.acknowledged(), writer.attempted() + other.attempted());
                 assertThat(stale(reader, wiped)).isEqualTo(total);
             }
         }
     }
 
     private ReplicaServer replica(String id, List<String> peers) throws IOException {
-        return ReplicaServer.builder().id(id).peers(peers).storage(dir.resolve(id))
-                .stateMachine(NonNegativeCounter::new).build();
+        return ReplicaServer.builder()
+                .id(id)
+                .peers(peers)
+                .storage(dir.resolve(id))
+                .stateMachine(NonNegativeCounter::new)
+                .build();
     }
 
     private static long stale(ReplicaClient client, String id) {

@@ -55,8 +55,7 @@ public class CpuHeavyBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(mode, HashChain::new, b -> { },
-                    c -> c.batching(1024, 1 << 20, batchesInFlight));
+            group = RatisSmGroup.start(mode, HashChain::new, b -> {}, c -> c.batching(1024, 1 << 20, batchesInFlight));
             ReplicaClient client = group.client();
             command = HashChain.command(rounds);
             load = ClosedLoop.async(outstanding, () -> client.submitAsync(command));

@@ -56,7 +56,7 @@ public class FailoverBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(mode, PaddedCounter::new, b -> { });
+            group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {});
         }
 
         @Setup(Level.Invocation)

@@ -75,10 +75,16 @@ public class Latency {
         for (String key : benchmark.getParamsKeys()) {
             params.add('"' + key + "\":\"" + benchmark.getParam(key) + '"');
         }
-        System.out.println(String.format(Locale.ROOT,
+        System.out.println(String.format(
+                Locale.ROOT,
                 "LATENCY {\"benchmark\":\"%s\",\"params\":%s,\"requests\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,"
                         + "\"p999Ms\":%.3f,\"maxMs\":%.3f}",
-                benchmark.getBenchmark(), params, measured.getTotalCount(), millis(50), millis(99), millis(99.9),
+                benchmark.getBenchmark(),
+                params,
+                measured.getTotalCount(),
+                millis(50),
+                millis(99),
+                millis(99.9),
                 measured.getMaxValue() / 1e6));
     }
 

@@ -32,20 +32,28 @@ public final class RatisSmGroup implements AutoCloseable {
      *
      * @param settings adjusts every replica, e.g. {@code b -> b.property(key, value)}
      */
-    public static RatisSmGroup start(Replication mode, Supplier<? extends StateMachine> stateMachine,
-                                     Consumer<ReplicaServer.Builder> settings) throws IOException {
-        return start(mode, stateMachine, settings, c -> { });
+    public static RatisSmGroup start(
+            Replication mode, Supplier<? extends StateMachine> stateMachine, Consumer<ReplicaServer.Builder> settings)
+            throws IOException {
+        return start(mode, stateMachine, settings, c -> {});
     }
 
     /**
      * Starts a group and waits for its leader, with a client built with {@code client} applied to its builder
      * (e.g. {@code c -> c.batching(1024, 1 << 20, 2)}).
      */
-    public static RatisSmGroup start(Replication mode, Supplier<? extends StateMachine> stateMachine,
-                                     Consumer<ReplicaServer.Builder> settings,
-                                     Consumer<ReplicaClient.Builder> client) throws IOException {
-        LocalCluster cluster = LocalCluster.builder().replicas(REPLICAS).replication(mode)
-                .stateMachine(stateMachine).configure(settings).start();
+    public static RatisSmGroup start(
+            Replication mode,
+            Supplier<? extends StateMachine> stateMachine,
+            Consumer<ReplicaServer.Builder> settings,
+            Consumer<ReplicaClient.Builder> client)
+            throws IOException {
+        LocalCluster cluster = LocalCluster.builder()
+                .replicas(REPLICAS)
+                .replication(mode)
+                .stateMachine(stateMachine)
+                .configure(settings)
+                .start();
         try {
             cluster.awaitLeader();
             ReplicaClient.Builder b = ReplicaClient.builder().peers(cluster.peers());

@@ -34,7 +34,11 @@ public class ReadBenchmark extends ReplicatedBenchmark {
     static final int WRITES = 1000;
 
     /** How a read is served. */
-    public enum Consistency { LINEARIZABLE, LEASE, STALE }
+    public enum Consistency {
+        LINEARIZABLE,
+        LEASE,
+        STALE
+    }
 
     /** One group per trial. */
     @State(Scope.Benchmark)
@@ -67,19 +71,23 @@ public class ReadBenchmark extends ReplicatedBenchmark {
             AtomicInteger next = new AtomicInteger();
             if (consistency == Consistency.STALE) {
                 // Each read to the next replica in turn; concurrent stale reads of one replica share requests.
-                load = ClosedLoop.async(outstanding, () -> client.queryStaleAsync(ByteString.EMPTY,
-                        replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size())))
-                        .thenApply(answer -> check(answer, value)));
+                load = ClosedLoop.async(
+                        outstanding,
+                        () -> client.queryStaleAsync(
+                                        ByteString.EMPTY,
+                                        replicas.get(Math.floorMod(next.getAndIncrement(), replicas.size())))
+                                .thenApply(answer -> check(answer, value)));
             } else {
-                load = ClosedLoop.async(outstanding,
+                load = ClosedLoop.async(
+                        outstanding,
                         () -> client.queryAsync(ByteString.EMPTY).thenApply(answer -> check(answer, value)));
             }
         }
 
         private ByteString check(ByteString answer, ByteString expected) {
             if (!answer.equals(expected)) {
-                throw new IllegalStateException("a " + consistency + " read answered a value other than the "
-                        + WRITES + " commands written");
+                throw new IllegalStateException(
+                        "a " + consistency + " read answered a value other than the " + WRITES + " commands written");
             }
             return answer;
         }

@@ -27,8 +27,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 6, time = 10)
 @Measurement(iterations = 5, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx3g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=error"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xms1g",
+            "-Xmx3g",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=error"
+        })
 @Threads(1)
-public abstract class ReplicatedBenchmark {
-}
+public abstract class ReplicatedBenchmark {}

@@ -59,7 +59,7 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(Replication.ACTIVE, BlobState::new, b -> { });
+            group = RatisSmGroup.start(Replication.ACTIVE, BlobState::new, b -> {});
             group.client().submit(BlobState.fill(stateMegabytes << 20, SEED));
         }
 
@@ -79,6 +79,7 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
     public static class Installed {
         /** Snapshot and purge often, in small segments, so a stopped follower soon misses purged entries. */
         private static final int SNAPSHOT_EVERY = 64;
+
         private static final int LOG_SEGMENT_BYTES = 1024;
 
         @Param({"10", "100"})
@@ -90,7 +91,9 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(Replication.ACTIVE, BlobState::new,
+            group = RatisSmGroup.start(
+                    Replication.ACTIVE,
+                    BlobState::new,
                     b -> b.snapshotEvery(SNAPSHOT_EVERY).logSegmentBytes(LOG_SEGMENT_BYTES));
             group.client().submit(BlobState.fill(stateMegabytes << 20, SEED));
         }
@@ -99,7 +102,10 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
         public void stopFollowerAndPurge() throws Exception {
             LocalCluster cluster = group.cluster();
             String leader = cluster.awaitLeader();
-            follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            follower = cluster.ids().stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
+                    .orElseThrow();
             cluster.kill(follower);
             ReplicaServer leaderReplica = cluster.replica(leader);
             // The follower cannot have more of the log than the leader had when it stopped.
@@ -114,7 +120,8 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
                 for (int i = 0; i < SNAPSHOT_EVERY / 4; i++) {
                     touches.add(client.submitAsync(BlobState.touch()));
                 }
-                CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new)).get();
+                CompletableFuture.allOf(touches.toArray(CompletableFuture[]::new))
+                        .get();
             }
         }
 
@@ -153,8 +160,9 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
             Thread.sleep(1);
         }
         // Where the time went: the follower's own start (recovery from its disk) and the catch-up after it.
-        System.out.printf("INSTALL %s: start %d ms, then caught up to index %d in %d ms%n", s.follower,
-                (started - start) / 1_000_000, target, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                "INSTALL %s: start %d ms, then caught up to index %d in %d ms%n",
+                s.follower, (started - start) / 1_000_000, target, (System.nanoTime() - started) / 1_000_000);
         return follower.appliedIndex();
     }
 }

@@ -43,7 +43,7 @@ public class WriteBenchmark extends ReplicatedBenchmark {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            group = RatisSmGroup.start(mode, PaddedCounter::new, b -> { });
+            group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {});
             ReplicaClient client = group.client();
             ByteString command = ByteString.copyFrom(PaddedCounter.command(1, commandBytes));
             client.submit(command); // the client finds the leader before the load starts, as the baseline's does
@@ -69,16 +69,17 @@ public class WriteBenchmark extends ReplicatedBenchmark {
 
     /** The end-of-trial check that every acknowledged command was applied once on every replica. */
     static final class CounterCheck {
-        private CounterCheck() {
-        }
+        private CounterCheck() {}
 
         static void everyReplicaCounted(RatisSmGroup group, long acknowledged) throws Exception {
             group.awaitReplicasApplied(Duration.ofSeconds(60));
             for (String id : group.client().replicaIds()) {
-                long value = ByteBuffer.wrap(group.client().queryStale(ByteString.EMPTY, id).toByteArray()).getLong();
+                long value = ByteBuffer.wrap(
+                                group.client().queryStale(ByteString.EMPTY, id).toByteArray())
+                        .getLong();
                 if (value != acknowledged) {
-                    throw new IllegalStateException("replica " + id + " counted " + value + " but the group acknowledged "
-                            + acknowledged + " commands");
+                    throw new IllegalStateException("replica " + id + " counted " + value
+                            + " but the group acknowledged " + acknowledged + " commands");
                 }
             }
         }

@@ -39,11 +39,13 @@ class ClosedLoopTest {
 
     @Test
     void issue_throws_afterARequestFailed() throws Exception {
-        ClosedLoop loop = ClosedLoop.async(4,
-                () -> CompletableFuture.failedFuture(new IllegalStateException("refused")));
+        ClosedLoop loop =
+                ClosedLoop.async(4, () -> CompletableFuture.failedFuture(new IllegalStateException("refused")));
         loop.issue();
-        assertThatThrownBy(loop::issue).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("1 request(s) failed").hasRootCauseMessage("refused");
+        assertThatThrownBy(loop::issue)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 request(s) failed")
+                .hasRootCauseMessage("refused");
         assertThat(loop.completed()).isZero();
     }
 }

@@ -37,6 +37,7 @@ class ShortRunTest {
         Collection<RunResult> results = new Runner(options).run();
 
         assertThat(results).hasSize(2);
-        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 }

@@ -12,15 +12,23 @@ import picocli.CommandLine.Parameters;
  * {@code ratis-sm admin}: the operations of {@link GroupAdmin} from a shell: status, leadership transfer, snapshot,
  * and membership changes while the group serves.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Operate a running group: status, leadership, snapshots, adding and removing replicas.",
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Operate a running group: status, leadership, snapshots, adding and removing replicas.",
             "--peers needs only one replica that answers; the group's current membership is asked from it.",
-            "--timeout bounds transfer-leader; snapshots and membership changes get at least 30 s."},
-        exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING, exitCodeList = {
-            "0:done", "1:the group refused the operation (the reason is printed)",
+            "--timeout bounds transfer-leader; snapshots and membership changes get at least 30 s."
+        },
+        exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING,
+        exitCodeList = {
+            "0:done",
+            "1:the group refused the operation (the reason is printed)",
             "2:wrong options or arguments (an unknown replica id, an id that is already a member)",
-            "3:the group, or the replica named, did not answer in time", GroupOptions.EXIT_NO_SUCH_GROUP,
-            GroupOptions.EXIT_MISADDRESSED})
+            "3:the group, or the replica named, did not answer in time",
+            GroupOptions.EXIT_NO_SUCH_GROUP,
+            GroupOptions.EXIT_MISADDRESSED
+        })
 public final class AdminCommand {
     @Mixin
     GroupOptions group;
@@ -37,30 +45,48 @@ public final class AdminCommand {
         this.err = err;
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show every replica: role, leader, "
-            + "log indexes, and whether it answers. Exit 3 if no replica answers.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Show every replica: role, leader, "
+                    + "log indexes, and whether it answers. Exit 3 if no replica answers.")
     int status() {
         return with(admin -> {
             GroupStatus s = admin.status();
-            out.printf("group %s: leader %s, members %s%n", group.group, s.leader().orElse("(none)"),
+            out.printf(
+                    "group %s: leader %s, members %s%n",
+                    group.group,
+                    s.leader().orElse("(none)"),
                     s.members().isEmpty() ? "(unknown)" : String.join(" ", s.members()));
-            out.printf("%-8s %-22s %-9s %-6s %-6s %-8s %-8s %-8s %-8s%n", "ID", "ADDRESS", "ROLE", "MEMBER",
-                    "TERM", "COMMIT", "APPLIED", "LAST", "SNAPSHOT");
+            out.printf(
+                    "%-8s %-22s %-9s %-6s %-6s %-8s %-8s %-8s %-8s%n",
+                    "ID", "ADDRESS", "ROLE", "MEMBER", "TERM", "COMMIT", "APPLIED", "LAST", "SNAPSHOT");
             for (GroupStatus.Member r : s.replicas()) {
                 if (r.reachable()) {
-                    out.printf("%-8s %-22s %-9s %-6s %-6d %-8d %-8d %-8d %-8d%n", r.id(), r.address(), r.role(),
-                            r.member() ? "yes" : "no", r.log().lastTerm(), r.log().commitIndex(),
-                            r.log().appliedIndex(), r.log().lastIndex(), r.log().snapshotIndex());
+                    out.printf(
+                            "%-8s %-22s %-9s %-6s %-6d %-8d %-8d %-8d %-8d%n",
+                            r.id(),
+                            r.address(),
+                            r.role(),
+                            r.member() ? "yes" : "no",
+                            r.log().lastTerm(),
+                            r.log().commitIndex(),
+                            r.log().appliedIndex(),
+                            r.log().lastIndex(),
+                            r.log().snapshotIndex());
                 } else {
-                    out.printf("%-8s %-22s %-9s %-6s not answering: %s%n", r.id(), r.address(), "-",
-                            r.member() ? "yes" : "no", r.error());
+                    out.printf(
+                            "%-8s %-22s %-9s %-6s not answering: %s%n",
+                            r.id(), r.address(), "-", r.member() ? "yes" : "no", r.error());
                 }
             }
             return s.members().isEmpty() ? GroupOptions.UNAVAILABLE : 0;
         });
     }
 
-    @Command(name = "transfer-leader", mixinStandardHelpOptions = true,
+    @Command(
+            name = "transfer-leader",
+            mixinStandardHelpOptions = true,
             description = "Make replica ID the leader; returns once it is.")
     int transferLeader(@Parameters(paramLabel = "ID") String id) {
         return with(admin -> {
@@ -70,7 +96,9 @@ public final class AdminCommand {
         });
     }
 
-    @Command(name = "snapshot", mixinStandardHelpOptions = true,
+    @Command(
+            name = "snapshot",
+            mixinStandardHelpOptions = true,
             description = "Make replica ID take a snapshot now (and purge its log behind it); prints its log index.")
     int snapshot(@Parameters(paramLabel = "ID") String id) {
         return with(admin -> {
@@ -79,9 +107,13 @@ public final class AdminCommand {
         });
     }
 
-    @Command(name = "add-replica", mixinStandardHelpOptions = true,
-            description = {"Add replica ID at HOST:PORT to the group; returns once it is a member.",
-                "Start it first with 'ratis-sm server' and join = true in its configuration."})
+    @Command(
+            name = "add-replica",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Add replica ID at HOST:PORT to the group; returns once it is a member.",
+                "Start it first with 'ratis-sm server' and join = true in its configuration."
+            })
     int addReplica(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "HOST:PORT") String address) {
         return with(admin -> {
             admin.addReplica(id, address);
@@ -90,9 +122,13 @@ public final class AdminCommand {
         });
     }
 
-    @Command(name = "remove-replica", mixinStandardHelpOptions = true,
-            description = {"Remove replica ID from the group; returns once it is no longer a member.",
-                "The removed replica then stops by itself; its storage is kept (delete it by hand)."})
+    @Command(
+            name = "remove-replica",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Remove replica ID from the group; returns once it is no longer a member.",
+                "The removed replica then stops by itself; its storage is kept (delete it by hand)."
+            })
     int removeReplica(@Parameters(paramLabel = "ID") String id) {
         return with(admin -> {
             admin.removeReplica(id);
@@ -107,9 +143,12 @@ public final class AdminCommand {
 
     private int with(AdminAction action) {
         return group.run("admin", err, () -> {
-            try (GroupAdmin admin = GroupAdmin.builder().peers(group.peers()).group(group.group)
+            try (GroupAdmin admin = GroupAdmin.builder()
+                    .peers(group.peers())
+                    .group(group.group)
                     .tls(group.tls().orElse(null))
-                    .timeout(longest(group.timeout)).build()) {
+                    .timeout(longest(group.timeout))
+                    .build()) {
                 return action.run(admin);
             }
         });

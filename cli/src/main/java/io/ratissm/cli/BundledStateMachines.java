@@ -18,6 +18,5 @@ final class BundledStateMachines {
             "bank", Bank::new,
             "journal", StampedJournal::new);
 
-    private BundledStateMachines() {
-    }
+    private BundledStateMachines() {}
 }

@@ -29,16 +29,24 @@ import picocli.CommandLine.ScopeType;
  * any other state machine's through {@code raw}, as hexadecimal bytes. Values are bytes: given as UTF-8 text, as
  * hexadecimal, or from a file or standard input; printed as text only when they are UTF-8.
  */
-@Command(name = "client", mixinStandardHelpOptions = true,
-        description = {"Send one command or query to a group and print the reply.",
+@Command(
+        name = "client",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send one command or query to a group and print the reply.",
             "Writes are linearizable and applied exactly once; get and value are linearizable reads.",
-            "Only exit code 3 leaves a write's outcome unknown; every other failure is definite: nothing was applied."},
-        exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING, exitCodeList = {
-            "0:done", "1:the group refused (a rejected command, a failed cas, a key not found)",
+            "Only exit code 3 leaves a write's outcome unknown; every other failure is definite: nothing was applied."
+        },
+        exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING,
+        exitCodeList = {
+            "0:done",
+            "1:the group refused (a rejected command, a failed cas, a key not found)",
             "2:wrong options or arguments",
             "3:the group did not answer in time (for a write: it may or may not have been applied)",
             "4:the command is larger than --max-command-bytes (not sent) or the group's limit (refused)",
-            GroupOptions.EXIT_NO_SUCH_GROUP, GroupOptions.EXIT_MISADDRESSED})
+            GroupOptions.EXIT_NO_SUCH_GROUP,
+            GroupOptions.EXIT_MISADDRESSED
+        })
 public final class ClientCommand {
     /**
      * The most a client sends in one request: Ratis's gRPC message limit (64 MiB) less room for the request's
@@ -49,7 +57,11 @@ public final class ClientCommand {
     @Mixin
     GroupOptions group;
 
-    @Option(names = "--max-command-bytes", scope = ScopeType.INHERIT, defaultValue = "1048576", paramLabel = "BYTES",
+    @Option(
+            names = "--max-command-bytes",
+            scope = ScopeType.INHERIT,
+            defaultValue = "1048576",
+            paramLabel = "BYTES",
             description = "Refuse a command larger than this without sending it (default ${DEFAULT-VALUE}, a group's "
                     + "default max-command-bytes; give the group's own if it differs). At most " + LARGEST_SENDABLE
                     + ".")
@@ -73,13 +85,23 @@ public final class ClientCommand {
         this.err = err;
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true, description = {"kv: set KEY to VALUE; prints the "
-            + "previous value, if any.", "VALUE is taken as UTF-8 text, as hexadecimal bytes with --hex, or whole "
-            + "from a file or standard input with --value-file (its bytes as they are)."})
-    int put(@Option(names = "--hex", description = "VALUE is hexadecimal bytes, e.g. ff00 for the two bytes 0xff 0x00.")
-            boolean hex,
-            @Option(names = "--value-file", paramLabel = "PATH", description = "Take the value's bytes from PATH ("
-                    + "'-': standard input) instead of VALUE.") String valueFile,
+    @Command(
+            name = "put",
+            mixinStandardHelpOptions = true,
+            description = {
+                "kv: set KEY to VALUE; prints the " + "previous value, if any.",
+                "VALUE is taken as UTF-8 text, as hexadecimal bytes with --hex, or whole "
+                        + "from a file or standard input with --value-file (its bytes as they are)."
+            })
+    int put(
+            @Option(names = "--hex", description = "VALUE is hexadecimal bytes, e.g. ff00 for the two bytes 0xff 0x00.")
+                    boolean hex,
+            @Option(
+                            names = "--value-file",
+                            paramLabel = "PATH",
+                            description =
+                                    "Take the value's bytes from PATH (" + "'-': standard input) instead of VALUE.")
+                    String valueFile,
             @Parameters(paramLabel = "KEY") String key,
             @Parameters(paramLabel = "VALUE", arity = "0..1") String value) {
         ByteString bytes;
@@ -96,11 +118,16 @@ public final class ClientCommand {
         });
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = {"kv: print KEY's value; exit 1 if "
-            + "it has none.", "As UTF-8 text with a newline (exit 2 if the value is not UTF-8), or with --raw its bytes"
-            + " as they are, with --hex in hexadecimal."})
-    int get(@Option(names = "--raw", description = "Print the value's bytes as they are, with no newline.")
-            boolean raw,
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            description = {
+                "kv: print KEY's value; exit 1 if " + "it has none.",
+                "As UTF-8 text with a newline (exit 2 if the value is not UTF-8), or with --raw its bytes"
+                        + " as they are, with --hex in hexadecimal."
+            })
+    int get(
+            @Option(names = "--raw", description = "Print the value's bytes as they are, with no newline.") boolean raw,
             @Option(names = "--hex", description = "Print the value in hexadecimal.") boolean hex,
             @Parameters(paramLabel = "KEY") String key) {
         if (raw && hex) {
@@ -139,11 +166,15 @@ public final class ClientCommand {
         });
     }
 
-    @Command(name = "cas", mixinStandardHelpOptions = true, description = "kv: set KEY to NEW if its value is "
-            + "EXPECTED (or if it has none, with --absent); exit 1 and print the current value if not. EXPECTED and "
-            + "NEW are UTF-8 text, or hexadecimal bytes with --hex.")
-    int cas(@Option(names = "--absent", description = "Expect KEY to have no value (then give only KEY NEW).")
-            boolean absent,
+    @Command(
+            name = "cas",
+            mixinStandardHelpOptions = true,
+            description = "kv: set KEY to NEW if its value is "
+                    + "EXPECTED (or if it has none, with --absent); exit 1 and print the current value if not. EXPECTED and "
+                    + "NEW are UTF-8 text, or hexadecimal bytes with --hex.")
+    int cas(
+            @Option(names = "--absent", description = "Expect KEY to have no value (then give only KEY NEW).")
+                    boolean absent,
             @Option(names = "--hex", description = "EXPECTED and NEW are hexadecimal bytes.") boolean hex,
             @Parameters(paramLabel = "KEY") String key,
             @Parameters(paramLabel = "EXPECTED NEW", arity = "1..2") String[] values) {
@@ -172,8 +203,10 @@ public final class ClientCommand {
         });
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "counter: add N (may be negative); "
-            + "prints the new value.")
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = "counter: add N (may be negative); " + "prints the new value.")
     int add(@Parameters(paramLabel = "N") long n) {
         return with(c -> {
             out.println(c.submit(Counter.add(n), CounterValue.parser()).getValue());
@@ -189,10 +222,14 @@ public final class ClientCommand {
         });
     }
 
-    @Command(name = "raw", mixinStandardHelpOptions = true, description = "Any state machine: send HEX (the "
-            + "command's bytes) and print the reply's bytes in hexadecimal.")
-    int raw(@Option(names = "--query", description = "Send HEX as a linearizable query instead of a command.")
-            boolean query,
+    @Command(
+            name = "raw",
+            mixinStandardHelpOptions = true,
+            description = "Any state machine: send HEX (the "
+                    + "command's bytes) and print the reply's bytes in hexadecimal.")
+    int raw(
+            @Option(names = "--query", description = "Send HEX as a linearizable query instead of a command.")
+                    boolean query,
             @Parameters(paramLabel = "HEX") String hex) {
         ByteString bytes;
         try {
@@ -219,9 +256,12 @@ public final class ClientCommand {
             return GroupOptions.USAGE;
         }
         return group.run("client", err, () -> {
-            try (ReplicaClient c = ReplicaClient.builder().peers(group.peers()).group(group.group)
+            try (ReplicaClient c = ReplicaClient.builder()
+                    .peers(group.peers())
+                    .group(group.group)
                     .tls(group.tls().orElse(null))
-                    .timeout(group.timeout).build()) {
+                    .timeout(group.timeout)
+                    .build()) {
                 return action.run(c);
             } catch (MalformedCommand e) {
                 // The likely cause from a shell: kv commands sent to a counter group, or the other way round.
@@ -259,14 +299,14 @@ public final class ClientCommand {
         }
         if (file != null) {
             if (hex) {
-                throw new IllegalArgumentException("--hex is for VALUE; --value-file takes the file's bytes as they "
-                        + "are");
+                throw new IllegalArgumentException(
+                        "--hex is for VALUE; --value-file takes the file's bytes as they " + "are");
             }
             try {
                 return ByteString.readFrom(file.equals("-") ? in : Files.newInputStream(Path.of(file)));
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the value from " + (file.equals("-")
-                        ? "standard input" : file) + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read the value from "
+                        + (file.equals("-") ? "standard input" : file) + ": " + e.getMessage());
             }
         }
         return hex ? hex(argument) : utf8(argument);
@@ -282,8 +322,9 @@ public final class ClientCommand {
 
     /** A value in a message: as text if it is UTF-8, else in hexadecimal. */
     private static String shown(ByteString value) {
-        return value.isValidUtf8() ? "'" + value.toStringUtf8() + "'" : "0x" + HexFormat.of().formatHex(value
-                .toByteArray());
+        return value.isValidUtf8()
+                ? "'" + value.toStringUtf8() + "'"
+                : "0x" + HexFormat.of().formatHex(value.toByteArray());
     }
 
     private static ByteString utf8(String s) {

@@ -25,38 +25,59 @@ final class GroupOptions {
     static final int USAGE = 2;
     /** The only code whose outcome is unknown. */
     static final int UNAVAILABLE = 3;
+
     static final int TOO_LARGE = 4;
     static final int NO_SUCH_GROUP = 5;
     static final int MISADDRESSED = 6;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
-    static final String EXIT_NO_SUCH_GROUP = "5:the replicas at --peers serve no group named --group: check both "
-            + "(definite: they applied nothing)";
+    static final String EXIT_NO_SUCH_GROUP =
+            "5:the replicas at --peers serve no group named --group: check both " + "(definite: they applied nothing)";
     static final String EXIT_MISADDRESSED = "6:--peers gives a replica id another replica's address (the message names"
             + " both; definite: the replicas that answered applied nothing)";
-    @Option(names = "--peers", scope = ScopeType.INHERIT, paramLabel = "ID=HOST:PORT,...",
+
+    @Option(
+            names = "--peers",
+            scope = ScopeType.INHERIT,
+            paramLabel = "ID=HOST:PORT,...",
             defaultValue = "${env:RATIS_SM_PEERS}",
             description = "Replicas of the group, comma separated (default: $RATIS_SM_PEERS).")
     String peers;
 
-    @Option(names = "--group", scope = ScopeType.INHERIT, defaultValue = "ratis-sm",
+    @Option(
+            names = "--group",
+            scope = ScopeType.INHERIT,
+            defaultValue = "ratis-sm",
             description = "The group's name (default ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "10s", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            scope = ScopeType.INHERIT,
+            defaultValue = "10s",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "How long to keep trying, e.g. 500ms, 10s, 2m (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+    @Option(
+            names = "--tls-cert",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PEM",
             description = "For a group with TLS on: this client's certificate chain (with --tls-key, --tls-trust).")
     Path tlsCert;
 
-    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
+    @Option(
+            names = "--tls-key",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PEM",
             description = "This client's private key, PKCS#8 PEM.")
     Path tlsKey;
 
-    @Option(names = "--tls-trust", scope = ScopeType.INHERIT, paramLabel = "PEM",
+    @Option(
+            names = "--tls-trust",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PEM",
             description = "The CA certificates the replicas' certificates are signed by.")
     Path tlsTrust;
 
@@ -118,8 +139,12 @@ final class GroupOptions {
     }
 
     private Optional<RatisSmException> noReplicaServesTheGroup() {
-        try (GroupAdmin admin = GroupAdmin.builder().peers(peers()).group(group).tls(tls().orElse(null))
-                .timeout(timeout).build()) {
+        try (GroupAdmin admin = GroupAdmin.builder()
+                .peers(peers())
+                .group(group)
+                .tls(tls().orElse(null))
+                .timeout(timeout)
+                .build()) {
             admin.status();
             return Optional.empty();
         } catch (GroupNotFoundException e) {

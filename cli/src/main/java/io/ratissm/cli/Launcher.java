@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
  * {@code demo}, {@code server}, {@code client} and {@code admin}. The Jepsen harness adds its own subcommands to
  * this command for the source tree's launcher, so the list is kept here only.
  */
-@Command(name = "ratis-sm", mixinStandardHelpOptions = true,
+@Command(
+        name = "ratis-sm",
+        mixinStandardHelpOptions = true,
         subcommands = {Demo.class, ServerCommand.class, ClientCommand.class, AdminCommand.class},
         description = "Replicated state machines on Apache Ratis.")
 public final class Launcher {

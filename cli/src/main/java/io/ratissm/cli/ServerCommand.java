@@ -23,12 +23,17 @@ import picocli.CommandLine.Option;
  * reported before anything is written, with its own exit code (listed in {@code --help}), so that a supervisor
  * (systemd, a script) can tell a typo from a full disk.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, modelTransformer = ServerCommand.KeysHelp.class,
-        description = {"Run one replica of a group from its configuration file (key = value lines; the keys are"
-                + " listed below).",
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        modelTransformer = ServerCommand.KeysHelp.class,
+        description = {
+            "Run one replica of a group from its configuration file (key = value lines; the keys are"
+                    + " listed below).",
             "Logs go to standard error. SIGTERM or Ctrl-C stops the replica cleanly; its storage is kept.",
             "A replica whose state machine fail-stops (an exception from apply) keeps running, unhealthy"
-                + " (/health: 503 with the exception and log index), until it is stopped."},
+                    + " (/health: 503 with the exception and log index), until it is stopped."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (SIGTERM/SIGINT, or removed from the group by an admin)",
@@ -43,9 +48,10 @@ import picocli.CommandLine.Option;
             "9:the storage directory cannot be used (not a directory, not writable, in use by another replica)",
             "10:the replica's port is in use",
             "11:the replica cannot rejoin from its storage (a corrupt snapshot, or its storage was wiped while the"
-                + " group remembers it): replace its storage as the message says (OPERATIONS.md)",
+                    + " group remembers it): replace its storage as the message says (OPERATIONS.md)",
             "12:Ratis closed the replica by itself while it was a member (a JVM or host pause longer than"
-                + " raft.server.close.threshold, 60 s): restart it"})
+                    + " raft.server.close.threshold, 60 s): restart it"
+        })
 public final class ServerCommand implements Callable<Integer> {
     static final int FAILED = 1;
     static final int STORAGE = 9;
@@ -54,7 +60,10 @@ public final class ServerCommand implements Callable<Integer> {
     static final int CLOSED_BY_RATIS = 12;
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
             description = "The replica's configuration file.")
     Path config;
 
@@ -72,8 +81,10 @@ public final class ServerCommand implements Callable<Integer> {
     static final class KeysHelp implements CommandLine.IModelTransformer {
         @Override
         public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
-            spec.usageMessage().footerHeading("%nConfiguration keys (default; allowed values): meaning%n")
-                    .footer(SettingsDoc.helpLines().stream().map(line -> line.replace("%", "%%"))
+            spec.usageMessage()
+                    .footerHeading("%nConfiguration keys (default; allowed values): meaning%n")
+                    .footer(SettingsDoc.helpLines().stream()
+                            .map(line -> line.replace("%", "%%"))
                             .toArray(String[]::new));
             return spec;
         }
@@ -103,8 +114,13 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             ReplicaConfig replica = ReplicaConfig.load(config, BundledStateMachines.BY_NAME);
             server = replica.serverBuilder().build();
-            LOG.info("{}: starting from {} ({} state machine, group {}, storage {}{})", replica.id(), config,
-                    replica.stateMachineName(), replica.group(), replica.storage(),
+            LOG.info(
+                    "{}: starting from {} ({} state machine, group {}, storage {}{})",
+                    replica.id(),
+                    config,
+                    replica.stateMachineName(),
+                    replica.group(),
+                    replica.storage(),
                     replica.join() ? ", joining: waiting to be added" : "");
         } catch (InvalidConfigException e) {
             err.println("ratis-sm server: " + e.getMessage());

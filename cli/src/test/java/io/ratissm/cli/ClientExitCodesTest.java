@@ -27,6 +27,7 @@ import picocli.CommandLine;
 class ClientExitCodesTest {
     /** Long enough for any answer; the failures under test must not wait for it, or wait for it once at most. */
     private static final String TIMEOUT = "5s";
+
     private static LocalCluster cluster;
 
     @TempDir
@@ -52,8 +53,9 @@ class ClientExitCodesTest {
     private static Result client(InputStream in, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new ClientCommand(in, new PrintStream(out, true),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        int exit = new CommandLine(new ClientCommand(
+                        in, new PrintStream(out, true), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
         return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -64,8 +66,9 @@ class ClientExitCodesTest {
     private static Result admin(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new AdminCommand(new PrintStream(out, true),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        int exit = new CommandLine(new AdminCommand(
+                        new PrintStream(out, true), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
         return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -74,9 +77,12 @@ class ClientExitCodesTest {
         Result r = client("--peers", cluster.peers(), "--group", "other", "--timeout", TIMEOUT, "put", "g1", "v");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.NO_SUCH_GROUP);
-        assertThat(r.err()).startsWith("ratis-sm client: no such group: ")
-                .contains("do not serve a group named 'other'").contains("check the group name and the addresses");
-        assertThat(client("--peers", cluster.peers(), "get", "g1").exit()).as("not applied")
+        assertThat(r.err())
+                .startsWith("ratis-sm client: no such group: ")
+                .contains("do not serve a group named 'other'")
+                .contains("check the group name and the addresses");
+        assertThat(client("--peers", cluster.peers(), "get", "g1").exit())
+                .as("not applied")
                 .isEqualTo(GroupOptions.REFUSED);
     }
 
@@ -102,16 +108,22 @@ class ClientExitCodesTest {
     @Test
     void aReplicaIdGivenAnotherReplicasAddressIsExit6NamingBothAddresses() {
         String leader = cluster.awaitLeader();
-        String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+        String follower = cluster.ids().stream()
+                .filter(id -> !id.equals(leader))
+                .findFirst()
+                .orElseThrow();
         String followerAddress = cluster.replica(follower).address();
 
         Result r = client("--peers", leader + "=" + followerAddress, "--timeout", TIMEOUT, "put", "m1", "v");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.MISADDRESSED);
-        assertThat(r.err()).startsWith("ratis-sm client: wrong address: replica " + leader + " is given the address "
-                + followerAddress + ", but the group has " + leader + " at " + cluster.replica(leader).address()
-                + " and " + follower + " at " + followerAddress);
-        assertThat(client("--peers", cluster.peers(), "get", "m1").exit()).as("not applied")
+        assertThat(r.err())
+                .startsWith("ratis-sm client: wrong address: replica " + leader + " is given the address "
+                        + followerAddress + ", but the group has " + leader + " at "
+                        + cluster.replica(leader).address()
+                        + " and " + follower + " at " + followerAddress);
+        assertThat(client("--peers", cluster.peers(), "get", "m1").exit())
+                .as("not applied")
                 .isEqualTo(GroupOptions.REFUSED);
     }
 
@@ -121,14 +133,15 @@ class ClientExitCodesTest {
         Result r = client("--peers", cluster.peers(), "--timeout", "1m", "put", "big", "x".repeat(70 << 20));
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.TOO_LARGE);
-        assertThat(r.err()).startsWith("ratis-sm client: too large: the command has ")
+        assertThat(r.err())
+                .startsWith("ratis-sm client: too large: the command has ")
                 .contains("more than --max-command-bytes 1048576; it was not sent");
     }
 
     @Test
     void aCommandOverTheGroupsLimitIsExit4TooWithTheGroupsLimit() {
-        Result r = client("--peers", cluster.peers(), "put", "--max-command-bytes", "4000000", "big",
-                "x".repeat(2 << 20));
+        Result r =
+                client("--peers", cluster.peers(), "put", "--max-command-bytes", "4000000", "big", "x".repeat(2 << 20));
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.TOO_LARGE);
         assertThat(r.err()).contains("more than the group's limit of 1048576 bytes");
@@ -139,12 +152,15 @@ class ClientExitCodesTest {
         byte[] value = {(byte) 0xff, (byte) 0xfe, 0, (byte) 0x80, (byte) 0xc3, 0x28};
         Path file = Files.write(dir.resolve("value.bin"), value);
 
-        assertThat(client("--peers", cluster.peers(), "put", "b1", "--value-file", file.toString()).exit()).isZero();
+        assertThat(client("--peers", cluster.peers(), "put", "b1", "--value-file", file.toString())
+                        .exit())
+                .isZero();
 
         Result raw = client("--peers", cluster.peers(), "get", "--raw", "b1");
         assertThat(raw.exit()).isZero();
         assertThat(raw.out()).isEqualTo(value);
-        assertThat(client("--peers", cluster.peers(), "get", "--hex", "b1").text()).isEqualTo("fffe0080c328\n");
+        assertThat(client("--peers", cluster.peers(), "get", "--hex", "b1").text())
+                .isEqualTo("fffe0080c328\n");
         Result text = client("--peers", cluster.peers(), "get", "b1");
         assertThat(text.exit()).isEqualTo(GroupOptions.USAGE);
         assertThat(text.err()).contains("6 bytes that are not UTF-8 text; print it with --raw or --hex");
@@ -154,19 +170,22 @@ class ClientExitCodesTest {
     void aValueIsTakenFromStandardInputOrAsHexadecimal() {
         byte[] value = {1, (byte) 0xff, 10};
 
-        Result put = client(new ByteArrayInputStream(value), "--peers", cluster.peers(), "put", "b2", "--value-file",
-                "-");
+        Result put =
+                client(new ByteArrayInputStream(value), "--peers", cluster.peers(), "put", "b2", "--value-file", "-");
         assertThat(put.exit()).as(put.err()).isZero();
-        assertThat(client("--peers", cluster.peers(), "get", "--raw", "b2").out()).isEqualTo(value);
+        assertThat(client("--peers", cluster.peers(), "get", "--raw", "b2").out())
+                .isEqualTo(value);
 
         Result replaced = client("--peers", cluster.peers(), "put", "--hex", "b2", "00c0");
         assertThat(replaced.text()).isEqualTo("OK (was 0x" + HexFormat.of().formatHex(value) + ")\n");
-        assertThat(client("--peers", cluster.peers(), "get", "--hex", "b2").text()).isEqualTo("00c0\n");
+        assertThat(client("--peers", cluster.peers(), "get", "--hex", "b2").text())
+                .isEqualTo("00c0\n");
     }
 
     @Test
     void thePlainValueArgumentIsUtf8() {
-        assertThat(client("--peers", cluster.peers(), "put", "b3", "grüße").exit()).isZero();
+        assertThat(client("--peers", cluster.peers(), "put", "b3", "grüße").exit())
+                .isZero();
 
         assertThat(client("--peers", cluster.peers(), "get", "--hex", "b3").text())
                 .isEqualTo(HexFormat.of().formatHex("grüße".getBytes(StandardCharsets.UTF_8)) + "\n");

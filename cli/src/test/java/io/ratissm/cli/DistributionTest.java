@@ -42,8 +42,8 @@ class DistributionTest {
         base = tarball.getFileName().toString().replace(".tar.gz", "") + "/";
         entries = new TreeMap<>();
         texts = new TreeMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(Files.newInputStream(tarball)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(tarball)))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 entries.put(e.getName(), e);
                 if (!e.getName().endsWith(".jar") && !e.isDirectory()) {
@@ -69,7 +69,8 @@ class DistributionTest {
     @Test
     void libHoldsTheServerClientAndAdminJarsAndNoHarnessBenchmarkOrTestJars() {
         Set<String> jars = libJars();
-        assertThat(jars).anyMatch(j -> j.matches("ratis-sm-\\d.*\\.jar"))
+        assertThat(jars)
+                .anyMatch(j -> j.matches("ratis-sm-\\d.*\\.jar"))
                 .anyMatch(j -> j.startsWith("ratis-sm-statemachines-"))
                 .anyMatch(j -> j.startsWith("ratis-sm-cli-"))
                 .anyMatch(j -> j.startsWith("ratis-server-"))
@@ -77,34 +78,47 @@ class DistributionTest {
                 .anyMatch(j -> j.startsWith("protobuf-java-"))
                 .anyMatch(j -> j.startsWith("picocli-"))
                 .anyMatch(j -> j.startsWith("slf4j-simple-"));
-        assertThat(jars).noneMatch(j -> j.contains("jmh") || j.contains("jfreechart") || j.contains("jepsen")
-                || j.contains("bench") || j.contains("HdrHistogram") || j.endsWith("-tests.jar") || j.contains("junit")
-                || j.contains("assertj") || j.contains("bcpkix"));
+        assertThat(jars)
+                .noneMatch(j -> j.contains("jmh")
+                        || j.contains("jfreechart")
+                        || j.contains("jepsen")
+                        || j.contains("bench")
+                        || j.contains("HdrHistogram")
+                        || j.endsWith("-tests.jar")
+                        || j.contains("junit")
+                        || j.contains("assertj")
+                        || j.contains("bcpkix"));
     }
 
     @Test
     void theConfigurationExampleAndTheLicencesAreIncluded() throws IOException {
         assertThat(texts.get(base + "conf/replica.properties"))
                 .isEqualTo(Files.readString(Path.of("src/main/dist/conf/replica.properties")));
-        assertThat(texts.get(base + "LICENSE")).as("LICENSE").isEqualTo(Files.readString(Path.of("../LICENSE")))
+        assertThat(texts.get(base + "LICENSE"))
+                .as("LICENSE")
+                .isEqualTo(Files.readString(Path.of("../LICENSE")))
                 .contains("Apache License", "Version 2.0, January 2004");
         assertThat(texts).containsKey(base + "THIRD-PARTY");
     }
 
     @Test
     void thirdPartyListsExactlyTheOtherProjectsJarsInLib() {
-        Set<String> listed = texts.get(base + "THIRD-PARTY").lines()
+        Set<String> listed = texts.get(base + "THIRD-PARTY")
+                .lines()
                 .map(line -> line.split("\\s+")[0])
                 .filter(first -> first.endsWith(".jar"))
                 .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> theirs = libJars().stream().filter(j -> !j.startsWith(OUR_JARS))
-                .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(listed).as("jars named in THIRD-PARTY (update it when a dependency changes)").isEqualTo(theirs);
+        Set<String> theirs =
+                libJars().stream().filter(j -> !j.startsWith(OUR_JARS)).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(listed)
+                .as("jars named in THIRD-PARTY (update it when a dependency changes)")
+                .isEqualTo(theirs);
     }
 
     private static Set<String> libJars() {
         String lib = base + "lib/";
-        return entries.keySet().stream().filter(n -> n.startsWith(lib) && n.endsWith(".jar"))
+        return entries.keySet().stream()
+                .filter(n -> n.startsWith(lib) && n.endsWith(".jar"))
                 .map(n -> n.substring(lib.length()))
                 .collect(Collectors.toCollection(TreeSet::new));
     }

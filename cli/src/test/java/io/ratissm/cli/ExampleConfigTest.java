@@ -29,8 +29,7 @@ class ExampleConfigTest {
     void theExampleLoadsWithEveryOptionalKeyUncommented(@TempDir Path dir) throws IOException {
         // The TLS files are left commented: they name PEM files this test does not make.
         String uncommented = Files.readAllLines(EXAMPLE).stream()
-                .map(line -> COMMENTED.matcher(line).matches() && !line.startsWith("# tls.")
-                        ? line.substring(2) : line)
+                .map(line -> COMMENTED.matcher(line).matches() && !line.startsWith("# tls.") ? line.substring(2) : line)
                 .reduce("", (a, b) -> a + b + "\n");
         Path file = Files.writeString(dir.resolve("n1.properties"), uncommented);
 
@@ -57,8 +56,12 @@ class ExampleConfigTest {
         assertThat(readme).as("keys of README's table").containsKeys("group", "replication", "http.port", "tls.key");
 
         readme.forEach((key, readmeDefault) -> {
-            String shown = key.equals("ratis.raft.*") ? example.keySet().stream()
-                    .filter(k -> k.startsWith("ratis.raft.")).findFirst().orElse(null) : example.get(key);
+            String shown = key.equals("ratis.raft.*")
+                    ? example.keySet().stream()
+                            .filter(k -> k.startsWith("ratis.raft."))
+                            .findFirst()
+                            .orElse(null)
+                    : example.get(key);
             assertThat(shown).as("the example shows %s", key).isNotNull();
             if (readmeDefault.startsWith("`")) {
                 assertThat("`" + shown + "`").as("default of %s", key).isEqualTo(readmeDefault);

@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +16,13 @@ import java.util.concurrent.TimeUnit;
  * it), with the same small-JVM flags so that four replicas and the test fit on two cores.
  */
 final class ReplicaProcess implements AutoCloseable {
-    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");
+    private static final List<String> JVM_FLAGS = List.of(
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.net.preferIPv4Stack=true",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=warn");
 
     private final Path log;
     private final Process process;
@@ -31,13 +35,17 @@ final class ReplicaProcess implements AutoCloseable {
     /** Starts {@code ServerCommand --config config}, logging to {@code config}'s name with {@code .log}. */
     static ReplicaProcess start(Path config) {
         Path log = config.resolveSibling(config.getFileName().toString().replace(".properties", "") + ".log");
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", classpath(), ServerCommand.class.getName(), "--config", config.toString()));
         try {
-            return new ReplicaProcess(log, new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+            return new ReplicaProcess(
+                    log,
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                            .start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -69,7 +77,9 @@ final class ReplicaProcess implements AutoCloseable {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " " + process.pid() + " failed");
         }

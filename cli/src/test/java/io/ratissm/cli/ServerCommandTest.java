@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.Awaits;
 import io.ratissm.FreePorts;
-import java.io.ByteArrayOutputStream;
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
 import io.ratissm.internal.config.Setting;
 import io.ratissm.internal.config.Settings;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -44,21 +44,23 @@ class ServerCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @ParameterizedTest(name = "{0} -> exit {3}")
-    @CsvSource(delimiter = '|', value = {
-        "malformed line     | VALID + 'peers n1'                          | expected 'key = value'        | 4",
-        "key given twice    | VALID + 'id = n2'                           | already given on line 1       | 4",
-        "unknown key        | VALID + 'replicaton = PASSIVE'              | unknown key 'replicaton' (did you mean 'replication'?) | 5",
-        "missing key        | without state-machine                       | missing required key 'state-machine' | 6",
-        "bad number         | VALID + 'snapshot.every = -5'               | snapshot.every: must be at least 1 | 7",
-        "bad mode           | VALID + 'replication = quorum'              | replication: 'quorum' is not ACTIVE or PASSIVE | 7",
-        "unknown class      | VALID with state-machine com.example.Nope   | 'com.example.Nope' is neither one of [bank, counter, journal, kv, set] | 7",
-        "id not a peer      | VALID with id n7                            | id 'n7' is not one of the peers | 7",
-        "malformed peer     | VALID with peer n3=127.0.0.1                | 'n3=127.0.0.1' is not of the form id=host:port | 7",
-        "missing TLS file   | VALID + 'tls.trust = ca.pem'                | tls.trust: no such file       | 8",
-        "storage is a file  | VALID with storage blocker                  | exists and is not a directory | 9",
-    })
-    void aConfigMistakeGetsItsOwnMessageAndExitCodeAndWritesNothing(String mistake, String how, String message,
-                                                                     int code) throws IOException {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "malformed line     | VALID + 'peers n1'                          | expected 'key = value'        | 4",
+                "key given twice    | VALID + 'id = n2'                           | already given on line 1       | 4",
+                "unknown key        | VALID + 'replicaton = PASSIVE'              | unknown key 'replicaton' (did you mean 'replication'?) | 5",
+                "missing key        | without state-machine                       | missing required key 'state-machine' | 6",
+                "bad number         | VALID + 'snapshot.every = -5'               | snapshot.every: must be at least 1 | 7",
+                "bad mode           | VALID + 'replication = quorum'              | replication: 'quorum' is not ACTIVE or PASSIVE | 7",
+                "unknown class      | VALID with state-machine com.example.Nope   | 'com.example.Nope' is neither one of [bank, counter, journal, kv, set] | 7",
+                "id not a peer      | VALID with id n7                            | id 'n7' is not one of the peers | 7",
+                "malformed peer     | VALID with peer n3=127.0.0.1                | 'n3=127.0.0.1' is not of the form id=host:port | 7",
+                "missing TLS file   | VALID + 'tls.trust = ca.pem'                | tls.trust: no such file       | 8",
+                "storage is a file  | VALID with storage blocker                  | exists and is not a directory | 9",
+            })
+    void aConfigMistakeGetsItsOwnMessageAndExitCodeAndWritesNothing(
+            String mistake, String how, String message, int code) throws IOException {
         Files.writeString(dir.resolve("blocker"), "");
         String text = switch (how.strip()) {
             case "without state-machine" -> VALID.replace("state-machine = kv\n", "");
@@ -72,8 +74,12 @@ class ServerCommandTest {
         int exit = server(Files.writeString(dir.resolve("n1.properties"), text));
 
         assertThat(exit).as(mistake).isEqualTo(code);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("ratis-sm server: ").contains(message);
-        assertThat(dir.resolve("data")).as("nothing is written on a bad configuration").doesNotExist();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("ratis-sm server: ")
+                .contains(message);
+        assertThat(dir.resolve("data"))
+                .as("nothing is written on a bad configuration")
+                .doesNotExist();
     }
 
     @Test
@@ -84,13 +90,15 @@ class ServerCommandTest {
 
     @Test
     void withoutConfigItIsAUsageError() {
-        assertThat(new CommandLine(new ServerCommand(new PrintStream(err))).execute()).isEqualTo(2);
+        assertThat(new CommandLine(new ServerCommand(new PrintStream(err))).execute())
+                .isEqualTo(2);
     }
 
     @Test
     void aPortInUseIsExit10() throws IOException {
         try (ServerSocket taken = new ServerSocket(0)) {
-            Path config = Files.writeString(dir.resolve("n1.properties"),
+            Path config = Files.writeString(
+                    dir.resolve("n1.properties"),
                     VALID.replace("n1=127.0.0.1:7001", "n1=127.0.0.1:" + taken.getLocalPort()));
             assertThat(server(config)).isEqualTo(10);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("the port is in use");
@@ -121,25 +129,34 @@ class ServerCommandTest {
     void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
         String peer = "n1=127.0.0.1:" + FreePorts.next();
         int httpPort = FreePorts.next();
-        Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
-                "id = n1", "peers = " + peer, "storage = data/n1",
-                "state-machine = " + CounterWithABug.class.getName(), "http.port = " + httpPort, ""));
+        Path config = Files.writeString(
+                dir.resolve("n1.properties"),
+                String.join(
+                        "\n",
+                        "id = n1",
+                        "peers = " + peer,
+                        "storage = data/n1",
+                        "state-machine = " + CounterWithABug.class.getName(),
+                        "http.port = " + httpPort,
+                        ""));
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                .build();
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
             Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 
             assertThat(client(peer, "--timeout", "2s", "add", String.valueOf(CounterWithABug.POISON)))
                     .isEqualTo(GroupOptions.UNAVAILABLE);
-            Awaits.await("n1 reports the fail-stop or exits", Duration.ofSeconds(30),
+            Awaits.await(
+                    "n1 reports the fail-stop or exits",
+                    Duration.ofSeconds(30),
                     () -> !n1.isAlive() || status(http, health) == 503);
             assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
             HttpResponse<String> reason = http.send(health, HttpResponse.BodyHandlers.ofString());
             assertThat(reason.body()).contains("simulated bug adding 13").contains("at log index");
 
             assertThat(n1.terminate()).isZero();
-            assertThat(n1.log()).contains("n1: signal received, stopping")
-                    .doesNotContain("removed from group");
+            assertThat(n1.log()).contains("n1: signal received, stopping").doesNotContain("removed from group");
         }
     }
 
@@ -150,16 +167,24 @@ class ServerCommandTest {
     @Test
     void aReplicaClosedByRatisAfterALongPauseSaysSoAndExits12() throws Exception {
         String peer = "n1=127.0.0.1:" + FreePorts.next();
-        Path config = Files.writeString(dir.resolve("n1.properties"), String.join("\n",
-                "id = n1", "peers = " + peer, "storage = data/n1", "state-machine = counter",
-                "ratis.raft.server.close.threshold = 2s", ""));
+        Path config = Files.writeString(
+                dir.resolve("n1.properties"),
+                String.join(
+                        "\n",
+                        "id = n1",
+                        "peers = " + peer,
+                        "storage = data/n1",
+                        "state-machine = counter",
+                        "ratis.raft.server.close.threshold = 2s",
+                        ""));
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
             Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 
             n1.pause(Duration.ofSeconds(5));
 
             assertThat(n1.awaitExit()).as("exit code; log:%n%s", n1.log()).isEqualTo(12);
-            assertThat(n1.log()).contains("Ratis closed this replica although the group still counts it as a member")
+            assertThat(n1.log())
+                    .contains("Ratis closed this replica although the group still counts it as a member")
                     .doesNotContain("removed from group");
         }
     }
@@ -167,18 +192,28 @@ class ServerCommandTest {
     /** A replica started on wiped storage while the group remembers it: exit 11, and the message says what to do. */
     @Test
     void aReplicaWhoseStorageWasWipedIsExit11WithTheWayBack() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().stateMachine(Counter::new).storage(dir.resolve("data"))
-                .start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .stateMachine(Counter::new)
+                        .storage(dir.resolve("data"))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             client.submit(Counter.add(1), CounterValue.parser());
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
-            String victim = cluster.ids().stream().filter(id -> !cluster.leader().orElseThrow().equals(id))
-                    .findFirst().orElseThrow();
+            String victim = cluster.ids().stream()
+                    .filter(id -> !cluster.leader().orElseThrow().equals(id))
+                    .findFirst()
+                    .orElseThrow();
             cluster.kill(victim);
             cluster.wipe(victim);
-            Path config = Files.writeString(dir.resolve(victim + ".properties"), String.join("\n",
-                    "id = " + victim, "peers = " + cluster.peers(), "storage = " + cluster.storage(victim),
-                    "state-machine = counter", ""));
+            Path config = Files.writeString(
+                    dir.resolve(victim + ".properties"),
+                    String.join(
+                            "\n",
+                            "id = " + victim,
+                            "peers = " + cluster.peers(),
+                            "storage = " + cluster.storage(victim),
+                            "state-machine = counter",
+                            ""));
 
             assertThat(server(config)).isEqualTo(11);
             assertThat(err.toString(StandardCharsets.UTF_8))

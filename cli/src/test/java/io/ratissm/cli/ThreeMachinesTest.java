@@ -68,7 +68,9 @@ class ThreeMachinesTest {
         try (BackgroundWriter writer = new BackgroundWriter(group)) {
             writer.awaitAcknowledged(10);
 
-            String follower = List.of("n1", "n2", "n3").stream().filter(id -> !id.equals(leader)).findFirst()
+            String follower = List.of("n1", "n2", "n3").stream()
+                    .filter(id -> !id.equals(leader))
+                    .findFirst()
                     .orElseThrow();
             assertThat(admin("--peers", group, "transfer-leader", follower))
                     .isEqualTo(ok("OK: " + follower + " is the leader"));
@@ -77,14 +79,21 @@ class ThreeMachinesTest {
 
             start("n4", peers.get("n4"), true);
             String n4Address = peers.get("n4").substring(3);
-            await("n4 answers", WAIT, () -> GroupAdmin.connect(peers.get("n4")).status().replicas().get(0)
-                    .reachable());
-            assertThat(admin("--peers", group, "add-replica", "n4", n4Address))
-                    .isEqualTo(ok("OK: n4 is a member"));
+            await(
+                    "n4 answers",
+                    WAIT,
+                    () -> GroupAdmin.connect(peers.get("n4"))
+                            .status()
+                            .replicas()
+                            .get(0)
+                            .reachable());
+            assertThat(admin("--peers", group, "add-replica", "n4", n4Address)).isEqualTo(ok("OK: n4 is a member"));
             writer.awaitAcknowledged(writer.acknowledged() + 10);
 
             // Remove a follower that is not the new replica: it must stop by itself, cleanly.
-            String removed = List.of("n1", "n2", "n3").stream().filter(id -> !id.equals(follower)).findFirst()
+            String removed = List.of("n1", "n2", "n3").stream()
+                    .filter(id -> !id.equals(follower))
+                    .findFirst()
                     .orElseThrow();
             assertThat(admin("--peers", group, "remove-replica", removed))
                     .isEqualTo(ok("OK: " + removed + " is no longer a member"));
@@ -96,18 +105,24 @@ class ThreeMachinesTest {
             String all = String.join(",", peers.values());
             CliResult status = admin("--peers", all, "status");
             List<String> members = GroupAdmin.connect(all).status().members();
-            assertThat(members).isSubsetOf("n1", "n2", "n3", "n4").hasSize(3).contains("n4").doesNotContain(removed);
+            assertThat(members)
+                    .isSubsetOf("n1", "n2", "n3", "n4")
+                    .hasSize(3)
+                    .contains("n4")
+                    .doesNotContain(removed);
             assertThat(status.out()).contains("members " + String.join(" ", members));
 
             for (Map.Entry<String, String> write : writer.acknowledgedWrites().entrySet()) {
-                assertThat(client("--peers", all, "get", write.getKey()))
-                        .isEqualTo(ok(write.getValue()));
+                assertThat(client("--peers", all, "get", write.getKey())).isEqualTo(ok(write.getValue()));
             }
             try (ReplicaClient reader = ReplicaClient.builder().peers(all).build()) {
                 for (String member : members) {
-                    await(member + " holds every acknowledged write", WAIT, () -> writer.acknowledgedWrites()
-                            .entrySet().stream().allMatch(w -> stale(reader, member, w.getKey())
-                                    .equals(Optional.of(w.getValue()))));
+                    await(
+                            member + " holds every acknowledged write",
+                            WAIT,
+                            () -> writer.acknowledgedWrites().entrySet().stream()
+                                    .allMatch(w ->
+                                            stale(reader, member, w.getKey()).equals(Optional.of(w.getValue()))));
                 }
             }
         }
@@ -118,13 +133,17 @@ class ThreeMachinesTest {
     }
 
     private void start(String id, String peerList, boolean join) throws IOException {
-        Path config = Files.writeString(dir.resolve(id + ".properties"), String.join("\n",
-                "# written by ThreeMachinesTest",
-                "id = " + id,
-                "peers = " + peerList,
-                "storage = data/" + id,
-                "state-machine = kv",
-                "join = " + join, ""));
+        Path config = Files.writeString(
+                dir.resolve(id + ".properties"),
+                String.join(
+                        "\n",
+                        "# written by ThreeMachinesTest",
+                        "id = " + id,
+                        "peers = " + peerList,
+                        "storage = data/" + id,
+                        "state-machine = kv",
+                        "join = " + join,
+                        ""));
         processes.put(id, ReplicaProcess.start(config));
     }
 
@@ -134,8 +153,10 @@ class ThreeMachinesTest {
             try (GroupAdmin admin = GroupAdmin.connect(group)) {
                 GroupStatus s = admin.status();
                 s.leader().ifPresent(l -> leader[0] = l);
-                return s.leader().isPresent() && s.replicas().stream().filter(r -> r.member())
-                        .allMatch(r -> r.leaderId().equals(s.leader()));
+                return s.leader().isPresent()
+                        && s.replicas().stream()
+                                .filter(r -> r.member())
+                                .allMatch(r -> r.leaderId().equals(s.leader()));
             }
         });
         return leader[0];
@@ -150,8 +171,7 @@ class ThreeMachinesTest {
         }
     }
 
-    record CliResult(int exit, String out) {
-    }
+    record CliResult(int exit, String out) {}
 
     private static CliResult ok(String out) {
         return new CliResult(0, out + "\n");
@@ -169,8 +189,10 @@ class ThreeMachinesTest {
     private static CliResult run(BiFunction<PrintStream, PrintStream, Object> command, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(command.apply(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        int exit = new CommandLine(command.apply(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
         String text = out.toString(StandardCharsets.UTF_8);
         return new CliResult(exit, exit == 0 ? text : text + err.toString(StandardCharsets.UTF_8));
     }

@@ -8,14 +8,15 @@ import org.apache.ratis.protocol.Message;
  * immutable, so wrapping the other's read-only buffer is safe.
  */
 public final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static org.apache.ratis.thirdparty.com.google.protobuf.ByteString toRatis(com.google.protobuf.ByteString b) {
-        return org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(b.asReadOnlyByteBuffer());
+        return org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+                b.asReadOnlyByteBuffer());
     }
 
-    public static com.google.protobuf.ByteString fromRatis(org.apache.ratis.thirdparty.com.google.protobuf.ByteString b) {
+    public static com.google.protobuf.ByteString fromRatis(
+            org.apache.ratis.thirdparty.com.google.protobuf.ByteString b) {
         return UnsafeByteOperations.unsafeWrap(b.asReadOnlyByteBuffer());
     }
 

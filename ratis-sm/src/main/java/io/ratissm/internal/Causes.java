@@ -18,8 +18,7 @@ import java.util.function.Predicate;
  * earlier one as its cause, which {@link Throwable#initCause} does not prevent) ends instead of spinning.
  */
 public final class Causes {
-    private Causes() {
-    }
+    private Causes() {}
 
     /** {@code t} and its causes, outermost first; empty for null. */
     public static List<Throwable> chain(Throwable t) {

@@ -113,7 +113,10 @@ public final class GroupSpec {
     }
 
     public RaftPeer raftPeer(String id) {
-        return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(id)).setAddress(address(id)).build();
+        return RaftPeer.newBuilder()
+                .setId(RaftPeerId.valueOf(id))
+                .setAddress(address(id))
+                .build();
     }
 
     @Override

@@ -12,8 +12,7 @@ import java.util.function.BooleanSupplier;
 public final class Poll {
     private static final long PAUSE_MILLIS = 10;
 
-    private Poll() {
-    }
+    private Poll() {}
 
     /**
      * Whether {@code condition} held within {@code timeout}. It is asked at once, and once more after the deadline,

@@ -5,8 +5,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 
 /** The one translation of Ratis's roles into ratis-sm's {@link Role}, for a replica's own status and an admin's. */
 public final class Roles {
-    private Roles() {
-    }
+    private Roles() {}
 
     /** The {@link Role} of a replica that Ratis reports in {@code role}; {@link Role#UNKNOWN} for a role it adds. */
     public static Role of(RaftPeerRole role) {

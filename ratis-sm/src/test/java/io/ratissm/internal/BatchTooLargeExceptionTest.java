@@ -14,6 +14,7 @@ class BatchTooLargeExceptionTest {
 
         assertThat(onTheClient.maxEntryBytes()).isEqualTo(4_194_304);
         assertThat(onTheClient.getMessage()).contains("32 commands").contains("5000000 bytes");
-        assertThat(new BatchTooLargeException("some other text").maxEntryBytes()).isEqualTo(-1);
+        assertThat(new BatchTooLargeException("some other text").maxEntryBytes())
+                .isEqualTo(-1);
     }
 }

@@ -29,7 +29,8 @@ class CausesTest {
         assertThat(Causes.find(t, IllegalStateException.class)).containsSame((IllegalStateException) t);
         assertThat(Causes.find(t, IOException.class).map(Throwable::getMessage)).contains("io");
         assertThat(Causes.find(t, ExecutionException.class)).isEmpty();
-        assertThat(Causes.any(outer, c -> String.valueOf(c.getMessage()).contains("No space"))).isTrue();
+        assertThat(Causes.any(outer, c -> String.valueOf(c.getMessage()).contains("No space")))
+                .isTrue();
         assertThat(Causes.any(outer, c -> c instanceof ExecutionException)).isFalse();
     }
 
@@ -49,8 +50,12 @@ class CausesTest {
     void unwrappingRemovesTheFuturesWrappersOnly() {
         Throwable wrapped = new CompletionException(new ExecutionException(middle));
         assertThat(Causes.unwrapped(wrapped)).isSameAs(middle);
-        assertThat(Causes.unwrapped(middle)).as("not a wrapper: kept with its causes").isSameAs(middle);
+        assertThat(Causes.unwrapped(middle))
+                .as("not a wrapper: kept with its causes")
+                .isSameAs(middle);
         CompletionException empty = new CompletionException("no cause", null);
-        assertThat(Causes.unwrapped(empty)).as("a wrapper without a cause is the failure itself").isSameAs(empty);
+        assertThat(Causes.unwrapped(empty))
+                .as("a wrapper without a cause is the failure itself")
+                .isSameAs(empty);
     }
 }

@@ -12,17 +12,20 @@ class GroupSpecTest {
     void parsesCommaSeparatedAndListedReplicas() {
         GroupSpec g = GroupSpec.parse("g", List.of("n1=127.0.0.1:7001, n2=localhost:7002", "n3=[::1]:7003"));
 
-        assertThat(g.addresses()).containsExactly(
-                java.util.Map.entry("n1", "127.0.0.1:7001"),
-                java.util.Map.entry("n2", "localhost:7002"),
-                java.util.Map.entry("n3", "[::1]:7003"));
+        assertThat(g.addresses())
+                .containsExactly(
+                        java.util.Map.entry("n1", "127.0.0.1:7001"),
+                        java.util.Map.entry("n2", "localhost:7002"),
+                        java.util.Map.entry("n3", "[::1]:7003"));
     }
 
     @Test
     void theGroupIdFollowsTheName() {
         List<String> peers = List.of("n1=127.0.0.1:7001");
-        assertThat(GroupSpec.parse("a", peers).groupId()).isEqualTo(GroupSpec.parse("a", peers).groupId());
-        assertThat(GroupSpec.parse("a", peers).groupId()).isNotEqualTo(GroupSpec.parse("b", peers).groupId());
+        assertThat(GroupSpec.parse("a", peers).groupId())
+                .isEqualTo(GroupSpec.parse("a", peers).groupId());
+        assertThat(GroupSpec.parse("a", peers).groupId())
+                .isNotEqualTo(GroupSpec.parse("b", peers).groupId());
     }
 
     @Test
@@ -35,8 +38,7 @@ class GroupSpecTest {
                 .hasMessageContaining("'n1' appears twice");
         assertThatThrownBy(() -> GroupSpec.parse("g", List.of("n1=a:1,n2=a:1")))
                 .hasMessageContaining("address 'a:1' is given to two replicas");
-        assertThatThrownBy(() -> GroupSpec.parse("g", List.of(" , ")))
-                .hasMessageContaining("at least one replica");
+        assertThatThrownBy(() -> GroupSpec.parse("g", List.of(" , "))).hasMessageContaining("at least one replica");
         assertThatThrownBy(() -> GroupSpec.parse("g", List.of("n1=a:1")).address("n7"))
                 .hasMessageContaining("unknown replica 'n7'");
     }

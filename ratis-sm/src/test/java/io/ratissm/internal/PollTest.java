@@ -12,7 +12,8 @@ class PollTest {
     void aConditionThatHoldsIsAskedOnceAndReported() throws Exception {
         AtomicInteger asked = new AtomicInteger();
 
-        assertThat(Poll.until(Duration.ofMinutes(1), () -> asked.incrementAndGet() > 0)).isTrue();
+        assertThat(Poll.until(Duration.ofMinutes(1), () -> asked.incrementAndGet() > 0))
+                .isTrue();
         assertThat(asked).hasValue(1);
     }
 
@@ -20,7 +21,8 @@ class PollTest {
     void aConditionThatComesTrueWhileWaitingIsReported() throws Exception {
         AtomicInteger asked = new AtomicInteger();
 
-        assertThat(Poll.until(Duration.ofMinutes(1), () -> asked.incrementAndGet() >= 3)).isTrue();
+        assertThat(Poll.until(Duration.ofMinutes(1), () -> asked.incrementAndGet() >= 3))
+                .isTrue();
         assertThat(asked).hasValue(3);
     }
 
@@ -36,7 +38,9 @@ class PollTest {
             Poll.until(Duration.ofMinutes(1), () -> false);
             throw new AssertionError("the wait went on although interrupted");
         } catch (InterruptedException expected) {
-            assertThat(Thread.currentThread().isInterrupted()).as("the flag is consumed by the exception").isFalse();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the flag is consumed by the exception")
+                    .isFalse();
         }
     }
 }

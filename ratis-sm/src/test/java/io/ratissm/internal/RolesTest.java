@@ -17,12 +17,13 @@ class RolesTest {
         Map<RaftPeerRole, Role> mapped = new EnumMap<>(RaftPeerRole.class);
         Arrays.stream(RaftPeerRole.values()).forEach(r -> mapped.put(r, Roles.of(r)));
 
-        assertThat(mapped).containsExactlyInAnyOrderEntriesOf(Map.of(
-                RaftPeerRole.LEADER, Role.LEADER,
-                RaftPeerRole.FOLLOWER, Role.FOLLOWER,
-                RaftPeerRole.CANDIDATE, Role.CANDIDATE,
-                RaftPeerRole.LISTENER, Role.LISTENER,
-                RaftPeerRole.UNRECOGNIZED, Role.UNKNOWN));
+        assertThat(mapped)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        RaftPeerRole.LEADER, Role.LEADER,
+                        RaftPeerRole.FOLLOWER, Role.FOLLOWER,
+                        RaftPeerRole.CANDIDATE, Role.CANDIDATE,
+                        RaftPeerRole.LISTENER, Role.LISTENER,
+                        RaftPeerRole.UNRECOGNIZED, Role.UNKNOWN));
     }
 
     @Test

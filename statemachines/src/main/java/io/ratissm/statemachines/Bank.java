@@ -34,13 +34,16 @@ public final class Bank extends ProtoStateMachine<BankCommand, BankQuery> {
 
     /** The command that opens {@code initial} accounts, unless accounts exist already. */
     public static BankCommand open(Map<String, Long> initial) {
-        return BankCommand.newBuilder().setOpen(Open.newBuilder().putAllBalances(initial)).build();
+        return BankCommand.newBuilder()
+                .setOpen(Open.newBuilder().putAllBalances(initial))
+                .build();
     }
 
     /** The command that moves {@code amount} from {@code from} to {@code to}. */
     public static BankCommand transfer(String from, String to, long amount) {
         return BankCommand.newBuilder()
-                .setTransfer(Transfer.newBuilder().setFrom(from).setTo(to).setAmount(amount)).build();
+                .setTransfer(Transfer.newBuilder().setFrom(from).setTo(to).setAmount(amount))
+                .build();
     }
 
     /** The query that reads every balance. */
@@ -94,7 +97,8 @@ public final class Bank extends ProtoStateMachine<BankCommand, BankQuery> {
         balances.put(t.getTo(), to + t.getAmount());
         return BankReply.newBuilder()
                 .putBalances(t.getFrom(), from - t.getAmount())
-                .putBalances(t.getTo(), to + t.getAmount()).build();
+                .putBalances(t.getTo(), to + t.getAmount())
+                .build();
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class Counter extends ProtoEffectStateMachine<CounterCommand, Count
     @Override
     protected Effect<CounterUpdate> execute(CounterCommand command) {
         value += command.getAdd();
-        return new Effect<>(CounterValue.newBuilder().setValue(value).build(),
+        return new Effect<>(
+                CounterValue.newBuilder().setValue(value).build(),
                 CounterUpdate.newBuilder().setValue(value).build());
     }
 

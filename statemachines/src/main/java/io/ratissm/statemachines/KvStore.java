@@ -9,9 +9,9 @@ import io.ratissm.ProtoEffectStateMachine;
 import io.ratissm.statemachines.proto.CompareAndSet;
 import io.ratissm.statemachines.proto.Delete;
 import io.ratissm.statemachines.proto.Get;
+import io.ratissm.statemachines.proto.KeyWrite;
 import io.ratissm.statemachines.proto.KvCommand;
 import io.ratissm.statemachines.proto.KvQuery;
-import io.ratissm.statemachines.proto.KeyWrite;
 import io.ratissm.statemachines.proto.KvReply;
 import io.ratissm.statemachines.proto.KvUpdate;
 import io.ratissm.statemachines.proto.Put;
@@ -36,7 +36,9 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
     }
 
     public static KvCommand put(String key, ByteString value) {
-        return KvCommand.newBuilder().setPut(Put.newBuilder().setKey(key).setValue(value)).build();
+        return KvCommand.newBuilder()
+                .setPut(Put.newBuilder().setKey(key).setValue(value))
+                .build();
     }
 
     public static KvCommand delete(String key) {
@@ -83,8 +85,15 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
             case DELETE: {
                 String key = command.getDelete().getKey();
                 ByteString previous = entries.remove(key);
-                return new Effect<>(reply(previous), previous == null ? KvUpdate.getDefaultInstance()
-                        : KvUpdate.newBuilder().addWrites(KeyWrite.newBuilder().setKey(key).setDeleted(true)).build());
+                return new Effect<>(
+                        reply(previous),
+                        previous == null
+                                ? KvUpdate.getDefaultInstance()
+                                : KvUpdate.newBuilder()
+                                        .addWrites(KeyWrite.newBuilder()
+                                                .setKey(key)
+                                                .setDeleted(true))
+                                        .build());
             }
             case CAS:
                 return cas(command.getCas());
@@ -95,9 +104,8 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
 
     private Effect<KvUpdate> cas(CompareAndSet cas) {
         ByteString current = entries.get(cas.getKey());
-        boolean matches = cas.hasExpectAbsent()
-                ? current == null
-                : current != null && current.equals(cas.getExpectedValue());
+        boolean matches =
+                cas.hasExpectAbsent() ? current == null : current != null && current.equals(cas.getExpectedValue());
         if (!matches) {
             KvReply.Builder r = KvReply.newBuilder().setFound(false);
             if (current != null) {
@@ -106,12 +114,15 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
             return new Effect<>(r.build(), KvUpdate.getDefaultInstance());
         }
         entries.put(cas.getKey(), cas.getNewValue());
-        return new Effect<>(KvReply.newBuilder().setFound(true).setValue(cas.getNewValue()).build(),
+        return new Effect<>(
+                KvReply.newBuilder().setFound(true).setValue(cas.getNewValue()).build(),
                 written(cas.getKey(), cas.getNewValue()));
     }
 
     private static KvUpdate written(String key, ByteString value) {
-        return KvUpdate.newBuilder().addWrites(KeyWrite.newBuilder().setKey(key).setValue(value)).build();
+        return KvUpdate.newBuilder()
+                .addWrites(KeyWrite.newBuilder().setKey(key).setValue(value))
+                .build();
     }
 
     @Override
@@ -138,7 +149,8 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
     }
 
     private static KvReply reply(ByteString value) {
-        return value == null ? KvReply.getDefaultInstance()
+        return value == null
+                ? KvReply.getDefaultInstance()
                 : KvReply.newBuilder().setFound(true).setValue(value).build();
     }
 

@@ -46,8 +46,11 @@ public final class StampedJournal extends ProtoEffectStateMachine<JournalCommand
 
     @Override
     protected Effect<JournalEntry> execute(JournalCommand command) {
-        JournalEntry entry = JournalEntry.newBuilder().setId(UUID.randomUUID().toString())
-                .setStampedAtNanos(System.nanoTime()).setText(command.getText()).build();
+        JournalEntry entry = JournalEntry.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setStampedAtNanos(System.nanoTime())
+                .setText(command.getText())
+                .build();
         entries.add(entry);
         return new Effect<>(entry, entry);
     }

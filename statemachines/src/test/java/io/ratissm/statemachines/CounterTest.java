@@ -21,6 +21,8 @@ class CounterTest {
         Counter restored = new Counter();
         restored.readSnapshot(new ByteArrayInputStream(out.toByteArray()));
 
-        assertThat(CounterValue.parseFrom(restored.query(Counter.get().toByteString())).getValue()).isEqualTo(3);
+        assertThat(CounterValue.parseFrom(restored.query(Counter.get().toByteString()))
+                        .getValue())
+                .isEqualTo(3);
     }
 }

@@ -47,8 +47,12 @@ class KvStoreTest {
 
     @Test
     void casSucceedsOnlyFromTheExpectedValue() throws Exception {
-        assertThat(apply(KvStore.cas("a", null, b("1"))).getFound()).as("cas from absent").isTrue();
-        assertThat(apply(KvStore.cas("a", null, b("x"))).getFound()).as("cas from absent, now present").isFalse();
+        assertThat(apply(KvStore.cas("a", null, b("1"))).getFound())
+                .as("cas from absent")
+                .isTrue();
+        assertThat(apply(KvStore.cas("a", null, b("x"))).getFound())
+                .as("cas from absent, now present")
+                .isFalse();
 
         KvReply miss = apply(KvStore.cas("a", b("2"), b("3")));
         assertThat(miss.getFound()).isFalse();
@@ -63,7 +67,8 @@ class KvStoreTest {
         assertThatThrownBy(() -> kv.validate(KvCommand.getDefaultInstance().toByteString()))
                 .isInstanceOf(MalformedCommand.class);
         assertThatThrownBy(() -> kv.validate(ByteString.copyFrom(new byte[] {0x0a, (byte) 0xff})))
-                .isInstanceOf(MalformedCommand.class).hasMessageContaining("not a valid Protobuf message");
+                .isInstanceOf(MalformedCommand.class)
+                .hasMessageContaining("not a valid Protobuf message");
     }
 
     @Test
@@ -80,7 +85,9 @@ class KvStoreTest {
         restored.writeSnapshot(again);
 
         assertThat(again.toByteArray()).isEqualTo(out.toByteArray());
-        assertThat(KvReply.parseFrom(restored.query(KvStore.size().toByteString())).getSize()).isEqualTo(100);
+        assertThat(KvReply.parseFrom(restored.query(KvStore.size().toByteString()))
+                        .getSize())
+                .isEqualTo(100);
     }
 
     @Test

@@ -15,8 +15,7 @@ import java.util.TreeMap;
 
 /** What the cluster tests assert about replicas: they caught up, and they hold the same state. */
 public final class ReplicaStates {
-    private ReplicaStates() {
-    }
+    private ReplicaStates() {}
 
     /** Waits until every running replica has applied everything the leader has applied. */
     static void awaitCaughtUp(LocalCluster cluster) {
@@ -37,8 +36,9 @@ public final class ReplicaStates {
     }
 
     /** Asserts that every running replica holds exactly {@code expected} for {@code keys}. */
-    static void assertEveryReplicaHolds(LocalCluster cluster, ReplicaClient client, Collection<String> keys,
-                                        Map<String, ByteString> expected) throws CommandRejected {
+    static void assertEveryReplicaHolds(
+            LocalCluster cluster, ReplicaClient client, Collection<String> keys, Map<String, ByteString> expected)
+            throws CommandRejected {
         awaitCaughtUp(cluster);
         for (ReplicaServer r : cluster.replicas()) {
             assertThat(kvState(client, r.id(), keys)).as("state of %s", r.id()).isEqualTo(expected);
@@ -46,6 +46,7 @@ public final class ReplicaStates {
     }
 
     static long counterValue(ReplicaClient client, String id) throws CommandRejected {
-        return client.queryStale(Counter.get(), id, io.ratissm.statemachines.proto.CounterValue.parser()).getValue();
+        return client.queryStale(Counter.get(), id, io.ratissm.statemachines.proto.CounterValue.parser())
+                .getValue();
     }
 }

@@ -1,7 +1,7 @@
 package io.ratissm.statemachines;
 
-import static io.ratissm.statemachines.ReplicaStates.assertEveryReplicaHolds;
 import static io.ratissm.Awaits.await;
+import static io.ratissm.statemachines.ReplicaStates.assertEveryReplicaHolds;
 import static io.ratissm.statemachines.ReplicaStates.awaitCaughtUp;
 import static io.ratissm.statemachines.ReplicaStates.counterValue;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +42,7 @@ class ReplicationTest {
     @EnumSource(Replication.class)
     void writesAndLinearizableReadsAgreeOnEveryReplica(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, KvStore::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             int threads = 4;
             int opsPerThread = 40;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -59,7 +59,9 @@ class ReplicationTest {
                             case 0 -> client.submit(KvStore.put(key, value), KvReply.parser());
                             case 1 -> {
                                 KvReply r = client.submit(KvStore.cas(key, mine.get(key), value), KvReply.parser());
-                                assertThat(r.getFound()).as("cas from the value this thread last wrote").isTrue();
+                                assertThat(r.getFound())
+                                        .as("cas from the value this thread last wrote")
+                                        .isTrue();
                             }
                             default -> {
                                 client.submit(KvStore.delete(key), KvReply.parser());
@@ -98,7 +100,7 @@ class ReplicationTest {
     @EnumSource(Replication.class)
     void leaderKilledMidWorkloadLosesNoAcknowledgedWrite(Replication mode) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, KvStore::new, mode);
-             ReplicaClient client = cluster.newClient()) {
+                ReplicaClient client = cluster.newClient()) {
             Map<String, ByteString> acknowledged = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
@@ -119,7 +121,9 @@ class ReplicationTest {
             String oldLeader = cluster.awaitLeader();
             cluster.kill(oldLeader);
             int atKill = acknowledged.size();
-            await("100 more writes are acknowledged under a new leader", Duration.ofSeconds(60),
+            await(
+                    "100 more writes are acknowledged under a new leader",
+                    Duration.ofSeconds(60),
                     () -> acknowledged.size() >= atKill + 100);
             stop.set(true);
             for (Future<?> w : writers) {
@@ -140,9 +144,13 @@ class ReplicationTest {
     @ParameterizedTest
     @EnumSource(Replication.class)
     void allReplicasKilledAndRestartedKeepExactlyTheAcknowledgedState(Replication mode) throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(Counter::new)
-                .replication(mode).configure(b -> b.snapshotEvery(75)).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(Counter::new)
+                        .replication(mode)
+                        .configure(b -> b.snapshotEvery(75))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> adders = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -165,7 +173,8 @@ class ReplicationTest {
                 cluster.restart(id);
             }
 
-            assertThat(client.query(Counter.get(), CounterValue.parser()).getValue()).isEqualTo(200);
+            assertThat(client.query(Counter.get(), CounterValue.parser()).getValue())
+                    .isEqualTo(200);
             awaitCaughtUp(cluster);
             for (String id : cluster.ids()) {
                 assertThat(counterValue(client, id)).as("counter on %s", id).isEqualTo(200);
@@ -177,11 +186,18 @@ class ReplicationTest {
     @EnumSource(Replication.class)
     void followerThatMissedPurgedLogCatchesUpBySnapshotInstallation(Replication mode) throws Exception {
         int snapshotEvery = 40;
-        try (LocalCluster cluster = LocalCluster.builder().replicas(3).stateMachine(KvStore::new)
-                .replication(mode).configure(b -> b.snapshotEvery(snapshotEvery).logSegmentBytes(4096)).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(3)
+                        .stateMachine(KvStore::new)
+                        .replication(mode)
+                        .configure(b -> b.snapshotEvery(snapshotEvery).logSegmentBytes(4096))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             String leaderId = cluster.awaitLeader();
-            String followerId = cluster.ids().stream().filter(id -> !id.equals(leaderId)).findFirst().orElseThrow();
+            String followerId = cluster.ids().stream()
+                    .filter(id -> !id.equals(leaderId))
+                    .findFirst()
+                    .orElseThrow();
             client.submit(KvStore.put("before", bytes("down")), KvReply.parser());
             awaitCaughtUp(cluster);
             long followerLastIndex = cluster.replica(followerId).lastLogIndex();
@@ -196,15 +212,19 @@ class ReplicationTest {
                 expected.put(key, value);
             }
             ReplicaServer leader = cluster.replica(cluster.awaitLeader());
-            assertThat(leader.latestSnapshotIndex()).as("more than two snapshots were taken")
+            assertThat(leader.latestSnapshotIndex())
+                    .as("more than two snapshots were taken")
                     .isGreaterThan(followerLastIndex + 3L * snapshotEvery);
-            await("the leader purges the log past what the follower has", Duration.ofSeconds(30),
+            await(
+                    "the leader purges the log past what the follower has",
+                    Duration.ofSeconds(30),
                     () -> leader.firstLogIndex() > followerLastIndex + 1);
 
             ReplicaServer follower = cluster.restart(followerId);
 
             awaitCaughtUp(cluster);
-            assertThat(follower.latestSnapshotIndex()).as("the follower installed a snapshot from the leader")
+            assertThat(follower.latestSnapshotIndex())
+                    .as("the follower installed a snapshot from the leader")
                     .isGreaterThan(followerLastIndex + 1);
             assertEveryReplicaHolds(cluster, client, expected.keySet(), expected);
         }

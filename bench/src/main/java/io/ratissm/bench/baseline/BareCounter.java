@@ -78,7 +78,9 @@ public final class BareCounter extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long next;
         try {
-            next = value + PaddedCounter.delta(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+            next = value
+                    + PaddedCounter.delta(
+                            entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
         } catch (IllegalArgumentException e) {
             // Deterministic on every replica: a short command changes nothing and is answered with the error.
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
@@ -116,7 +118,9 @@ public final class BareCounter extends BaseStateMachine {
             return;
         }
         File file = snapshot.getFile().getPath().toFile();
-        if (snapshot.hasMd5() && !MD5FileUtil.computeMd5ForFile(file).equals(snapshot.getFile().getFileDigest())) {
+        if (snapshot.hasMd5()
+                && !MD5FileUtil.computeMd5ForFile(file)
+                        .equals(snapshot.getFile().getFileDigest())) {
             throw new IOException(getId() + ": snapshot " + file + " does not match its MD5 file");
         }
         try (InputStream in = Files.newInputStream(file.toPath())) {
@@ -126,6 +130,7 @@ public final class BareCounter extends BaseStateMachine {
     }
 
     private static Message encode(long v) {
-        return Message.valueOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(Long.BYTES).putLong(0, v).array()));
+        return Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                ByteBuffer.allocate(Long.BYTES).putLong(0, v).array()));
     }
 }

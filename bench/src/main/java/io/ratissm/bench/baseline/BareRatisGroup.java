@@ -54,7 +54,8 @@ public final class BareRatisGroup implements AutoCloseable {
         this.root = root;
         this.ports = ports;
         List<RaftPeer> peers = new ArrayList<>();
-        ports.forEach((id, port) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress("127.0.0.1:" + port).build()));
+        ports.forEach((id, port) -> peers.add(
+                RaftPeer.newBuilder().setId(id).setAddress("127.0.0.1:" + port).build()));
         this.group = RaftGroup.valueOf(RaftGroupId.randomId(), peers);
     }
 
@@ -104,8 +105,8 @@ public final class BareRatisGroup implements AutoCloseable {
         return RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(p)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50,
-                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
     }
 

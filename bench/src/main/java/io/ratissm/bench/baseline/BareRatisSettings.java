@@ -25,8 +25,7 @@ final class BareRatisSettings {
     static final long ELECTION_TIMEOUT_MILLIS = 1_000;
     static final long LOG_SEGMENT_BYTES = 8L << 20;
 
-    private BareRatisSettings() {
-    }
+    private BareRatisSettings() {}
 
     static RaftProperties forServer(Path storage, int port) {
         RaftProperties p = new RaftProperties();
@@ -34,10 +33,10 @@ final class BareRatisSettings {
         GrpcConfigKeys.Server.setPort(p, port);
 
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(ELECTION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * ELECTION_TIMEOUT_MILLIS,
-                TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 2 * ELECTION_TIMEOUT_MILLIS),
-                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p, TimeDuration.valueOf(2 * ELECTION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(
+                p, TimeDuration.valueOf(Math.max(3000, 2 * ELECTION_TIMEOUT_MILLIS), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

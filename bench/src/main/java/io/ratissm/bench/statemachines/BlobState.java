@@ -28,7 +28,8 @@ public final class BlobState implements StateMachine {
 
     /** The command that replaces the state by {@code size} pseudo-random bytes derived from {@code seed}. */
     public static ByteString fill(int size, long seed) {
-        return ByteString.copyFrom(ByteBuffer.allocate(13).put(FILL).putInt(size).putLong(seed).array());
+        return ByteString.copyFrom(
+                ByteBuffer.allocate(13).put(FILL).putInt(size).putLong(seed).array());
     }
 
     /** The command that counts one touch. */
@@ -38,7 +39,8 @@ public final class BlobState implements StateMachine {
 
     @Override
     public void validate(ByteString command) throws MalformedCommand {
-        boolean fill = command.size() == 13 && command.byteAt(0) == FILL
+        boolean fill = command.size() == 13
+                && command.byteAt(0) == FILL
                 && command.asReadOnlyByteBuffer().getInt(1) >= 0;
         boolean touch = command.size() == 1 && command.byteAt(0) == TOUCH;
         if (!fill && !touch) {
@@ -63,7 +65,8 @@ public final class BlobState implements StateMachine {
     }
 
     private ByteString describe() {
-        return ByteString.copyFrom(ByteBuffer.allocate(12).putLong(touches).putInt(blob.length).array());
+        return ByteString.copyFrom(
+                ByteBuffer.allocate(12).putLong(touches).putInt(blob.length).array());
     }
 
     /** SplitMix64: fast, and fully specified here, so every replica and JVM generates the same bytes. */

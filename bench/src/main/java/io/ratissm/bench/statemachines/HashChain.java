@@ -34,7 +34,8 @@ public final class HashChain implements StateMachine {
 
     /** The command that hashes {@code rounds} times. */
     public static ByteString command(int rounds) {
-        return ByteString.copyFrom(ByteBuffer.allocate(Integer.BYTES).putInt(0, rounds).array());
+        return ByteString.copyFrom(
+                ByteBuffer.allocate(Integer.BYTES).putInt(0, rounds).array());
     }
 
     @Override

@@ -36,8 +36,8 @@ public final class PaddedCounter implements StateMachine {
      */
     public static long delta(ByteBuffer command) {
         if (command.remaining() < Long.BYTES) {
-            throw new IllegalArgumentException("a counter command has at least 8 bytes, this one "
-                    + command.remaining());
+            throw new IllegalArgumentException(
+                    "a counter command has at least 8 bytes, this one " + command.remaining());
         }
         return command.getLong(command.position());
     }
@@ -66,7 +66,8 @@ public final class PaddedCounter implements StateMachine {
     }
 
     private ByteString value() {
-        return ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, value).array());
+        return ByteString.copyFrom(
+                ByteBuffer.allocate(Long.BYTES).putLong(0, value).array());
     }
 
     @Override

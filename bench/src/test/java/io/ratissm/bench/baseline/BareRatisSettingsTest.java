@@ -36,10 +36,21 @@ class BareRatisSettingsTest {
 
     @Test
     void theBaselineGetsEveryRatisPropertyOfADefaultReplica(@TempDir Path dir) throws Exception {
-        ServerSettings replica = new ServerSettings("n1", GroupSpec.parse("bench", List.of("n1=127.0.0.1:7001")),
-                dir, Replication.ACTIVE, BareRatisSettings.SNAPSHOT_EVERY, (int) BareRatisSettings.MAX_COMMAND_BYTES,
-                Duration.ofMillis(BareRatisSettings.ELECTION_TIMEOUT_MILLIS), BareRatisSettings.LOG_SEGMENT_BYTES,
-                10_000, Duration.ofMinutes(10), 100_000, Map.of(), null, false);
+        ServerSettings replica = new ServerSettings(
+                "n1",
+                GroupSpec.parse("bench", List.of("n1=127.0.0.1:7001")),
+                dir,
+                Replication.ACTIVE,
+                BareRatisSettings.SNAPSHOT_EVERY,
+                (int) BareRatisSettings.MAX_COMMAND_BYTES,
+                Duration.ofMillis(BareRatisSettings.ELECTION_TIMEOUT_MILLIS),
+                BareRatisSettings.LOG_SEGMENT_BYTES,
+                10_000,
+                Duration.ofMinutes(10),
+                100_000,
+                Map.of(),
+                null,
+                false);
 
         Map<String, String> expected = entries(replica.raftProperties());
         assertThat(expected).as("the replica sets Ratis properties").hasSizeGreaterThan(10);

@@ -31,23 +31,31 @@ import picocli.CommandLine.Option;
  * the leader killed halfway and restarted later; then a check that every acknowledged write is on every replica.
  * Exit code 0 only if the check passed.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run a local 3-replica key-value store under load, crash its leader, and check that no "
                 + "acknowledged write was lost.")
 public final class Demo implements Callable<Integer> {
 
-    @Option(names = "--duration", description = "How long the workload runs, in seconds (default ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--duration",
+            description = "How long the workload runs, in seconds (default ${DEFAULT-VALUE}).",
             defaultValue = "20")
     int durationSeconds;
 
-    @Option(names = "--clients", description = "Concurrent client threads (default ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--clients",
+            description = "Concurrent client threads (default ${DEFAULT-VALUE}).",
             defaultValue = "8")
     int clients;
 
     @Option(names = "--keys", description = "Keys per client thread (default ${DEFAULT-VALUE}).", defaultValue = "16")
     int keysPerClient;
 
-    @Option(names = "--replication", description = "ACTIVE or PASSIVE (default ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--replication",
+            description = "ACTIVE or PASSIVE (default ${DEFAULT-VALUE}).",
             defaultValue = "ACTIVE")
     Replication replication;
 
@@ -68,10 +76,16 @@ public final class Demo implements Callable<Integer> {
         }
         out.printf("Starting 3 %s replicas of KvStore (durable storage in a temporary directory)...%n", replication);
         try (LocalCluster cluster = LocalCluster.start(3, KvStore::new, replication);
-             ReplicaClient client = cluster.newClient()) {
-            out.printf("Replicas %s, leader %s. Running %d clients for %d s; the leader is killed at %d s and "
-                    + "restarted at %d s.%n", cluster.peers(), cluster.awaitLeader(), clients, durationSeconds,
-                    durationSeconds / 2, durationSeconds * 3 / 4);
+                ReplicaClient client = cluster.newClient()) {
+            out.printf(
+                    "Replicas %s, leader %s. Running %d clients for %d s; the leader is killed at %d s and "
+                            + "restarted at %d s.%n",
+                    cluster.peers(),
+                    cluster.awaitLeader(),
+                    clients,
+                    durationSeconds,
+                    durationSeconds / 2,
+                    durationSeconds * 3 / 4);
             Workload workload = new Workload(client, clients, keysPerClient);
             long start = System.nanoTime();
             workload.start();
@@ -80,8 +94,9 @@ public final class Demo implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println();
             workload.printSummary(out, seconds);
-            out.printf("Fault: killed leader %s at %d s, restarted it at %d s.%n", killed, durationSeconds / 2,
-                    durationSeconds * 3 / 4);
+            out.printf(
+                    "Fault: killed leader %s at %d s, restarted it at %d s.%n",
+                    killed, durationSeconds / 2, durationSeconds * 3 / 4);
             return check(cluster, client, workload) ? 0 : 1;
         }
     }
@@ -105,8 +120,14 @@ public final class Demo implements Callable<Integer> {
                 workload.event("restarted " + killed);
             }
             String leader = cluster.leader().orElse("none");
-            out.printf("\r%5.1f s  ops %7d  ok %7d  unknown %4d  leader %-4s  %-24s", (now - start) / 1e9,
-                    workload.ops(), workload.ok(), workload.unknown(), leader, workload.lastEvent());
+            out.printf(
+                    "\r%5.1f s  ops %7d  ok %7d  unknown %4d  leader %-4s  %-24s",
+                    (now - start) / 1e9,
+                    workload.ops(),
+                    workload.ok(),
+                    workload.unknown(),
+                    leader,
+                    workload.lastEvent());
             out.flush();
         }
         return killed;
@@ -117,14 +138,16 @@ public final class Demo implements Callable<Integer> {
         cluster.awaitCaughtUp(Duration.ofSeconds(60));
         int checked = 0;
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Set<Optional<ByteString>>> e : workload.expected().entrySet()) {
+        for (Map.Entry<String, Set<Optional<ByteString>>> e :
+                workload.expected().entrySet()) {
             for (ReplicaServer r : cluster.replicas()) {
                 KvReply reply = client.queryStale(KvStore.get(e.getKey()), r.id(), KvReply.parser());
                 Optional<ByteString> actual = reply.getFound() ? Optional.of(reply.getValue()) : Optional.empty();
                 checked++;
                 if (!e.getValue().contains(actual)) {
-                    problems.add(r.id() + " has " + e.getKey() + " = " + actual.map(ByteString::toStringUtf8)
-                            .orElse("(absent)") + ", expected one of " + e.getValue());
+                    problems.add(r.id() + " has " + e.getKey() + " = "
+                            + actual.map(ByteString::toStringUtf8).orElse("(absent)") + ", expected one of "
+                            + e.getValue());
                 }
             }
         }
@@ -132,9 +155,10 @@ public final class Demo implements Callable<Integer> {
             problems.addAll(workload.readViolations());
         }
         if (problems.isEmpty()) {
-            out.printf("Check passed: %d keys x %d replicas hold the last acknowledged value, and %d linearizable "
-                    + "reads saw their own thread's last write.%n", workload.expected().size(),
-                    cluster.replicas().size(), workload.reads());
+            out.printf(
+                    "Check passed: %d keys x %d replicas hold the last acknowledged value, and %d linearizable "
+                            + "reads saw their own thread's last write.%n",
+                    workload.expected().size(), cluster.replicas().size(), workload.reads());
             return true;
         }
         out.printf("Check FAILED (%d of %d key/replica pairs checked):%n", problems.size(), checked);
@@ -224,13 +248,16 @@ public final class Demo implements Callable<Integer> {
                 writes.addAll(w.writeLatencies);
                 reads.addAll(w.readLatencies);
             });
-            out.printf("%d operations in %.1f s: %.0f ops/s (%d writes/CAS, %d linearizable reads, %d unknown "
-                    + "outcomes)%n", ops.get(), seconds, ops.get() / seconds, writes.size(), reads.size(),
-                    unknown.get());
-            out.printf("write latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", percentile(writes, 0.50),
-                    percentile(writes, 0.99), percentile(writes, 1.0));
-            out.printf("read latency:  p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", percentile(reads, 0.50),
-                    percentile(reads, 0.99), percentile(reads, 1.0));
+            out.printf(
+                    "%d operations in %.1f s: %.0f ops/s (%d writes/CAS, %d linearizable reads, %d unknown "
+                            + "outcomes)%n",
+                    ops.get(), seconds, ops.get() / seconds, writes.size(), reads.size(), unknown.get());
+            out.printf(
+                    "write latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    percentile(writes, 0.50), percentile(writes, 0.99), percentile(writes, 1.0));
+            out.printf(
+                    "read latency:  p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    percentile(reads, 0.50), percentile(reads, 0.99), percentile(reads, 1.0));
         }
 
         private static double percentile(List<Long> nanos, double q) {
@@ -247,6 +274,7 @@ public final class Demo implements Callable<Integer> {
             private final int id;
             /** Every value a key may hold: one after an acknowledged write, more after an unknown outcome. */
             final Map<String, Set<Optional<ByteString>>> possible = new TreeMap<>();
+
             final List<Long> writeLatencies = new ArrayList<>();
             final List<Long> readLatencies = new ArrayList<>();
             final List<String> violations = new ArrayList<>();
@@ -311,8 +339,8 @@ public final class Demo implements Callable<Integer> {
                 KvReply r = client.query(KvStore.get(key), KvReply.parser());
                 Optional<ByteString> actual = r.getFound() ? Optional.of(r.getValue()) : Optional.empty();
                 if (!allowed.contains(actual)) {
-                    violations.add("linearizable read of " + key + " saw " + actual.map(ByteString::toStringUtf8)
-                            .orElse("(absent)") + ", expected one of " + allowed);
+                    violations.add("linearizable read of " + key + " saw "
+                            + actual.map(ByteString::toStringUtf8).orElse("(absent)") + ", expected one of " + allowed);
                 }
             }
         }

@@ -20,12 +20,10 @@ import java.util.TreeSet;
 public final class BankChecker {
     private static final Keyword READ = Keyword.of("read");
 
-    private BankChecker() {
-    }
+    private BankChecker() {}
 
     /** A read that breaks an invariant, and which one. */
-    public record BadRead(Op read, String problem) {
-    }
+    public record BadRead(Op read, String problem) {}
 
     /** The outcome: the reads checked and those that are wrong. */
     public record Result(Verdict verdict, int reads, List<BadRead> errors) {

@@ -10,30 +10,30 @@ import java.util.Objects;
  * to {@code new} when it equals {@code old} and cannot happen otherwise.
  */
 public final class CasRegisterModel extends RegisterModel {
-  static final Keyword CAS = Keyword.of("cas");
+    static final Keyword CAS = Keyword.of("cas");
 
-  public CasRegisterModel(Object initial) {
-    super(initial);
-  }
-
-  @Override
-  public String name() {
-    return "cas-register";
-  }
-
-  @Override
-  protected Object stepOther(Object state, Object f, Object value) {
-    if (f != CAS) {
-      return super.stepOther(state, f, value);
+    public CasRegisterModel(Object initial) {
+        super(initial);
     }
-    if (!(value instanceof List<?> pair) || pair.size() != 2) {
-      throw new ModelMismatchException("a :cas value must be [old new], not " + EdnWriter.write(value));
-    }
-    return Objects.equals(pair.get(0), state) ? pair.get(1) : INCONSISTENT;
-  }
 
-  @Override
-  protected String operations() {
-    return ":read, :write and :cas";
-  }
+    @Override
+    public String name() {
+        return "cas-register";
+    }
+
+    @Override
+    protected Object stepOther(Object state, Object f, Object value) {
+        if (f != CAS) {
+            return super.stepOther(state, f, value);
+        }
+        if (!(value instanceof List<?> pair) || pair.size() != 2) {
+            throw new ModelMismatchException("a :cas value must be [old new], not " + EdnWriter.write(value));
+        }
+        return Objects.equals(pair.get(0), state) ? pair.get(1) : INCONSISTENT;
+    }
+
+    @Override
+    protected String operations() {
+        return ":read, :write and :cas";
+    }
 }

@@ -9,16 +9,25 @@ import java.util.List;
  * {@code :timeout}. {@code elapsedNanos} covers pairing, splitting and
  * searching, not reading the file.
  */
-public record CheckResult(Verdict verdict, String cause, String modelName, boolean partitioned,
-    List<KeyResult> keys, List<KeyHistory> histories, long elapsedNanos) {
+public record CheckResult(
+        Verdict verdict,
+        String cause,
+        String modelName,
+        boolean partitioned,
+        List<KeyResult> keys,
+        List<KeyHistory> histories,
+        long elapsedNanos) {
 
-  /** The operations behind {@code result}, for drawing them. */
-  public KeyHistory historyOf(KeyResult result) {
-    return histories.get(keys.indexOf(result));
-  }
+    /** The operations behind {@code result}, for drawing them. */
+    public KeyHistory historyOf(KeyResult result) {
+        return histories.get(keys.indexOf(result));
+    }
 
-  /** The first key (in key order) found not linearizable, or null. */
-  public KeyResult firstFailure() {
-    return keys.stream().filter(k -> k.verdict() == Verdict.NOT_LINEARIZABLE).findFirst().orElse(null);
-  }
+    /** The first key (in key order) found not linearizable, or null. */
+    public KeyResult firstFailure() {
+        return keys.stream()
+                .filter(k -> k.verdict() == Verdict.NOT_LINEARIZABLE)
+                .findFirst()
+                .orElse(null);
+    }
 }

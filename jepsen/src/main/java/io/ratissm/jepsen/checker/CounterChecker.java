@@ -22,12 +22,10 @@ public final class CounterChecker {
     private static final Keyword ADD = Keyword.of("add");
     private static final Keyword READ = Keyword.of("read");
 
-    private CounterChecker() {
-    }
+    private CounterChecker() {}
 
     /** A read outside its bounds. */
-    public record BadRead(Op read, long lower, long upper) {
-    }
+    public record BadRead(Op read, long lower, long upper) {}
 
     /** The verdict and the reads out of bounds; {@code reads} counts the reads checked. */
     public record Result(Verdict verdict, int reads, List<BadRead> errors) {

@@ -9,7 +9,7 @@ import java.util.List;
  * when the history is checked as a whole.
  */
 public record KeyHistory(Object key, List<Operation> operations) {
-  public KeyHistory {
-    operations = List.copyOf(operations);
-  }
+    public KeyHistory {
+        operations = List.copyOf(operations);
+    }
 }

@@ -14,10 +14,17 @@ import java.util.List;
  * a complete linearization (every completed operation, and the crashed ones it needed). For {@link Verdict#UNKNOWN}, {@code cause} says why
  * ({@code :timeout}, {@code :memory}, {@code :cancelled}). {@code key} is null for an unsplit history.
  */
-public record KeyResult(Object key, Verdict verdict, String cause, Operation failedOp, Operation previousOk,
-    List<LinearizationStep> longestPrefix, int operationCount, long configurationsExplored) {
+public record KeyResult(
+        Object key,
+        Verdict verdict,
+        String cause,
+        Operation failedOp,
+        Operation previousOk,
+        List<LinearizationStep> longestPrefix,
+        int operationCount,
+        long configurationsExplored) {
 
-  static KeyResult unknown(Object key, String cause, int operationCount, long explored) {
-    return new KeyResult(key, Verdict.UNKNOWN, cause, null, null, List.of(), operationCount, explored);
-  }
+    static KeyResult unknown(Object key, String cause, int operationCount, long explored) {
+        return new KeyResult(key, Verdict.UNKNOWN, cause, null, null, List.of(), operationCount, explored);
+    }
 }

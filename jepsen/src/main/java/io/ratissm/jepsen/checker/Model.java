@@ -16,41 +16,41 @@ import io.ratissm.jepsen.history.Operation;
  * split the history (P-compositionality) and check each key alone.
  */
 public interface Model {
-  /** Returned by {@link #step} for an operation that cannot take effect in the given state. */
-  Object INCONSISTENT = new Object() {
-    @Override
-    public String toString() {
-      return "inconsistent";
+    /** Returned by {@link #step} for an operation that cannot take effect in the given state. */
+    Object INCONSISTENT = new Object() {
+        @Override
+        public String toString() {
+            return "inconsistent";
+        }
+    };
+
+    /** The model's CLI name, e.g. {@code cas-register}. */
+    String name();
+
+    /** The state before any operation. */
+    Object initialState();
+
+    /**
+     * The state after applying an operation.
+     *
+     * @param state the state before; may be null
+     * @param f the operation's {@code :f}
+     * @param value the operation's value as the checker sees it: what a read returned, what a write wrote
+     * @return the next state, or {@link #INCONSISTENT}
+     * @throws ModelMismatchException if this model has no such operation or the value has the wrong shape
+     */
+    Object step(Object state, Object f, Object value);
+
+    /**
+     * The key this operation touches, when the model's keys are independent, or null when the model checks
+     * the history as a whole. Defaults to null.
+     */
+    default Object keyOf(Operation op) {
+        return null;
     }
-  };
 
-  /** The model's CLI name, e.g. {@code cas-register}. */
-  String name();
-
-  /** The state before any operation. */
-  Object initialState();
-
-  /**
-   * The state after applying an operation.
-   *
-   * @param state the state before; may be null
-   * @param f the operation's {@code :f}
-   * @param value the operation's value as the checker sees it: what a read returned, what a write wrote
-   * @return the next state, or {@link #INCONSISTENT}
-   * @throws ModelMismatchException if this model has no such operation or the value has the wrong shape
-   */
-  Object step(Object state, Object f, Object value);
-
-  /**
-   * The key this operation touches, when the model's keys are independent, or null when the model checks
-   * the history as a whole. Defaults to null.
-   */
-  default Object keyOf(Operation op) {
-    return null;
-  }
-
-  /** The operation's value as seen by a single key's state; only called when {@link #keyOf} is non-null. */
-  default Object valueWithinKey(Operation op) {
-    return op.value();
-  }
+    /** The operation's value as seen by a single key's state; only called when {@link #keyOf} is non-null. */
+    default Object valueWithinKey(Operation op) {
+        return op.value();
+    }
 }

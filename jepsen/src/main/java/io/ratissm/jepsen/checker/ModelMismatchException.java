@@ -6,7 +6,7 @@ package io.ratissm.jepsen.checker;
  * the history is not the kind the model describes; the message names the op and what the model accepts.
  */
 public final class ModelMismatchException extends IllegalArgumentException {
-  public ModelMismatchException(String message) {
-    super(message);
-  }
+    public ModelMismatchException(String message) {
+        super(message);
+    }
 }

@@ -9,35 +9,35 @@ import io.ratissm.jepsen.history.Keyword;
  * that start with the lock taken.
  */
 public final class MutexModel implements Model {
-  static final Keyword ACQUIRE = Keyword.of("acquire");
-  static final Keyword RELEASE = Keyword.of("release");
+    static final Keyword ACQUIRE = Keyword.of("acquire");
+    static final Keyword RELEASE = Keyword.of("release");
 
-  private final boolean initiallyHeld;
+    private final boolean initiallyHeld;
 
-  public MutexModel(boolean initiallyHeld) {
-    this.initiallyHeld = initiallyHeld;
-  }
-
-  @Override
-  public String name() {
-    return "mutex";
-  }
-
-  @Override
-  public Object initialState() {
-    return initiallyHeld;
-  }
-
-  @Override
-  public Object step(Object state, Object f, Object value) {
-    boolean held = (Boolean) state;
-    if (f == ACQUIRE) {
-      return held ? INCONSISTENT : Boolean.TRUE;
+    public MutexModel(boolean initiallyHeld) {
+        this.initiallyHeld = initiallyHeld;
     }
-    if (f == RELEASE) {
-      return held ? Boolean.FALSE : INCONSISTENT;
+
+    @Override
+    public String name() {
+        return "mutex";
     }
-    throw new ModelMismatchException("model mutex has no operation " + EdnWriter.write(f)
-        + "; it accepts :acquire and :release");
-  }
+
+    @Override
+    public Object initialState() {
+        return initiallyHeld;
+    }
+
+    @Override
+    public Object step(Object state, Object f, Object value) {
+        boolean held = (Boolean) state;
+        if (f == ACQUIRE) {
+            return held ? INCONSISTENT : Boolean.TRUE;
+        }
+        if (f == RELEASE) {
+            return held ? Boolean.FALSE : INCONSISTENT;
+        }
+        throw new ModelMismatchException(
+                "model mutex has no operation " + EdnWriter.write(f) + "; it accepts :acquire and :release");
+    }
 }

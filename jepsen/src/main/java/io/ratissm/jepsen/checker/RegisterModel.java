@@ -9,44 +9,44 @@ import java.util.Objects;
  * constrains nothing (the client did not learn the value), so it is legal in every state.
  */
 public class RegisterModel implements Model {
-  static final Keyword READ = Keyword.of("read");
-  static final Keyword WRITE = Keyword.of("write");
+    static final Keyword READ = Keyword.of("read");
+    static final Keyword WRITE = Keyword.of("write");
 
-  private final Object initial;
+    private final Object initial;
 
-  public RegisterModel(Object initial) {
-    this.initial = initial;
-  }
-
-  @Override
-  public String name() {
-    return "register";
-  }
-
-  @Override
-  public Object initialState() {
-    return initial;
-  }
-
-  @Override
-  public Object step(Object state, Object f, Object value) {
-    if (f == WRITE) {
-      return value;
+    public RegisterModel(Object initial) {
+        this.initial = initial;
     }
-    if (f == READ) {
-      return value == null || Objects.equals(value, state) ? state : INCONSISTENT;
+
+    @Override
+    public String name() {
+        return "register";
     }
-    return stepOther(state, f, value);
-  }
 
-  /** Operations beyond read and write; a plain register has none. */
-  protected Object stepOther(Object state, Object f, Object value) {
-    throw new ModelMismatchException("model " + name() + " has no operation " + EdnWriter.write(f)
-        + "; it accepts " + operations());
-  }
+    @Override
+    public Object initialState() {
+        return initial;
+    }
 
-  /** The operations named in error messages. */
-  protected String operations() {
-    return ":read and :write (use cas-register for :cas)";
-  }
+    @Override
+    public Object step(Object state, Object f, Object value) {
+        if (f == WRITE) {
+            return value;
+        }
+        if (f == READ) {
+            return value == null || Objects.equals(value, state) ? state : INCONSISTENT;
+        }
+        return stepOther(state, f, value);
+    }
+
+    /** Operations beyond read and write; a plain register has none. */
+    protected Object stepOther(Object state, Object f, Object value) {
+        throw new ModelMismatchException(
+                "model " + name() + " has no operation " + EdnWriter.write(f) + "; it accepts " + operations());
+    }
+
+    /** The operations named in error messages. */
+    protected String operations() {
+        return ":read and :write (use cas-register for :cas)";
+    }
 }

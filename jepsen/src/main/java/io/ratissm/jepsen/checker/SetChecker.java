@@ -22,13 +22,18 @@ public final class SetChecker {
     private static final Keyword ADD = Keyword.of("add");
     private static final Keyword READ = Keyword.of("read");
 
-    private SetChecker() {
-    }
+    private SetChecker() {}
 
     /** The outcome, with the element sets that justify it. */
-    public record Result(Verdict verdict, int attempted, int acknowledged, TreeSet<Long> lost,
-                         TreeSet<Long> unexpected, TreeSet<Long> duplicated, TreeSet<Long> recovered,
-                         boolean finalReadSeen) {
+    public record Result(
+            Verdict verdict,
+            int attempted,
+            int acknowledged,
+            TreeSet<Long> lost,
+            TreeSet<Long> unexpected,
+            TreeSet<Long> duplicated,
+            TreeSet<Long> recovered,
+            boolean finalReadSeen) {
 
         /** The checker's part of {@code results.edn}. */
         public Map<Keyword, Object> toEdn() {
@@ -100,9 +105,10 @@ public final class SetChecker {
             lost.clear();
         } else {
             v = lost.isEmpty() && unexpected.isEmpty() && duplicated.isEmpty()
-                    ? Verdict.LINEARIZABLE : Verdict.NOT_LINEARIZABLE;
+                    ? Verdict.LINEARIZABLE
+                    : Verdict.NOT_LINEARIZABLE;
         }
-        return new Result(v, attempted.size(), acknowledged.size(), lost, unexpected, duplicated, recovered,
-                finalRead != null);
+        return new Result(
+                v, attempted.size(), acknowledged.size(), lost, unexpected, duplicated, recovered, finalRead != null);
     }
 }

@@ -25,103 +25,105 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Verdict#UNKNOWN}. Thread-safe: one checker may check many histories at once.
  */
 public final class WglChecker {
-  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "wgl-checker");
-    t.setDaemon(true);
-    return t;
-  });
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wgl-checker");
+        t.setDaemon(true);
+        return t;
+    });
 
-  private final CheckOptions options;
+    private final CheckOptions options;
 
-  public WglChecker(CheckOptions options) {
-    this.options = options;
-  }
-
-  /**
-   * Checks {@code history}.
-   *
-   * @throws io.ratissm.jepsen.history.MalformedHistoryException if the history is not well formed
-   * @throws ModelMismatchException if the history has operations the model does not know
-   */
-  public CheckResult check(History history, Model model) {
-    long start = System.nanoTime();
-    long deadline = start + options.timeLimit().toNanos();
-    PairedHistory paired = PairedHistory.of(history);
-    List<KeyHistory> keys = KeySplitter.split(paired, model, options.independent());
-    boolean partitioned = keys.size() != 1 || keys.get(0).key() != null;
-    MemoryBudget budget = new MemoryBudget(options.memoryBudgetBytes());
-    AtomicBoolean cancelled = new AtomicBoolean();
-
-    List<WglSearch> searches = new ArrayList<>(keys.size());
-    for (KeyHistory key : keys) {
-      searches.add(new WglSearch(key, model, budget, deadline, cancelled));
+    public WglChecker(CheckOptions options) {
+        this.options = options;
     }
-    KeyResult[] results = new KeyResult[keys.size()];
-    Integer[] order = new Integer[keys.size()];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -keys.get(i).operations().size()));
-    runAll(searches, order, results, cancelled);
 
-    Verdict verdict = Verdict.LINEARIZABLE;
-    String cause = null;
-    for (KeyResult r : results) {
-      verdict = verdict.and(r.verdict());
-      if (cause == null && r.verdict() == Verdict.UNKNOWN && !":cancelled".equals(r.cause())) {
-        cause = r.cause();
-      }
-    }
-    if (verdict != Verdict.UNKNOWN) {
-      cause = null;
-    }
-    return new CheckResult(verdict, cause, model.name(), partitioned, List.of(results), keys,
-        System.nanoTime() - start);
-  }
+    /**
+     * Checks {@code history}.
+     *
+     * @throws io.ratissm.jepsen.history.MalformedHistoryException if the history is not well formed
+     * @throws ModelMismatchException if the history has operations the model does not know
+     */
+    public CheckResult check(History history, Model model) {
+        long start = System.nanoTime();
+        long deadline = start + options.timeLimit().toNanos();
+        PairedHistory paired = PairedHistory.of(history);
+        List<KeyHistory> keys = KeySplitter.split(paired, model, options.independent());
+        boolean partitioned = keys.size() != 1 || keys.get(0).key() != null;
+        MemoryBudget budget = new MemoryBudget(options.memoryBudgetBytes());
+        AtomicBoolean cancelled = new AtomicBoolean();
 
-  private void runAll(List<WglSearch> searches, Integer[] order, KeyResult[] results, AtomicBoolean cancelled) {
-    AtomicInteger nextTask = new AtomicInteger();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    Runnable worker = () -> {
-      int t;
-      while ((t = nextTask.getAndIncrement()) < order.length) {
-        int i = order[t];
-        if (cancelled.get()) {
-          results[i] = KeyResult.unknown(searches.get(i).key(), ":cancelled",
-              searches.get(i).operationCount(), 0);
-          continue;
+        List<WglSearch> searches = new ArrayList<>(keys.size());
+        for (KeyHistory key : keys) {
+            searches.add(new WglSearch(key, model, budget, deadline, cancelled));
         }
+        KeyResult[] results = new KeyResult[keys.size()];
+        Integer[] order = new Integer[keys.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(
+                order,
+                Comparator.comparingInt((Integer i) -> -keys.get(i).operations().size()));
+        runAll(searches, order, results, cancelled);
+
+        Verdict verdict = Verdict.LINEARIZABLE;
+        String cause = null;
+        for (KeyResult r : results) {
+            verdict = verdict.and(r.verdict());
+            if (cause == null && r.verdict() == Verdict.UNKNOWN && !":cancelled".equals(r.cause())) {
+                cause = r.cause();
+            }
+        }
+        if (verdict != Verdict.UNKNOWN) {
+            cause = null;
+        }
+        return new CheckResult(
+                verdict, cause, model.name(), partitioned, List.of(results), keys, System.nanoTime() - start);
+    }
+
+    private void runAll(List<WglSearch> searches, Integer[] order, KeyResult[] results, AtomicBoolean cancelled) {
+        AtomicInteger nextTask = new AtomicInteger();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            int t;
+            while ((t = nextTask.getAndIncrement()) < order.length) {
+                int i = order[t];
+                if (cancelled.get()) {
+                    results[i] = KeyResult.unknown(
+                            searches.get(i).key(), ":cancelled", searches.get(i).operationCount(), 0);
+                    continue;
+                }
+                try {
+                    KeyResult r = runOne(searches.get(i));
+                    results[i] = r;
+                    if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
+                        cancelled.set(true);
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    cancelled.set(true);
+                    results[i] = KeyResult.unknown(
+                            searches.get(i).key(), ":error", searches.get(i).operationCount(), 0);
+                }
+            }
+        };
+        int helpers = Math.min(options.parallelism(), order.length) - 1;
+        CompletableFuture<?>[] running = new CompletableFuture<?>[Math.max(0, helpers)];
+        for (int h = 0; h < running.length; h++) {
+            running[h] = CompletableFuture.runAsync(worker, WORKERS);
+        }
+        worker.run();
+        CompletableFuture.allOf(running).join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static KeyResult runOne(WglSearch search) {
         try {
-          KeyResult r = runOne(searches.get(i));
-          results[i] = r;
-          if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
-            cancelled.set(true);
-          }
-        } catch (RuntimeException e) {
-          failure.compareAndSet(null, e);
-          cancelled.set(true);
-          results[i] = KeyResult.unknown(searches.get(i).key(), ":error",
-              searches.get(i).operationCount(), 0);
+            return search.run();
+        } catch (OutOfMemoryError e) {
+            // Last resort: the budget is an estimate, and the heap is shared with other work. Dropping the
+            // search's references frees its memory, so reporting unknown is safe here.
+            return KeyResult.unknown(search.key(), ":out-of-memory", search.operationCount(), 0);
         }
-      }
-    };
-    int helpers = Math.min(options.parallelism(), order.length) - 1;
-    CompletableFuture<?>[] running = new CompletableFuture<?>[Math.max(0, helpers)];
-    for (int h = 0; h < running.length; h++) {
-      running[h] = CompletableFuture.runAsync(worker, WORKERS);
     }
-    worker.run();
-    CompletableFuture.allOf(running).join();
-    if (failure.get() != null) {
-      throw failure.get();
-    }
-  }
-
-  private static KeyResult runOne(WglSearch search) {
-    try {
-      return search.run();
-    } catch (OutOfMemoryError e) {
-      // Last resort: the budget is an estimate, and the heap is shared with other work. Dropping the
-      // search's references frees its memory, so reporting unknown is safe here.
-      return KeyResult.unknown(search.key(), ":out-of-memory", search.operationCount(), 0);
-    }
-  }
 }

@@ -27,255 +27,263 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code long} per operation, xor-ed in and out).
  */
 final class WglSearch {
-  private static final int CHECK_INTERVAL_MASK = (1 << 10) - 1;
+    private static final int CHECK_INTERVAL_MASK = (1 << 10) - 1;
 
-  private final Object key;
-  private final Operation[] ops;
-  private final int okCount;
-  private final int[] kind;
-  private final StateSpace space;
-  private final MemoryBudget budget;
-  /** Created in {@link #run()} so that an exhausted budget becomes a verdict, not an exception. */
-  private ConfigCache cache;
-  private final int[] next;
-  private final int[] prev;
-  private final int head;
-  private final long deadlineNanos;
-  private final AtomicBoolean cancelled;
+    private final Object key;
+    private final Operation[] ops;
+    private final int okCount;
+    private final int[] kind;
+    private final StateSpace space;
+    private final MemoryBudget budget;
+    /** Created in {@link #run()} so that an exhausted budget becomes a verdict, not an exception. */
+    private ConfigCache cache;
 
-  /**
-   * Prepares the search; checks that the model understands every operation (so a wrong model fails here,
-   * with a clear message, and not deep inside the search).
-   */
-  WglSearch(KeyHistory history, Model model, MemoryBudget budget, long deadlineNanos, AtomicBoolean cancelled) {
-    this.key = history.key();
-    this.deadlineNanos = deadlineNanos;
-    this.cancelled = cancelled;
-    List<Operation> ok = new ArrayList<>();
-    List<Operation> indeterminate = new ArrayList<>();
-    for (Operation op : history.operations()) {
-      if (op.outcome() == Operation.Outcome.OK) {
-        ok.add(op);
-      } else if (op.isIndeterminate()) {
-        indeterminate.add(op);
-      }
-    }
-    ok.sort(Comparator.comparingInt(Operation::completePosition));
-    indeterminate.sort(Comparator.comparingInt(Operation::invokePosition));
-    okCount = ok.size();
-    int n = okCount + indeterminate.size();
-    ops = new Operation[n];
-    for (int i = 0; i < n; i++) {
-      ops[i] = i < okCount ? ok.get(i) : indeterminate.get(i - okCount);
-    }
+    private final int[] next;
+    private final int[] prev;
+    private final int head;
+    private final long deadlineNanos;
+    private final AtomicBoolean cancelled;
 
-    kind = new int[n];
-    Map<List<Object>, Integer> kinds = new HashMap<>();
-    List<Object> kindF = new ArrayList<>();
-    List<Object> kindValue = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      List<Object> k = Arrays.asList(ops[i].f(), ops[i].value());
-      Integer id = kinds.get(k);
-      if (id == null) {
-        id = kindF.size();
-        kinds.put(k, id);
-        kindF.add(ops[i].f());
-        kindValue.add(ops[i].value());
-        model.step(model.initialState(), ops[i].f(), ops[i].value());
-      }
-      kind[i] = id;
-    }
-    space = new StateSpace(model, kindF.toArray(), kindValue.toArray(), budget);
-    this.budget = budget;
-
-    // Entries: call of op i is node i, its return is node n + i, the list head is node 2n.
-    head = 2 * n;
-    next = new int[2 * n + 1];
-    prev = new int[2 * n + 1];
-    long[] events = new long[n + okCount];
-    for (int i = 0; i < n; i++) {
-      events[i] = ((long) ops[i].invokePosition() << 32) | i;
-    }
-    for (int i = 0; i < okCount; i++) {
-      events[n + i] = ((long) ops[i].completePosition() << 32) | (n + i);
-    }
-    Arrays.sort(events);
-    int last = head;
-    for (long e : events) {
-      last = link(last, (int) e);
-    }
-    for (int i = okCount; i < n; i++) {
-      last = link(last, n + i);
-    }
-    next[last] = -1;
-    prev[head] = -1;
-  }
-
-  private int link(int after, int node) {
-    next[after] = node;
-    prev[node] = after;
-    return node;
-  }
-
-  Object key() {
-    return key;
-  }
-
-  int operationCount() {
-    return ops.length;
-  }
-
-  /** Runs the search to a verdict, or to unknown on timeout, cancellation or an exhausted budget. */
-  KeyResult run() {
-    try {
-      cache = new ConfigCache(Math.max(1, (ops.length + 63) >>> 6), budget);
-      return search();
-    } catch (MemoryBudget.Exhausted e) {
-      return KeyResult.unknown(key, ":memory", ops.length, cache == null ? 0 : cache.size());
-    } finally {
-      if (cache != null) {
-        cache.release();
-      }
-      space.release();
-    }
-  }
-
-  private KeyResult search() {
-    final int n = ops.length;
-    final long[] zobrist = new long[n];
-    SplittableRandom random = new SplittableRandom(n * 0x9E3779B97F4A7C15L + 1);
-    for (int i = 0; i < n; i++) {
-      zobrist[i] = random.nextLong();
-    }
-    final long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
-    final int[] stackOp = new int[n];
-    final int[] stackState = new int[n];
-    int depth = 0;
-    int state = space.initial();
-    long setHash = 0;
-    int bestPrefix = -1;
-    int[] bestOps = new int[0];
-    int[] bestStates = new int[0];
-    long iterations = 0;
-
-    int entry = next[head];
-    while (entry != -1) {
-      if ((++iterations & CHECK_INTERVAL_MASK) == 0) {
-        if (cancelled.get()) {
-          return KeyResult.unknown(key, ":cancelled", n, cache.size());
+    /**
+     * Prepares the search; checks that the model understands every operation (so a wrong model fails here,
+     * with a clear message, and not deep inside the search).
+     */
+    WglSearch(KeyHistory history, Model model, MemoryBudget budget, long deadlineNanos, AtomicBoolean cancelled) {
+        this.key = history.key();
+        this.deadlineNanos = deadlineNanos;
+        this.cancelled = cancelled;
+        List<Operation> ok = new ArrayList<>();
+        List<Operation> indeterminate = new ArrayList<>();
+        for (Operation op : history.operations()) {
+            if (op.outcome() == Operation.Outcome.OK) {
+                ok.add(op);
+            } else if (op.isIndeterminate()) {
+                indeterminate.add(op);
+            }
         }
-        if (System.nanoTime() - deadlineNanos > 0) {
-          return KeyResult.unknown(key, ":timeout", n, cache.size());
+        ok.sort(Comparator.comparingInt(Operation::completePosition));
+        indeterminate.sort(Comparator.comparingInt(Operation::invokePosition));
+        okCount = ok.size();
+        int n = okCount + indeterminate.size();
+        ops = new Operation[n];
+        for (int i = 0; i < n; i++) {
+            ops[i] = i < okCount ? ok.get(i) : indeterminate.get(i - okCount);
         }
-      }
-      if (entry < n) {
-        int op = entry;
-        int after = space.step(state, kind[op]);
-        if (after != StateSpace.INCONSISTENT) {
-          long hash = setHash ^ zobrist[op];
-          linearized[op >>> 6] |= 1L << op;
-          if (cache.add(hash ^ space.mix(after), after, linearized)) {
-            stackOp[depth] = op;
-            stackState[depth] = state;
-            depth++;
-            state = after;
-            setHash = hash;
-            lift(op);
-            entry = next[head];
-            continue;
-          }
-          linearized[op >>> 6] &= ~(1L << op);
+
+        kind = new int[n];
+        Map<List<Object>, Integer> kinds = new HashMap<>();
+        List<Object> kindF = new ArrayList<>();
+        List<Object> kindValue = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Object> k = Arrays.asList(ops[i].f(), ops[i].value());
+            Integer id = kinds.get(k);
+            if (id == null) {
+                id = kindF.size();
+                kinds.put(k, id);
+                kindF.add(ops[i].f());
+                kindValue.add(ops[i].value());
+                model.step(model.initialState(), ops[i].f(), ops[i].value());
+            }
+            kind[i] = id;
         }
-        entry = next[entry];
-      } else {
-        int op = entry - n;
-        if (op >= okCount) {
-          return success(stackOp, stackState, depth, state);
+        space = new StateSpace(model, kindF.toArray(), kindValue.toArray(), budget);
+        this.budget = budget;
+
+        // Entries: call of op i is node i, its return is node n + i, the list head is node 2n.
+        head = 2 * n;
+        next = new int[2 * n + 1];
+        prev = new int[2 * n + 1];
+        long[] events = new long[n + okCount];
+        for (int i = 0; i < n; i++) {
+            events[i] = ((long) ops[i].invokePosition() << 32) | i;
         }
-        int prefix = onesPrefix(linearized, okCount);
-        if (prefix > bestPrefix) {
-          bestPrefix = prefix;
-          bestOps = Arrays.copyOf(stackOp, depth);
-          bestStates = statesAfter(stackState, depth, state);
+        for (int i = 0; i < okCount; i++) {
+            events[n + i] = ((long) ops[i].completePosition() << 32) | (n + i);
         }
-        if (depth == 0) {
-          return failure(bestPrefix, bestOps, bestStates);
+        Arrays.sort(events);
+        int last = head;
+        for (long e : events) {
+            last = link(last, (int) e);
         }
-        depth--;
-        int undone = stackOp[depth];
-        state = stackState[depth];
-        setHash ^= zobrist[undone];
-        linearized[undone >>> 6] &= ~(1L << undone);
-        unlift(undone);
-        entry = next[undone];
-      }
+        for (int i = okCount; i < n; i++) {
+            last = link(last, n + i);
+        }
+        next[last] = -1;
+        prev[head] = -1;
     }
-    return success(stackOp, stackState, depth, state);
-  }
 
-  /** The verdict with the linearization found: the stack, which holds every completed op by now. */
-  private KeyResult success(int[] stackOp, int[] stackState, int depth, int state) {
-    return new KeyResult(key, Verdict.LINEARIZABLE, null, null, null,
-        steps(stackOp, statesAfter(stackState, depth, state), depth), ops.length, cache.size());
-  }
+    private int link(int after, int node) {
+        next[after] = node;
+        prev[node] = after;
+        return node;
+    }
 
-  private static int[] statesAfter(int[] stackState, int depth, int state) {
-    int[] after = new int[depth];
-    for (int d = 0; d < depth; d++) {
-      after[d] = d + 1 < depth ? stackState[d + 1] : state;
+    Object key() {
+        return key;
     }
-    return after;
-  }
 
-  private List<LinearizationStep> steps(int[] stackOps, int[] states, int depth) {
-    List<LinearizationStep> steps = new ArrayList<>(depth);
-    for (int d = 0; d < depth; d++) {
-      steps.add(new LinearizationStep(ops[stackOps[d]], space.state(states[d])));
+    int operationCount() {
+        return ops.length;
     }
-    return steps;
-  }
 
-  private KeyResult failure(int prefix, int[] bestOps, int[] bestStates) {
-    List<LinearizationStep> steps = steps(bestOps, bestStates, bestOps.length);
-    Operation previous = prefix > 0 ? ops[prefix - 1] : null;
-    return new KeyResult(key, Verdict.NOT_LINEARIZABLE, null, ops[prefix], previous, steps, ops.length,
-        cache.size());
-  }
+    /** Runs the search to a verdict, or to unknown on timeout, cancellation or an exhausted budget. */
+    KeyResult run() {
+        try {
+            cache = new ConfigCache(Math.max(1, (ops.length + 63) >>> 6), budget);
+            return search();
+        } catch (MemoryBudget.Exhausted e) {
+            return KeyResult.unknown(key, ":memory", ops.length, cache == null ? 0 : cache.size());
+        } finally {
+            if (cache != null) {
+                cache.release();
+            }
+            space.release();
+        }
+    }
 
-  /** How many of the first {@code limit} bits are all set. */
-  private static int onesPrefix(long[] set, int limit) {
-    for (int w = 0; w < set.length; w++) {
-      long inverted = ~set[w];
-      if (inverted != 0) {
-        return Math.min(limit, (w << 6) + Long.numberOfTrailingZeros(inverted));
-      }
-    }
-    return limit;
-  }
+    private KeyResult search() {
+        final int n = ops.length;
+        final long[] zobrist = new long[n];
+        SplittableRandom random = new SplittableRandom(n * 0x9E3779B97F4A7C15L + 1);
+        for (int i = 0; i < n; i++) {
+            zobrist[i] = random.nextLong();
+        }
+        final long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
+        final int[] stackOp = new int[n];
+        final int[] stackState = new int[n];
+        int depth = 0;
+        int state = space.initial();
+        long setHash = 0;
+        int bestPrefix = -1;
+        int[] bestOps = new int[0];
+        int[] bestStates = new int[0];
+        long iterations = 0;
 
-  private void lift(int op) {
-    int call = op;
-    next[prev[call]] = next[call];
-    if (next[call] != -1) {
-      prev[next[call]] = prev[call];
+        int entry = next[head];
+        while (entry != -1) {
+            if ((++iterations & CHECK_INTERVAL_MASK) == 0) {
+                if (cancelled.get()) {
+                    return KeyResult.unknown(key, ":cancelled", n, cache.size());
+                }
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    return KeyResult.unknown(key, ":timeout", n, cache.size());
+                }
+            }
+            if (entry < n) {
+                int op = entry;
+                int after = space.step(state, kind[op]);
+                if (after != StateSpace.INCONSISTENT) {
+                    long hash = setHash ^ zobrist[op];
+                    linearized[op >>> 6] |= 1L << op;
+                    if (cache.add(hash ^ space.mix(after), after, linearized)) {
+                        stackOp[depth] = op;
+                        stackState[depth] = state;
+                        depth++;
+                        state = after;
+                        setHash = hash;
+                        lift(op);
+                        entry = next[head];
+                        continue;
+                    }
+                    linearized[op >>> 6] &= ~(1L << op);
+                }
+                entry = next[entry];
+            } else {
+                int op = entry - n;
+                if (op >= okCount) {
+                    return success(stackOp, stackState, depth, state);
+                }
+                int prefix = onesPrefix(linearized, okCount);
+                if (prefix > bestPrefix) {
+                    bestPrefix = prefix;
+                    bestOps = Arrays.copyOf(stackOp, depth);
+                    bestStates = statesAfter(stackState, depth, state);
+                }
+                if (depth == 0) {
+                    return failure(bestPrefix, bestOps, bestStates);
+                }
+                depth--;
+                int undone = stackOp[depth];
+                state = stackState[depth];
+                setHash ^= zobrist[undone];
+                linearized[undone >>> 6] &= ~(1L << undone);
+                unlift(undone);
+                entry = next[undone];
+            }
+        }
+        return success(stackOp, stackState, depth, state);
     }
-    int ret = op + ops.length;
-    next[prev[ret]] = next[ret];
-    if (next[ret] != -1) {
-      prev[next[ret]] = prev[ret];
-    }
-  }
 
-  private void unlift(int op) {
-    int ret = op + ops.length;
-    next[prev[ret]] = ret;
-    if (next[ret] != -1) {
-      prev[next[ret]] = ret;
+    /** The verdict with the linearization found: the stack, which holds every completed op by now. */
+    private KeyResult success(int[] stackOp, int[] stackState, int depth, int state) {
+        return new KeyResult(
+                key,
+                Verdict.LINEARIZABLE,
+                null,
+                null,
+                null,
+                steps(stackOp, statesAfter(stackState, depth, state), depth),
+                ops.length,
+                cache.size());
     }
-    int call = op;
-    next[prev[call]] = call;
-    if (next[call] != -1) {
-      prev[next[call]] = call;
+
+    private static int[] statesAfter(int[] stackState, int depth, int state) {
+        int[] after = new int[depth];
+        for (int d = 0; d < depth; d++) {
+            after[d] = d + 1 < depth ? stackState[d + 1] : state;
+        }
+        return after;
     }
-  }
+
+    private List<LinearizationStep> steps(int[] stackOps, int[] states, int depth) {
+        List<LinearizationStep> steps = new ArrayList<>(depth);
+        for (int d = 0; d < depth; d++) {
+            steps.add(new LinearizationStep(ops[stackOps[d]], space.state(states[d])));
+        }
+        return steps;
+    }
+
+    private KeyResult failure(int prefix, int[] bestOps, int[] bestStates) {
+        List<LinearizationStep> steps = steps(bestOps, bestStates, bestOps.length);
+        Operation previous = prefix > 0 ? ops[prefix - 1] : null;
+        return new KeyResult(
+                key, Verdict.NOT_LINEARIZABLE, null, ops[prefix], previous, steps, ops.length, cache.size());
+    }
+
+    /** How many of the first {@code limit} bits are all set. */
+    private static int onesPrefix(long[] set, int limit) {
+        for (int w = 0; w < set.length; w++) {
+            long inverted = ~set[w];
+            if (inverted != 0) {
+                return Math.min(limit, (w << 6) + Long.numberOfTrailingZeros(inverted));
+            }
+        }
+        return limit;
+    }
+
+    private void lift(int op) {
+        int call = op;
+        next[prev[call]] = next[call];
+        if (next[call] != -1) {
+            prev[next[call]] = prev[call];
+        }
+        int ret = op + ops.length;
+        next[prev[ret]] = next[ret];
+        if (next[ret] != -1) {
+            prev[next[ret]] = prev[ret];
+        }
+    }
+
+    private void unlift(int op) {
+        int ret = op + ops.length;
+        next[prev[ret]] = ret;
+        if (next[ret] != -1) {
+            prev[next[ret]] = ret;
+        }
+        int call = op;
+        next[prev[call]] = call;
+        if (next[call] != -1) {
+            prev[next[call]] = call;
+        }
+    }
 }

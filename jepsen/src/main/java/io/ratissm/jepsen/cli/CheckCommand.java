@@ -40,193 +40,230 @@ import picocli.CommandLine.Spec;
  * are unknown or could not be read (the reason goes to standard error). With {@code --out}, writes
  * {@code results.edn} and {@code timeline.html} per file.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Checks Jepsen histories (history.edn, Knossos EDN, Porcupine kv logs) for linearizability.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every history is linearizable", "1:some history is not linearizable",
-        "2:none is non-linearizable, but some are unknown or unreadable; or bad usage"})
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = "Checks Jepsen histories (history.edn, Knossos EDN, Porcupine kv logs) for linearizability.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every history is linearizable",
+            "1:some history is not linearizable",
+            "2:none is non-linearizable, but some are unknown or unreadable; or bad usage"
+        })
 public final class CheckCommand implements Callable<Integer> {
-  static final int ALL_VALID = 0;
-  static final int SOME_INVALID = 1;
-  static final int SOME_UNKNOWN = 2;
+    static final int ALL_VALID = 0;
+    static final int SOME_INVALID = 1;
+    static final int SOME_UNKNOWN = 2;
 
-  @Spec
-  private CommandSpec spec;
+    @Spec
+    private CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "register, cas-register, multi-register, kv or mutex.")
-  private String modelName;
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "MODEL",
+            description = "register, cas-register, multi-register, kv or mutex.")
+    private String modelName;
 
-  @Option(names = "--init", paramLabel = "EDN",
-      description = "Initial model value as EDN, e.g. 0, nil, '{:x 0 :y 0}', '\"\"', true. "
-          + "Default: nil for registers, {} for multi-register, \"\" for kv, false (free) for mutex.")
-  private String init;
+    @Option(
+            names = "--init",
+            paramLabel = "EDN",
+            description = "Initial model value as EDN, e.g. 0, nil, '{:x 0 :y 0}', '\"\"', true. "
+                    + "Default: nil for registers, {} for multi-register, \"\" for kv, false (free) for mutex.")
+    private String init;
 
-  @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "300",
-      description = "Per-file limit; beyond it the verdict is unknown. Default: ${DEFAULT-VALUE}.")
-  private double timeLimitSeconds;
+    @Option(
+            names = "--time-limit",
+            paramLabel = "SECONDS",
+            defaultValue = "300",
+            description = "Per-file limit; beyond it the verdict is unknown. Default: ${DEFAULT-VALUE}.")
+    private double timeLimitSeconds;
 
-  @Option(names = "--memory-budget", paramLabel = "MB",
-      description = "Estimated memory the search may use per file; beyond it the verdict is unknown. "
-          + "Default: half the maximum heap.")
-  private Long memoryBudgetMb;
+    @Option(
+            names = "--memory-budget",
+            paramLabel = "MB",
+            description = "Estimated memory the search may use per file; beyond it the verdict is unknown. "
+                    + "Default: half the maximum heap.")
+    private Long memoryBudgetMb;
 
-  @Option(names = "--independent", paramLabel = "auto|yes|no", defaultValue = "auto",
-      description = "Split Jepsen independent [k v] tuple values by key. auto: when every op value is such a "
-          + "pair (and not all ops are :cas). Default: ${DEFAULT-VALUE}.")
-  private String independent;
+    @Option(
+            names = "--independent",
+            paramLabel = "auto|yes|no",
+            defaultValue = "auto",
+            description = "Split Jepsen independent [k v] tuple values by key. auto: when every op value is such a "
+                    + "pair (and not all ops are :cas). Default: ${DEFAULT-VALUE}.")
+    private String independent;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads checking independent keys in parallel. Default: available processors.")
-  private Integer threads;
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Threads checking independent keys in parallel. Default: available processors.")
+    private Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Write results.edn and timeline.html here (one subdirectory per file when several).")
-  private Path out;
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Write results.edn and timeline.html here (one subdirectory per file when several).")
+    private Path out;
 
-  @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
-      description = "Check each file N times and report the median ms (for benchmarking).")
-  private int repeat;
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Check each file N times and report the median ms (for benchmarking).")
+    private int repeat;
 
-  @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
-      description = "Unmeasured checks of each file before the measured ones, so JIT warm-up is excluded.")
-  private int warmup;
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Unmeasured checks of each file before the measured ones, so JIT warm-up is excluded.")
+    private int warmup;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "History files.")
-  private List<Path> files;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "History files.")
+    private List<Path> files;
 
-  @Override
-  public Integer call() {
-    Model model = createModel();
-    CheckOptions options = options();
-    WglChecker checker = new WglChecker(options);
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
-    boolean anyInvalid = false;
-    boolean anyUnknown = false;
-    double totalMs = 0;
-    Set<String> usedDirs = new HashSet<>();
-    for (Path file : files) {
-      Outcome outcome;
-      try {
-        for (int i = 0; i < warmup; i++) {
-          checkOnce(file, model, checker);
+    @Override
+    public Integer call() {
+        Model model = createModel();
+        CheckOptions options = options();
+        WglChecker checker = new WglChecker(options);
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        boolean anyInvalid = false;
+        boolean anyUnknown = false;
+        double totalMs = 0;
+        Set<String> usedDirs = new HashSet<>();
+        for (Path file : files) {
+            Outcome outcome;
+            try {
+                for (int i = 0; i < warmup; i++) {
+                    checkOnce(file, model, checker);
+                }
+                outcome = measure(file, model, checker);
+            } catch (IOException | MalformedHistoryException | ModelMismatchException e) {
+                stderr.println(file + ": cannot check: " + describe(e));
+                stdout.println(file + " valid=unknown ms=0");
+                stdout.flush();
+                anyUnknown = true;
+                continue;
+            }
+            Verdict verdict = outcome.result().verdict();
+            anyInvalid |= verdict == Verdict.NOT_LINEARIZABLE;
+            anyUnknown |= verdict == Verdict.UNKNOWN;
+            totalMs += outcome.medianMs();
+            stdout.println(file + " valid=" + verdict.text() + " ms="
+                    + String.format(Locale.ROOT, "%.2f", outcome.medianMs()));
+            stdout.flush();
+            if (verdict == Verdict.UNKNOWN) {
+                stderr.println(file + ": gave up: " + outcome.result().cause());
+            }
+            if (out != null) {
+                writeReports(file, outcome, stderr, usedDirs);
+            }
         }
-        outcome = measure(file, model, checker);
-      } catch (IOException | MalformedHistoryException | ModelMismatchException e) {
-        stderr.println(file + ": cannot check: " + describe(e));
-        stdout.println(file + " valid=unknown ms=0");
-        stdout.flush();
-        anyUnknown = true;
-        continue;
-      }
-      Verdict verdict = outcome.result().verdict();
-      anyInvalid |= verdict == Verdict.NOT_LINEARIZABLE;
-      anyUnknown |= verdict == Verdict.UNKNOWN;
-      totalMs += outcome.medianMs();
-      stdout.println(file + " valid=" + verdict.text() + " ms=" + String.format(Locale.ROOT, "%.2f",
-          outcome.medianMs()));
-      stdout.flush();
-      if (verdict == Verdict.UNKNOWN) {
-        stderr.println(file + ": gave up: " + outcome.result().cause());
-      }
-      if (out != null) {
-        writeReports(file, outcome, stderr, usedDirs);
-      }
+        if (repeat > 1 || warmup > 0) {
+            stderr.println(String.format(
+                    Locale.ROOT,
+                    "%d files, sum of median ms=%.2f (warmup=%d, repeat=%d)",
+                    files.size(),
+                    totalMs,
+                    warmup,
+                    repeat));
+        }
+        stderr.flush();
+        return anyInvalid ? SOME_INVALID : anyUnknown ? SOME_UNKNOWN : ALL_VALID;
     }
-    if (repeat > 1 || warmup > 0) {
-      stderr.println(String.format(Locale.ROOT, "%d files, sum of median ms=%.2f (warmup=%d, repeat=%d)",
-          files.size(), totalMs, warmup, repeat));
-    }
-    stderr.flush();
-    return anyInvalid ? SOME_INVALID : anyUnknown ? SOME_UNKNOWN : ALL_VALID;
-  }
 
-  private record Outcome(History history, CheckResult result, double medianMs) {}
+    private record Outcome(History history, CheckResult result, double medianMs) {}
 
-  private Outcome measure(Path file, Model model, WglChecker checker) throws IOException {
-    double[] ms = new double[repeat];
-    History history = null;
-    CheckResult result = null;
-    for (int i = 0; i < repeat; i++) {
-      long start = System.nanoTime();
-      history = HistoryReader.read(file);
-      result = checker.check(history, model);
-      ms[i] = (System.nanoTime() - start) / 1e6;
+    private Outcome measure(Path file, Model model, WglChecker checker) throws IOException {
+        double[] ms = new double[repeat];
+        History history = null;
+        CheckResult result = null;
+        for (int i = 0; i < repeat; i++) {
+            long start = System.nanoTime();
+            history = HistoryReader.read(file);
+            result = checker.check(history, model);
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
+        return new Outcome(history, result, median);
     }
-    Arrays.sort(ms);
-    double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
-    return new Outcome(history, result, median);
-  }
 
-  private static void checkOnce(Path file, Model model, WglChecker checker) throws IOException {
-    checker.check(HistoryReader.read(file), model);
-  }
+    private static void checkOnce(Path file, Model model, WglChecker checker) throws IOException {
+        checker.check(HistoryReader.read(file), model);
+    }
 
-  private void writeReports(Path file, Outcome outcome, PrintWriter stderr, Set<String> usedDirs) {
-    Path dir = files.size() == 1 ? out : out.resolve(uniqueDirName(file, usedDirs));
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("results.edn"), ResultsWriter.toEdn(outcome.result()));
-      Files.writeString(dir.resolve("timeline.html"),
-          TimelineHtml.render(file.getFileName().toString(), outcome.history(), outcome.result()));
-    } catch (IOException e) {
-      stderr.println(file + ": cannot write reports to " + dir + ": " + describe(e));
+    private void writeReports(Path file, Outcome outcome, PrintWriter stderr, Set<String> usedDirs) {
+        Path dir = files.size() == 1 ? out : out.resolve(uniqueDirName(file, usedDirs));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("results.edn"), ResultsWriter.toEdn(outcome.result()));
+            Files.writeString(
+                    dir.resolve("timeline.html"),
+                    TimelineHtml.render(file.getFileName().toString(), outcome.history(), outcome.result()));
+        } catch (IOException e) {
+            stderr.println(file + ": cannot write reports to " + dir + ": " + describe(e));
+        }
     }
-  }
 
-  private static String uniqueDirName(Path file, Set<String> used) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String base = dot > 0 ? name.substring(0, dot) : name;
-    String candidate = base;
-    for (int i = 2; !used.add(candidate); i++) {
-      candidate = base + "-" + i;
+    private static String uniqueDirName(Path file, Set<String> used) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String candidate = base;
+        for (int i = 2; !used.add(candidate); i++) {
+            candidate = base + "-" + i;
+        }
+        return candidate;
     }
-    return candidate;
-  }
 
-  private Model createModel() {
-    Object initial = null;
-    if (init != null) {
-      try {
-        initial = EdnReader.readOne(init);
-      } catch (MalformedHistoryException e) {
-        throw new ParameterException(spec.commandLine(), "--init is not an EDN value: " + e.getMessage());
-      }
+    private Model createModel() {
+        Object initial = null;
+        if (init != null) {
+            try {
+                initial = EdnReader.readOne(init);
+            } catch (MalformedHistoryException e) {
+                throw new ParameterException(spec.commandLine(), "--init is not an EDN value: " + e.getMessage());
+            }
+        }
+        try {
+            return Models.create(modelName, init != null, initial);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
-    try {
-      return Models.create(modelName, init != null, initial);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
 
-  private CheckOptions options() {
-    if (repeat < 1 || warmup < 0) {
-      throw new ParameterException(spec.commandLine(), "--repeat must be at least 1 and --warmup at least 0");
+    private CheckOptions options() {
+        if (repeat < 1 || warmup < 0) {
+            throw new ParameterException(spec.commandLine(), "--repeat must be at least 1 and --warmup at least 0");
+        }
+        CheckOptions options = CheckOptions.defaults();
+        try {
+            options = options.withTimeLimit(Duration.ofNanos((long) (timeLimitSeconds * 1e9)))
+                    .withIndependence(CheckOptions.Independence.valueOf(independent.toUpperCase(Locale.ROOT)));
+            if (memoryBudgetMb != null) {
+                options = options.withMemoryBudget(memoryBudgetMb * 1024 * 1024);
+            }
+            if (threads != null) {
+                options = options.withParallelism(threads);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    e.getMessage().contains("No enum constant")
+                            ? "--independent must be auto, yes or no, not " + independent
+                            : e.getMessage());
+        }
+        return options;
     }
-    CheckOptions options = CheckOptions.defaults();
-    try {
-      options = options.withTimeLimit(Duration.ofNanos((long) (timeLimitSeconds * 1e9)))
-          .withIndependence(CheckOptions.Independence.valueOf(independent.toUpperCase(Locale.ROOT)));
-      if (memoryBudgetMb != null) {
-        options = options.withMemoryBudget(memoryBudgetMb * 1024 * 1024);
-      }
-      if (threads != null) {
-        options = options.withParallelism(threads);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage().contains("No enum constant")
-          ? "--independent must be auto, yes or no, not " + independent : e.getMessage());
-    }
-    return options;
-  }
 
-  private static String describe(Exception e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file";
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
 }

@@ -8,8 +8,7 @@ import picocli.CommandLine;
  * harness's {@code check} and {@code jepsen}, which need the checker and chart libraries the distribution leaves out.
  */
 public final class HarnessLauncher {
-    private HarnessLauncher() {
-    }
+    private HarnessLauncher() {}
 
     public static void main(String[] args) {
         System.exit(Launcher.run(commandLine(), args));

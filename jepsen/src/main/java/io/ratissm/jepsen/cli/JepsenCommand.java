@@ -23,12 +23,18 @@ import picocli.CommandLine.Spec;
  * {@code ratis-sm jepsen test}: runs one harness test and prints its summary. Exit code 0 if the history is valid,
  * 1 if it is not, 2 if the checker could not decide or the run could not be set up.
  */
-@Command(name = "jepsen", mixinStandardHelpOptions = true, subcommands = JepsenCommand.Test.class,
+@Command(
+        name = "jepsen",
+        mixinStandardHelpOptions = true,
+        subcommands = JepsenCommand.Test.class,
         description = "Jepsen-style tests of ratis-sm on real replica processes with injected faults.")
 public final class JepsenCommand {
 
     /** The {@code test} subcommand. */
-    @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
             description = "Runs replicas as processes, drives a workload under faults, checks the history.")
     public static final class Test implements Callable<Integer> {
         @Spec
@@ -37,17 +43,21 @@ public final class JepsenCommand {
         @Option(names = "--workload", required = true, description = "register, counter, set or bank.")
         String workload;
 
-        @Option(names = "--nemesis", defaultValue = "none", split = ",",
-                description = "Comma-separated faults, taken in turn: none, kill, kill-minority, kill-leader, kill-all, "
-                        + "pause, pause-minority, pause-leader, pause-all, partition (random halves), "
-                        + "partition-leader, partition-one, partition-ring, snapshot, clock-skew (one replica's "
-                        + "clocks step ahead of or behind the others'), clock-skew-leader, clock-rate (one "
-                        + "replica's clocks run fast or slow), clock-rate-leader, disk-full (one replica's own "
-                        + "filesystem is filled for the window, then freed; needs root to mount it), disk-full-leader, "
-                        + "corrupt (one replica is killed, its newest log segment or snapshot damaged, and it is "
-                        + "restarted; if it refuses its storage, it is removed, emptied, started with join and added "
-                        + "back). Join faults with + to inject them together, e.g. partition-leader+clock-rate-leader "
-                        + "or corrupt+disk-full. Clock faults need libfaketime. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--nemesis",
+                defaultValue = "none",
+                split = ",",
+                description =
+                        "Comma-separated faults, taken in turn: none, kill, kill-minority, kill-leader, kill-all, "
+                                + "pause, pause-minority, pause-leader, pause-all, partition (random halves), "
+                                + "partition-leader, partition-one, partition-ring, snapshot, clock-skew (one replica's "
+                                + "clocks step ahead of or behind the others'), clock-skew-leader, clock-rate (one "
+                                + "replica's clocks run fast or slow), clock-rate-leader, disk-full (one replica's own "
+                                + "filesystem is filled for the window, then freed; needs root to mount it), disk-full-leader, "
+                                + "corrupt (one replica is killed, its newest log segment or snapshot damaged, and it is "
+                                + "restarted; if it refuses its storage, it is removed, emptied, started with join and added "
+                                + "back). Join faults with + to inject them together, e.g. partition-leader+clock-rate-leader "
+                                + "or corrupt+disk-full. Clock faults need libfaketime. Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
 
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
@@ -56,10 +66,16 @@ public final class JepsenCommand {
         @Option(names = "--nodes", defaultValue = "3", description = "Replicas, 3 or 5. Default: ${DEFAULT-VALUE}.")
         int nodes;
 
-        @Option(names = "--concurrency", defaultValue = "5", description = "Client processes. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--concurrency",
+                defaultValue = "5",
+                description = "Client processes. Default: ${DEFAULT-VALUE}.")
         int concurrency;
 
-        @Option(names = "--time-limit", defaultValue = "60", description = "Seconds of load. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--time-limit",
+                defaultValue = "60",
+                description = "Seconds of load. Default: ${DEFAULT-VALUE}.")
         long timeLimit;
 
         @Option(names = "--fault-seconds", defaultValue = "10", description = "Length of a fault window.")
@@ -68,11 +84,15 @@ public final class JepsenCommand {
         @Option(names = "--heal-seconds", defaultValue = "10", description = "Quiet time between faults.")
         long healSeconds;
 
-        @Option(names = "--recovery-seconds", defaultValue = "10",
+        @Option(
+                names = "--recovery-seconds",
+                defaultValue = "10",
                 description = "Time after the final heal before the final reads.")
         long recoverySeconds;
 
-        @Option(names = "--op-timeout-ms", defaultValue = "5000",
+        @Option(
+                names = "--op-timeout-ms",
+                defaultValue = "5000",
                 description = "Per-op timeout; a write past it is :info. Default: ${DEFAULT-VALUE}.")
         long opTimeoutMillis;
 
@@ -82,32 +102,45 @@ public final class JepsenCommand {
         @Option(names = "--seed", description = "Seed of every random choice; default: random.")
         Long seed;
 
-        @Option(names = "--snapshot-every", defaultValue = "10000",
+        @Option(
+                names = "--snapshot-every",
+                defaultValue = "10000",
                 description = "Replicas' automatic snapshot interval in log entries.")
         long snapshotEvery;
 
-        @Option(names = "--execute-delay-ms", defaultValue = "0",
+        @Option(
+                names = "--execute-delay-ms",
+                defaultValue = "0",
                 description = "The slow variant: each command takes this much longer in the state machine (ACTIVE: "
                         + "apply on every replica; PASSIVE: execute on the leader). Default: ${DEFAULT-VALUE}.")
         long executeDelayMillis;
 
-        @Option(names = "--lease-reads",
+        @Option(
+                names = "--lease-reads",
                 description = "Replicas answer linearizable reads from the leader lease (ReplicaServer.Builder."
                         + "leaseReads), which assumes nearly equal clock rates.")
         boolean leaseReads;
 
-        @Option(names = "--clock-skew-max-seconds", defaultValue = "" + ClockFaults.DEFAULT_MAX_SKEW_SECONDS,
-                description = "Largest step of clock-skew; steps are 1 s to this. A step also moves nanoTime, which "
-                        + "Ratis takes for a JVM pause: past 60 s it shuts the replica down. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--clock-skew-max-seconds",
+                defaultValue = "" + ClockFaults.DEFAULT_MAX_SKEW_SECONDS,
+                description =
+                        "Largest step of clock-skew; steps are 1 s to this. A step also moves nanoTime, which "
+                                + "Ratis takes for a JVM pause: past 60 s it shuts the replica down. Default: ${DEFAULT-VALUE}.")
         long clockSkewMaxSeconds;
 
-        @Option(names = "--clock-rate-range", split = ",",
+        @Option(
+                names = "--clock-rate-range",
+                split = ",",
                 defaultValue = "" + ClockFaults.DEFAULT_SLOWEST_RATE + "," + ClockFaults.DEFAULT_FASTEST_RATE,
                 description = "Slowest and fastest clock-rate (within 0.1 to 10), drawn log-uniformly. "
                         + "Default: ${DEFAULT-VALUE}.")
         List<Double> clockRateRange;
 
-        @Option(names = "--store", defaultValue = "store", description = "The store directory. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--store",
+                defaultValue = "store",
+                description = "The store directory. Default: ${DEFAULT-VALUE}.")
         Path store;
 
         @Override
@@ -139,13 +172,27 @@ public final class JepsenCommand {
                 if (clockRateRange.size() != 2) {
                     throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
                 }
-                ClockFaults clocks = new ClockFaults(Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0),
-                        clockRateRange.get(1));
-                options = new TestOptions(workload, nemeses, mode, nodes, concurrency,
-                        Duration.ofSeconds(timeLimit), Duration.ofSeconds(faultSeconds),
-                        Duration.ofSeconds(healSeconds), Duration.ofSeconds(recoverySeconds),
-                        Duration.ofMillis(opTimeoutMillis), reads, seed != null ? seed : System.nanoTime(), store,
-                        snapshotEvery, true, Duration.ofMillis(executeDelayMillis), leaseReads, clocks);
+                ClockFaults clocks = new ClockFaults(
+                        Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
+                options = new TestOptions(
+                        workload,
+                        nemeses,
+                        mode,
+                        nodes,
+                        concurrency,
+                        Duration.ofSeconds(timeLimit),
+                        Duration.ofSeconds(faultSeconds),
+                        Duration.ofSeconds(healSeconds),
+                        Duration.ofSeconds(recoverySeconds),
+                        Duration.ofMillis(opTimeoutMillis),
+                        reads,
+                        seed != null ? seed : System.nanoTime(),
+                        store,
+                        snapshotEvery,
+                        true,
+                        Duration.ofMillis(executeDelayMillis),
+                        leaseReads,
+                        clocks);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 2;
@@ -170,8 +217,13 @@ public final class JepsenCommand {
     static String summary(TestOptions options, TestResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(options.testName()).append(" seed=").append(options.seed()).append('\n');
-        sb.append("ops: ok=").append(r.counts().ok()).append(" fail=").append(r.counts().fail())
-                .append(" info=").append(r.counts().info()).append('\n');
+        sb.append("ops: ok=")
+                .append(r.counts().ok())
+                .append(" fail=")
+                .append(r.counts().fail())
+                .append(" info=")
+                .append(r.counts().info())
+                .append('\n');
         Object failures = r.check().details().get(io.ratissm.jepsen.history.Keyword.of("failures"));
         if (failures != null) {
             sb.append("failures: ").append(EdnWriter.write(failures)).append('\n');

@@ -5,7 +5,7 @@ package io.ratissm.jepsen.history;
  * history file at the offending spot.
  */
 public final class EdnParseException extends MalformedHistoryException {
-  public EdnParseException(String message, int line, int column) {
-    super(message + " at line " + line + ", column " + column);
-  }
+    public EdnParseException(String message, int line, int column) {
+        super(message + " at line " + line + ", column " + column);
+    }
 }

@@ -8,12 +8,12 @@ import java.util.List;
  * invocations with completions with {@link PairedHistory}.
  */
 public record History(List<Op> ops) {
-  public History {
-    ops = List.copyOf(ops);
-  }
+    public History {
+        ops = List.copyOf(ops);
+    }
 
-  /** The number of ops, invocations and completions together. */
-  public int size() {
-    return ops.size();
-  }
+    /** The number of ops, invocations and completions together. */
+    public int size() {
+        return ops.size();
+    }
 }

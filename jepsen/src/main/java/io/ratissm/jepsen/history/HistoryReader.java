@@ -20,34 +20,34 @@ import java.util.List;
  * <p>Only the shape is checked here; pairing and its rules live in {@link PairedHistory}.
  */
 public final class HistoryReader {
-  private HistoryReader() {}
+    private HistoryReader() {}
 
-  /**
-   * Reads a history file.
-   *
-   * @throws IOException if the file cannot be read
-   * @throws MalformedHistoryException if it is not a history (the message names the file)
-   */
-  public static History read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    try {
-      return parse(text);
-    } catch (MalformedHistoryException e) {
-      throw new MalformedHistoryException(file + ": " + e.getMessage());
+    /**
+     * Reads a history file.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws MalformedHistoryException if it is not a history (the message names the file)
+     */
+    public static History read(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return parse(text);
+        } catch (MalformedHistoryException e) {
+            throw new MalformedHistoryException(file + ": " + e.getMessage());
+        }
     }
-  }
 
-  /** Parses history text in any of the supported formats. */
-  public static History parse(String text) {
-    List<Object> forms = EdnReader.readAll(text);
-    List<?> elements = forms;
-    if (forms.size() == 1 && forms.get(0) instanceof List<?> list) {
-      elements = list;
+    /** Parses history text in any of the supported formats. */
+    public static History parse(String text) {
+        List<Object> forms = EdnReader.readAll(text);
+        List<?> elements = forms;
+        if (forms.size() == 1 && forms.get(0) instanceof List<?> list) {
+            elements = list;
+        }
+        List<Op> ops = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            ops.add(Op.fromEdn(elements.get(i), i));
+        }
+        return new History(ops);
     }
-    List<Op> ops = new ArrayList<>(elements.size());
-    for (int i = 0; i < elements.size(); i++) {
-      ops.add(Op.fromEdn(elements.get(i), i));
-    }
-    return new History(ops);
-  }
 }

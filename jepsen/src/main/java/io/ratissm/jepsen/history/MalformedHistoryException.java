@@ -6,7 +6,7 @@ package io.ratissm.jepsen.history;
  * message says which operation is at fault and what a well-formed history needs instead.
  */
 public class MalformedHistoryException extends RuntimeException {
-  public MalformedHistoryException(String message) {
-    super(message);
-  }
+    public MalformedHistoryException(String message) {
+        super(message);
+    }
 }

@@ -5,8 +5,8 @@ package io.ratissm.jepsen.history;
  * back unchanged. Histories rarely contain symbols; they are carried, never interpreted.
  */
 public record Symbol(String name) {
-  @Override
-  public String toString() {
-    return name;
-  }
+    @Override
+    public String toString() {
+        return name;
+    }
 }

@@ -5,8 +5,8 @@ package io.ratissm.jepsen.history;
  * interpret tags; it keeps them so that values compare and print faithfully.
  */
 public record Tagged(String tag, Object value) {
-  @Override
-  public String toString() {
-    return "#" + tag + " " + EdnWriter.write(value);
-  }
+    @Override
+    public String toString() {
+        return "#" + tag + " " + EdnWriter.write(value);
+    }
 }

@@ -14,8 +14,7 @@ import java.util.Optional;
  * when the fault ended. Read from the replicas' status files, so it needs no client and no write traffic.
  */
 final class CatchUp {
-    private CatchUp() {
-    }
+    private CatchUp() {}
 
     /**
      * Waits up to {@code timeout} for {@code node} to reach the highest applied index the other replicas report
@@ -26,12 +25,19 @@ final class CatchUp {
      * index at the end (nil for one that does not report: down, paused or frozen).
      */
     static Map<Keyword, Object> await(Cluster cluster, NodeProcess node, long since, Duration timeout) {
-        long goal = cluster.nodes().stream().filter(n -> n != node).map(NodeProcess::status).flatMap(Optional::stream)
-                .mapToLong(NodeStatus::appliedIndex).max().orElse(0);
+        long goal = cluster.nodes().stream()
+                .filter(n -> n != node)
+                .map(NodeProcess::status)
+                .flatMap(Optional::stream)
+                .mapToLong(NodeStatus::appliedIndex)
+                .max()
+                .orElse(0);
         if (goal <= since) {
             Map<Keyword, Object> result = new LinkedHashMap<>();
             result.put(Keyword.of("caught-up"), Keyword.of("nothing-to-follow"));
-            result.put(Keyword.of("healthy"), node.status().map(NodeStatus::healthy).orElse(null));
+            result.put(
+                    Keyword.of("healthy"),
+                    node.status().map(NodeStatus::healthy).orElse(null));
             result.put(Keyword.of("applied"), applied(cluster));
             return result;
         }

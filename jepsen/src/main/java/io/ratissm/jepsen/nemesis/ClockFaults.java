@@ -13,6 +13,7 @@ import java.time.Duration;
 public record ClockFaults(Duration maxSkew, double slowestRate, double fastestRate) {
     /** The rates the harness supports. Slower or faster clocks make the replicas' own timers useless. */
     public static final double MIN_RATE = 0.1;
+
     public static final double MAX_RATE = 10;
 
     /**
@@ -22,10 +23,11 @@ public record ClockFaults(Duration maxSkew, double slowestRate, double fastestRa
      * pause that long. Steps stay below that by default, so that a run keeps its replicas.
      */
     public static final long DEFAULT_MAX_SKEW_SECONDS = 45;
+
     public static final double DEFAULT_SLOWEST_RATE = 0.5;
     public static final double DEFAULT_FASTEST_RATE = 2.0;
-    public static final ClockFaults DEFAULTS = new ClockFaults(Duration.ofSeconds(DEFAULT_MAX_SKEW_SECONDS),
-            DEFAULT_SLOWEST_RATE, DEFAULT_FASTEST_RATE);
+    public static final ClockFaults DEFAULTS =
+            new ClockFaults(Duration.ofSeconds(DEFAULT_MAX_SKEW_SECONDS), DEFAULT_SLOWEST_RATE, DEFAULT_FASTEST_RATE);
 
     public ClockFaults {
         if (maxSkew.compareTo(Duration.ofSeconds(1)) < 0) {

@@ -44,12 +44,16 @@ import java.util.Random;
 public final class ClockNemesis implements Nemesis {
 
     /** Which clock fault. */
-    public enum Kind { SKEW, RATE }
+    public enum Kind {
+        SKEW,
+        RATE
+    }
 
     /** libfaketime re-reads the spec on the first clock reading of each real second; plus a margin. */
     private static final Duration REREAD = Duration.ofMillis(1100);
     /** Status reports come every 200 ms of the replica's clock: 2 s of real time at rate 0.1. */
     private static final Duration OBSERVE_TIMEOUT = Duration.ofSeconds(6);
+
     private static final Duration MIN_SKEW = Duration.ofSeconds(1);
     private static final Keyword UNOBSERVED = Keyword.of("unobserved");
 
@@ -61,11 +65,9 @@ public final class ClockNemesis implements Nemesis {
     private Skew skew;
     private Rate rate;
 
-    private record Skew(List<NodeProcess> stepLater, long stepMillis) {
-    }
+    private record Skew(List<NodeProcess> stepLater, long stepMillis) {}
 
-    private record Rate(NodeProcess node, double rate, Optional<ClockSample> first) {
-    }
+    private record Rate(NodeProcess node, double rate, Optional<ClockSample> first) {}
 
     /** @param targets {@link Targets#ONE} (a random replica) or {@link Targets#LEADER} */
     public ClockNemesis(Cluster cluster, Kind kind, Targets targets, Random random, ClockFaults faults) {
@@ -135,8 +137,8 @@ public final class ClockNemesis implements Nemesis {
             NodeClock clock = n.clock().orElseThrow();
             clock.setOffset(clock.offsetMillis() + millis);
         }
-        Map<NodeProcess, Optional<ClockSample>> after = ClockSample.await(nodes, written + REREAD.toNanos(),
-                OBSERVE_TIMEOUT);
+        Map<NodeProcess, Optional<ClockSample>> after =
+                ClockSample.await(nodes, written + REREAD.toNanos(), OBSERVE_TIMEOUT);
         Map<String, Object> seen = new LinkedHashMap<>();
         for (NodeProcess n : nodes) {
             Optional<ClockSample> b = before.get(n);
@@ -144,7 +146,9 @@ public final class ClockNemesis implements Nemesis {
             if (b.isPresent() && a.isPresent()) {
                 Map<Keyword, Object> jump = new LinkedHashMap<>();
                 jump.put(Keyword.of("step-ms"), millis);
-                jump.put(Keyword.of("wall-jump-ms"), a.get().offsetMillis() - b.get().offsetMillis());
+                jump.put(
+                        Keyword.of("wall-jump-ms"),
+                        a.get().offsetMillis() - b.get().offsetMillis());
                 jump.put(Keyword.of("nano-jump-ms"), a.get().nanoJumpMillisSince(b.get()));
                 seen.put(n.id(), jump);
             } else {
@@ -179,17 +183,23 @@ public final class ClockNemesis implements Nemesis {
         done.put(Keyword.of("node"), r.node().id());
         done.put(Keyword.of("rate"), r.rate());
         Optional<ClockSample> last = r.node().clockSample();
-        if (r.first().isPresent() && last.isPresent() && last.get().realNanos() > r.first().get().realNanos()) {
-            done.put(Keyword.of("observed-wall-rate"), rounded(last.get().wallRateSince(r.first().get())));
-            done.put(Keyword.of("observed-nano-rate"), rounded(last.get().nanoRateSince(r.first().get())));
+        if (r.first().isPresent()
+                && last.isPresent()
+                && last.get().realNanos() > r.first().get().realNanos()) {
+            done.put(
+                    Keyword.of("observed-wall-rate"),
+                    rounded(last.get().wallRateSince(r.first().get())));
+            done.put(
+                    Keyword.of("observed-nano-rate"),
+                    rounded(last.get().nanoRateSince(r.first().get())));
         } else {
             done.put(Keyword.of("observed-wall-rate"), UNOBSERVED);
         }
         NodeClock clock = r.node().clock().orElseThrow();
         long written = ClockSample.realNow();
         clock.setRate(1);
-        Optional<ClockSample> after = ClockSample.await(List.of(r.node()), written + REREAD.toNanos(),
-                OBSERVE_TIMEOUT).get(r.node());
+        Optional<ClockSample> after = ClockSample.await(List.of(r.node()), written + REREAD.toNanos(), OBSERVE_TIMEOUT)
+                .get(r.node());
         if (after.isPresent()) {
             clock.offsetMeasured(after.get().offsetMillis());
             done.put(Keyword.of("offset-ms"), after.get().offsetMillis());

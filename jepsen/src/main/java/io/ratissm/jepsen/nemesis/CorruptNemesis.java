@@ -42,11 +42,12 @@ public final class CorruptNemesis implements Nemesis {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** Adding a replica back waits for it to receive the group's state. */
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Duration CATCH_UP = Duration.ofSeconds(8);
     private static final StorageDamage.Kind[] KINDS = StorageDamage.Kind.values();
     /** OPERATIONS.md, "Replacing a replica's storage", in order. */
-    private static final List<String> REPLACEMENT_STEPS = List.of("remove-replica", "empty-storage",
-            "start-joining", "add-replica");
+    private static final List<String> REPLACEMENT_STEPS =
+            List.of("remove-replica", "empty-storage", "start-joining", "add-replica");
 
     private final Cluster cluster;
     private final Random random;
@@ -84,13 +85,18 @@ public final class CorruptNemesis implements Nemesis {
 
     @Override
     public Object start() {
-        List<NodeProcess> running = cluster.nodes().stream().filter(n -> n.isAlive() && !n.isPaused()).toList();
+        List<NodeProcess> running = cluster.nodes().stream()
+                .filter(n -> n.isAlive() && !n.isPaused())
+                .toList();
         int majority = cluster.nodes().size() / 2 + 1;
         if (damaged != null || running.size() - 1 < majority) {
             Map<Keyword, Object> skipped = new LinkedHashMap<>();
-            skipped.put(Keyword.of("reason"), damaged != null ? damaged.node.id() + " is still being replaced"
-                    : "only " + running.size() + " of " + cluster.nodes().size()
-                    + " replicas run: damaging one would leave no majority");
+            skipped.put(
+                    Keyword.of("reason"),
+                    damaged != null
+                            ? damaged.node.id() + " is still being replaced"
+                            : "only " + running.size() + " of "
+                                    + cluster.nodes().size() + " replicas run: damaging one would leave no majority");
             return List.of(Keyword.of("corrupt-skipped"), skipped);
         }
         NodeProcess node = running.get(random.nextInt(running.size()));
@@ -112,7 +118,9 @@ public final class CorruptNemesis implements Nemesis {
         } else {
             done.put(Keyword.of("restart"), damaged.refused() ? Keyword.of("refused") : Keyword.of("exited"));
             done.put(Keyword.of("exit"), (long) exit.getAsInt());
-            node.logLinesSince(logOffset).stream().filter(l -> l.contains("refused to start")).findFirst()
+            node.logLinesSince(logOffset).stream()
+                    .filter(l -> l.contains("refused to start"))
+                    .findFirst()
                     .ifPresent(line -> done.put(Keyword.of("message"), line));
         }
         if (damaged.refused()) {
@@ -135,8 +143,10 @@ public final class CorruptNemesis implements Nemesis {
                 return List.of(Keyword.of("corrupt-healed"), done); // retried by the next stop
             }
         } else if (d.exit.isPresent()) {
-            done.put(Keyword.of("left-down"), "exited with " + d.exit.getAsInt() + ", not the storage refusal ("
-                    + NodeMain.REPLACE_STORAGE + "); see " + d.node.logFile());
+            done.put(
+                    Keyword.of("left-down"),
+                    "exited with " + d.exit.getAsInt() + ", not the storage refusal (" + NodeMain.REPLACE_STORAGE
+                            + "); see " + d.node.logFile());
             damaged = null;
             return List.of(Keyword.of("corrupt-healed"), done);
         } else {
@@ -150,7 +160,10 @@ public final class CorruptNemesis implements Nemesis {
     /** The steps of the replacement not done yet, each recorded as {@code [:step {...}]}; stops at a failure. */
     private List<Object> replace(Damaged d) {
         List<Object> steps = new ArrayList<>();
-        try (GroupAdmin admin = GroupAdmin.builder().peers(cluster.clientPeers()).timeout(ADMIN_TIMEOUT).build()) {
+        try (GroupAdmin admin = GroupAdmin.builder()
+                .peers(cluster.clientPeers())
+                .timeout(ADMIN_TIMEOUT)
+                .build()) {
             while (d.stepsDone < REPLACEMENT_STEPS.size()) {
                 String step = REPLACEMENT_STEPS.get(d.stepsDone);
                 long begin = System.nanoTime();

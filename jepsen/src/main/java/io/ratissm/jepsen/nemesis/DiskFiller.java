@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 final class DiskFiller {
     /** The filler's name in the replica's storage directory: not a name Ratis or ratis-sm uses. */
     static final String FILE_NAME = "rsmj-filler";
+
     private static final int CHUNK = 1 << 20;
     private static final int PASSES = 3;
 
@@ -36,8 +37,8 @@ final class DiskFiller {
      */
     static long bytesToFill(long free, long block, long leave) {
         if (block <= 0 || leave < 0) {
-            throw new IllegalArgumentException("block must be positive and leave not negative, were " + block
-                    + " and " + leave);
+            throw new IllegalArgumentException(
+                    "block must be positive and leave not negative, were " + block + " and " + leave);
         }
         long wanted = free - leave;
         return wanted <= 0 ? 0 : wanted / block * block;
@@ -79,16 +80,16 @@ final class DiskFiller {
     long append(long bytes) {
         ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
         long written = 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             while (written < bytes) {
                 zeros.clear().limit((int) Math.min(CHUNK, bytes - written));
                 written += ch.write(zeros);
             }
         } catch (IOException e) {
             if (disk.freeBytes() >= disk.blockBytes()) {
-                throw new UncheckedIOException("cannot fill " + file + " although " + disk.freeBytes()
-                        + " bytes are free", e);
+                throw new UncheckedIOException(
+                        "cannot fill " + file + " although " + disk.freeBytes() + " bytes are free", e);
             }
             // full: the replica wrote into the space between the measurement and this write
         }

@@ -30,8 +30,7 @@ public final class DiskFullNemesis implements Nemesis {
     private final Random random;
     private Filled filled;
 
-    private record Filled(NodeProcess node, DiskFiller filler, long logOffset, long appliedAtFill) {
-    }
+    private record Filled(NodeProcess node, DiskFiller filler, long logOffset, long appliedAtFill) {}
 
     /** @param targets {@link Targets#ONE} (a random replica) or {@link Targets#LEADER} */
     public DiskFullNemesis(Cluster cluster, Targets targets, Random random) {
@@ -86,8 +85,11 @@ public final class DiskFullNemesis implements Nemesis {
         done.put(Keyword.of("free-bytes-before"), disk.freeBytes());
         done.put(Keyword.of("freed-bytes"), f.filler().remove());
         done.put(Keyword.of("free-bytes"), disk.freeBytes());
-        done.put(Keyword.of("no-space-log-lines"),
-                node.logLinesSince(f.logOffset()).stream().filter(l -> l.contains(NO_SPACE)).count());
+        done.put(
+                Keyword.of("no-space-log-lines"),
+                node.logLinesSince(f.logOffset()).stream()
+                        .filter(l -> l.contains(NO_SPACE))
+                        .count());
         done.putAll(CatchUp.await(cluster, node, f.appliedAtFill(), Duration.ofSeconds(CATCH_UP_SECONDS)));
         return List.of(Keyword.of("disk-freed"), done);
     }

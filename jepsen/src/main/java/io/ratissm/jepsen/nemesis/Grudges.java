@@ -12,8 +12,7 @@ import java.util.Set;
  * so a cut link is cut both ways. Pure functions of their (already shuffled) input.
  */
 public final class Grudges {
-    private Grudges() {
-    }
+    private Grudges() {}
 
     /** Two halves, the smaller first ({@code [n1] | [n2 n3]}); nothing crosses between them. */
     public static Map<String, Set<String>> halves(List<String> nodes) {

@@ -1,8 +1,8 @@
 package io.ratissm.jepsen.nemesis;
 
+import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.NodeProcess;
-import io.ratissm.jepsen.history.Keyword;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

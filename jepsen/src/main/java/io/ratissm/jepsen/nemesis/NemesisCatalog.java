@@ -12,13 +12,30 @@ import java.util.Random;
  */
 public final class NemesisCatalog {
     /** Every simple name {@link #create} accepts. */
-    public static final List<String> NAMES = List.of("none", "kill", "kill-minority", "kill-leader", "kill-all",
-            "pause", "pause-minority", "pause-leader", "pause-all", "partition", "partition-leader", "partition-one",
-            "partition-ring", "snapshot", "clock-skew", "clock-skew-leader", "clock-rate", "clock-rate-leader",
-            "disk-full", "disk-full-leader", "corrupt");
+    public static final List<String> NAMES = List.of(
+            "none",
+            "kill",
+            "kill-minority",
+            "kill-leader",
+            "kill-all",
+            "pause",
+            "pause-minority",
+            "pause-leader",
+            "pause-all",
+            "partition",
+            "partition-leader",
+            "partition-one",
+            "partition-ring",
+            "snapshot",
+            "clock-skew",
+            "clock-skew-leader",
+            "clock-rate",
+            "clock-rate-leader",
+            "disk-full",
+            "disk-full-leader",
+            "corrupt");
 
-    private NemesisCatalog() {
-    }
+    private NemesisCatalog() {}
 
     /** Null if {@code name} (simple or joined with {@code +}) is a nemesis, else what is wrong with it. */
     public static String problem(String name) {
@@ -96,10 +113,10 @@ public final class NemesisCatalog {
             case "snapshot" -> new SnapshotNemesis(cluster);
             case "clock-skew" -> new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.ONE, random, clocks);
             case "clock-skew-leader" ->
-                    new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.LEADER, random, clocks);
+                new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.LEADER, random, clocks);
             case "clock-rate" -> new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.ONE, random, clocks);
             case "clock-rate-leader" ->
-                    new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.LEADER, random, clocks);
+                new ClockNemesis(cluster, ClockNemesis.Kind.RATE, Targets.LEADER, random, clocks);
             case "disk-full" -> new DiskFullNemesis(cluster, Targets.ONE, random);
             case "disk-full-leader" -> new DiskFullNemesis(cluster, Targets.LEADER, random);
             case "corrupt" -> new CorruptNemesis(cluster, random);

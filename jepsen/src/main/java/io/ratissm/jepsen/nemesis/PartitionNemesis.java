@@ -1,8 +1,8 @@
 package io.ratissm.jepsen.nemesis;
 
 import io.ratissm.jepsen.history.Keyword;
-import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.net.TestNetwork;
+import io.ratissm.jepsen.nodes.Cluster;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

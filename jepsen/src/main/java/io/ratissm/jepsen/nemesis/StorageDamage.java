@@ -53,11 +53,11 @@ final class StorageDamage {
     private static final int CHECKSUM_BYTES = 4;
     /** A truncation cuts inside one of this many last entries of the segment. */
     static final int TRUNCATE_WITHIN_LAST = 10;
+
     private static final Pattern SEGMENT = Pattern.compile("log_(?:inprogress_(\\d+)|(\\d+)-(\\d+))");
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot\\.(\\d+)_(\\d+)");
 
-    private StorageDamage() {
-    }
+    private StorageDamage() {}
 
     /** One entry in a segment file: where its frame starts, and where its serialized entry lies. */
     record Frame(long index, long start, long payloadStart, int payloadLength) {
@@ -78,7 +78,8 @@ final class StorageDamage {
             return flipInSnapshot(snapshot.get(), random);
         }
         if (segment.isPresent()) {
-            return kind == Kind.LOG_TRUNCATE ? truncateInEntry(segment.get(), random)
+            return kind == Kind.LOG_TRUNCATE
+                    ? truncateInEntry(segment.get(), random)
                     : flipInEntry(segment.get(), random);
         }
         if (snapshot.isPresent()) {

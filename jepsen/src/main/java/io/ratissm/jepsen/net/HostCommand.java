@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class HostCommand {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private HostCommand() {
-    }
+    private HostCommand() {}
 
     /** Runs {@code command}; returns its standard output. */
     public static String run(String... command) {
@@ -25,8 +24,8 @@ public final class HostCommand {
     public static String run(List<String> command) {
         Result r = attempt(command);
         if (r.exitCode != 0) {
-            throw new NetworkSetupException("'" + String.join(" ", command) + "' failed with exit code " + r.exitCode
-                    + ": " + r.output.trim());
+            throw new NetworkSetupException(
+                    "'" + String.join(" ", command) + "' failed with exit code " + r.exitCode + ": " + r.output.trim());
         }
         return r.output;
     }
@@ -44,15 +43,19 @@ public final class HostCommand {
     /** True if {@code program} can be found on the PATH (or under /usr/sbin, /sbin). */
     public static boolean available(String program) {
         try {
-            return attempt(List.of("sh", "-c", "command -v " + program + " || test -x /usr/sbin/" + program
-                    + " || test -x /sbin/" + program)).exitCode == 0;
+            return attempt(List.of(
+                                    "sh",
+                                    "-c",
+                                    "command -v " + program + " || test -x /usr/sbin/" + program + " || test -x /sbin/"
+                                            + program))
+                            .exitCode
+                    == 0;
         } catch (NetworkSetupException e) {
             return false;
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Result attempt(List<String> command) {
         try {
@@ -61,8 +64,8 @@ public final class HostCommand {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new NetworkSetupException("'" + String.join(" ", command) + "' did not finish in "
-                        + TIMEOUT_SECONDS + " s");
+                throw new NetworkSetupException(
+                        "'" + String.join(" ", command) + "' did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {

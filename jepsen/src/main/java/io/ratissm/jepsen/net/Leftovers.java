@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 public final class Leftovers {
     /** Every namespace and link the harness creates starts with this. */
     public static final String PREFIX = "rsmj";
+
     private static final Logger LOG = LoggerFactory.getLogger(Leftovers.class);
 
-    private Leftovers() {
-    }
+    private Leftovers() {}
 
     /** Kills processes in harness namespaces, then deletes the namespaces and links and unmounts the disks. */
     public static void sweep() {
@@ -78,7 +78,9 @@ public final class Leftovers {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (c == '\\'
+                    && i + 3 < field.length()
+                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

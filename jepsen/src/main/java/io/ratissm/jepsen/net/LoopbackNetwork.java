@@ -69,6 +69,5 @@ public final class LoopbackNetwork implements TestNetwork {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class NamespaceNetwork implements TestNetwork {
     /** The port every replica listens on, inside its own namespace. */
     static final int PORT = 7000;
+
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceNetwork.class);
     private static final List<String> SUBNETS = List.of("192.0.2", "198.51.100", "203.0.113");
 

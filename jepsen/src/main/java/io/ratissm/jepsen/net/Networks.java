@@ -8,8 +8,7 @@ import java.util.List;
  * that need no network control.
  */
 public final class Networks {
-    private Networks() {
-    }
+    private Networks() {}
 
     /** Null if namespaces can be built here, else why not. */
     public static String whyNoNamespaces() {

@@ -22,8 +22,8 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
     static Optional<ClockSample> parse(String line, long realNanos) {
         Map<String, String> fields = NodeStatus.fields(line);
         try {
-            return Optional.of(new ClockSample(Long.parseLong(fields.get("wall")), Long.parseLong(fields.get("nanos")),
-                    realNanos));
+            return Optional.of(new ClockSample(
+                    Long.parseLong(fields.get("wall")), Long.parseLong(fields.get("nanos")), realNanos));
         } catch (NumberFormatException | NullPointerException e) {
             return Optional.empty();
         }
@@ -59,8 +59,8 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
      * Waits up to {@code timeout} for each node's first report written after {@code afterRealNanos}, polling
      * their status files; a node that gives none by then (down, paused) maps to empty.
      */
-    public static Map<NodeProcess, Optional<ClockSample>> await(List<NodeProcess> nodes, long afterRealNanos,
-                                                                Duration timeout) {
+    public static Map<NodeProcess, Optional<ClockSample>> await(
+            List<NodeProcess> nodes, long afterRealNanos, Duration timeout) {
         Map<NodeProcess, Optional<ClockSample>> seen = new LinkedHashMap<>();
         nodes.forEach(n -> seen.put(n, Optional.empty()));
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,7 +1,7 @@
 package io.ratissm.jepsen.nodes;
 
-import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.internal.config.SettingType;
+import io.ratissm.jepsen.net.TestNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +30,12 @@ import java.util.stream.Collectors;
  */
 public final class Cluster implements AutoCloseable {
     /** Small, fast-starting JVMs: five of them and the harness must fit on two cores. */
-    static final List<String> NODE_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
+    static final List<String> NODE_JVM_FLAGS = List.of(
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto",
+            "-Djava.net.preferIPv4Stack=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
@@ -59,8 +63,8 @@ public final class Cluster implements AutoCloseable {
      * Creates the node processes (not yet started) for {@code ids}, and mounts their disks if the settings ask for
      * them.
      */
-    public static Cluster create(List<String> ids, TestNetwork network, NodeSettings settings, Path dataRoot,
-                                 Path logRoot) {
+    public static Cluster create(
+            List<String> ids, TestNetwork network, NodeSettings settings, Path dataRoot, Path logRoot) {
         Cluster cluster = new Cluster(network);
         try {
             cluster.prepare(ids, settings, dataRoot, logRoot);
@@ -91,14 +95,28 @@ public final class Cluster implements AutoCloseable {
                 }
                 command.add(javaBinary());
                 command.addAll(NODE_JVM_FLAGS);
-                command.addAll(List.of("-cp", classpath(), NodeMain.class.getName(),
-                        "--id", id, "--peers", peers, "--storage", storage.toString(),
-                        "--state-machine", settings.stateMachine().name(),
-                        "--replication", settings.replication().name(),
-                        "--snapshot-every", Long.toString(settings.snapshotEvery()),
-                        "--election-timeout", SettingType.DURATION_TEXT.format(settings.electionTimeout()),
-                        "--execute-delay-ms", Long.toString(settings.executeDelay().toMillis()),
-                        "--status-file", data.resolve("status").toString()));
+                command.addAll(List.of(
+                        "-cp",
+                        classpath(),
+                        NodeMain.class.getName(),
+                        "--id",
+                        id,
+                        "--peers",
+                        peers,
+                        "--storage",
+                        storage.toString(),
+                        "--state-machine",
+                        settings.stateMachine().name(),
+                        "--replication",
+                        settings.replication().name(),
+                        "--snapshot-every",
+                        Long.toString(settings.snapshotEvery()),
+                        "--election-timeout",
+                        SettingType.DURATION_TEXT.format(settings.electionTimeout()),
+                        "--execute-delay-ms",
+                        Long.toString(settings.executeDelay().toMillis()),
+                        "--status-file",
+                        data.resolve("status").toString()));
                 if (settings.leaseReads()) {
                     command.add("--lease-reads");
                 }
@@ -108,8 +126,10 @@ public final class Cluster implements AutoCloseable {
                 if (settings.diskBytes() > 0) {
                     command.addAll(List.of("--ratis-property", SMALL_PREALLOCATION));
                 }
-                nodes.put(id, new NodeProcess(id, command, storage, logDir.resolve("node.log"),
-                        data.resolve("status"), clock));
+                nodes.put(
+                        id,
+                        new NodeProcess(
+                                id, command, storage, logDir.resolve("node.log"), data.resolve("status"), clock));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare directories for replica " + id, e);
             }

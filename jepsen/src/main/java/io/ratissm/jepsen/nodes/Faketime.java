@@ -36,13 +36,13 @@ import java.util.regex.Pattern;
 public final class Faketime {
     /** The multi-threaded build first; the Debian package {@code libfaketime} installs both. */
     private static final List<String> NAMES = List.of("libfaketimeMT.so.1", "libfaketime.so.1");
-    private static final List<Path> DIRS = List.of(Path.of("/usr/lib/faketime"), Path.of("/usr/local/lib/faketime"),
-            Path.of("/usr/lib64/faketime"));
+
+    private static final List<Path> DIRS =
+            List.of(Path.of("/usr/lib/faketime"), Path.of("/usr/local/lib/faketime"), Path.of("/usr/lib64/faketime"));
     private static final Path SHM = Path.of("/dev/shm");
     private static final Pattern SHM_FILE = Pattern.compile("(?:faketime_shm_|sem\\.faketime_sem_)(\\d+)");
 
-    private Faketime() {
-    }
+    private Faketime() {}
 
     /**
      * The system property that overrides the search: a library path, or {@code none} to run the replicas with
@@ -57,7 +57,9 @@ public final class Faketime {
     public static Optional<Path> library() {
         String chosen = System.getProperty(PROPERTY);
         if (chosen != null) {
-            return chosen.equals("none") ? Optional.empty() : Optional.of(Path.of(chosen)).filter(Files::isReadable);
+            return chosen.equals("none")
+                    ? Optional.empty()
+                    : Optional.of(Path.of(chosen)).filter(Files::isReadable);
         }
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> arches = Files.newDirectoryStream(Path.of("/usr/lib"), "*-linux-gnu*")) {
@@ -94,8 +96,16 @@ public final class Faketime {
      * file. Placed after the network's launch prefix, so that only the JVM is faked, not {@code ip}.
      */
     static List<String> envPrefix(Path library, Path controlFile) {
-        return List.of("env", "-u", "LC_ALL", "LD_PRELOAD=" + library, "FAKETIME_TIMESTAMP_FILE=" + controlFile,
-                "FAKETIME_CACHE_DURATION=0", "FAKETIME_XRESET=1", "FAKETIME_DONT_FAKE_MONOTONIC=0", "NO_FAKE_STAT=1",
+        return List.of(
+                "env",
+                "-u",
+                "LC_ALL",
+                "LD_PRELOAD=" + library,
+                "FAKETIME_TIMESTAMP_FILE=" + controlFile,
+                "FAKETIME_CACHE_DURATION=0",
+                "FAKETIME_XRESET=1",
+                "FAKETIME_DONT_FAKE_MONOTONIC=0",
+                "NO_FAKE_STAT=1",
                 "LC_NUMERIC=C");
     }
 

@@ -52,8 +52,7 @@ public final class NodeDisk {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir, e);
         }
-        HostCommand.run("mount", "-t", "tmpfs", "-o", "size=" + sizeBytes + ",mode=0755", source(node),
-                dir.toString());
+        HostCommand.run("mount", "-t", "tmpfs", "-o", "size=" + sizeBytes + ",mode=0755", source(node), dir.toString());
         NodeDisk disk = new NodeDisk(node, dir, sizeBytes);
         disk.mounted = true;
         return disk;

@@ -45,6 +45,7 @@ public final class NodeMain implements Callable<Integer> {
     static final long STATUS_PERIOD_MILLIS = 200;
     /** The exit code of a replica that refuses to start on its storage: {@code ratis-sm server}'s. */
     public static final int REPLACE_STORAGE = 11;
+
     private static final Logger LOG = LoggerFactory.getLogger(NodeMain.class);
     /** Written only so that the reads of {@link #startWallClockReader} cannot be optimised away. */
     private static volatile long lastWallMillis;
@@ -69,7 +70,9 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--snapshot-every", description = "Log entries between snapshots (default: the replica's).")
     Long snapshotEvery;
 
-    @Option(names = "--election-timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--election-timeout",
+            paramLabel = "DURATION",
             description = "Minimum election timeout, as the configuration file writes it, e.g. 1s (default: the "
                     + "replica's).")
     String electionTimeout;
@@ -77,15 +80,19 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--status-file", required = true, description = "Where to publish leadership and term.")
     Path statusFile;
 
-    @Option(names = "--execute-delay-ms", defaultValue = "0",
+    @Option(
+            names = "--execute-delay-ms",
+            defaultValue = "0",
             description = "Extra time each command takes to execute (ACTIVE: apply; PASSIVE: execute).")
     long executeDelayMillis;
 
     @Option(names = "--lease-reads", description = "Serve linearizable reads from the leader lease.")
     boolean leaseReads;
 
-    @Option(names = "--join", description = "Start as a replica being added to a running group (after its storage "
-            + "was replaced); ignored once its storage holds the membership.")
+    @Option(
+            names = "--join",
+            description = "Start as a replica being added to a running group (after its storage "
+                    + "was replaced); ignored once its storage holds the membership.")
     boolean join;
 
     @Option(names = "--ratis-property", description = "A raw Ratis property KEY=VALUE (repeatable).")
@@ -95,7 +102,9 @@ public final class NodeMain implements Callable<Integer> {
     boolean fakedClock;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new NodeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new NodeMain())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
     }
 
     @Override
@@ -104,7 +113,9 @@ public final class NodeMain implements Callable<Integer> {
             startWallClockReader();
         }
         ReplicaServer.Builder builder = ReplicaServer.builder()
-                .id(id).peers(peers).storage(storage)
+                .id(id)
+                .peers(peers)
+                .storage(storage)
                 .stateMachine(stateMachine.factory(Duration.ofMillis(executeDelayMillis)))
                 .leaseReads(leaseReads)
                 .join(join);
@@ -125,8 +136,16 @@ public final class NodeMain implements Callable<Integer> {
             LOG.error("{}: refused to start on its storage: {}", id, e.getMessage());
             return REPLACE_STORAGE;
         }
-        LOG.info("{}: replica started ({}, {}, execute delay {} ms, lease reads {}, join {}, peers {}, Ratis "
-                + "properties {})", id, stateMachine, replication, executeDelayMillis, leaseReads, join, peers,
+        LOG.info(
+                "{}: replica started ({}, {}, execute delay {} ms, lease reads {}, join {}, peers {}, Ratis "
+                        + "properties {})",
+                id,
+                stateMachine,
+                replication,
+                executeDelayMillis,
+                leaseReads,
+                join,
+                peers,
                 ratisProperties);
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
         status.scheduleWithFixedDelay(() -> publishStatus(server), 0, STATUS_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -149,16 +168,18 @@ public final class NodeMain implements Callable<Integer> {
      * too). Reading the wall clock every millisecond bounds that leap to about a millisecond.
      */
     private static void startWallClockReader() {
-        Thread reader = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                lastWallMillis = System.currentTimeMillis();
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "wall clock reader");
+        Thread reader = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        lastWallMillis = System.currentTimeMillis();
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "wall clock reader");
         reader.setDaemon(true);
         reader.start();
     }

@@ -76,7 +76,9 @@ public final class NodeProcess {
         try {
             byte[] all = Files.readAllBytes(logFile);
             int from = (int) Math.min(offset, all.length);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8).lines().toList();
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + logFile, e);
         }
@@ -147,8 +149,8 @@ public final class NodeProcess {
                 break;
             }
         }
-        throw new IllegalStateException("replica " + id + " neither served nor exited within " + timeout
-                + "; see " + logFile);
+        throw new IllegalStateException(
+                "replica " + id + " neither served nor exited within " + timeout + "; see " + logFile);
     }
 
     public synchronized boolean isPaused() {

@@ -15,8 +15,14 @@ import java.time.Duration;
  * @param diskBytes       the size of each replica's own filesystem for its storage ({@link NodeDisk}), or 0 to keep
  *                        the storage on the host's filesystem
  */
-public record NodeSettings(StateMachineKind stateMachine, Replication replication, long snapshotEvery,
-                           Duration electionTimeout, Duration executeDelay, boolean leaseReads, long diskBytes) {
+public record NodeSettings(
+        StateMachineKind stateMachine,
+        Replication replication,
+        long snapshotEvery,
+        Duration electionTimeout,
+        Duration executeDelay,
+        boolean leaseReads,
+        long diskBytes) {
 
     public NodeSettings {
         if (diskBytes < 0) {

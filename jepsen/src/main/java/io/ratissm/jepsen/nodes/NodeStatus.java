@@ -17,8 +17,10 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
     static Optional<NodeStatus> parse(String line) {
         Map<String, String> fields = fields(line);
         try {
-            return Optional.of(new NodeStatus(Boolean.parseBoolean(fields.get("leader")),
-                    Long.parseLong(fields.get("term")), Long.parseLong(fields.get("applied")),
+            return Optional.of(new NodeStatus(
+                    Boolean.parseBoolean(fields.get("leader")),
+                    Long.parseLong(fields.get("term")),
+                    Long.parseLong(fields.get("applied")),
                     !"false".equals(fields.get("healthy"))));
         } catch (NumberFormatException | NullPointerException e) {
             return Optional.empty();

@@ -31,7 +31,8 @@ public class SlowStateMachine implements StateMachine {
         if (delay.isZero()) {
             return sm;
         }
-        return sm instanceof EffectStateMachine effects ? new WithEffects(effects, delay)
+        return sm instanceof EffectStateMachine effects
+                ? new WithEffects(effects, delay)
                 : new SlowStateMachine(sm, delay);
     }
 

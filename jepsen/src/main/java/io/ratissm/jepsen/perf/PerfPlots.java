@@ -35,12 +35,10 @@ public final class PerfPlots {
     private static final Color FAULT = new Color(255, 170, 38, 60);
     private static final double[] QUANTILES = {0.5, 0.95, 0.99, 1.0};
 
-    private PerfPlots() {
-    }
+    private PerfPlots() {}
 
     /** A completed client op: when it was invoked (s), how long it took (ms), its {@code :f} and outcome. */
-    record Sample(double startSeconds, double latencyMillis, String f, OpType type) {
-    }
+    record Sample(double startSeconds, double latencyMillis, String f, OpType type) {}
 
     /** Writes the three PNGs into {@code dir}; {@code faults} are {@code [start, end]} in history nanoseconds. */
     public static void write(History history, List<long[]> faults, Path dir) throws IOException {
@@ -64,8 +62,11 @@ public final class PerfPlots {
             } else {
                 Op invoke = open.remove(op.process());
                 if (invoke != null) {
-                    samples.add(new Sample(invoke.time() / 1e9, Math.max(0.01, (op.time() - invoke.time()) / 1e6),
-                            String.valueOf(op.f()), op.type()));
+                    samples.add(new Sample(
+                            invoke.time() / 1e9,
+                            Math.max(0.01, (op.time() - invoke.time()) / 1e6),
+                            String.valueOf(op.f()),
+                            op.type()));
                 }
             }
         }
@@ -75,8 +76,8 @@ public final class PerfPlots {
     private static JFreeChart latencyRaw(List<Sample> samples) {
         Map<String, XYSeries> series = new TreeMap<>();
         for (Sample s : samples) {
-            series.computeIfAbsent(s.f() + " " + s.type().keyword(), XYSeries::new).add(s.startSeconds(),
-                    s.latencyMillis());
+            series.computeIfAbsent(s.f() + " " + s.type().keyword(), XYSeries::new)
+                    .add(s.startSeconds(), s.latencyMillis());
         }
         JFreeChart chart = chart("Latency (raw)", "latency (ms)", series, false);
         logScale(chart);
@@ -102,13 +103,13 @@ public final class PerfPlots {
                 double t = (bucket.getKey() + 0.5) * window;
                 for (double q : QUANTILES) {
                     String name = f.getKey() + " " + (q == 1.0 ? "max" : "p" + Math.round(q * 100));
-                    series.computeIfAbsent(name, XYSeries::new)
-                            .add(t, sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))));
+                    series.computeIfAbsent(name, XYSeries::new).add(t, sorted.get((int)
+                            Math.min(sorted.size() - 1, Math.floor(q * sorted.size()))));
                 }
             }
         }
-        JFreeChart chart = chart("Latency quantiles (ok ops, " + (long) window + " s windows)", "latency (ms)",
-                series, true);
+        JFreeChart chart =
+                chart("Latency quantiles (ok ops, " + (long) window + " s windows)", "latency (ms)", series, true);
         logScale(chart);
         return chart;
     }
@@ -134,8 +135,8 @@ public final class PerfPlots {
     private static JFreeChart chart(String title, String yLabel, Map<String, XYSeries> series, boolean lines) {
         XYSeriesCollection data = new XYSeriesCollection();
         series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createScatterPlot(title, "time since start (s)", yLabel, data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createScatterPlot(
+                title, "time since start (s)", yLabel, data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

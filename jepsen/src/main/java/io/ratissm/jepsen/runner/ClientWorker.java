@@ -7,8 +7,8 @@ import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.Workload;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,8 +39,15 @@ final class ClientWorker {
      * @param calls where ops run, so that this thread can stop waiting for one after {@code opTimeout}; shared
      *              by the workers and shut down by the caller
      */
-    ClientWorker(int thread, int concurrency, Workload workload, Reader reader, HistoryRecorder history,
-                 Random random, Duration opTimeout, ExecutorService calls) {
+    ClientWorker(
+            int thread,
+            int concurrency,
+            Workload workload,
+            Reader reader,
+            HistoryRecorder history,
+            Random random,
+            Duration opTimeout,
+            ExecutorService calls) {
         this.opTimeout = opTimeout;
         this.calls = calls;
         this.process = thread;
@@ -79,7 +86,9 @@ final class ClientWorker {
                 history.record(OpType.FAIL, process, op.f(), op.value(), error("rejected", r.getMessage()));
                 return OpType.FAIL;
             }
-            return unknown(op, op.readOnly() ? "unavailable" : "indeterminate",
+            return unknown(
+                    op,
+                    op.readOnly() ? "unavailable" : "indeterminate",
                     cause.getClass().getSimpleName() + ": " + cause.getMessage());
         }
     }

@@ -12,8 +12,9 @@ import java.nio.file.StandardOpenOption;
  */
 final class HarnessLock implements AutoCloseable {
     /** Per user: only root builds namespaces, and another user could not open root's lock file for writing. */
-    private static final Path FILE = Path.of(System.getProperty("java.io.tmpdir"),
-            "rsmj-harness-" + System.getProperty("user.name") + ".lock");
+    private static final Path FILE =
+            Path.of(System.getProperty("java.io.tmpdir"), "rsmj-harness-" + System.getProperty("user.name") + ".lock");
+
     private final FileChannel channel;
     private final FileLock lock;
 

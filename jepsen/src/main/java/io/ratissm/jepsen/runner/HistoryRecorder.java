@@ -47,12 +47,14 @@ public final class HistoryRecorder {
                     case OK -> ok++;
                     case FAIL -> fail++;
                     case INFO -> info++;
-                    default -> { }
+                    default -> {}
                 }
             }
         }
-        log.info("jepsen.util", EdnWriter.write(process) + "\t" + type.keyword() + "\t" + EdnWriter.write(op.f())
-                + "\t" + EdnWriter.write(value) + (error == null ? "" : "\t" + EdnWriter.write(error)));
+        log.info(
+                "jepsen.util",
+                EdnWriter.write(process) + "\t" + type.keyword() + "\t" + EdnWriter.write(op.f()) + "\t"
+                        + EdnWriter.write(value) + (error == null ? "" : "\t" + EdnWriter.write(error)));
         return op;
     }
 

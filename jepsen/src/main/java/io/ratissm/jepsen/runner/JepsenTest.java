@@ -65,7 +65,8 @@ public final class JepsenTest {
     /** Runs the test; see the class comment. */
     public TestResult run() throws IOException, InterruptedException {
         Workload workload = Workloads.create(options.workload(), options);
-        List<String> ids = IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
+        List<String> ids =
+                IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
         boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
         if (wantsNetwork && Networks.whyNoNamespaces() != null) {
             throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
@@ -102,25 +103,37 @@ public final class JepsenTest {
         List<long[]> faultWindows;
         try (TestNetwork network = Networks.create(ids, true)) {
             log.info("jepsen.net", network.describe());
-            log.info("jepsen.db", Faketime.library().map(lib -> "replicas run under " + lib)
-                    .orElse("replicas run with real clocks: " + Faketime.whyUnavailable()));
-            NodeSettings settings = new NodeSettings(workload.stateMachine(), options.replication(),
-                    options.snapshotEvery(), Duration.ofSeconds(1), options.executeDelay(), options.leaseReads(),
+            log.info(
+                    "jepsen.db",
+                    Faketime.library()
+                            .map(lib -> "replicas run under " + lib)
+                            .orElse("replicas run with real clocks: " + Faketime.whyUnavailable()));
+            NodeSettings settings = new NodeSettings(
+                    workload.stateMachine(),
+                    options.replication(),
+                    options.snapshotEvery(),
+                    Duration.ofSeconds(1),
+                    options.executeDelay(),
+                    options.leaseReads(),
                     wantsDisks() ? DISK_BYTES : 0);
             Cluster cluster = Cluster.create(ids, network, settings, data, run);
             if (wantsDisks()) {
-                log.info("jepsen.db", "each replica's storage is a tmpfs of " + DISK_BYTES + " bytes; replicas "
-                        + "preallocate their log in small steps");
+                log.info(
+                        "jepsen.db",
+                        "each replica's storage is a tmpfs of " + DISK_BYTES + " bytes; replicas "
+                                + "preallocate their log in small steps");
             }
-            Thread cleanup = new Thread(() -> {
-                cluster.close();
-                network.close();
-                try {
-                    deleteTree(data); // the normal path's finally does not run when the JVM is terminated
-                } catch (IOException e) {
-                    // best effort while the JVM exits
-                }
-            }, "jepsen cleanup");
+            Thread cleanup = new Thread(
+                    () -> {
+                        cluster.close();
+                        network.close();
+                        try {
+                            deleteTree(data); // the normal path's finally does not run when the JVM is terminated
+                        } catch (IOException e) {
+                            // best effort while the JVM exits
+                        }
+                    },
+                    "jepsen cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
                 cluster.startAll();
@@ -146,8 +159,9 @@ public final class JepsenTest {
         return new TestResult(check.verdict(), check, counts, run);
     }
 
-    private List<long[]> runPhases(Workload workload, Cluster cluster, HistoryRecorder history, Random seeds,
-                                   RunLog log) throws InterruptedException {
+    private List<long[]> runPhases(
+            Workload workload, Cluster cluster, HistoryRecorder history, Random seeds, RunLog log)
+            throws InterruptedException {
         List<ReplicaClient> clients = new ArrayList<>();
         ExecutorService calls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "jepsen client call");
@@ -160,25 +174,39 @@ public final class JepsenTest {
         try {
             // Per client process one client for commands and one for queries, plus one for set-up and final reads.
             for (int i = 0; i <= 2 * options.concurrency(); i++) {
-                clients.add(ReplicaClient.builder().peers(cluster.clientPeers()).timeout(options.opTimeout()).build());
+                clients.add(ReplicaClient.builder()
+                        .peers(cluster.clientPeers())
+                        .timeout(options.opTimeout())
+                        .build());
             }
             ReplicaClient setup = clients.get(2 * options.concurrency());
-            Reader setupReader = new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(),
-                    new Random(seeds.nextLong()));
+            Reader setupReader =
+                    new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(), new Random(seeds.nextLong()));
             awaitReady(workload, setupReader, cluster);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
 
-            List<Nemesis> nemeses = NemesisCatalog.create(options.nemeses(), cluster, new Random(seeds.nextLong()),
-                    options.clockFaults());
-            NemesisSchedule schedule = new NemesisSchedule(nemeses, options.faultDuration(), options.healDuration(),
-                    history);
+            List<Nemesis> nemeses = NemesisCatalog.create(
+                    options.nemeses(), cluster, new Random(seeds.nextLong()), options.clockFaults());
+            NemesisSchedule schedule =
+                    new NemesisSchedule(nemeses, options.faultDuration(), options.healDuration(), history);
             long deadline = System.nanoTime() + options.timeLimit().toNanos();
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < options.concurrency(); i++) {
-                Reader reader = new Reader(clients.get(i), clients.get(options.concurrency() + i), options.readMode(),
-                        cluster.ids(), new Random(seeds.nextLong()));
-                ClientWorker worker = new ClientWorker(i, options.concurrency(), workload, reader, history,
-                        new Random(seeds.nextLong()), harnessTimeout, calls);
+                Reader reader = new Reader(
+                        clients.get(i),
+                        clients.get(options.concurrency() + i),
+                        options.readMode(),
+                        cluster.ids(),
+                        new Random(seeds.nextLong()));
+                ClientWorker worker = new ClientWorker(
+                        i,
+                        options.concurrency(),
+                        workload,
+                        reader,
+                        history,
+                        new Random(seeds.nextLong()),
+                        harnessTimeout,
+                        calls);
                 Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);
                 t.setDaemon(true);
                 workers.add(t);
@@ -212,9 +240,12 @@ public final class JepsenTest {
      */
     private static void logReplicas(Cluster cluster, RunLog log) {
         for (NodeProcess n : cluster.nodes()) {
-            String state = !n.isAlive() ? "down (exit " + n.exitCode().orElse(-1) + ")"
-                    : n.status().map(s -> "applied " + s.appliedIndex() + ", term " + s.term()
-                    + (s.leader() ? ", leader" : "") + (s.healthy() ? "" : ", unhealthy")).orElse("not reporting");
+            String state = !n.isAlive()
+                    ? "down (exit " + n.exitCode().orElse(-1) + ")"
+                    : n.status()
+                            .map(s -> "applied " + s.appliedIndex() + ", term " + s.term()
+                                    + (s.leader() ? ", leader" : "") + (s.healthy() ? "" : ", unhealthy"))
+                            .orElse("not reporting");
             log.info("jepsen.db", "at the end " + n.id() + ": " + state);
         }
     }
@@ -238,19 +269,25 @@ public final class JepsenTest {
                 last = e; // not ready yet: the client itself waits up to its timeout per attempt
             }
         }
-        throw new IllegalStateException("the cluster did not become ready within " + READY_TIMEOUT
-                + "; see the node logs", last);
+        throw new IllegalStateException(
+                "the cluster did not become ready within " + READY_TIMEOUT + "; see the node logs", last);
     }
 
     /**
      * The final ops (e.g. the set's final read), each retried as a new process until it succeeds or the
      * recovery budget runs out, so that the checkers get the truth after the faults.
      */
-    private void runFinal(Workload workload, Reader reader, HistoryRecorder history, long firstProcess,
-                          Duration timeout, ExecutorService calls) {
-        ClientWorker finalClient = new ClientWorker((int) firstProcess, 1, workload, reader, history,
-                new Random(options.seed()), timeout, calls);
-        long deadline = System.nanoTime() + Math.max(options.recovery().toNanos(), Duration.ofSeconds(30).toNanos());
+    private void runFinal(
+            Workload workload,
+            Reader reader,
+            HistoryRecorder history,
+            long firstProcess,
+            Duration timeout,
+            ExecutorService calls) {
+        ClientWorker finalClient = new ClientWorker(
+                (int) firstProcess, 1, workload, reader, history, new Random(options.seed()), timeout, calls);
+        long deadline = System.nanoTime()
+                + Math.max(options.recovery().toNanos(), Duration.ofSeconds(30).toNanos());
         for (Invocation op : workload.finalInvocations()) {
             while (System.nanoTime() < deadline && finalClient.runOnce(op) != OpType.OK) {
                 pause(Duration.ofMillis(250)); // back off between attempts when a refusal comes back at once

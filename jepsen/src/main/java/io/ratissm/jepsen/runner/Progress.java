@@ -41,8 +41,13 @@ final class Progress {
 
     private void print() {
         HistoryRecorder.Counts c = history.counts();
-        String line = String.format("[%4ds] ops %d  ok %d  fail %d  info %d  fault: %s",
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), c.total(), c.ok(), c.fail(), c.info(),
+        String line = String.format(
+                "[%4ds] ops %d  ok %d  fail %d  info %d  fault: %s",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                c.total(),
+                c.ok(),
+                c.fail(),
+                c.info(),
                 schedule.current());
         if (terminal) {
             out.print("\r" + line + "   ");

@@ -15,8 +15,8 @@ import java.time.format.DateTimeFormatter;
  * ({@code time TAB level TAB [thread] source: message}), flushed as it goes so a crashed run still leaves it.
  */
 public final class RunLog implements AutoCloseable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneOffset.UTC);
     private final BufferedWriter out;
 
     public RunLog(Path file) {
@@ -30,8 +30,8 @@ public final class RunLog implements AutoCloseable {
     /** Appends one INFO line from {@code source}. */
     public synchronized void info(String source, String message) {
         try {
-            out.write(TIME.format(Instant.now()) + "\tINFO\t[" + Thread.currentThread().getName() + "] " + source
-                    + ": " + message + "\n");
+            out.write(TIME.format(Instant.now()) + "\tINFO\t["
+                    + Thread.currentThread().getName() + "] " + source + ": " + message + "\n");
             out.flush();
         } catch (IOException e) {
             // The log is evidence, not control: a full disk must not stop the run half-way and leave faults active.

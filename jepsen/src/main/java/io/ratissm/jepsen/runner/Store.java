@@ -14,8 +14,7 @@ import java.time.format.DateTimeFormatter;
 public final class Store {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSZ");
 
-    private Store() {
-    }
+    private Store() {}
 
     /** Creates the directory of a new run of {@code test}. */
     public static Path newRun(Path root, String test) throws IOException {

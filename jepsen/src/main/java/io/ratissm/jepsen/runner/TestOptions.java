@@ -30,10 +30,25 @@ import java.util.List;
  * @param leaseReads    replicas answer linearizable reads from the leader lease
  * @param clockFaults   how far the clock nemeses go
  */
-public record TestOptions(String workload, List<String> nemeses, Replication replication, int nodes, int concurrency,
-                          Duration timeLimit, Duration faultDuration, Duration healDuration, Duration recovery,
-                          Duration opTimeout, ReadMode readMode, long seed, Path storeRoot, long snapshotEvery,
-                          boolean progress, Duration executeDelay, boolean leaseReads, ClockFaults clockFaults) {
+public record TestOptions(
+        String workload,
+        List<String> nemeses,
+        Replication replication,
+        int nodes,
+        int concurrency,
+        Duration timeLimit,
+        Duration faultDuration,
+        Duration healDuration,
+        Duration recovery,
+        Duration opTimeout,
+        ReadMode readMode,
+        long seed,
+        Path storeRoot,
+        long snapshotEvery,
+        boolean progress,
+        Duration executeDelay,
+        boolean leaseReads,
+        ClockFaults clockFaults) {
 
     public TestOptions {
         nemeses = List.copyOf(nemeses);
@@ -61,8 +76,24 @@ public record TestOptions(String workload, List<String> nemeses, Replication rep
 
     /** The same options with a slow state machine, lease reads and clock settings. */
     public TestOptions with(Duration executeDelay, boolean leaseReads, ClockFaults clockFaults) {
-        return new TestOptions(workload, nemeses, replication, nodes, concurrency, timeLimit, faultDuration,
-                healDuration, recovery, opTimeout, readMode, seed, storeRoot, snapshotEvery, progress, executeDelay,
-                leaseReads, clockFaults);
+        return new TestOptions(
+                workload,
+                nemeses,
+                replication,
+                nodes,
+                concurrency,
+                timeLimit,
+                faultDuration,
+                healDuration,
+                recovery,
+                opTimeout,
+                readMode,
+                seed,
+                storeRoot,
+                snapshotEvery,
+                progress,
+                executeDelay,
+                leaseReads,
+                clockFaults);
     }
 }

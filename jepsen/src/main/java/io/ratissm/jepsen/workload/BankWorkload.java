@@ -69,11 +69,14 @@ public final class BankWorkload implements Workload {
     public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
         if (op.f().equals("transfer")) {
             Map<?, ?> t = (Map<?, ?>) op.value();
-            reader.client().submit(Bank.transfer((String) t.get(FROM), (String) t.get(TO), (Long) t.get(AMOUNT)),
-                    BankReply.parser());
+            reader.client()
+                    .submit(
+                            Bank.transfer((String) t.get(FROM), (String) t.get(TO), (Long) t.get(AMOUNT)),
+                            BankReply.parser());
             return Completion.ok(op.value());
         }
-        return Completion.ok(new TreeMap<>(reader.read(Bank.read(), BankReply.parser()).getBalancesMap()));
+        return Completion.ok(
+                new TreeMap<>(reader.read(Bank.read(), BankReply.parser()).getBalancesMap()));
     }
 
     @Override

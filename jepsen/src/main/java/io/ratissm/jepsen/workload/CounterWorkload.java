@@ -33,7 +33,8 @@ public final class CounterWorkload implements Workload {
 
     @Override
     public Invocation next(Random random) {
-        return random.nextBoolean() ? new Invocation("add", (long) (1 + random.nextInt(5)), false)
+        return random.nextBoolean()
+                ? new Invocation("add", (long) (1 + random.nextInt(5)), false)
                 : new Invocation("read", null, true);
     }
 

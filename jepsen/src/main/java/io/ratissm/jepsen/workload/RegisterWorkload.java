@@ -95,8 +95,8 @@ public final class RegisterWorkload implements Workload {
         if (dice == 2) {
             return new Invocation("write", tuple(key, (long) random.nextInt(VALUES)), false);
         }
-        return new Invocation("cas", tuple(key, List.of((long) random.nextInt(VALUES),
-                (long) random.nextInt(VALUES))), false);
+        return new Invocation(
+                "cas", tuple(key, List.of((long) random.nextInt(VALUES), (long) random.nextInt(VALUES))), false);
     }
 
     private static List<Object> tuple(long key, Object value) {
@@ -114,17 +114,19 @@ public final class RegisterWorkload implements Workload {
         switch (op.f()) {
             case "read": {
                 KvReply r = reader.read(KvStore.get(storeKey), KvReply.parser());
-                return Completion.ok(tuple(key, r.getFound() ? Long.parseLong(r.getValue().toStringUtf8()) : null));
+                return Completion.ok(
+                        tuple(key, r.getFound() ? Long.parseLong(r.getValue().toStringUtf8()) : null));
             }
             case "write":
                 reader.client().submit(KvStore.put(storeKey, encode((Long) kv.get(1))), KvReply.parser());
                 return Completion.ok(op.value());
             case "cas": {
                 List<?> oldNew = (List<?>) kv.get(1);
-                KvReply r = reader.client().submit(KvStore.cas(storeKey, encode((Long) oldNew.get(0)),
-                        encode((Long) oldNew.get(1))), KvReply.parser());
-                return r.getFound() ? Completion.ok(op.value())
-                        : Completion.fail(op.value(), Keyword.of("mismatch"));
+                KvReply r = reader.client()
+                        .submit(
+                                KvStore.cas(storeKey, encode((Long) oldNew.get(0)), encode((Long) oldNew.get(1))),
+                                KvReply.parser());
+                return r.getFound() ? Completion.ok(op.value()) : Completion.fail(op.value(), Keyword.of("mismatch"));
             }
             default:
                 throw new IllegalArgumentException("register workload has no op " + op.f());
@@ -138,11 +140,13 @@ public final class RegisterWorkload implements Workload {
     @Override
     public WorkloadCheck check(History history, Path storeDir) throws IOException {
         List<Op> clientOps = history.ops().stream().filter(Op::isClient).toList();
-        CheckResult result = new WglChecker(CheckOptions.defaults().withTimeLimit(checkTimeLimit)
-                .withIndependence(CheckOptions.Independence.YES))
+        CheckResult result = new WglChecker(CheckOptions.defaults()
+                        .withTimeLimit(checkTimeLimit)
+                        .withIndependence(CheckOptions.Independence.YES))
                 .check(new History(clientOps), Models.create("cas-register", true, null));
         writeIndependent(history, result, storeDir.resolve("independent"));
-        Files.writeString(storeDir.resolve("timeline.html"),
+        Files.writeString(
+                storeDir.resolve("timeline.html"),
                 TimelineHtml.render("register " + storeDir.getFileName(), new History(clientOps), result));
 
         Map<Keyword, Object> details = new LinkedHashMap<>();
@@ -158,7 +162,8 @@ public final class RegisterWorkload implements Workload {
         for (KeyResult k : result.keys()) {
             if (k.verdict() == Verdict.NOT_LINEARIZABLE) {
                 failures.add(k.key());
-            } else if (k.verdict() == Verdict.UNKNOWN && String.valueOf(k.cause()).contains("cancelled")) {
+            } else if (k.verdict() == Verdict.UNKNOWN
+                    && String.valueOf(k.cause()).contains("cancelled")) {
                 cancelled++; // the checker stops the other keys once one fails: not checked, not suspicious
             } else if (k.verdict() == Verdict.UNKNOWN) {
                 unknown.add(k.key());
@@ -172,8 +177,8 @@ public final class RegisterWorkload implements Workload {
             Map<Keyword, Object> counterexample = new LinkedHashMap<>();
             counterexample.put(Keyword.of("key"), first.key());
             counterexample.put(Keyword.of("op"), shown(first.failedOp()));
-            counterexample.put(Keyword.of("previous-ok"),
-                    first.previousOk() == null ? null : shown(first.previousOk()));
+            counterexample.put(
+                    Keyword.of("previous-ok"), first.previousOk() == null ? null : shown(first.previousOk()));
             counterexample.put(Keyword.of("details"), "independent/" + first.key() + "/results.edn");
             details.put(Keyword.of("counterexample"), counterexample);
         }
@@ -194,18 +199,21 @@ public final class RegisterWorkload implements Workload {
             for (Op op : history.ops()) {
                 if (!op.isClient()) {
                     ops.add(op);
-                } else if (op.value() instanceof List<?> kv && kv.size() == 2 && k.key().equals(kv.get(0))) {
+                } else if (op.value() instanceof List<?> kv
+                        && kv.size() == 2
+                        && k.key().equals(kv.get(0))) {
                     ops.add(new Op(op.index(), op.time(), op.type(), op.process(), op.f(), kv.get(1), op.extras()));
                 }
             }
             Path keyDir = dir.resolve(String.valueOf(k.key()));
             History keyHistory = new History(ops);
             HistoryWriter.writeStore(keyHistory, keyDir);
-            CheckResult single = new CheckResult(k.verdict(), k.cause(), result.modelName(), false, List.of(k),
-                    List.of(result.historyOf(k)), 0);
+            CheckResult single = new CheckResult(
+                    k.verdict(), k.cause(), result.modelName(), false, List.of(k), List.of(result.historyOf(k)), 0);
             Files.writeString(keyDir.resolve("results.edn"), ResultsWriter.toEdn(single));
             if (k.verdict() == Verdict.NOT_LINEARIZABLE) {
-                Files.writeString(keyDir.resolve("timeline.html"),
+                Files.writeString(
+                        keyDir.resolve("timeline.html"),
                         TimelineHtml.render("register key " + k.key(), keyHistory, single));
             }
         }

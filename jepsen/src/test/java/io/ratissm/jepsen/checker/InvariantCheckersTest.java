@@ -68,9 +68,9 @@ class InvariantCheckersTest {
     void counterReadMayIncludeConcurrentAndCrashedAddsButNotFailedOnes() {
         op(OpType.INVOKE, 0, "add", 2L);
         op(OpType.OK, 0, "add", 2L);
-        op(OpType.INVOKE, 1, "add", 3L);       // crashed: may count
+        op(OpType.INVOKE, 1, "add", 3L); // crashed: may count
         op(OpType.INFO, 1, "add", 3L);
-        op(OpType.INVOKE, 2, "add", 10L);      // failed: never counts
+        op(OpType.INVOKE, 2, "add", 10L); // failed: never counts
         op(OpType.FAIL, 2, "add", 10L);
         op(OpType.INVOKE, 0, "read", null);
         op(OpType.OK, 0, "read", 5L);
@@ -112,7 +112,8 @@ class InvariantCheckersTest {
         op(OpType.INVOKE, 0, "read", null);
         op(OpType.OK, 0, "read", good);
 
-        assertThat(BankChecker.check(history(), Set.of("a0", "a1"), 10).verdict()).isEqualTo(Verdict.LINEARIZABLE);
+        assertThat(BankChecker.check(history(), Set.of("a0", "a1"), 10).verdict())
+                .isEqualTo(Verdict.LINEARIZABLE);
 
         op(OpType.INVOKE, 0, "read", null);
         op(OpType.OK, 0, "read", created);
@@ -121,7 +122,8 @@ class InvariantCheckersTest {
         BankChecker.Result r = BankChecker.check(history(), Set.of("a0", "a1"), 10);
 
         assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
-        assertThat(r.errors()).extracting(BankChecker.BadRead::problem)
+        assertThat(r.errors())
+                .extracting(BankChecker.BadRead::problem)
                 .containsExactly("total 11 but expected 10", "negative balances [a1=-1]");
         assertThat(r.toEdn().get(Keyword.of("error-count"))).isEqualTo(2L);
     }

@@ -11,43 +11,43 @@ import io.ratissm.jepsen.history.Operation;
 import org.junit.jupiter.api.Test;
 
 class WglCheckerTest {
-  private final WglChecker checker = new WglChecker(CheckOptions.defaults());
+    private final WglChecker checker = new WglChecker(CheckOptions.defaults());
 
-  private Verdict check(String model, Object init, String history) {
-    return checker.check(parse(history), Models.create(model, true, init)).verdict();
-  }
+    private Verdict check(String model, Object init, String history) {
+        return checker.check(parse(history), Models.create(model, true, init)).verdict();
+    }
 
-  @Test
-  void anEmptyHistoryIsLinearizable() {
-    CheckResult r = checker.check(parse(""), Models.create("cas-register", true, 0L));
+    @Test
+    void anEmptyHistoryIsLinearizable() {
+        CheckResult r = checker.check(parse(""), Models.create("cas-register", true, 0L));
 
-    assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
-    assertThat(r.partitioned()).isFalse();
-  }
+        assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+        assertThat(r.partitioned()).isFalse();
+    }
 
-  @Test
-  void aHistoryOfOnlyFailuresIsLinearizableBecauseFailuresNeverHappened() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aHistoryOfOnlyFailuresIsLinearizableBecauseFailuresNeverHappened() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :fail, :f :write, :value 1}
         {:process 1, :type :invoke, :f :cas, :value [5 6]}
         {:process 1, :type :fail, :f :cas, :value [5 6]}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aFailedWriteMustNotBeObserved() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aFailedWriteMustNotBeObserved() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :fail, :f :write, :value 1}
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value 1}
         """)).isEqualTo(Verdict.NOT_LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aCrashedWriteMayTakeEffectLongAfterItsClientGaveUp() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aCrashedWriteMayTakeEffectLongAfterItsClientGaveUp() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :info, :f :write, :value 1}
         {:process 1, :type :invoke, :f :read, :value nil}
@@ -55,30 +55,30 @@ class WglCheckerTest {
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value 1}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aCrashedWriteMayNeverTakeEffect() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aCrashedWriteMayNeverTakeEffect() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value 0}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aCrashedWriteCannotTakeEffectBeforeItWasInvoked() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aCrashedWriteCannotTakeEffectBeforeItWasInvoked() {
+        assertThat(check("cas-register", 0L, """
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value 1}
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :info, :f :write, :value 1}
         """)).isEqualTo(Verdict.NOT_LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aCrashedWriteTakesEffectAtMostOnce() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void aCrashedWriteTakesEffectAtMostOnce() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :info, :f :write, :value 1}
         {:process 1, :type :invoke, :f :read, :value nil}
@@ -88,21 +88,21 @@ class WglCheckerTest {
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value 1}
         """)).isEqualTo(Verdict.NOT_LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void nilReadsAreAlwaysLegal() {
-    assertThat(check("cas-register", 0L, """
+    @Test
+    void nilReadsAreAlwaysLegal() {
+        assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 3}
         {:process 0, :type :ok, :f :write, :value 3}
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value nil}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void concurrentOperationsMayTakeEffectInEitherOrder() {
-    assertThat(check("register", 0L, """
+    @Test
+    void concurrentOperationsMayTakeEffectInEitherOrder() {
+        assertThat(check("register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 1, :type :invoke, :f :write, :value 2}
         {:process 2, :type :invoke, :f :read, :value nil}
@@ -110,11 +110,11 @@ class WglCheckerTest {
         {:process 1, :type :ok, :f :write, :value 2}
         {:process 2, :type :ok, :f :read, :value 1}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aFailureNamesTheReadThatCannotBeLinearizedAndTheLongestPrefix() {
-    CheckResult r = checker.check(parse("""
+    @Test
+    void aFailureNamesTheReadThatCannotBeLinearizedAndTheLongestPrefix() {
+        CheckResult r = checker.check(parse("""
         {:process 0, :type :invoke, :f :write, :value 0}
         {:process 0, :type :ok, :f :write, :value 0}
         {:process 1, :type :invoke, :f :read, :value nil}
@@ -125,18 +125,20 @@ class WglCheckerTest {
         {:process 0, :type :ok, :f :read, :value 4}
         """), Models.create("cas-register", true, 0L));
 
-    KeyResult failure = r.firstFailure();
-    assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
-    assertThat(failure.failedOp()).extracting(Operation::process, Operation::f, Operation::value)
-        .containsExactly(1L, Keyword.of("read"), 3L);
-    assertThat(failure.previousOk().value()).isEqualTo(0L);
-    assertThat(failure.longestPrefix()).extracting(s -> s.op().value(), LinearizationStep::stateAfter)
-        .startsWith(org.assertj.core.groups.Tuple.tuple(0L, 0L));
-  }
+        KeyResult failure = r.firstFailure();
+        assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(failure.failedOp())
+                .extracting(Operation::process, Operation::f, Operation::value)
+                .containsExactly(1L, Keyword.of("read"), 3L);
+        assertThat(failure.previousOk().value()).isEqualTo(0L);
+        assertThat(failure.longestPrefix())
+                .extracting(s -> s.op().value(), LinearizationStep::stateAfter)
+                .startsWith(org.assertj.core.groups.Tuple.tuple(0L, 0L));
+    }
 
-  @Test
-  void splitsIndependentTuplesByKeyAndNamesTheFailingKey() {
-    CheckResult r = checker.check(parse("""
+    @Test
+    void splitsIndependentTuplesByKeyAndNamesTheFailingKey() {
+        CheckResult r = checker.check(parse("""
         {:process 0, :type :invoke, :f :write, :value [:a 1]}
         {:process 0, :type :ok, :f :write, :value [:a 1]}
         {:process 1, :type :invoke, :f :read, :value [:b nil]}
@@ -145,66 +147,72 @@ class WglCheckerTest {
         {:process 2, :type :ok, :f :read, :value [:a 1]}
         """), Models.create("cas-register", true, 0L));
 
-    assertThat(r.partitioned()).isTrue();
-    assertThat(r.keys()).extracting(KeyResult::key, KeyResult::verdict).containsExactly(
-        org.assertj.core.groups.Tuple.tuple(Keyword.of("a"), Verdict.LINEARIZABLE),
-        org.assertj.core.groups.Tuple.tuple(Keyword.of("b"), Verdict.NOT_LINEARIZABLE));
-    assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
-  }
+        assertThat(r.partitioned()).isTrue();
+        assertThat(r.keys())
+                .extracting(KeyResult::key, KeyResult::verdict)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Keyword.of("a"), Verdict.LINEARIZABLE),
+                        org.assertj.core.groups.Tuple.tuple(Keyword.of("b"), Verdict.NOT_LINEARIZABLE));
+        assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+    }
 
-  @Test
-  void plainCasValuesAreNotMistakenForIndependentTuples() {
-    CheckResult r = checker.check(parse("""
+    @Test
+    void plainCasValuesAreNotMistakenForIndependentTuples() {
+        CheckResult r = checker.check(parse("""
         {:process 0, :type :invoke, :f :cas, :value [0 1]}
         {:process 0, :type :ok, :f :cas, :value [0 1]}
         """), Models.create("cas-register", true, 0L));
 
-    assertThat(r.partitioned()).isFalse();
-    assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
-  }
+        assertThat(r.partitioned()).isFalse();
+        assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+    }
 
-  @Test
-  void kvSplitsByKeySoAnAppendOnOneKeyIsInvisibleOnAnother() {
-    CheckResult r = checker.check(parse("""
+    @Test
+    void kvSplitsByKeySoAnAppendOnOneKeyIsInvisibleOnAnother() {
+        CheckResult r = checker.check(parse("""
         {:process 0, :type :invoke, :f :append, :key "1", :value "x"}
         {:process 0, :type :ok, :f :append, :key "1", :value "x"}
         {:process 1, :type :invoke, :f :get, :key "2", :value nil}
         {:process 1, :type :ok, :f :get, :key "2", :value "x"}
         """), Models.create("kv", false, null));
 
-    assertThat(r.keys()).extracting(KeyResult::key).containsExactly("1", "2");
-    assertThat(r.firstFailure().key()).isEqualTo("2");
-  }
+        assertThat(r.keys()).extracting(KeyResult::key).containsExactly("1", "2");
+        assertThat(r.firstFailure().key()).isEqualTo("2");
+    }
 
-  @Test
-  void aMalformedHistoryIsReportedNotCrashedOn() {
-    assertThatThrownBy(() -> check("cas-register", 0L, """
+    @Test
+    void aMalformedHistoryIsReportedNotCrashedOn() {
+        assertThatThrownBy(() -> check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :read, :value nil}
         {:process 0, :type :invoke, :f :read, :value nil}
-        """)).isInstanceOf(MalformedHistoryException.class).hasMessageContaining("has not completed");
-  }
+        """))
+                .isInstanceOf(MalformedHistoryException.class)
+                .hasMessageContaining("has not completed");
+    }
 
-  @Test
-  void anOperationTheModelLacksIsAModelMismatch() {
-    assertThatThrownBy(() -> check("mutex", false, """
+    @Test
+    void anOperationTheModelLacksIsAModelMismatch() {
+        assertThatThrownBy(() -> check("mutex", false, """
         {:process 0, :type :invoke, :f :read, :value nil}
         {:process 0, :type :ok, :f :read, :value 1}
-        """)).isInstanceOf(ModelMismatchException.class).hasMessageContaining(":acquire and :release");
-  }
+        """))
+                .isInstanceOf(ModelMismatchException.class)
+                .hasMessageContaining(":acquire and :release");
+    }
 
-  @Test
-  void aMutexCannotBeHeldByTwoClientsAtOnce() {
-    assertThat(check("mutex", false, """
+    @Test
+    void aMutexCannotBeHeldByTwoClientsAtOnce() {
+        assertThat(check("mutex", false, """
         {:process 0, :type :invoke, :f :acquire, :value nil}
         {:process 0, :type :ok, :f :acquire, :value nil}
         {:process 1, :type :invoke, :f :acquire, :value nil}
         {:process 1, :type :ok, :f :acquire, :value nil}
         """)).isEqualTo(Verdict.NOT_LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void aMutexReleasedConcurrentlyWithAnAcquireMayBeHandedOver() {
-    assertThat(check("mutex", false, """
+    @Test
+    void aMutexReleasedConcurrentlyWithAnAcquireMayBeHandedOver() {
+        assertThat(check("mutex", false, """
         {:process 0, :type :invoke, :f :acquire, :value nil}
         {:process 0, :type :ok, :f :acquire, :value nil}
         {:process 1, :type :invoke, :f :acquire, :value nil}
@@ -212,32 +220,33 @@ class WglCheckerTest {
         {:process 1, :type :ok, :f :acquire, :value nil}
         {:process 0, :type :ok, :f :release, :value nil}
         """)).isEqualTo(Verdict.LINEARIZABLE);
-  }
+    }
 
-  @Test
-  void independenceCanBeTurnedOffSoTuplesAreCheckedAsPlainValues() {
-    History h = parse("""
+    @Test
+    void independenceCanBeTurnedOffSoTuplesAreCheckedAsPlainValues() {
+        History h = parse("""
         {:process 0, :type :invoke, :f :write, :value [:a 1]}
         {:process 0, :type :ok, :f :write, :value [:a 1]}
         {:process 1, :type :invoke, :f :read, :value nil}
         {:process 1, :type :ok, :f :read, :value [:a 1]}
         """);
-    WglChecker plain = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.NO));
+        WglChecker plain = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.NO));
 
-    CheckResult r = plain.check(h, Models.create("register", false, null));
+        CheckResult r = plain.check(h, Models.create("register", false, null));
 
-    assertThat(r.partitioned()).isFalse();
-    assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
-  }
+        assertThat(r.partitioned()).isFalse();
+        assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+    }
 
-  @Test
-  void forcedIndependenceRejectsAValueThatIsNotATuple() {
-    WglChecker forced = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.YES));
+    @Test
+    void forcedIndependenceRejectsAValueThatIsNotATuple() {
+        WglChecker forced = new WglChecker(CheckOptions.defaults().withIndependence(CheckOptions.Independence.YES));
 
-    assertThatThrownBy(() -> forced.check(parse("""
+        assertThatThrownBy(() -> forced.check(parse("""
         {:process 0, :type :invoke, :f :write, :value 1}
         {:process 0, :type :ok, :f :write, :value 1}
         """), Models.create("register", false, null)))
-        .isInstanceOf(ModelMismatchException.class).hasMessageContaining("not an independent [key value] tuple");
-  }
+                .isInstanceOf(ModelMismatchException.class)
+                .hasMessageContaining("not an independent [key value] tuple");
+    }
 }

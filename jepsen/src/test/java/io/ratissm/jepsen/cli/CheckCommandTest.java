@@ -17,105 +17,106 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CheckCommandTest {
-  private static final String GOOD = "knossos/cas-register/good/memstress3-0.edn";
-  private static final String BAD = "knossos/cas-register/bad/rethink-fail-minimal.edn";
+    private static final String GOOD = "knossos/cas-register/good/memstress3-0.edn";
+    private static final String BAD = "knossos/cas-register/bad/rethink-fail-minimal.edn";
 
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
 
-  private int run(String... args) {
-    CommandLine cli = HarnessLauncher.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
-  }
+    private int run(String... args) {
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
 
-  private static String file(String relative) {
-    return TestData.history(relative).toString();
-  }
+    private static String file(String relative) {
+        return TestData.history(relative).toString();
+    }
 
-  @Test
-  void printsOneLinePerFileAndExitsZeroWhenAllAreLinearizable() {
-    int code = run("check", "--model", "cas-register", "--init", "0", file(GOOD));
+    @Test
+    void printsOneLinePerFileAndExitsZeroWhenAllAreLinearizable() {
+        int code = run("check", "--model", "cas-register", "--init", "0", file(GOOD));
 
-    assertThat(code).isZero();
-    assertThat(out.toString()).matches("\\Q" + file(GOOD) + "\\E valid=true ms=\\d+\\.\\d\\d\\R");
-  }
+        assertThat(code).isZero();
+        assertThat(out.toString()).matches("\\Q" + file(GOOD) + "\\E valid=true ms=\\d+\\.\\d\\d\\R");
+    }
 
-  @Test
-  void exitsOneWhenAnyFileIsNotLinearizable() {
-    int code = run("check", "--model", "cas-register", "--init", "0", file(GOOD), file(BAD));
+    @Test
+    void exitsOneWhenAnyFileIsNotLinearizable() {
+        int code = run("check", "--model", "cas-register", "--init", "0", file(GOOD), file(BAD));
 
-    assertThat(code).isEqualTo(1);
-    assertThat(out.toString().lines()).hasSize(2).anyMatch(l -> l.startsWith(file(BAD) + " valid=false "));
-  }
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString().lines()).hasSize(2).anyMatch(l -> l.startsWith(file(BAD) + " valid=false "));
+    }
 
-  @Test
-  void exitsTwoAndExplainsWhenAFileCannotBeRead() throws IOException {
-    Path broken = Files.writeString(tmp.resolve("broken.edn"), "[{:process 0, :type :invoke, :f :read");
+    @Test
+    void exitsTwoAndExplainsWhenAFileCannotBeRead() throws IOException {
+        Path broken = Files.writeString(tmp.resolve("broken.edn"), "[{:process 0, :type :invoke, :f :read");
 
-    int code = run("check", "--model", "cas-register", file(GOOD), broken.toString());
+        int code = run("check", "--model", "cas-register", file(GOOD), broken.toString());
 
-    assertThat(code).isEqualTo(2);
-    assertThat(out.toString()).contains(broken + " valid=unknown ms=0");
-    assertThat(err.toString()).contains(broken + ": cannot check:").contains("map is not closed");
-  }
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).contains(broken + " valid=unknown ms=0");
+        assertThat(err.toString()).contains(broken + ": cannot check:").contains("map is not closed");
+    }
 
-  @Test
-  void exitsTwoWhenTheTimeLimitIsReached() {
-    int code = run("check", "--model", "cas-register", "--time-limit", "0.000000001",
-        file("etcd/etcd_007.edn"));
+    @Test
+    void exitsTwoWhenTheTimeLimitIsReached() {
+        int code = run("check", "--model", "cas-register", "--time-limit", "0.000000001", file("etcd/etcd_007.edn"));
 
-    assertThat(code).isEqualTo(2);
-    assertThat(out.toString()).contains("valid=unknown");
-    assertThat(err.toString()).contains("gave up: :timeout");
-  }
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).contains("valid=unknown");
+        assertThat(err.toString()).contains("gave up: :timeout");
+    }
 
-  @Test
-  void writesResultsAndTimelineForOneFileIntoOutDirectly() throws IOException {
-    int code = run("check", "--model", "cas-register", "--init", "0", "--out", tmp.toString(), file(BAD));
+    @Test
+    void writesResultsAndTimelineForOneFileIntoOutDirectly() throws IOException {
+        int code = run("check", "--model", "cas-register", "--init", "0", "--out", tmp.toString(), file(BAD));
 
-    assertThat(code).isEqualTo(1);
-    @SuppressWarnings("unchecked")
-    Map<Object, Object> results = (Map<Object, Object>) EdnReader.readOne(
-        Files.readString(tmp.resolve("results.edn")));
-    assertThat(results).containsEntry(Keyword.of("valid?"), false);
-    assertThat(EdnWriter.write(results.get(Keyword.of("op")))).contains(":process 1").contains(":value 3");
-    assertThat(Files.readString(tmp.resolve("timeline.html"))).contains("culprit");
-  }
+        assertThat(code).isEqualTo(1);
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> results =
+                (Map<Object, Object>) EdnReader.readOne(Files.readString(tmp.resolve("results.edn")));
+        assertThat(results).containsEntry(Keyword.of("valid?"), false);
+        assertThat(EdnWriter.write(results.get(Keyword.of("op"))))
+                .contains(":process 1")
+                .contains(":value 3");
+        assertThat(Files.readString(tmp.resolve("timeline.html"))).contains("culprit");
+    }
 
-  @Test
-  void writesOneSubdirectoryPerFileWhenSeveralAreChecked() {
-    run("check", "--model", "cas-register", "--init", "0", "--out", tmp.toString(), file(GOOD), file(BAD));
+    @Test
+    void writesOneSubdirectoryPerFileWhenSeveralAreChecked() {
+        run("check", "--model", "cas-register", "--init", "0", "--out", tmp.toString(), file(GOOD), file(BAD));
 
-    assertThat(tmp.resolve("memstress3-0/results.edn")).exists();
-    assertThat(tmp.resolve("rethink-fail-minimal/timeline.html")).exists();
-  }
+        assertThat(tmp.resolve("memstress3-0/results.edn")).exists();
+        assertThat(tmp.resolve("rethink-fail-minimal/timeline.html")).exists();
+    }
 
-  @Test
-  void reportsTheMedianOfRepeatedRunsAndASummary() {
-    int code = run("check", "--model", "kv", "--warmup", "1", "--repeat", "3", file("kv/c01-ok.txt"));
+    @Test
+    void reportsTheMedianOfRepeatedRunsAndASummary() {
+        int code = run("check", "--model", "kv", "--warmup", "1", "--repeat", "3", file("kv/c01-ok.txt"));
 
-    assertThat(code).isZero();
-    assertThat(err.toString()).contains("1 files, sum of median ms=").contains("warmup=1, repeat=3");
-  }
+        assertThat(code).isZero();
+        assertThat(err.toString()).contains("1 files, sum of median ms=").contains("warmup=1, repeat=3");
+    }
 
-  @Test
-  void rejectsAnUnknownModelAsAUsageError() {
-    int code = run("check", "--model", "queue", file(GOOD));
+    @Test
+    void rejectsAnUnknownModelAsAUsageError() {
+        int code = run("check", "--model", "queue", file(GOOD));
 
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown model 'queue'");
-  }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown model 'queue'");
+    }
 
-  @Test
-  void rejectsAnInitialValueThatIsNotEdn() {
-    int code = run("check", "--model", "cas-register", "--init", "{:x", file(GOOD));
+    @Test
+    void rejectsAnInitialValueThatIsNotEdn() {
+        int code = run("check", "--model", "cas-register", "--init", "{:x", file(GOOD));
 
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--init is not an EDN value: map key :x has no value");
-  }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--init is not an EDN value: map key :x has no value");
+    }
 }

@@ -20,10 +20,31 @@ class JepsenCommandTest {
         CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute("jepsen", "test", "--workload", "counter", "--nemesis", "kill",
-                "--replication", "active", "--nodes", "3", "--concurrency", "4", "--time-limit", "16",
-                "--fault-seconds", "5", "--heal-seconds", "3", "--recovery-seconds", "2", "--seed", "31",
-                "--store", store.toString());
+        int exit = cli.execute(
+                "jepsen",
+                "test",
+                "--workload",
+                "counter",
+                "--nemesis",
+                "kill",
+                "--replication",
+                "active",
+                "--nodes",
+                "3",
+                "--concurrency",
+                "4",
+                "--time-limit",
+                "16",
+                "--fault-seconds",
+                "5",
+                "--heal-seconds",
+                "3",
+                "--recovery-seconds",
+                "2",
+                "--seed",
+                "31",
+                "--store",
+                store.toString());
 
         assertThat(out.toString()).contains("counter-kill-active seed=31", "valid=true", "store: " + store);
         assertThat(exit).isZero();
@@ -53,8 +74,12 @@ class JepsenCommandTest {
         int exit = cli.execute("jepsen", "test", "--help");
 
         assertThat(exit).isZero();
-        assertThat(out.toString().replaceAll("\\s+", " ")).contains("disk-full (one replica's own filesystem is "
-                + "filled", "disk-full-leader", "corrupt (one replica is killed", "corrupt+disk-full");
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains(
+                        "disk-full (one replica's own filesystem is " + "filled",
+                        "disk-full-leader",
+                        "corrupt (one replica is killed",
+                        "corrupt+disk-full");
     }
 
     @Test
@@ -66,8 +91,15 @@ class JepsenCommandTest {
         System.setProperty(Faketime.PROPERTY, "none");
         int exit;
         try {
-            exit = cli.execute("jepsen", "test", "--workload", "counter", "--nemesis", "kill,clock-rate",
-                    "--store", store.toString());
+            exit = cli.execute(
+                    "jepsen",
+                    "test",
+                    "--workload",
+                    "counter",
+                    "--nemesis",
+                    "kill,clock-rate",
+                    "--store",
+                    store.toString());
         } finally {
             if (before == null) {
                 System.clearProperty(Faketime.PROPERTY);
@@ -77,8 +109,11 @@ class JepsenCommandTest {
         }
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("clock faults need libfaketime", "ratissm.jepsen.libfaketime=none",
-                "faults that need none: kill*, pause*, partition*, snapshot");
+        assertThat(err.toString())
+                .contains(
+                        "clock faults need libfaketime",
+                        "ratissm.jepsen.libfaketime=none",
+                        "faults that need none: kill*, pause*, partition*, snapshot");
         assertThat(store).isEmptyDirectory();
     }
 }

@@ -7,87 +7,96 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HistoryReaderTest {
-  @Test
-  void readsAKnossosVectorOfOps() {
-    History h = HistoryReader.parse("[{:process 0, :type :invoke, :f :read, :value nil}\n"
-        + " {:process 0, :type :ok, :f :read, :value 3}]");
+    @Test
+    void readsAKnossosVectorOfOps() {
+        History h = HistoryReader.parse("[{:process 0, :type :invoke, :f :read, :value nil}\n"
+                + " {:process 0, :type :ok, :f :read, :value 3}]");
 
-    assertThat(h.ops()).extracting(Op::type).containsExactly(OpType.INVOKE, OpType.OK);
-    assertThat(h.ops().get(1).value()).isEqualTo(3L);
-    assertThat(h.ops()).extracting(Op::index).containsExactly(0L, 1L);
-  }
+        assertThat(h.ops()).extracting(Op::type).containsExactly(OpType.INVOKE, OpType.OK);
+        assertThat(h.ops().get(1).value()).isEqualTo(3L);
+        assertThat(h.ops()).extracting(Op::index).containsExactly(0L, 1L);
+    }
 
-  @Test
-  void readsJepsenHistoryEdnWithOneOpPerLineKeepingIndexTimeAndExtras() {
-    History h = HistoryReader.parse("{:index 7, :time 100, :type :invoke, :process 2, :f :write, :value 1}\n"
-        + "{:index 9, :time 250, :type :info, :process 2, :f :write, :value 1, :error :timed-out}\n");
+    @Test
+    void readsJepsenHistoryEdnWithOneOpPerLineKeepingIndexTimeAndExtras() {
+        History h = HistoryReader.parse("{:index 7, :time 100, :type :invoke, :process 2, :f :write, :value 1}\n"
+                + "{:index 9, :time 250, :type :info, :process 2, :f :write, :value 1, :error :timed-out}\n");
 
-    assertThat(h.ops()).extracting(Op::index).containsExactly(7L, 9L);
-    assertThat(h.ops().get(1).time()).isEqualTo(250L);
-    assertThat(h.ops().get(1).extra(Op.ERROR)).isEqualTo(Keyword.of("timed-out"));
-  }
+        assertThat(h.ops()).extracting(Op::index).containsExactly(7L, 9L);
+        assertThat(h.ops().get(1).time()).isEqualTo(250L);
+        assertThat(h.ops().get(1).extra(Op.ERROR)).isEqualTo(Keyword.of("timed-out"));
+    }
 
-  @Test
-  void readsThePorcupineKvFormatWithASeparateKey() {
-    History h = HistoryReader.parse("{:process 0, :type :invoke, :f :get, :key \"7\", :value nil}\n"
-        + "{:process 0, :type :ok, :f :get, :key \"7\", :value \"\"}\n");
+    @Test
+    void readsThePorcupineKvFormatWithASeparateKey() {
+        History h = HistoryReader.parse("{:process 0, :type :invoke, :f :get, :key \"7\", :value nil}\n"
+                + "{:process 0, :type :ok, :f :get, :key \"7\", :value \"\"}\n");
 
-    assertThat(h.ops()).extracting(op -> op.extra(Keyword.of("key"))).containsExactly("7", "7");
-    assertThat(h.ops().get(1).value()).isEqualTo("");
-  }
+        assertThat(h.ops()).extracting(op -> op.extra(Keyword.of("key"))).containsExactly("7", "7");
+        assertThat(h.ops().get(1).value()).isEqualTo("");
+    }
 
-  @Test
-  void keepsNemesisOpsButMarksThemAsNotClients() {
-    History h = HistoryReader.parse("{:process :nemesis, :type :info, :f :start, :value nil}");
+    @Test
+    void keepsNemesisOpsButMarksThemAsNotClients() {
+        History h = HistoryReader.parse("{:process :nemesis, :type :info, :f :start, :value nil}");
 
-    assertThat(h.ops()).singleElement().satisfies(op -> assertThat(op.isClient()).isFalse());
-  }
+        assertThat(h.ops())
+                .singleElement()
+                .satisfies(op -> assertThat(op.isClient()).isFalse());
+    }
 
-  @Test
-  void anEmptyFileIsAnEmptyHistory() {
-    assertThat(HistoryReader.parse("  ; nothing\n").ops()).isEmpty();
-  }
+    @Test
+    void anEmptyFileIsAnEmptyHistory() {
+        assertThat(HistoryReader.parse("  ; nothing\n").ops()).isEmpty();
+    }
 
-  @Test
-  void rejectsAnElementThatIsNotAnOpMap() {
-    assertThatThrownBy(() -> HistoryReader.parse("[{:process 0, :type :invoke, :f :read} 42]"))
-        .isInstanceOf(MalformedHistoryException.class)
-        .hasMessageContaining("history element 1 is not an op map");
-  }
+    @Test
+    void rejectsAnElementThatIsNotAnOpMap() {
+        assertThatThrownBy(() -> HistoryReader.parse("[{:process 0, :type :invoke, :f :read} 42]"))
+                .isInstanceOf(MalformedHistoryException.class)
+                .hasMessageContaining("history element 1 is not an op map");
+    }
 
-  @Test
-  void rejectsAnOpWithoutAValidType() {
-    assertThatThrownBy(() -> HistoryReader.parse("{:process 0, :type :done, :f :read}"))
-        .isInstanceOf(MalformedHistoryException.class)
-        .hasMessageContaining("expected :invoke, :ok, :fail or :info");
-  }
+    @Test
+    void rejectsAnOpWithoutAValidType() {
+        assertThatThrownBy(() -> HistoryReader.parse("{:process 0, :type :done, :f :read}"))
+                .isInstanceOf(MalformedHistoryException.class)
+                .hasMessageContaining("expected :invoke, :ok, :fail or :info");
+    }
 
-  @Test
-  void rejectsAnOpWithoutProcess() {
-    assertThatThrownBy(() -> HistoryReader.parse("{:type :ok, :f :read}"))
-        .isInstanceOf(MalformedHistoryException.class).hasMessageContaining("lacks :process or :f");
-  }
+    @Test
+    void rejectsAnOpWithoutProcess() {
+        assertThatThrownBy(() -> HistoryReader.parse("{:type :ok, :f :read}"))
+                .isInstanceOf(MalformedHistoryException.class)
+                .hasMessageContaining("lacks :process or :f");
+    }
 
-  @Test
-  void writesHistoryEdnInJepsenKeyOrderAndReadsItBack() {
-    History h = new History(List.of(
-        new Op(0, 5, OpType.INVOKE, 1L, Keyword.of("cas"), List.of(1L, 2L), null),
-        new Op(1, 9, OpType.INFO, 1L, Keyword.of("cas"), List.of(1L, 2L),
-            java.util.Map.of(Op.ERROR, Keyword.of("timed-out")))));
+    @Test
+    void writesHistoryEdnInJepsenKeyOrderAndReadsItBack() {
+        History h = new History(List.of(
+                new Op(0, 5, OpType.INVOKE, 1L, Keyword.of("cas"), List.of(1L, 2L), null),
+                new Op(
+                        1,
+                        9,
+                        OpType.INFO,
+                        1L,
+                        Keyword.of("cas"),
+                        List.of(1L, 2L),
+                        java.util.Map.of(Op.ERROR, Keyword.of("timed-out")))));
 
-    String edn = HistoryWriter.toEdn(h);
+        String edn = HistoryWriter.toEdn(h);
 
-    assertThat(edn).isEqualTo("{:index 0, :time 5, :type :invoke, :process 1, :f :cas, :value [1 2]}\n"
-        + "{:index 1, :time 9, :type :info, :process 1, :f :cas, :value [1 2], :error :timed-out}\n");
-    assertThat(HistoryReader.parse(edn)).isEqualTo(h);
-  }
+        assertThat(edn)
+                .isEqualTo("{:index 0, :time 5, :type :invoke, :process 1, :f :cas, :value [1 2]}\n"
+                        + "{:index 1, :time 9, :type :info, :process 1, :f :cas, :value [1 2], :error :timed-out}\n");
+        assertThat(HistoryReader.parse(edn)).isEqualTo(h);
+    }
 
-  @Test
-  void writesHistoryTxtAsTabSeparatedProcessTypeFunctionValueAndError() {
-    History h = HistoryReader.parse("{:process 3, :type :invoke, :f :read, :value nil}\n"
-        + "{:process 3, :type :fail, :f :read, :value nil, :error \"no leader\"}\n");
+    @Test
+    void writesHistoryTxtAsTabSeparatedProcessTypeFunctionValueAndError() {
+        History h = HistoryReader.parse("{:process 3, :type :invoke, :f :read, :value nil}\n"
+                + "{:process 3, :type :fail, :f :read, :value nil, :error \"no leader\"}\n");
 
-    assertThat(HistoryWriter.toText(h))
-        .isEqualTo("3\t:invoke\t:read\tnil\n3\t:fail\t:read\tnil\t\"no leader\"\n");
-  }
+        assertThat(HistoryWriter.toText(h)).isEqualTo("3\t:invoke\t:read\tnil\n3\t:fail\t:read\tnil\t\"no leader\"\n");
+    }
 }

@@ -30,9 +30,17 @@ class DamagedReplicaTest {
     @Test
     void aReplicaWhoseLogDoesNotReadExitsWithTheStorageRefusalCode(@TempDir Path storage) throws Exception {
         String peers = "n1=127.0.0.1:" + FreePorts.next();
-        try (ReplicaServer server = ReplicaServer.builder().id("n1").peers(peers).storage(storage)
-                .stateMachine(StateMachineKind.COUNTER.factory()).build().start();
-             ReplicaClient client = ReplicaClient.builder().peers(peers).timeout(Duration.ofSeconds(20)).build()) {
+        try (ReplicaServer server = ReplicaServer.builder()
+                        .id("n1")
+                        .peers(peers)
+                        .storage(storage)
+                        .stateMachine(StateMachineKind.COUNTER.factory())
+                        .build()
+                        .start();
+                ReplicaClient client = ReplicaClient.builder()
+                        .peers(peers)
+                        .timeout(Duration.ofSeconds(20))
+                        .build()) {
             for (int i = 0; i < 10; i++) {
                 client.submit(Counter.add(1), CounterValue.parser());
             }
@@ -46,16 +54,29 @@ class DamagedReplicaTest {
         int exit;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new NodeMain()).setCaseInsensitiveEnumValuesAllowed(true).execute("--id", "n1",
-                    "--peers", peers, "--storage", storage.toString(), "--state-machine", "counter",
-                    "--status-file", storage.resolveSibling(storage.getFileName() + ".status").toString());
+            exit = new CommandLine(new NodeMain())
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .execute(
+                            "--id",
+                            "n1",
+                            "--peers",
+                            peers,
+                            "--storage",
+                            storage.toString(),
+                            "--state-machine",
+                            "counter",
+                            "--status-file",
+                            storage.resolveSibling(storage.getFileName() + ".status")
+                                    .toString());
         } finally {
             System.setErr(stderr);
         }
 
         assertThat(exit).as("exit code; standard error: %s", err).isEqualTo(NodeMain.REPLACE_STORAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused to start on its storage",
-                "its log does not read", segment.get().toString());
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "refused to start on its storage",
+                        "its log does not read",
+                        segment.get().toString());
     }
-
 }

@@ -23,11 +23,15 @@ class DiskFillerTest {
         for (long free : new long[] {0, 1, BLOCK - 1, BLOCK, 7 * BLOCK + 5, 64L << 20}) {
             for (long leave : new long[] {0, 1, BLOCK, 2 * BLOCK + 3}) {
                 long fill = DiskFiller.bytesToFill(free, BLOCK, leave);
-                assertThat(fill % BLOCK).as("whole blocks for free=%d leave=%d", free, leave).isZero();
+                assertThat(fill % BLOCK)
+                        .as("whole blocks for free=%d leave=%d", free, leave)
+                        .isZero();
                 assertThat(fill).as("never negative").isNotNegative();
                 if (free >= leave) {
-                    assertThat(free - fill).as("left free for free=%d leave=%d", free, leave)
-                            .isGreaterThanOrEqualTo(leave).isLessThan(leave + BLOCK);
+                    assertThat(free - fill)
+                            .as("left free for free=%d leave=%d", free, leave)
+                            .isGreaterThanOrEqualTo(leave)
+                            .isLessThan(leave + BLOCK);
                 } else {
                     assertThat(fill).isZero();
                 }
@@ -69,7 +73,9 @@ class DiskFillerTest {
 
             assertThat(written).isEqualTo(free);
             assertThat(disk.freeBytes()).isZero();
-            assertThat(filler.fill(0)).as("a fill of a full filesystem adds nothing").isEqualTo(free);
+            assertThat(filler.fill(0))
+                    .as("a fill of a full filesystem adds nothing")
+                    .isEqualTo(free);
         });
     }
 

@@ -56,6 +56,7 @@ class GrudgesTest {
     }
 
     private static void assertSymmetric(Map<String, Set<String>> g) {
-        g.forEach((node, drops) -> drops.forEach(other -> assertThat(g.get(other)).contains(node)));
+        g.forEach(
+                (node, drops) -> drops.forEach(other -> assertThat(g.get(other)).contains(node)));
     }
 }

@@ -22,17 +22,28 @@ class NemesisCatalogTest {
 
     /** Replicas that are never started, without disks of their own: the nemeses are only built. */
     private static Cluster unstarted(LoopbackNetwork network, Path dir) {
-        return Cluster.create(IDS, network, new NodeSettings(StateMachineKind.COUNTER, Replication.ACTIVE, 10,
-                Duration.ofSeconds(1), Duration.ZERO, false, 0), dir, dir);
+        return Cluster.create(
+                IDS,
+                network,
+                new NodeSettings(
+                        StateMachineKind.COUNTER,
+                        Replication.ACTIVE,
+                        10,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        false,
+                        0),
+                dir,
+                dir);
     }
 
     @Test
     void faultsJoinedWithPlusAreOneNemesisActiveInTheSameWindow(@TempDir Path dir) {
         try (LoopbackNetwork network = new LoopbackNetwork(IDS, "test");
-             Cluster cluster = unstarted(network, dir)) {
+                Cluster cluster = unstarted(network, dir)) {
 
-            List<Nemesis> nemeses = NemesisCatalog.create(List.of("kill-leader+pause", "snapshot", "none"), cluster,
-                    new Random(1), ClockFaults.DEFAULTS);
+            List<Nemesis> nemeses = NemesisCatalog.create(
+                    List.of("kill-leader+pause", "snapshot", "none"), cluster, new Random(1), ClockFaults.DEFAULTS);
 
             assertThat(nemeses).extracting(Nemesis::name).containsExactly("kill-leader+pause", "snapshot");
         }
@@ -51,15 +62,16 @@ class NemesisCatalogTest {
     void clockFaultsNeedClocksAndPartitionsNeedTheNetworkWhereverTheyAppear() {
         assertThat(NemesisCatalog.needsClocks("kill+clock-rate")).isTrue();
         assertThat(NemesisCatalog.needsClocks("kill")).isFalse();
-        assertThat(NemesisCatalog.needsNetwork("clock-rate-leader+partition-leader")).isTrue();
+        assertThat(NemesisCatalog.needsNetwork("clock-rate-leader+partition-leader"))
+                .isTrue();
         assertThat(NemesisCatalog.needsNetwork("clock-skew")).isFalse();
     }
 
     @Test
     void aJoinedNemesisStopsEveryPartInReverseOrderEvenIfOneFails() {
         List<String> calls = new ArrayList<>();
-        CompositeNemesis both = new CompositeNemesis(List.of(new Recording("a", calls, false),
-                new Recording("b", calls, true)));
+        CompositeNemesis both =
+                new CompositeNemesis(List.of(new Recording("a", calls, false), new Recording("b", calls, true)));
 
         assertThat(both.start()).isEqualTo(List.of("started a", "started b"));
         Object stopped = both.stop();
@@ -83,24 +95,29 @@ class NemesisCatalogTest {
     @Test
     void diskFullIsRefusedForReplicasWithoutFilesystemsOfTheirOwn(@TempDir Path dir) {
         try (LoopbackNetwork network = new LoopbackNetwork(IDS, "test");
-             Cluster cluster = unstarted(network, dir)) {
+                Cluster cluster = unstarted(network, dir)) {
 
-            assertThatThrownBy(() -> NemesisCatalog.create(List.of("corrupt", "disk-full"), cluster, new Random(1),
-                    ClockFaults.DEFAULTS)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> NemesisCatalog.create(
+                            List.of("corrupt", "disk-full"), cluster, new Random(1), ClockFaults.DEFAULTS))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("filesystem of its own");
             assertThat(NemesisCatalog.create(List.of("corrupt"), cluster, new Random(1), ClockFaults.DEFAULTS))
-                    .extracting(Nemesis::name).containsExactly("corrupt");
+                    .extracting(Nemesis::name)
+                    .containsExactly("corrupt");
         }
     }
 
     @Test
     void badClockSettingsAreRefusedWithTheRange() {
         assertThatThrownBy(() -> new ClockFaults(Duration.ofSeconds(10), 0.05, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0.1, 10.0]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[0.1, 10.0]");
         assertThatThrownBy(() -> new ClockFaults(Duration.ofSeconds(10), 2, 0.5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slowest first");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("slowest first");
         assertThatThrownBy(() -> new ClockFaults(Duration.ZERO, 0.5, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 s");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1 s");
     }
 
     /** A fault that records its calls; {@code failsToHeal} makes {@link #stop} throw. */

@@ -43,10 +43,12 @@ class StorageDamageTest {
 
         List<StorageDamage.Frame> frames = StorageDamage.frames(segment);
 
-        assertThat(frames).extracting(StorageDamage.Frame::index)
+        assertThat(frames)
+                .extracting(StorageDamage.Frame::index)
                 .containsExactlyElementsOf(ratisReads(segment).indexes());
         assertThat(frames).hasSize(ENTRIES);
-        assertThat(Files.size(segment)).as("preallocated beyond the last entry")
+        assertThat(Files.size(segment))
+                .as("preallocated beyond the last entry")
                 .isGreaterThan(frames.get(ENTRIES - 1).end());
     }
 
@@ -63,8 +65,9 @@ class StorageDamageTest {
         long offset = (Long) done.get(Keyword.of("offset"));
         long index = (Long) done.get(Keyword.of("index"));
         StorageDamage.Frame frame = frames.get((int) (index - FIRST));
-        assertThat(offset).as("inside the entry's bytes").isBetween(frame.payloadStart(),
-                frame.payloadStart() + frame.payloadLength() - 1);
+        assertThat(offset)
+                .as("inside the entry's bytes")
+                .isBetween(frame.payloadStart(), frame.payloadStart() + frame.payloadLength() - 1);
         assertOnlyByteChanged(before, Files.readAllBytes(segment), offset, done);
 
         Read read = ratisReads(segment);
@@ -92,7 +95,9 @@ class StorageDamageTest {
         assertThat(done.get(Keyword.of("entries-lost"))).isEqualTo(FIRST + ENTRIES - from);
 
         Read read = ratisReads(segment);
-        assertThat(read.failure()).as("an entry cut short is dropped, not an error").isNull();
+        assertThat(read.failure())
+                .as("an entry cut short is dropped, not an error")
+                .isNull();
         assertThat(read.indexes()).hasSize((int) (from - FIRST));
     }
 
@@ -140,7 +145,8 @@ class StorageDamageTest {
         Path empty = Files.write(sm.resolve("snapshot.1_10"), new byte[0]);
 
         assertThatThrownBy(() -> StorageDamage.flipInSnapshot(empty, new Random(1)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is empty");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is empty");
     }
 
     private static void assertOnlyByteChanged(byte[] before, byte[] after, long offset, Map<Keyword, Object> done) {
@@ -158,11 +164,14 @@ class StorageDamageTest {
      * by zeros as the preallocated space of a replica killed while it wrote (a clean close cuts them off).
      */
     private Path writeSegment(String name, long first, int count) throws IOException {
-        Path file = Files.createDirectories(storage.resolve("group").resolve("current")).resolve(name);
-        try (SegmentedRaftLogOutputStream out = new SegmentedRaftLogOutputStream(file.toFile(), false, 8 << 20,
-                16 << 10, ByteBuffer.allocateDirect(64 << 10))) {
+        Path file = Files.createDirectories(storage.resolve("group").resolve("current"))
+                .resolve(name);
+        try (SegmentedRaftLogOutputStream out = new SegmentedRaftLogOutputStream(
+                file.toFile(), false, 8 << 20, 16 << 10, ByteBuffer.allocateDirect(64 << 10))) {
             for (long i = first; i < first + count; i++) {
-                out.write(LogEntryProto.newBuilder().setTerm(1).setIndex(i)
+                out.write(LogEntryProto.newBuilder()
+                        .setTerm(1)
+                        .setIndex(i)
                         .setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder()
                                 .setLogData(ByteString.copyFrom("add " + i, StandardCharsets.UTF_8)))
                         .build());
@@ -172,14 +181,17 @@ class StorageDamageTest {
         return file;
     }
 
-    private record Read(List<Long> indexes, IOException failure) {
-    }
+    private record Read(List<Long> indexes, IOException failure) {}
 
     private static Read ratisReads(Path segment) {
         List<Long> indexes = new ArrayList<>();
         try {
-            LogSegment.readSegmentFile(segment.toFile(), LogSegmentPath.matchLogSegment(segment).getStartEnd(),
-                    SizeInBytes.valueOf("1MB"), RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION, null,
+            LogSegment.readSegmentFile(
+                    segment.toFile(),
+                    LogSegmentPath.matchLogSegment(segment).getStartEnd(),
+                    SizeInBytes.valueOf("1MB"),
+                    RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION,
+                    null,
                     e -> indexes.add(e.getIndex()));
             return new Read(indexes, null);
         } catch (IOException e) {

@@ -20,7 +20,15 @@ class LeftoversTest {
         assumeTrue(Networks.whyNoNamespaces() == null, "needs root, ip and iptables");
         String ns = Leftovers.PREFIX + "-crashed";
         HostCommand.run("ip", "netns", "add", ns);
-        HostCommand.run("ip", "link", "add", Leftovers.PREFIX + "-h-crashed", "type", "veth", "peer", "name",
+        HostCommand.run(
+                "ip",
+                "link",
+                "add",
+                Leftovers.PREFIX + "-h-crashed",
+                "type",
+                "veth",
+                "peer",
+                "name",
                 Leftovers.PREFIX + "-e-crashed");
         // A paused process left inside the namespace, like a replica SIGSTOPped when the harness died.
         Process orphan = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "600").start();
@@ -38,9 +46,10 @@ class LeftoversTest {
     void sweepUnmountsTheDisksACrashedRunLeftMounted(@TempDir Path dir) throws Exception {
         assumeTrue(Networks.whyNoNamespaces() == null, "needs root, ip and iptables");
         Path mountPoint = Files.createDirectories(dir.resolve("storage of n1"));
-        HostCommand.run("mount", "-t", "tmpfs", "-o", "size=1m", Leftovers.PREFIX + "-disk-crashed",
-                mountPoint.toString());
-        assertThat(Leftovers.mounts()).as("a path with a space, escaped in the mount table")
+        HostCommand.run(
+                "mount", "-t", "tmpfs", "-o", "size=1m", Leftovers.PREFIX + "-disk-crashed", mountPoint.toString());
+        assertThat(Leftovers.mounts())
+                .as("a path with a space, escaped in the mount table")
                 .contains(mountPoint.toString());
 
         Leftovers.sweep();

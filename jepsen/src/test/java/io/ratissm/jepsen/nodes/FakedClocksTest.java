@@ -21,16 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 class FakedClocksTest {
     /** Real-time margin after a spec is written: libfaketime re-reads it within a real second. */
     private static final long REREAD_NANOS = 1_100_000_000L;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Test
     void aReplicaSeesItsClocksStepRunFastOrSlowAndKeepTheirOffsetAcrossARestart(@TempDir Path dir) throws Exception {
         assumeTrue(Faketime.whyUnavailable() == null, Faketime.whyUnavailable());
-        NodeSettings settings = new NodeSettings(StateMachineKind.COUNTER, Replication.ACTIVE, 10_000,
-                Duration.ofSeconds(1), Duration.ZERO, false, 0);
+        NodeSettings settings = new NodeSettings(
+                StateMachineKind.COUNTER, Replication.ACTIVE, 10_000, Duration.ofSeconds(1), Duration.ZERO, false, 0);
         try (LoopbackNetwork network = new LoopbackNetwork(List.of("n1"), "clock test");
-             Cluster cluster = Cluster.create(List.of("n1"), network, settings, Files.createDirectories(
-                     dir.resolve("data")), Files.createDirectories(dir.resolve("logs")))) {
+                Cluster cluster = Cluster.create(
+                        List.of("n1"),
+                        network,
+                        settings,
+                        Files.createDirectories(dir.resolve("data")),
+                        Files.createDirectories(dir.resolve("logs")))) {
             cluster.startAll();
             NodeProcess node = cluster.node("n1");
             NodeClock clock = node.clock().orElseThrow();
@@ -40,7 +45,9 @@ class FakedClocksTest {
             long written = ClockSample.realNow();
             clock.setOffset(90_000);
             ClockSample stepped = sampleAfter(node, written + REREAD_NANOS);
-            assertThat(stepped.offsetMillis()).as("wall clock after a 90 s step").isCloseTo(90_000L, within(500L));
+            assertThat(stepped.offsetMillis())
+                    .as("wall clock after a 90 s step")
+                    .isCloseTo(90_000L, within(500L));
             assertThat(stepped.nanoJumpMillisSince(start)).as("nanoTime jump").isCloseTo(90_000L, within(500L));
 
             for (double rate : new double[] {0.5, 2}) {
@@ -48,8 +55,12 @@ class FakedClocksTest {
                 clock.setRate(rate);
                 ClockSample from = sampleAfter(node, written + REREAD_NANOS);
                 ClockSample to = sampleAfter(node, from.realNanos() + 3_000_000_000L);
-                assertThat(to.wallRateSince(from)).as("wall clock rate at x%s", rate).isCloseTo(rate, within(0.05));
-                assertThat(to.nanoRateSince(from)).as("nanoTime rate at x%s", rate).isCloseTo(rate, within(0.05));
+                assertThat(to.wallRateSince(from))
+                        .as("wall clock rate at x%s", rate)
+                        .isCloseTo(rate, within(0.05));
+                assertThat(to.nanoRateSince(from))
+                        .as("nanoTime rate at x%s", rate)
+                        .isCloseTo(rate, within(0.05));
             }
 
             written = ClockSample.realNow();
@@ -63,14 +74,16 @@ class FakedClocksTest {
             written = ClockSample.realNow();
             node.start();
             ClockSample restarted = sampleAfter(node, written);
-            assertThat(restarted.offsetMillis()).as("wall clock of the restarted replica")
+            assertThat(restarted.offsetMillis())
+                    .as("wall clock of the restarted replica")
                     .isCloseTo(healed.offsetMillis(), within(500L));
         }
     }
 
     private static ClockSample sampleAfter(NodeProcess node, long realNanos) {
-        return ClockSample.await(List.of(node), realNanos, TIMEOUT).get(node)
-                .orElseThrow(() -> new AssertionError("no clock report from " + node + " within " + TIMEOUT
-                        + "; see " + node.logFile()));
+        return ClockSample.await(List.of(node), realNanos, TIMEOUT)
+                .get(node)
+                .orElseThrow(() -> new AssertionError(
+                        "no clock report from " + node + " within " + TIMEOUT + "; see " + node.logFile()));
     }
 }

@@ -57,8 +57,7 @@ class ClientWorkerTest {
         }
 
         @Override
-        public void setUp(Reader reader) {
-        }
+        public void setUp(Reader reader) {}
 
         @Override
         public Invocation next(Random random) {
@@ -92,8 +91,8 @@ class ClientWorkerTest {
 
     private List<Op> run(String outcome, Invocation first, Path dir) {
         HistoryRecorder history = new HistoryRecorder(new RunLog(dir.resolve("jepsen.log")));
-        ClientWorker worker = new ClientWorker(2, 5, new Scripted(outcome), null, history, new Random(1),
-                Duration.ofMillis(200), calls);
+        ClientWorker worker = new ClientWorker(
+                2, 5, new Scripted(outcome), null, history, new Random(1), Duration.ofMillis(200), calls);
         worker.runOnce(first);
         worker.runOnce(WRITE.equals(first) ? READ : WRITE);
         return history.history().ops();

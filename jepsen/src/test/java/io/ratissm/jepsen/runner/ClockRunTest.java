@@ -31,8 +31,8 @@ class ClockRunTest {
         assumeTrue(Faketime.whyUnavailable() == null, Faketime.whyUnavailable());
         // Steps below Ratis's 10 s step-down threshold, and a rate far enough from 1 to tell it from no fault.
         TestResult result = HarnessRuns.run(
-                HarnessRuns.shortRun("register", "clock-skew,clock-rate", Replication.ACTIVE, ReadMode.LINEARIZABLE,
-                        41).with(Duration.ZERO, false, new ClockFaults(Duration.ofSeconds(8), 0.5, 0.5)));
+                HarnessRuns.shortRun("register", "clock-skew,clock-rate", Replication.ACTIVE, ReadMode.LINEARIZABLE, 41)
+                        .with(Duration.ZERO, false, new ClockFaults(Duration.ofSeconds(8), 0.5, 0.5)));
 
         assertThat(result.verdict()).as("verdict of %s", result.storeDir()).isEqualTo(Verdict.LINEARIZABLE);
         assertThat(result.counts().ok()).as("acknowledged ops").isGreaterThan(20);
@@ -45,17 +45,22 @@ class ClockRunTest {
             Map<?, ?> jump = (Map<?, ?>) seen;
             long step = (Long) jump.get(Keyword.of("step-ms"));
             assertThat(step).isBetween(1_000L, 8_000L);
-            assertThat((Long) jump.get(Keyword.of("wall-jump-ms"))).as("currentTimeMillis jump").isCloseTo(step,
-                    within(500L));
-            assertThat((Long) jump.get(Keyword.of("nano-jump-ms"))).as("nanoTime jump").isCloseTo(step, within(500L));
+            assertThat((Long) jump.get(Keyword.of("wall-jump-ms")))
+                    .as("currentTimeMillis jump")
+                    .isCloseTo(step, within(500L));
+            assertThat((Long) jump.get(Keyword.of("nano-jump-ms")))
+                    .as("nanoTime jump")
+                    .isCloseTo(step, within(500L));
         }
 
         Map<?, ?> rate = (Map<?, ?>) completion(history, "stop-clock-rate").get(1);
         double asked = (Double) rate.get(Keyword.of("rate"));
         assertThat(asked).isEqualTo(0.5);
-        assertThat((Double) rate.get(Keyword.of("observed-wall-rate"))).as("currentTimeMillis rate, %s", rate)
+        assertThat((Double) rate.get(Keyword.of("observed-wall-rate")))
+                .as("currentTimeMillis rate, %s", rate)
                 .isCloseTo(asked, within(0.05));
-        assertThat((Double) rate.get(Keyword.of("observed-nano-rate"))).as("nanoTime rate, %s", rate)
+        assertThat((Double) rate.get(Keyword.of("observed-nano-rate")))
+                .as("nanoTime rate, %s", rate)
                 .isCloseTo(asked, within(0.05));
     }
 
@@ -63,7 +68,9 @@ class ClockRunTest {
     private static List<?> completion(History history, String f) {
         return history.ops().stream()
                 .filter(o -> !o.isClient() && o.f().equals(Keyword.of(f)) && o.value() != null)
-                .map(Op::value).map(List.class::cast).findFirst()
+                .map(Op::value)
+                .map(List.class::cast)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no completed :" + f + " in the history"));
     }
 }

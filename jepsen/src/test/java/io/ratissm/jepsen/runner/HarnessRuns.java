@@ -16,14 +16,29 @@ import java.util.List;
 final class HarnessRuns {
     static final Path STORE = Path.of("target", "jepsen-store");
 
-    private HarnessRuns() {
-    }
+    private HarnessRuns() {}
 
     /** Options for a short run: 3 nodes, 4 clients, faults 6 s on / 4 s off, 3 s recovery. */
     static TestOptions shortRun(String workload, String nemesis, Replication replication, ReadMode reads, long seed) {
-        return new TestOptions(workload, List.of(nemesis.split(",")), replication, 3, 4, Duration.ofSeconds(26),
-                Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(4), reads,
-                seed, STORE, 10_000, true, Duration.ZERO, false, ClockFaults.DEFAULTS);
+        return new TestOptions(
+                workload,
+                List.of(nemesis.split(",")),
+                replication,
+                3,
+                4,
+                Duration.ofSeconds(26),
+                Duration.ofSeconds(6),
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(4),
+                reads,
+                seed,
+                STORE,
+                10_000,
+                true,
+                Duration.ZERO,
+                false,
+                ClockFaults.DEFAULTS);
     }
 
     static TestResult run(TestOptions options) throws IOException, InterruptedException {

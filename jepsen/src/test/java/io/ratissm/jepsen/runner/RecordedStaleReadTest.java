@@ -24,7 +24,8 @@ class RecordedStaleReadTest {
 
     @Test
     void aRecordedStaleReadFromAnIsolatedReplicaIsNotLinearizable() throws Exception {
-        Path file = Path.of(RecordedStaleReadTest.class.getResource("/harness/stale-read-partition-one-key0.edn")
+        Path file = Path.of(RecordedStaleReadTest.class
+                .getResource("/harness/stale-read-partition-one-key0.edn")
                 .toURI());
         History history = HistoryReader.read(file);
 

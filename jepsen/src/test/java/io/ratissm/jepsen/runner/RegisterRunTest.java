@@ -65,13 +65,17 @@ class RegisterRunTest {
         // A stale read. Writes and CASes go through the leader; a read of an overwritten value conflicts with one
         // of them, and which of the two the checker names as the op it cannot linearize (and which as the last op
         // before it) depends on the order the ops completed in.
-        List<Object> pair = Stream.of(counterexample.get(Keyword.of("op")),
-                counterexample.get(Keyword.of("previous-ok"))).filter(Objects::nonNull).toList();
-        assertThat(pair).as("the op that cannot be linearized and the last one before it").anyMatch(o -> {
-            Map<?, ?> op = (Map<?, ?>) o;
-            return Keyword.of("read").equals(op.get(Keyword.of("f")))
-                    && Keyword.of("ok").equals(op.get(Keyword.of("type")));
-        });
+        List<Object> pair = Stream.of(
+                        counterexample.get(Keyword.of("op")), counterexample.get(Keyword.of("previous-ok")))
+                .filter(Objects::nonNull)
+                .toList();
+        assertThat(pair)
+                .as("the op that cannot be linearized and the last one before it")
+                .anyMatch(o -> {
+                    Map<?, ?> op = (Map<?, ?>) o;
+                    return Keyword.of("read").equals(op.get(Keyword.of("f")))
+                            && Keyword.of("ok").equals(op.get(Keyword.of("type")));
+                });
         Object key = counterexample.get(Keyword.of("key"));
         Path keyDir = result.storeDir().resolve("independent").resolve(String.valueOf(key));
         assertThat(Files.readString(keyDir.resolve("results.edn"))).contains(":valid? false");
@@ -80,8 +84,9 @@ class RegisterRunTest {
     }
 
     private static void assumeNamespaces() {
-        assumeTrue(Networks.whyNoNamespaces() == null, "partitions need root, ip and iptables: "
-                + Networks.whyNoNamespaces());
+        assumeTrue(
+                Networks.whyNoNamespaces() == null,
+                "partitions need root, ip and iptables: " + Networks.whyNoNamespaces());
     }
 
     private static void assertValidRun(TestOptions options) throws Exception {
@@ -91,8 +96,18 @@ class RegisterRunTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.counts().ok()).as("acknowledged ops").isGreaterThan(20);
         Path run = result.storeDir();
-        for (String file : List.of("history.edn", "history.txt", "results.edn", "jepsen.log", "timeline.html",
-                "latency-raw.png", "latency-quantiles.png", "rate.png", "n1/node.log", "n2/node.log", "n3/node.log")) {
+        for (String file : List.of(
+                "history.edn",
+                "history.txt",
+                "results.edn",
+                "jepsen.log",
+                "timeline.html",
+                "latency-raw.png",
+                "latency-quantiles.png",
+                "rate.png",
+                "n1/node.log",
+                "n2/node.log",
+                "n3/node.log")) {
             assertThat(run.resolve(file)).as(file).isNotEmptyFile();
         }
         assertThat(Files.readString(run.resolve("results.edn"))).startsWith("{:valid? true");

@@ -24,8 +24,9 @@ class StorageFaultRunsTest {
 
     @Test
     void registerStaysLinearizableWhileAReplicasDiskIsFull() throws Exception {
-        assumeTrue(NodeDisk.whyUnavailable() == null, "disk-full mounts a tmpfs per replica: "
-                + NodeDisk.whyUnavailable());
+        assumeTrue(
+                NodeDisk.whyUnavailable() == null,
+                "disk-full mounts a tmpfs per replica: " + NodeDisk.whyUnavailable());
         TestResult result = HarnessRuns.run(
                 HarnessRuns.shortRun("register", "disk-full", Replication.ACTIVE, ReadMode.LINEARIZABLE, 51));
 
@@ -35,16 +36,22 @@ class StorageFaultRunsTest {
         List<Map<?, ?>> fills = completions(history, "start-disk-full", "disk-full");
         assertThat(fills).as("disk-full windows").isNotEmpty();
         for (Map<?, ?> fill : fills) {
-            assertThat((Long) fill.get(Keyword.of("filled-bytes"))).as("%s", fill).isPositive();
+            assertThat((Long) fill.get(Keyword.of("filled-bytes")))
+                    .as("%s", fill)
+                    .isPositive();
             // a few KiB at most: what was asked to stay free, within a 4 KiB page
-            assertThat((Long) fill.get(Keyword.of("free-bytes"))).as("%s", fill)
+            assertThat((Long) fill.get(Keyword.of("free-bytes")))
+                    .as("%s", fill)
                     .isLessThan((Long) fill.get(Keyword.of("leave-bytes")) + 4096);
         }
         List<Map<?, ?>> frees = completions(history, "stop-disk-full", "disk-freed");
         assertThat(frees).as("freed windows").hasSameSizeAs(fills);
         for (Map<?, ?> freed : frees) {
-            assertThat((Long) freed.get(Keyword.of("freed-bytes"))).as("%s", freed).isPositive();
-            assertThat((Long) freed.get(Keyword.of("free-bytes"))).as("%s", freed)
+            assertThat((Long) freed.get(Keyword.of("freed-bytes")))
+                    .as("%s", freed)
+                    .isPositive();
+            assertThat((Long) freed.get(Keyword.of("free-bytes")))
+                    .as("%s", freed)
                     .isGreaterThan((Long) freed.get(Keyword.of("free-bytes-before")));
         }
     }
@@ -71,9 +78,14 @@ class StorageFaultRunsTest {
         Map<?, ?> replaced = heals.get(0);
         assertThat(replaced.get(Keyword.of("node"))).isEqualTo(first.get(Keyword.of("node")));
         List<Object> steps = list(replaced.get(Keyword.of("replaced")));
-        assertThat(steps).as("%s", replaced).extracting(s -> list(s).get(0)).containsExactly(
-                Keyword.of("remove-replica"), Keyword.of("empty-storage"), Keyword.of("start-joining"),
-                Keyword.of("add-replica"));
+        assertThat(steps)
+                .as("%s", replaced)
+                .extracting(s -> list(s).get(0))
+                .containsExactly(
+                        Keyword.of("remove-replica"),
+                        Keyword.of("empty-storage"),
+                        Keyword.of("start-joining"),
+                        Keyword.of("add-replica"));
         Map<?, ?> added = (Map<?, ?>) list(steps.get(3)).get(1);
         assertThat(list(added.get(Keyword.of("members")))).as("%s", added).contains(first.get(Keyword.of("node")));
         assertThat(replaced.get(Keyword.of("caught-up"))).as("%s", replaced).isEqualTo(true);
@@ -83,9 +95,12 @@ class StorageFaultRunsTest {
     private static List<Map<?, ?>> completions(History history, String f, String tag) {
         return history.ops().stream()
                 .filter(o -> !o.isClient() && o.f().equals(Keyword.of(f)) && o.value() instanceof List<?>)
-                .map(Op::value).map(List.class::cast)
+                .map(Op::value)
+                .map(List.class::cast)
                 .filter(v -> v.size() == 2 && v.get(0).equals(Keyword.of(tag)) && v.get(1) instanceof Map<?, ?>)
-                .<Map<?, ?>>map(v -> (Map<?, ?>) v.get(1)).filter(m -> !m.isEmpty()).toList();
+                .<Map<?, ?>>map(v -> (Map<?, ?>) v.get(1))
+                .filter(m -> !m.isEmpty())
+                .toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -12,8 +12,8 @@ class TestOptionsTest {
 
     @Test
     void theStoreNameSaysWhatWasRunEvenForJoinedFaultsLeaseReadsAndASlowStateMachine() {
-        TestOptions plain = HarnessRuns.shortRun("register", "kill,partition-leader+clock-rate-leader",
-                Replication.PASSIVE, ReadMode.LINEARIZABLE, 1);
+        TestOptions plain = HarnessRuns.shortRun(
+                "register", "kill,partition-leader+clock-rate-leader", Replication.PASSIVE, ReadMode.LINEARIZABLE, 1);
         assertThat(plain.testName()).isEqualTo("register-kill,partition-leader+clock-rate-leader-passive");
 
         TestOptions variant = HarnessRuns.shortRun("counter", "pause-leader", Replication.ACTIVE, ReadMode.STALE, 1)

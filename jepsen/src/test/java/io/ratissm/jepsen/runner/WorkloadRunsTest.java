@@ -33,7 +33,8 @@ class WorkloadRunsTest {
                 HarnessRuns.shortRun("bank", "pause-leader", Replication.ACTIVE, ReadMode.LINEARIZABLE, 22));
 
         assertThat(result.verdict()).as("verdict of %s", result.storeDir()).isEqualTo(Verdict.LINEARIZABLE);
-        assertThat((Long) result.check().details().get(Keyword.of("read-count"))).isGreaterThan(5);
+        assertThat((Long) result.check().details().get(Keyword.of("read-count")))
+                .isGreaterThan(5);
         assertThat(Files.readString(result.storeDir().resolve("history.txt"))).contains(":start-pause-leader");
     }
 }

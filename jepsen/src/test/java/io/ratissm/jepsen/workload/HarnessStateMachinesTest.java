@@ -22,8 +22,10 @@ class HarnessStateMachinesTest {
     void intSetSaysWhetherAnAddWasNewAndReadsInAscendingOrder() throws Exception {
         IntSet set = new IntSet();
 
-        assertThat(SetReply.parseFrom(set.apply(IntSet.add(5).toByteString())).getAdded()).isTrue();
-        assertThat(SetReply.parseFrom(set.apply(IntSet.add(5).toByteString())).getAdded()).isFalse();
+        assertThat(SetReply.parseFrom(set.apply(IntSet.add(5).toByteString())).getAdded())
+                .isTrue();
+        assertThat(SetReply.parseFrom(set.apply(IntSet.add(5).toByteString())).getAdded())
+                .isFalse();
         set.apply(IntSet.add(-2).toByteString());
 
         assertThat(SetReply.parseFrom(set.query(IntSet.read().toByteString())).getElementsList())
@@ -41,13 +43,15 @@ class HarnessStateMachinesTest {
         IntSet restored = new IntSet();
         restored.readSnapshot(new ByteArrayInputStream(out.toByteArray()));
 
-        assertThat(SetReply.parseFrom(restored.query(IntSet.read().toByteString())).getElementsList())
+        assertThat(SetReply.parseFrom(restored.query(IntSet.read().toByteString()))
+                        .getElementsList())
                 .containsExactly(1L, 3L);
     }
 
     @Test
     void intSetRefusesACommandWithoutAnOperation() {
-        assertThatThrownBy(() -> new IntSet().validate(SetCommand.getDefaultInstance().toByteString()))
+        assertThatThrownBy(() ->
+                        new IntSet().validate(SetCommand.getDefaultInstance().toByteString()))
                 .isInstanceOf(MalformedCommand.class);
     }
 
@@ -57,7 +61,8 @@ class HarnessStateMachinesTest {
         bank.apply(Bank.open(Map.of("a", 10L, "b", 0L)).toByteString());
 
         assertThatThrownBy(() -> bank.apply(Bank.transfer("a", "b", 11).toByteString()))
-                .isInstanceOf(CommandRejected.class).hasMessageContaining("insufficient funds");
+                .isInstanceOf(CommandRejected.class)
+                .hasMessageContaining("insufficient funds");
         bank.apply(Bank.transfer("a", "b", 4).toByteString());
 
         assertThat(BankReply.parseFrom(bank.query(Bank.read().toByteString())).getBalancesMap())
@@ -86,7 +91,8 @@ class HarnessStateMachinesTest {
         Bank restored = new Bank();
         restored.readSnapshot(new ByteArrayInputStream(out.toByteArray()));
 
-        assertThat(BankReply.parseFrom(restored.query(Bank.read().toByteString())).getBalancesMap())
+        assertThat(BankReply.parseFrom(restored.query(Bank.read().toByteString()))
+                        .getBalancesMap())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("a", 10L, "b", 5L));
     }
 }

@@ -114,8 +114,8 @@ final class Coalescer {
             ready = drain();
         }
         try {
-            ScheduledFuture<?> expiry = policy.timer().schedule(() -> expire(r), deadline - System.nanoTime(),
-                    TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> expiry =
+                    policy.timer().schedule(() -> expire(r), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             r.result.whenComplete((reply, error) -> {
                 expiry.cancel(false);
                 if (r.queued) {
@@ -159,7 +159,9 @@ final class Coalescer {
         }
         queued.forEach(r -> r.result.completeExceptionally(policy.unanswered().failure(r.calledNanos, false, true)));
         sent.forEach(r -> r.result.completeExceptionally(policy.unanswered().failure(r.calledNanos, true, true)));
-        policy.limit().release(queued.size(), queued.stream().mapToLong(Request::bytes).sum());
+        policy.limit()
+                .release(
+                        queued.size(), queued.stream().mapToLong(Request::bytes).sum());
     }
 
     private void expire(Request r) {
@@ -186,7 +188,8 @@ final class Coalescer {
         while (inFlight.size() < policy.maxBatchesInFlight() && !queue.isEmpty()) {
             List<Request> batch = new ArrayList<>();
             long bytes = 0;
-            while (!queue.isEmpty() && batch.size() < policy.maxBatchItems()
+            while (!queue.isEmpty()
+                    && batch.size() < policy.maxBatchItems()
                     && (batch.isEmpty() || bytes + queue.peek().bytes <= maxBatchBytes)) {
                 Request r = queue.poll();
                 r.queued = false;
@@ -208,8 +211,10 @@ final class Coalescer {
                 inFlight.remove(batch);
                 ready = closed ? List.of() : drain();
             }
-            policy.limit().release(batch.requests().size(),
-                    batch.requests().stream().mapToLong(Request::bytes).sum());
+            policy.limit()
+                    .release(
+                            batch.requests().size(),
+                            batch.requests().stream().mapToLong(Request::bytes).sum());
             ready.forEach(this::send);
         });
     }

@@ -41,8 +41,7 @@ public final class CommandBatcher {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A session: its id, and the opening that every batch in it waits for. */
-    private record Session(ByteString id, CompletableFuture<Void> opened) {
-    }
+    private record Session(ByteString id, CompletableFuture<Void> opened) {}
 
     private final AtomicReference<Session> session = new AtomicReference<>();
     private final Sender<CommandBatch> sender;
@@ -79,18 +78,23 @@ public final class CommandBatcher {
      */
     private CompletableFuture<Void> send(long firstSeq, List<Coalescer.Request> run, boolean sentBefore) {
         Session s = session();
-        return s.opened().handle((opened, notOpened) -> {
-            if (notOpened != null) {
-                return outcomes(s, firstSeq, run, sentBefore, null, notOpened);
-            }
-            CommandBatch.Builder b = CommandBatch.newBuilder().setSession(s.id()).setFirstSeq(firstSeq)
-                    .setAckedBelow(coalescer.lowestUnfinishedTicket());
-            run.forEach(r -> b.addCommands(r.payload()));
-            // Until the group answers: only then may acked_below pass these sequence numbers (see the class comment).
-            return sender.send(b.build(), () -> true)
-                    .handle((reply, error) -> outcomes(s, firstSeq, run, sentBefore, reply, error))
-                    .thenCompose(parts -> parts);
-        }).thenCompose(parts -> parts);
+        return s.opened()
+                .handle((opened, notOpened) -> {
+                    if (notOpened != null) {
+                        return outcomes(s, firstSeq, run, sentBefore, null, notOpened);
+                    }
+                    CommandBatch.Builder b = CommandBatch.newBuilder()
+                            .setSession(s.id())
+                            .setFirstSeq(firstSeq)
+                            .setAckedBelow(coalescer.lowestUnfinishedTicket());
+                    run.forEach(r -> b.addCommands(r.payload()));
+                    // Until the group answers: only then may acked_below pass these sequence numbers (see the class
+                    // comment).
+                    return sender.send(b.build(), () -> true)
+                            .handle((reply, error) -> outcomes(s, firstSeq, run, sentBefore, reply, error))
+                            .thenCompose(parts -> parts);
+                })
+                .thenCompose(parts -> parts);
     }
 
     /** The session batches go in now: opened with the group before its first batch (once, whoever asks first). */
@@ -104,7 +108,10 @@ public final class CommandBatcher {
             RANDOM.nextBytes(id);
             Session fresh = new Session(ByteString.copyFrom(id), new CompletableFuture<>());
             if (session.compareAndSet(null, fresh)) {
-                CommandBatch open = CommandBatch.newBuilder().setSession(fresh.id()).setOpenSession(true).build();
+                CommandBatch open = CommandBatch.newBuilder()
+                        .setSession(fresh.id())
+                        .setOpenSession(true)
+                        .build();
                 sender.send(open, () -> true).whenComplete((reply, error) -> {
                     if (error != null) {
                         session.compareAndSet(fresh, null); // the client is closing; nothing more will be sent
@@ -119,8 +126,13 @@ public final class CommandBatcher {
     }
 
     /** @param sentBefore whether these sequence numbers may have been sent before (so may have been applied) */
-    private CompletableFuture<Void> outcomes(Session s, long firstSeq, List<Coalescer.Request> run, boolean sentBefore,
-                                             BatchReply reply, Throwable error) {
+    private CompletableFuture<Void> outcomes(
+            Session s,
+            long firstSeq,
+            List<Coalescer.Request> run,
+            boolean sentBefore,
+            BatchReply reply,
+            Throwable error) {
         Throwable cause = Causes.unwrapped(error);
         if (cause instanceof SessionForgotten forgotten) {
             session.compareAndSet(s, null); // the next batch opens a new session
@@ -161,8 +173,8 @@ public final class CommandBatcher {
      * Sends consecutive parts of a run that the group refused whole before its log (so applied nothing of), each
      * under its own consecutive sequence numbers.
      */
-    private CompletableFuture<Void> sendInParts(long firstSeq, List<List<Coalescer.Request>> parts,
-                                                boolean sentBefore) {
+    private CompletableFuture<Void> sendInParts(
+            long firstSeq, List<List<Coalescer.Request>> parts, boolean sentBefore) {
         CompletableFuture<?>[] sent = new CompletableFuture<?>[parts.size()];
         long seq = firstSeq;
         for (int i = 0; i < parts.size(); i++) {

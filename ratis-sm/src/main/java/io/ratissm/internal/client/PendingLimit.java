@@ -64,8 +64,10 @@ public final class PendingLimit {
                     room.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new QueueFullException("interrupted while waiting for room among this client's pending "
-                            + kind + ": this one was not sent", e);
+                    throw new QueueFullException(
+                            "interrupted while waiting for room among this client's pending " + kind
+                                    + ": this one was not sent",
+                            e);
                 }
             }
         } finally {

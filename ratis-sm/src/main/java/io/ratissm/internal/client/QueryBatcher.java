@@ -32,14 +32,15 @@ public final class QueryBatcher {
         QueryRequest.Builder request = QueryRequest.newBuilder();
         batch.requests().forEach(r -> request.addQueries(r.payload()));
         // A query changes nothing: once every caller of the batch has given up, no one needs its answer.
-        CompletableFuture<Void> answered = sender.send(request.build(), batch::awaited).handle((reply, error) -> {
-            for (int i = 0; i < batch.requests().size(); i++) {
-                Replies.complete(batch.requests().get(i).result(), reply, error, i);
-            }
-            return null;
-        });
-        CompletableFuture<?>[] callers = batch.requests().stream().map(Coalescer.Request::result)
-                .toArray(CompletableFuture<?>[]::new);
+        CompletableFuture<Void> answered = sender.send(request.build(), batch::awaited)
+                .handle((reply, error) -> {
+                    for (int i = 0; i < batch.requests().size(); i++) {
+                        Replies.complete(batch.requests().get(i).result(), reply, error, i);
+                    }
+                    return null;
+                });
+        CompletableFuture<?>[] callers =
+                batch.requests().stream().map(Coalescer.Request::result).toArray(CompletableFuture<?>[]::new);
         return CompletableFuture.anyOf(answered, CompletableFuture.allOf(callers));
     }
 }

@@ -11,6 +11,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param timer       runs each call's timeout
  * @param unanswered  the failure of a call that got no answer
  */
-public record QueuePolicy(int maxBatchItems, long maxBatchBytes, int maxBatchesInFlight, PendingLimit limit,
-                          Duration timeout, ScheduledExecutorService timer, Unanswered unanswered) {
-}
+public record QueuePolicy(
+        int maxBatchItems,
+        long maxBatchBytes,
+        int maxBatchesInFlight,
+        PendingLimit limit,
+        Duration timeout,
+        ScheduledExecutorService timer,
+        Unanswered unanswered) {}

@@ -59,15 +59,16 @@ public record RaftClientFactory(Duration requestTimeout, RetryPolicy retryPolicy
     /** A client of group {@code groupId} that talks to the replicas {@code addresses} (id to {@code host:port}). */
     public RaftClient newRaftClient(RaftGroupId groupId, Map<String, String> addresses) {
         List<RaftPeer> peers = new ArrayList<>();
-        addresses.forEach((id, a) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
+        addresses.forEach((id, a) ->
+                peers.add(RaftPeer.newBuilder().setId(id).setAddress(a).build()));
         return newRaftClient(RaftGroup.valueOf(groupId, peers));
     }
 
     /** The Ratis properties every client gets. */
     public RaftProperties properties() {
         RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(),
-                TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
         return p;
     }
 

@@ -20,8 +20,7 @@ public final class Replies {
         }
     }
 
-    private Replies() {
-    }
+    private Replies() {}
 
     /** Completes the future of the {@code i}-th request of a batch with its outcome, or with the batch's error. */
     static void complete(CompletableFuture<ByteString> result, BatchReply reply, Throwable error, int i) {

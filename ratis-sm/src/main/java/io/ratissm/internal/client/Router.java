@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class Router implements AutoCloseable {
     /** The leader id the Ratis client must be built with. */
     public static final String NO_LEADER_GUESS = "ratis-sm-client-routes-itself";
+
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final long RECONNECT_GAP_MILLIS = 250;
 
@@ -54,6 +55,7 @@ public final class Router implements AutoCloseable {
     private final RaftClient raft;
     /** Opens connections to replicas the Ratis client was not built with. */
     private final Consumer<Collection<RaftPeer>> connect;
+
     private final AtomicReference<RaftPeerId> leaderHint;
     private volatile List<RaftPeerId> members;
     private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
@@ -65,7 +67,11 @@ public final class Router implements AutoCloseable {
 
     /** @param members the group's replicas; the first is tried first */
     public Router(RaftClient raft, List<RaftPeerId> members) {
-        this(raft.getId().toString(), raft, members, peers -> raft.getClientRpc().addRaftPeers(peers));
+        this(
+                raft.getId().toString(),
+                raft,
+                members,
+                peers -> raft.getClientRpc().addRaftPeers(peers));
     }
 
     /** With the connections to new replicas made by {@code connect}: for tests, which send nothing. */
@@ -89,20 +95,23 @@ public final class Router implements AutoCloseable {
 
     /** One attempt to one replica. */
     public CompletableFuture<RaftClientReply> to(RaftPeerId replica, RaftClientRequest.Type type, Message message) {
-        return UnorderedAsync.send(type, message, replica, (RaftClientImpl) raft).whenComplete((reply, error) -> {
-            if (error != null && raft.getClientRpc().shouldReconnect(error) && reconnectDue(replica)) {
-                try {
-                    reconnector.execute(() -> raft.getClientRpc().handleException(replica, error, true));
-                } catch (RejectedExecutionException closed) {
-                    // the client is closing
-                }
-            }
-        });
+        return UnorderedAsync.send(type, message, replica, (RaftClientImpl) raft)
+                .whenComplete((reply, error) -> {
+                    if (error != null && raft.getClientRpc().shouldReconnect(error) && reconnectDue(replica)) {
+                        try {
+                            reconnector.execute(() -> raft.getClientRpc().handleException(replica, error, true));
+                        } catch (RejectedExecutionException closed) {
+                            // the client is closing
+                        }
+                    }
+                });
     }
 
     /** Whether a failed attempt named the leader, so that the next one may go there at once. */
     public static boolean namesTheLeader(Throwable failure) {
-        return Causes.find(failure, NotLeaderException.class).map(NotLeaderException::getSuggestedLeader).isPresent();
+        return Causes.find(failure, NotLeaderException.class)
+                .map(NotLeaderException::getSuggestedLeader)
+                .isPresent();
     }
 
     /** The replica the next attempt {@link #toLeader} makes goes to. */
@@ -120,7 +129,8 @@ public final class Router implements AutoCloseable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: an attempt to {} failed: {}", clientName, target, failure.toString());
         }
-        NotLeaderException notLeader = Causes.find(failure, NotLeaderException.class).orElse(null);
+        NotLeaderException notLeader =
+                Causes.find(failure, NotLeaderException.class).orElse(null);
         if (notLeader != null) {
             // The group may have members this client was not built with (replicas added since): connect to them too.
             if (notLeader.getPeers() != null && !notLeader.getPeers().isEmpty()) {
@@ -140,12 +150,14 @@ public final class Router implements AutoCloseable {
      * {@code members} (the first, if {@code target} is not among them).
      */
     static RaftPeerId nextTarget(RaftPeerId target, Throwable failure, List<RaftPeerId> members) {
-        NotLeaderException notLeader = Causes.find(failure, NotLeaderException.class).orElse(null);
+        NotLeaderException notLeader =
+                Causes.find(failure, NotLeaderException.class).orElse(null);
         if (notLeader != null && notLeader.getSuggestedLeader() != null) {
             return notLeader.getSuggestedLeader().getId();
         }
-        if (notLeader == null && Causes.any(failure,
-                c -> c instanceof LeaderNotReadyException || c instanceof StateMachineException)) {
+        if (notLeader == null
+                && Causes.any(
+                        failure, c -> c instanceof LeaderNotReadyException || c instanceof StateMachineException)) {
             return target;
         }
         return members.get((members.indexOf(target) + 1) % members.size());

@@ -24,8 +24,17 @@ public final class Setting<T extends Comparable<? super T>> {
     private final String doc;
     private final BiConsumer<ReplicaServer.Builder, T> apply;
 
-    private Setting(String key, String builderName, SettingType<T> type, T defaultValue, boolean required, T min,
-                    T max, String why, String doc, BiConsumer<ReplicaServer.Builder, T> apply) {
+    private Setting(
+            String key,
+            String builderName,
+            SettingType<T> type,
+            T defaultValue,
+            boolean required,
+            T min,
+            T max,
+            String why,
+            String doc,
+            BiConsumer<ReplicaServer.Builder, T> apply) {
         this.key = key;
         this.builderName = builderName;
         this.type = type;
@@ -44,9 +53,13 @@ public final class Setting<T extends Comparable<? super T>> {
     }
 
     /** A setting with a default (null: none), applied to a builder with {@code apply} (null: by the file's reader). */
-    static <T extends Comparable<? super T>> Setting<T> optional(String key, String builderName, SettingType<T> type,
-                                                               T defaultValue, String doc,
-                                                               BiConsumer<ReplicaServer.Builder, T> apply) {
+    static <T extends Comparable<? super T>> Setting<T> optional(
+            String key,
+            String builderName,
+            SettingType<T> type,
+            T defaultValue,
+            String doc,
+            BiConsumer<ReplicaServer.Builder, T> apply) {
         return new Setting<>(key, builderName, type, defaultValue, false, null, null, null, doc, apply);
     }
 

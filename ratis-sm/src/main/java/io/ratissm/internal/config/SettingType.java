@@ -23,26 +23,26 @@ public final class SettingType<T> {
     /** A file or directory; a relative one is relative to where the setting is given. */
     public static final SettingType<String> PATH = new SettingType<>("a path", s -> s, s -> s);
     /** {@code true} or {@code false}, in any case. */
-    public static final SettingType<Boolean> BOOLEAN = new SettingType<>("`true` or `false`",
-            SettingType::parseBoolean, String::valueOf);
+    public static final SettingType<Boolean> BOOLEAN =
+            new SettingType<>("`true` or `false`", SettingType::parseBoolean, String::valueOf);
     /** A whole number. */
-    public static final SettingType<Long> COUNT = new SettingType<>("a whole number", SettingType::parseCount,
-            String::valueOf);
+    public static final SettingType<Long> COUNT =
+            new SettingType<>("a whole number", SettingType::parseCount, String::valueOf);
     /** A whole number that fits a Java {@code int}. */
-    public static final SettingType<Integer> INT_COUNT = new SettingType<>("a whole number",
-            v -> toInt(v, parseCount(v)), String::valueOf);
+    public static final SettingType<Integer> INT_COUNT =
+            new SettingType<>("a whole number", v -> toInt(v, parseCount(v)), String::valueOf);
     /** A number of bytes, optionally with {@code KiB}, {@code MiB} or {@code GiB}. */
-    public static final SettingType<Long> SIZE_BYTES = new SettingType<>("a size", SettingType::parseSize,
-            SettingType::formatSize);
+    public static final SettingType<Long> SIZE_BYTES =
+            new SettingType<>("a size", SettingType::parseSize, SettingType::formatSize);
     /** A size that fits a Java {@code int}. */
-    public static final SettingType<Integer> INT_SIZE_BYTES = new SettingType<>("a size",
-            v -> toInt(v, parseSize(v)), n -> formatSize((long) n));
+    public static final SettingType<Integer> INT_SIZE_BYTES =
+            new SettingType<>("a size", v -> toInt(v, parseSize(v)), n -> formatSize((long) n));
     /** A number with {@code ms}, {@code s}, {@code m} or {@code h}. */
-    public static final SettingType<Duration> DURATION_TEXT = new SettingType<>("a duration",
-            SettingType::parseDuration, SettingType::formatDuration);
+    public static final SettingType<Duration> DURATION_TEXT =
+            new SettingType<>("a duration", SettingType::parseDuration, SettingType::formatDuration);
     /** {@code ACTIVE} or {@code PASSIVE}, in any case. */
-    public static final SettingType<Replication> REPLICATION = new SettingType<>("`ACTIVE` or `PASSIVE`",
-            SettingType::parseReplication, Replication::name);
+    public static final SettingType<Replication> REPLICATION =
+            new SettingType<>("`ACTIVE` or `PASSIVE`", SettingType::parseReplication, Replication::name);
 
     private final String description;
     private final Function<String, T> parse;

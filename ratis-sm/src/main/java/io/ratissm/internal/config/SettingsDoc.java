@@ -10,18 +10,26 @@ import java.util.List;
  * paste the new rendering there.
  */
 public final class SettingsDoc {
-    private SettingsDoc() {
-    }
+    private SettingsDoc() {}
 
     /** The Markdown table: key, default, allowed values, meaning; one row per setting, and the Ratis pass-through. */
     public static String markdown() {
         StringBuilder out = new StringBuilder("| key | default | allowed | meaning |\n| --- | --- | --- | --- |\n");
         for (Setting<?> s : Settings.ALL) {
-            out.append("| `").append(s.key()).append("` | ").append(code(s.defaultText(), s)).append(" | ")
-                    .append(s.allowedText().replace("|", "\\|")).append(" | ").append(s.doc().replace("|", "\\|"))
+            out.append("| `")
+                    .append(s.key())
+                    .append("` | ")
+                    .append(code(s.defaultText(), s))
+                    .append(" | ")
+                    .append(s.allowedText().replace("|", "\\|"))
+                    .append(" | ")
+                    .append(s.doc().replace("|", "\\|"))
                     .append(" |\n");
         }
-        out.append("| `").append(Settings.RATIS_KEYS).append("` | | text | ").append(Settings.RATIS_DOC)
+        out.append("| `")
+                .append(Settings.RATIS_KEYS)
+                .append("` | | text | ")
+                .append(Settings.RATIS_DOC)
                 .append(" |\n");
         return out.toString();
     }
@@ -31,13 +39,20 @@ public final class SettingsDoc {
         StringBuilder out = new StringBuilder("<table>\n<caption>Keys</caption>\n"
                 + "<tr><th>key</th><th>default</th><th>allowed</th><th>meaning</th></tr>\n");
         for (Setting<?> s : Settings.ALL) {
-            out.append("<tr><td>{@code ").append(s.key()).append("}</td><td>")
-                    .append(javadocText(code(s.defaultText(), s))).append("</td><td>")
-                    .append(javadocText(s.allowedText())).append("</td><td>").append(javadocText(s.doc()))
+            out.append("<tr><td>{@code ")
+                    .append(s.key())
+                    .append("}</td><td>")
+                    .append(javadocText(code(s.defaultText(), s)))
+                    .append("</td><td>")
+                    .append(javadocText(s.allowedText()))
+                    .append("</td><td>")
+                    .append(javadocText(s.doc()))
                     .append("</td></tr>\n");
         }
-        out.append("<tr><td>{@code ").append(Settings.RATIS_KEYS)
-                .append("}</td><td></td><td>text</td><td>").append(javadocText(Settings.RATIS_DOC))
+        out.append("<tr><td>{@code ")
+                .append(Settings.RATIS_KEYS)
+                .append("}</td><td></td><td>text</td><td>")
+                .append(javadocText(Settings.RATIS_DOC))
                 .append("</td></tr>\n</table>\n");
         return out.toString();
     }
@@ -63,8 +78,13 @@ public final class SettingsDoc {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < parts.length; i++) {
             boolean code = i % 2 == 1;
-            out.append(code ? "{@code " + parts[i] + "}" : parts[i].replace("&", "&amp;").replace("<", "&lt;")
-                    .replace(">", "&gt;").replace("@", "&#64;"));
+            out.append(
+                    code
+                            ? "{@code " + parts[i] + "}"
+                            : parts[i].replace("&", "&amp;")
+                                    .replace("<", "&lt;")
+                                    .replace(">", "&gt;")
+                                    .replace("@", "&#64;"));
         }
         return out.toString();
     }

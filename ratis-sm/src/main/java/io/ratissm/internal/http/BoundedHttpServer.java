@@ -66,10 +66,24 @@ final class BoundedHttpServer implements AutoCloseable {
      * @param workers        threads computing answers
      * @param queue          requests waiting for a worker, past which a request gets 503 (0: none wait)
      */
-    record Limits(int maxConnections, int maxHeadBytes, Duration idleTimeout, Duration headDeadline,
-                  Duration writeDeadline, Duration lingerTimeout, int workers, int queue) {
-        static final Limits DEFAULT = new Limits(64, 8 << 10, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), 2, 16);
+    record Limits(
+            int maxConnections,
+            int maxHeadBytes,
+            Duration idleTimeout,
+            Duration headDeadline,
+            Duration writeDeadline,
+            Duration lingerTimeout,
+            int workers,
+            int queue) {
+        static final Limits DEFAULT = new Limits(
+                64,
+                8 << 10,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2),
+                2,
+                16);
     }
 
     private enum Stage {
@@ -96,15 +110,17 @@ final class BoundedHttpServer implements AutoCloseable {
     private final Set<Connection> connections = new LinkedHashSet<>();
     /** Where lingering connections' unwanted bytes go. */
     private final ByteBuffer discard = ByteBuffer.allocate(4096);
+
     private final Thread io;
     private volatile boolean closing;
     private long lastSweepNanos;
     /** The listener's key while accepting is paused after a failure; touched by the I/O thread only. */
     private SelectionKey acceptPaused;
+
     private long acceptResumesNanos;
 
-    private BoundedHttpServer(String name, Limits limits, Handler handler, ServerSocketChannel listener,
-                              Selector selector) {
+    private BoundedHttpServer(
+            String name, Limits limits, Handler handler, ServerSocketChannel listener, Selector selector) {
         this.name = name;
         this.limits = limits;
         this.handler = handler;
@@ -112,8 +128,13 @@ final class BoundedHttpServer implements AutoCloseable {
         this.port = listener.socket().getLocalPort();
         this.selector = selector;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.MILLISECONDS,
-                limits.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(limits.queue()), r -> daemon(r, name + "-" + n.incrementAndGet()));
+        this.workers = new ThreadPoolExecutor(
+                limits.workers(),
+                limits.workers(),
+                0,
+                TimeUnit.MILLISECONDS,
+                limits.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(limits.queue()),
+                r -> daemon(r, name + "-" + n.incrementAndGet()));
         this.io = daemon(this::run, name + "-io");
     }
 
@@ -219,7 +240,8 @@ final class BoundedHttpServer implements AutoCloseable {
                 // Every connection has its whole request: this one waits for none of them, it is turned away.
                 try {
                     channel.configureBlocking(false);
-                    channel.write(ByteBuffer.wrap(Response.text(503, "too many connections\n").bytes()));
+                    channel.write(ByteBuffer.wrap(
+                            Response.text(503, "too many connections\n").bytes()));
                 } catch (IOException ignored) {
                     // it is closed below either way
                 }
@@ -241,7 +263,9 @@ final class BoundedHttpServer implements AutoCloseable {
     private boolean evictOneStillReading() {
         for (Connection c : connections) {
             if (c.stage == Stage.READING) {
-                LOG.debug("{}: {} connections open, closing the oldest that is still sending its request", name,
+                LOG.debug(
+                        "{}: {} connections open, closing the oldest that is still sending its request",
+                        name,
                         connections.size());
                 c.close();
                 return true;
@@ -375,9 +399,11 @@ final class BoundedHttpServer implements AutoCloseable {
 
         void checkDeadline(long now) {
             boolean late = switch (stage) {
-                case READING -> now - lastReadNanos > limits.idleTimeout().toNanos()
-                        || now - acceptedNanos > limits.headDeadline().toNanos();
-                case ANSWERING, WRITING -> now - stageStartNanos > limits.writeDeadline().toNanos();
+                case READING ->
+                    now - lastReadNanos > limits.idleTimeout().toNanos()
+                            || now - acceptedNanos > limits.headDeadline().toNanos();
+                case ANSWERING, WRITING ->
+                    now - stageStartNanos > limits.writeDeadline().toNanos();
                 case LINGERING -> now - stageStartNanos > limits.lingerTimeout().toNanos();
             };
             if (late) {

@@ -4,8 +4,7 @@ import java.util.Map;
 
 /** Writes the flat JSON objects of the operations endpoints; no library needed for strings, numbers and flags. */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** A JSON object of the entries, in their order; values are strings, numbers, booleans or null. */
     static String object(Map<String, ?> entries) {

@@ -54,18 +54,21 @@ public final class OperationsServer implements AutoCloseable {
     }
 
     /** {@link #start(String, InetSocketAddress, Replica)} with other bounds, for tests. */
-    static OperationsServer start(String replicaId, InetSocketAddress address, Replica replica,
-                                  BoundedHttpServer.Limits limits) throws IOException {
+    static OperationsServer start(
+            String replicaId, InetSocketAddress address, Replica replica, BoundedHttpServer.Limits limits)
+            throws IOException {
         BoundedHttpServer http;
         try {
-            http = BoundedHttpServer.start("ratis-sm-http-" + replicaId, address, limits,
+            http = BoundedHttpServer.start(
+                    "ratis-sm-http-" + replicaId,
+                    address,
+                    limits,
                     request -> respond(replica, request.method(), request.path()));
         } catch (IOException e) {
             throw new IOException(replicaId + ": cannot serve HTTP on " + address + ": " + e.getMessage(), e);
         }
         OperationsServer s = new OperationsServer(replicaId, http);
-        LOG.info("{}: serving /metrics, /health and /status on {}:{}", replicaId,
-                address.getHostString(), s.port());
+        LOG.info("{}: serving /metrics, /health and /status on {}:{}", replicaId, address.getHostString(), s.port());
         return s;
     }
 

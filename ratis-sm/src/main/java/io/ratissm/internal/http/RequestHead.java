@@ -74,8 +74,8 @@ record RequestHead(String method, String path) {
         }
         String path = uri.getPath();
         boolean originForm = !uri.isAbsolute() && uri.getRawAuthority() == null && target.startsWith("/");
-        boolean absoluteForm = uri.isAbsolute() && ("http".equalsIgnoreCase(uri.getScheme())
-                || "https".equalsIgnoreCase(uri.getScheme()));
+        boolean absoluteForm = uri.isAbsolute()
+                && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()));
         if (path == null || !(originForm || absoluteForm)) {
             throw new MalformedRequest("the request target is not a path");
         }
@@ -84,7 +84,9 @@ record RequestHead(String method, String path) {
 
     /** RFC 9110's tchar. */
     private static boolean isTokenChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
                 || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 }

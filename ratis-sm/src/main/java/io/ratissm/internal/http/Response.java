@@ -25,9 +25,17 @@ record Response(int status, String contentType, String body, String allow) {
     byte[] bytes() {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(160)
-                .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
-                .append("Content-Type: ").append(contentType).append("\r\n")
-                .append("Content-Length: ").append(content.length).append("\r\n")
+                .append("HTTP/1.1 ")
+                .append(status)
+                .append(' ')
+                .append(reason(status))
+                .append("\r\n")
+                .append("Content-Type: ")
+                .append(contentType)
+                .append("\r\n")
+                .append("Content-Length: ")
+                .append(content.length)
+                .append("\r\n")
                 .append("Cache-Control: no-store\r\n")
                 .append("Connection: close\r\n");
         if (allow != null) {

@@ -97,8 +97,10 @@ public final class ClientMetrics {
             timer.update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
                 Throwable cause = Causes.unwrapped(error);
-                (cause instanceof UnavailableException ? unavailable
-                        : cause instanceof CommandRejected ? rejected : failures).inc();
+                (cause instanceof UnavailableException
+                                ? unavailable
+                                : cause instanceof CommandRejected ? rejected : failures)
+                        .inc();
             }
         });
         return call;

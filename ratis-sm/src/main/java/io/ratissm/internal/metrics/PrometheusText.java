@@ -49,8 +49,11 @@ public final class PrometheusText {
      */
     public PrometheusText(Map<String, String> labels, Set<String> droppedSegments) {
         StringBuilder b = new StringBuilder();
-        labels.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",").append(labelName(k)).append("=\"")
-                .append(escapeLabelValue(v)).append('"'));
+        labels.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",")
+                .append(labelName(k))
+                .append("=\"")
+                .append(escapeLabelValue(v))
+                .append('"'));
         this.constantLabels = b.toString();
         this.droppedSegments = Set.copyOf(droppedSegments);
     }
@@ -74,7 +77,10 @@ public final class PrometheusText {
 
     /** A Dropwizard name as a valid Prometheus metric name. */
     static String sanitize(String name) {
-        String s = INVALID_NAME_CHARS.matcher(name.replace('.', '_')).replaceAll("_").replaceAll("_{2,}", "_");
+        String s = INVALID_NAME_CHARS
+                .matcher(name.replace('.', '_'))
+                .replaceAll("_")
+                .replaceAll("_{2,}", "_");
         if (s.isEmpty() || Character.isDigit(s.charAt(0))) {
             s = "_" + s;
         }
@@ -137,7 +143,11 @@ public final class PrometheusText {
     }
 
     private static void header(StringBuilder b, String family, String source, String type) {
-        b.append("# HELP ").append(family).append(' ').append(escapeHelp("Dropwizard " + source)).append('\n');
+        b.append("# HELP ")
+                .append(family)
+                .append(' ')
+                .append(escapeHelp("Dropwizard " + source))
+                .append('\n');
         b.append("# TYPE ").append(family).append(' ').append(type).append('\n');
     }
 

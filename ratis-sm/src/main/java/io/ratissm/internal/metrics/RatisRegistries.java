@@ -44,8 +44,7 @@ public final class RatisRegistries {
         MetricRegistries.global().addReporterRegistration(RatisRegistries::created, RatisRegistries::removed);
     }
 
-    private RatisRegistries() {
-    }
+    private RatisRegistries() {}
 
     /** Installs the hook into Ratis's global registries (once per JVM; later calls do nothing). */
     public static void install() {
@@ -109,8 +108,10 @@ public final class RatisRegistries {
                 return;
             }
             if (!(registry instanceof Dm3RatisMetricRegistryImpl dm3)) {
-                LOG.warn("Ratis metric registry {} is a {}, not ratis-metrics-dropwizard3's; it is not published",
-                        registry.getMetricRegistryInfo(), registry.getClass().getName());
+                LOG.warn(
+                        "Ratis metric registry {} is a {}, not ratis-metrics-dropwizard3's; it is not published",
+                        registry.getMetricRegistryInfo(),
+                        registry.getClass().getName());
                 return;
             }
             mirrors.computeIfAbsent(registry, r -> {

@@ -110,11 +110,16 @@ public final class ServerMetrics {
     // Reservoirs: Dropwizard's default one takes a lock to rescale; the lock-free variant keeps Ratis's apply
     // and RPC threads from ever waiting on a metric.
     static Timer timer(MetricRegistry registry, String name) {
-        return registry.timer(name, () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+        return registry.timer(
+                name,
+                () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
     }
 
     static Histogram histogram(MetricRegistry registry, String name) {
-        return registry.histogram(name, () -> new Histogram(LockFreeExponentiallyDecayingReservoir.builder().build()));
+        return registry.histogram(
+                name,
+                () -> new Histogram(
+                        LockFreeExponentiallyDecayingReservoir.builder().build()));
     }
 
     private void flag(String name, BooleanSupplier value) {

@@ -20,33 +20,30 @@ final class ActiveReplication implements ReplicationProtocol {
 
     @Override
     public Prepared prepare(CommandBatch batch, SessionTick tick) {
-        ActiveEntry entry = ActiveEntry.newBuilder().setBatch(batch).setTick(tick).build();
+        ActiveEntry entry =
+                ActiveEntry.newBuilder().setBatch(batch).setTick(tick).build();
         return new Prepared(LogEntry.newBuilder().setActive(entry).build().toByteString(), null);
     }
 
     @Override
-    public void appending(Object ticket, long term, long index) {
-    }
+    public void appending(Object ticket, long term, long index) {}
 
     @Override
-    public void cancelled(Object ticket) {
-    }
+    public void cancelled(Object ticket) {}
 
     @Override
     public BatchReply apply(LogEntry logEntry, long term, long index) throws ReplicaFailedException {
         ActiveEntry entry = logEntry.getActive();
         CommandBatch batch = entry.getBatch();
-        return sessions.apply(batch, batch.getCommandsCount(), entry.getTick(),
-                i -> host.apply(batch.getCommands(i), index));
+        return sessions.apply(
+                batch, batch.getCommandsCount(), entry.getTick(), i -> host.apply(batch.getCommands(i), index));
     }
 
     @Override
-    public void leaderReady(long term) {
-    }
+    public void leaderReady(long term) {}
 
     @Override
-    public void notLeader() {
-    }
+    public void notLeader() {}
 
     @Override
     public Optional<PassiveReplication.Position> passiveHead() {
@@ -54,6 +51,5 @@ final class ActiveReplication implements ReplicationProtocol {
     }
 
     @Override
-    public void loadPassiveHead(Optional<PassiveReplication.Position> head) {
-    }
+    public void loadPassiveHead(Optional<PassiveReplication.Position> head) {}
 }

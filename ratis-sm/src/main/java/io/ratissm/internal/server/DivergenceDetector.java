@@ -29,7 +29,6 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +74,7 @@ final class DivergenceDetector implements AutoCloseable {
     private final Verdicts verdicts;
     /** The digests the other replicas reported at the index compared last. Timer thread only. */
     private final Map<String, ByteString> reported = new HashMap<>();
+
     private long reportedIndex = -1;
     private volatile boolean decided;
     private final ConcurrentSkipListMap<Long, ByteString> digests = new ConcurrentSkipListMap<>();
@@ -88,14 +88,23 @@ final class DivergenceDetector implements AutoCloseable {
      * @param members          the group's current members (this replica included); read before every comparison
      * @param clientParameters the replica's own Ratis parameters (its TLS), or null for plaintext
      */
-    DivergenceDetector(String replicaId, RaftGroupId groupId, Supplier<? extends Collection<RaftPeer>> members,
-                       long every, Parameters clientParameters, Verdicts verdicts) {
+    DivergenceDetector(
+            String replicaId,
+            RaftGroupId groupId,
+            Supplier<? extends Collection<RaftPeer>> members,
+            long every,
+            Parameters clientParameters,
+            Verdicts verdicts) {
         this(replicaId, members, every, new RatisDigests(replicaId, groupId, clientParameters), verdicts);
     }
 
     /** With the other members' digests from {@code peers}: for tests, which run {@link #compareNewest} themselves. */
-    DivergenceDetector(String replicaId, Supplier<? extends Collection<RaftPeer>> members, long every,
-                       DigestSource peers, Verdicts verdicts) {
+    DivergenceDetector(
+            String replicaId,
+            Supplier<? extends Collection<RaftPeer>> members,
+            long every,
+            DigestSource peers,
+            Verdicts verdicts) {
         this.verdicts = verdicts;
         this.replicaId = replicaId;
         this.members = members;
@@ -137,7 +146,9 @@ final class DivergenceDetector implements AutoCloseable {
 
     DigestReply digestAt(long index) {
         ByteString d = digests.get(index);
-        return d == null ? DigestReply.getDefaultInstance() : DigestReply.newBuilder().setKnown(true).setDigest(d).build();
+        return d == null
+                ? DigestReply.getDefaultInstance()
+                : DigestReply.newBuilder().setKnown(true).setDigest(d).build();
     }
 
     long comparisons() {
@@ -154,7 +165,9 @@ final class DivergenceDetector implements AutoCloseable {
         if (newest == null) {
             return;
         }
-        List<RaftPeer> others = members.get().stream().filter(p -> !p.getId().toString().equals(replicaId)).toList();
+        List<RaftPeer> others = members.get().stream()
+                .filter(p -> !p.getId().toString().equals(replicaId))
+                .toList();
         if (others.isEmpty()) {
             return;
         }
@@ -173,8 +186,12 @@ final class DivergenceDetector implements AutoCloseable {
                 comparisons.incrementAndGet();
                 if (!theirs.getDigest().equals(newest.getValue())) {
                     divergences.incrementAndGet();
-                    LOG.error("{}: DIVERGENCE at log index {}: replica {} and replica {} hold different states",
-                            replicaId, index, replicaId, id);
+                    LOG.error(
+                            "{}: DIVERGENCE at log index {}: replica {} and replica {} hold different states",
+                            replicaId,
+                            index,
+                            replicaId,
+                            id);
                 }
                 if (reportedIndex != index) {
                     reported.clear();
@@ -209,24 +226,19 @@ final class DivergenceDetector implements AutoCloseable {
     }
 
     /** What the digests of one index say about a replica. */
-    sealed interface Judgement permits Trusted, Undecided, Minority, NoMajority {
-    }
+    sealed interface Judgement permits Trusted, Undecided, Minority, NoMajority {}
 
     /** A majority, this replica among them, holds its state. */
-    record Trusted() implements Judgement {
-    }
+    record Trusted() implements Judgement {}
 
     /** Not enough digests are known yet. */
-    record Undecided() implements Judgement {
-    }
+    record Undecided() implements Judgement {}
 
     /** A majority holds another state than this replica: {@code majority} are their ids, sorted. */
-    record Minority(List<String> majority) implements Judgement {
-    }
+    record Minority(List<String> majority) implements Judgement {}
 
     /** Every member's digest is known and no state is held by a majority: every digest, by replica id. */
-    record NoMajority(Map<String, ByteString> digests) implements Judgement {
-    }
+    record NoMajority(Map<String, ByteString> digests) implements Judgement {}
 
     /**
      * Judges replica {@code me}, whose digest is {@code mine}, from the digests the other members reported at the same
@@ -236,10 +248,12 @@ final class DivergenceDetector implements AutoCloseable {
         int majority = groupSize / 2 + 1;
         Map<ByteString, List<String>> holders = new HashMap<>();
         holders.computeIfAbsent(mine, d -> new ArrayList<>()).add(me);
-        reported.forEach((id, d) -> holders.computeIfAbsent(d, x -> new ArrayList<>()).add(id));
+        reported.forEach(
+                (id, d) -> holders.computeIfAbsent(d, x -> new ArrayList<>()).add(id));
         for (Map.Entry<ByteString, List<String>> state : holders.entrySet()) {
             if (state.getValue().size() >= majority) {
-                return state.getKey().equals(mine) ? new Trusted()
+                return state.getKey().equals(mine)
+                        ? new Trusted()
                         : new Minority(state.getValue().stream().sorted().toList());
             }
         }
@@ -275,9 +289,14 @@ final class DivergenceDetector implements AutoCloseable {
 
         @Override
         public DigestReply digestAt(List<RaftPeer> others, RaftPeer peer, long index) throws Exception {
-            RaftClientReply reply = UnorderedAsync.send(RaftClientRequest.staleReadRequestType(0),
-                    Bytes.message(QueryRequest.newBuilder().setDigestAtIndex(index).build()),
-                    peer.getId(), (RaftClientImpl) clientFor(others)).get(5, TimeUnit.SECONDS);
+            RaftClientReply reply = UnorderedAsync.send(
+                            RaftClientRequest.staleReadRequestType(0),
+                            Bytes.message(QueryRequest.newBuilder()
+                                    .setDigestAtIndex(index)
+                                    .build()),
+                            peer.getId(),
+                            (RaftClientImpl) clientFor(others))
+                    .get(5, TimeUnit.SECONDS);
             return DigestReply.parseFrom(Bytes.content(reply.getMessage()));
         }
 
@@ -286,9 +305,12 @@ final class DivergenceDetector implements AutoCloseable {
             Set<RaftPeer> wanted = Set.copyOf(peers);
             if (client == null || !wanted.equals(clientPeers)) {
                 closeClient();
-                client = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                        .setProperties(new RaftProperties()).setParameters(clientParameters)
-                        .setRetryPolicy(RetryPolicies.noRetry()).build();
+                client = RaftClient.newBuilder()
+                        .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                        .setProperties(new RaftProperties())
+                        .setParameters(clientParameters)
+                        .setRetryPolicy(RetryPolicies.noRetry())
+                        .build();
                 clientPeers = wanted;
             }
             return client;

@@ -36,19 +36,25 @@ public final class LagWatch {
      * @param lastEntryTerm     the term of the last entry of its log; -1 if the log is empty
      * @param lastEntryIndex    the index of the last entry of its log; -1 if the log is empty
      */
-    public record Position(long appliedIndex, long commitIndex, String leaderId, long leaderCommitIndex, long term,
-                           long lastEntryTerm, long lastEntryIndex) {
+    public record Position(
+            long appliedIndex,
+            long commitIndex,
+            String leaderId,
+            long leaderCommitIndex,
+            long term,
+            long lastEntryTerm,
+            long lastEntryIndex) {
         /** A replica that is not running: nothing to judge. */
         public static final Position NONE = new Position(-1, -1, null, -1, 0, -1, -1);
     }
 
     /** A commit index and when this replica first knew of it. */
-    private record Known(long index, long sinceNanos, String whose) {
-    }
+    private record Known(long index, long sinceNanos, String whose) {}
 
     private final long limitNanos;
     /** Commit indexes known and not yet applied, oldest first, each higher than the one before. */
     private final Deque<Known> unapplied = new ArrayDeque<>();
+
     private Position last = Position.NONE;
     private long lastNanos;
     /**
@@ -56,6 +62,7 @@ public final class LagWatch {
      * an entry of its current term. The clock keeps running while it loses sight of the leader for a moment.
      */
     private long outOfTermSinceNanos = -1;
+
     private String followed;
 
     public LagWatch(Duration limit) {
@@ -71,7 +78,8 @@ public final class LagWatch {
         }
         boolean leaders = p.leaderCommitIndex() > p.commitIndex();
         long known = leaders ? p.leaderCommitIndex() : p.commitIndex();
-        if (known > p.appliedIndex() && (unapplied.isEmpty() || known > unapplied.peekLast().index())) {
+        if (known > p.appliedIndex()
+                && (unapplied.isEmpty() || known > unapplied.peekLast().index())) {
             unapplied.addLast(new Known(known, nowNanos, leaders ? "leader " + p.leaderId() + "'s" : "its own"));
         }
         if (p.lastEntryTerm() >= p.term() || p.term() <= 0) {
@@ -95,7 +103,8 @@ public final class LagWatch {
     }
 
     private long behindNanos() {
-        long applying = unapplied.isEmpty() ? 0 : lastNanos - unapplied.peekFirst().sinceNanos();
+        long applying =
+                unapplied.isEmpty() ? 0 : lastNanos - unapplied.peekFirst().sinceNanos();
         long outOfTerm = outOfTermSinceNanos < 0 ? 0 : lastNanos - outOfTermSinceNanos;
         return Math.max(applying, outOfTerm);
     }
@@ -113,8 +122,11 @@ public final class LagWatch {
         }
         if (outOfTermSinceNanos >= 0 && lastNanos - outOfTermSinceNanos > limitNanos) {
             return "lagging: it follows leader " + followed + " in term " + p.term() + " but its log holds no"
-                    + " entry of that term (it ends at " + (p.lastEntryIndex() < 0 ? "nothing: the log is empty"
-                    : "index " + p.lastEntryIndex() + " of term " + p.lastEntryTerm()) + ") after "
+                    + " entry of that term (it ends at "
+                    + (p.lastEntryIndex() < 0
+                            ? "nothing: the log is empty"
+                            : "index " + p.lastEntryIndex() + " of term " + p.lastEntryTerm())
+                    + ") after "
                     + seconds(lastNanos - outOfTermSinceNanos) + ", more than the limit of " + seconds(limitNanos)
                     + ": the leader is not sending it its log (receiving a large snapshot, or a log the leader cannot"
                     + " continue, such as one wiped while the leader ran)";

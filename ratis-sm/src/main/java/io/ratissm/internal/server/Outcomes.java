@@ -6,8 +6,7 @@ import io.ratissm.internal.proto.Outcome;
 
 /** Encodes a state machine's refusal so that the client can rethrow the same kind of exception. */
 final class Outcomes {
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     static Outcome rejected(CommandRejected e) {
         String message = String.valueOf(e.getMessage());

@@ -79,7 +79,10 @@ final class PassiveReplication implements ReplicationProtocol {
         }
 
         io.ratissm.internal.proto.LogPosition toProto() {
-            return io.ratissm.internal.proto.LogPosition.newBuilder().setTerm(term).setIndex(index).build();
+            return io.ratissm.internal.proto.LogPosition.newBuilder()
+                    .setTerm(term)
+                    .setIndex(index)
+                    .build();
         }
 
         @Override
@@ -89,12 +92,10 @@ final class PassiveReplication implements ReplicationProtocol {
     }
 
     /** A leadership as this replica knows it: the epoch and the term it leads in, if it is a ready leader. */
-    private record Leadership(long epoch, long term, boolean ready) {
-    }
+    private record Leadership(long epoch, long term, boolean ready) {}
 
     /** The executor permit's holder: a batch executed in {@code epoch} and {@code term} on the chain up to base. */
-    private record Ticket(long epoch, long term, Position base) {
-    }
+    private record Ticket(long epoch, long term, Position base) {}
 
     private final String replicaId;
     private final StateMachineHost host;
@@ -127,8 +128,13 @@ final class PassiveReplication implements ReplicationProtocol {
      * @param shippedStateBytes told the size of every whole state the leader ships in an entry (a state machine
      *                          without {@link EffectStateMachine})
      */
-    PassiveReplication(String replicaId, StateMachineHost host, SessionTable sessions, LogPosition log,
-                       long maxEntryBytes, LongConsumer shippedStateBytes) {
+    PassiveReplication(
+            String replicaId,
+            StateMachineHost host,
+            SessionTable sessions,
+            LogPosition log,
+            long maxEntryBytes,
+            LongConsumer shippedStateBytes) {
         this.replicaId = replicaId;
         this.host = host;
         this.sessions = sessions;
@@ -239,16 +245,19 @@ final class PassiveReplication implements ReplicationProtocol {
         ByteString data = LogEntry.newBuilder().setPassive(entry).build().toByteString();
         if (data.size() > maxEntryBytes) {
             discardSpeculation("an effect was too large to log");
-            throw new CommandTooLarge(stateBytes >= 0
-                    ? "the command was not applied: PASSIVE replication ships the whole state of a state machine "
-                    + "that does not implement EffectStateMachine after every command, and the state is now "
-                    + stateBytes + " bytes, more than the " + maxEntryBytes + " bytes a log entry may hold. Implement "
-                    + "EffectStateMachine (execute and applyUpdate) so that only the change is shipped, or raise "
-                    + "maxCommandBytes (a log entry holds max(4 MiB, 2 x maxCommandBytes + 64 KiB)), or use ACTIVE "
-                    + "replication"
-                    : "the command was not applied: its effect (the updates of its batch) has " + data.size()
-                    + " bytes, more than the " + maxEntryBytes + " bytes a log entry may hold; raise maxCommandBytes "
-                    + "(a log entry holds max(4 MiB, 2 x maxCommandBytes + 64 KiB)) or make the updates smaller");
+            throw new CommandTooLarge(
+                    stateBytes >= 0
+                            ? "the command was not applied: PASSIVE replication ships the whole state of a state machine "
+                                    + "that does not implement EffectStateMachine after every command, and the state is now "
+                                    + stateBytes + " bytes, more than the " + maxEntryBytes
+                                    + " bytes a log entry may hold. Implement "
+                                    + "EffectStateMachine (execute and applyUpdate) so that only the change is shipped, or raise "
+                                    + "maxCommandBytes (a log entry holds max(4 MiB, 2 x maxCommandBytes + 64 KiB)), or use ACTIVE "
+                                    + "replication"
+                            : "the command was not applied: its effect (the updates of its batch) has " + data.size()
+                                    + " bytes, more than the " + maxEntryBytes
+                                    + " bytes a log entry may hold; raise maxCommandBytes "
+                                    + "(a log entry holds max(4 MiB, 2 x maxCommandBytes + 64 KiB)) or make the updates smaller");
         }
         if (stateBytes >= 0) {
             shippedStateBytes.accept(stateBytes);
@@ -296,9 +305,11 @@ final class PassiveReplication implements ReplicationProtocol {
                 // Leadership or speculation changed while the batch executed: its effect belongs to a state that is
                 // gone, so it must not reach the log.
                 discardSpeculation("leadership changed while a batch executed");
-                throw new StateMachineException(replicaId + ": a batch executed in term " + t.term() + " on the chain"
-                        + " up to " + t.base() + " cannot be logged at index " + index + " in term " + term
-                        + " (leadership changed meanwhile); it had no effect, retry", false);
+                throw new StateMachineException(
+                        replicaId + ": a batch executed in term " + t.term() + " on the chain"
+                                + " up to " + t.base() + " cannot be logged at index " + index + " in term " + term
+                                + " (leadership changed meanwhile); it had no effect, retry",
+                        false);
             }
             speculativeHead = new Position(term, index);
             uncommitted.add(index);
@@ -349,13 +360,15 @@ final class PassiveReplication implements ReplicationProtocol {
         String why = entry.getTerm() != term
                 ? "it was executed in term " + entry.getTerm() + " but logged in term " + term
                 : "it was executed on the chain up to " + base + ", but the last passive entry applied is "
-                + committedHead;
+                        + committedHead;
         LOG.info("{}: the passive entry at index {} has no effect: {}", replicaId, index, why);
         if (leadership().ready()) {
             discardSpeculation("an entry was computed on a discarded state");
         }
-        Outcome again = Outcome.newBuilder().setRetry("the command was executed on a state that was discarded "
-                + "(leader change); it had no effect").build();
+        Outcome again = Outcome.newBuilder()
+                .setRetry(
+                        "the command was executed on a state that was discarded " + "(leader change); it had no effect")
+                .build();
         BatchReply.Builder retry = BatchReply.newBuilder();
         for (int i = 0; i < Math.max(1, entry.getOutcomesCount()); i++) {
             retry.addOutcomes(again);

@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class RaftShutdown {
     private static final Logger LOG = LoggerFactory.getLogger(RaftShutdown.class);
 
-    private RaftShutdown() {
-    }
+    private RaftShutdown() {}
 
     /**
      * Closes {@code server}, waiting at most {@code limit} for Ratis's close.
@@ -31,17 +30,19 @@ public final class RaftShutdown {
      * @return whether Ratis's close finished within the limit
      */
     public static boolean closeWithin(String replicaId, RaftServer server, Duration limit, Supplier<String> where) {
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
-            try {
-                server.close();
-            } catch (IOException e) {
-                LOG.warn("{}: error while stopping", replicaId, e);
-            }
-        }, r -> {
-            Thread t = new Thread(r, "ratis-sm-stop-" + replicaId);
-            t.setDaemon(true);
-            t.start();
-        });
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        server.close();
+                    } catch (IOException e) {
+                        LOG.warn("{}: error while stopping", replicaId, e);
+                    }
+                },
+                r -> {
+                    Thread t = new Thread(r, "ratis-sm-stop-" + replicaId);
+                    t.setDaemon(true);
+                    t.start();
+                });
         try {
             closing.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -55,8 +56,12 @@ public final class RaftShutdown {
         } catch (TimeoutException e) {
             // handled below
         }
-        LOG.error("{}: the Raft server did not stop within {} s: its apply loop is stuck ({}); closing its network"
-                + " server and leaving the rest to Ratis's threads", replicaId, limit.toSeconds(), where.get());
+        LOG.error(
+                "{}: the Raft server did not stop within {} s: its apply loop is stuck ({}); closing its network"
+                        + " server and leaving the rest to Ratis's threads",
+                replicaId,
+                limit.toSeconds(),
+                where.get());
         try {
             server.getServerRpc().close();
         } catch (IOException | RuntimeException e) {

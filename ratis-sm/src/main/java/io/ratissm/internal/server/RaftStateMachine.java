@@ -92,9 +92,13 @@ public final class RaftStateMachine extends BaseStateMachine {
      * @param onLogFailed called, on Ratis's log worker thread, when a write of the log failed: Ratis writes nothing
      *                    more to it ({@link StorageWatch})
      */
-    public RaftStateMachine(ServerSettings settings, Supplier<? extends StateMachine> factory,
-                            ServerMetrics metrics, Runnable onFailStop, Runnable onClosed,
-                            Consumer<Throwable> onLogFailed) {
+    public RaftStateMachine(
+            ServerSettings settings,
+            Supplier<? extends StateMachine> factory,
+            ServerMetrics metrics,
+            Runnable onFailStop,
+            Runnable onClosed,
+            Consumer<Throwable> onLogFailed) {
         this.onClosed = onClosed;
         this.onLogFailed = onLogFailed;
         this.replicaId = settings.id();
@@ -107,12 +111,18 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.sessions = new SessionTable();
         this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
         metrics.readSessions(sessions::size, sessions::evicted);
-        this.divergence = new DivergenceDetector(replicaId, settings.group().groupId(), this::currentMembers,
-                settings.digestEvery(), settings.raftParameters(), new DivergenceDetector.Verdicts() {
+        this.divergence = new DivergenceDetector(
+                replicaId,
+                settings.group().groupId(),
+                this::currentMembers,
+                settings.digestEvery(),
+                settings.raftParameters(),
+                new DivergenceDetector.Verdicts() {
                     @Override
                     public void minority(long index, Collection<String> majority) {
                         host.stop("diverged: at log index " + index + " this replica's state differs from the one "
-                                + "that " + majority + ", a majority, hold; it applies nothing more. Its state cannot be "
+                                + "that " + majority
+                                + ", a majority, hold; it applies nothing more. Its state cannot be "
                                 + "repaired in place: remove it, wipe its storage and add it back (OPERATIONS.md, "
                                 + "'When a replica is unhealthy')");
                     }
@@ -127,17 +137,23 @@ public final class RaftStateMachine extends BaseStateMachine {
                     }
                 });
         if (replication == Replication.PASSIVE) {
-            this.passive = new PassiveReplication(replicaId, host, sessions, new PassiveReplication.LogPosition() {
-                @Override
-                public long appliedIndex() {
-                    return getLastAppliedTermIndex().getIndex();
-                }
+            this.passive = new PassiveReplication(
+                    replicaId,
+                    host,
+                    sessions,
+                    new PassiveReplication.LogPosition() {
+                        @Override
+                        public long appliedIndex() {
+                            return getLastAppliedTermIndex().getIndex();
+                        }
 
-                @Override
-                public long lastIndex() {
-                    return lastLogIndex();
-                }
-            }, settings.maxEntryBytes(), metrics::shippedState);
+                        @Override
+                        public long lastIndex() {
+                            return lastLogIndex();
+                        }
+                    },
+                    settings.maxEntryBytes(),
+                    metrics::shippedState);
             this.protocol = passive;
         } else {
             this.passive = null;
@@ -187,7 +203,9 @@ public final class RaftStateMachine extends BaseStateMachine {
     private Collection<RaftPeer> currentMembers() {
         try {
             RaftServer server = getServer().getNow(null);
-            return server == null ? List.of() : server.getDivision(getGroupId()).getRaftConf().getCurrentPeers();
+            return server == null
+                    ? List.of()
+                    : server.getDivision(getGroupId()).getRaftConf().getCurrentPeers();
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
@@ -207,8 +225,12 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        SnapshotFiles.prepare(replicaId, raftStorage.getStorageDir().getStateMachineDir().toPath(),
-                SnapshotFiles.firstLogIndex(raftStorage.getStorageDir().getCurrentDir().toPath()), recoverySteps);
+        SnapshotFiles.prepare(
+                replicaId,
+                raftStorage.getStorageDir().getStateMachineDir().toPath(),
+                SnapshotFiles.firstLogIndex(
+                        raftStorage.getStorageDir().getCurrentDir().toPath()),
+                recoverySteps);
         storage.init(raftStorage);
         getLifeCycle().startAndTransition(() -> load(storage.getLatestSnapshot()), IOException.class);
     }
@@ -241,7 +263,8 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto newConf) {
-        removed = newConf.getPeersList().stream().noneMatch(p -> p.getId().toStringUtf8().equals(replicaId));
+        removed = newConf.getPeersList().stream()
+                .noneMatch(p -> p.getId().toStringUtf8().equals(replicaId));
     }
 
     @Override
@@ -293,7 +316,8 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) {
-        TransactionContext.Builder b = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
+        TransactionContext.Builder b =
+                TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
         try {
             CommandBatch batch = checkedBatch(Bytes.content(request.getMessage()));
             ReplicationProtocol.Prepared prepared = protocol.prepare(batch, sessionTicks.next());
@@ -324,13 +348,15 @@ public final class RaftStateMachine extends BaseStateMachine {
             throw new MalformedCommand("the request is not a ratis-sm command batch: " + e.getMessage());
         }
         if (batch.getOpenSession() != (batch.getCommandsCount() == 0)) {
-            throw new MalformedCommand(batch.getOpenSession() ? "a request that opens a session carries no command"
-                    : "the request carries no command");
+            throw new MalformedCommand(
+                    batch.getOpenSession()
+                            ? "a request that opens a session carries no command"
+                            : "the request carries no command");
         }
         for (ByteString command : batch.getCommandsList()) {
             if (command.size() > maxCommandBytes) {
-                throw new CommandTooLarge("the command has " + command.size() + " bytes, more than the group's limit of "
-                        + maxCommandBytes + " bytes (maxCommandBytes)");
+                throw new CommandTooLarge("the command has " + command.size()
+                        + " bytes, more than the group's limit of " + maxCommandBytes + " bytes (maxCommandBytes)");
             }
         }
         host.validate(batch.getCommandsList());
@@ -343,7 +369,9 @@ public final class RaftStateMachine extends BaseStateMachine {
             // Ratis calls this under its log's write lock, with the server's lock held: the entry gets the next index,
             // in the current term.
             RaftServer.Division d = division();
-            protocol.appending(trx.getStateMachineContext(), d.getInfo().getCurrentTerm(),
+            protocol.appending(
+                    trx.getStateMachineContext(),
+                    d.getInfo().getCurrentTerm(),
                     d.getRaftLog().getNextIndex());
         }
         return trx;
@@ -361,7 +389,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         long index = entry.getIndex();
         try {
             long start = System.nanoTime();
-            LogEntry logEntry = LogEntry.parseFrom(Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()));
+            LogEntry logEntry = LogEntry.parseFrom(
+                    Bytes.fromRatis(entry.getStateMachineLogEntry().getLogData()));
             checkMode(logEntry, index);
             BatchReply reply = protocol.apply(logEntry, entry.getTerm(), index);
             metrics.applied(System.nanoTime() - start, commandsAnswered(reply));
@@ -374,8 +403,8 @@ public final class RaftStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(e);
         } catch (IOException e) {
             // Only a leader of this framework writes entries; an unreadable one means corruption or a foreign writer.
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    replicaId + ": log entry " + index + " cannot be applied: " + e, e));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException(replicaId + ": log entry " + index + " cannot be applied: " + e, e));
         }
     }
 
@@ -425,7 +454,8 @@ public final class RaftStateMachine extends BaseStateMachine {
             outcome = host.query(q.getQuery());
             metrics.queried(System.nanoTime() - start, 1);
         } catch (InvalidProtocolBufferException e) {
-            outcome = Outcome.newBuilder().setMalformed("the request is not a ratis-sm query: " + e.getMessage())
+            outcome = Outcome.newBuilder()
+                    .setMalformed("the request is not a ratis-sm query: " + e.getMessage())
                     .build();
         } catch (ReplicaFailedException e) {
             return CompletableFuture.failedFuture(e);
@@ -451,7 +481,11 @@ public final class RaftStateMachine extends BaseStateMachine {
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         long nanos = System.nanoTime() - start;
         metrics.snapshotWritten(nanos, file.length());
-        LOG.info("{}: snapshot at index {} ({} bytes, {} ms)", replicaId, last.getIndex(), file.length(),
+        LOG.info(
+                "{}: snapshot at index {} ({} bytes, {} ms)",
+                replicaId,
+                last.getIndex(),
+                file.length(),
                 nanos / 1_000_000);
         return last.getIndex();
     }
@@ -480,8 +514,10 @@ public final class RaftStateMachine extends BaseStateMachine {
         SnapshotFormat.read(file, (header, stateMachineBytes) -> {
             host.restore(stateMachineBytes);
             sessions.load(header.getSessions());
-            protocol.loadPassiveHead(header.hasPassiveHead()
-                    ? Optional.of(PassiveReplication.Position.of(header.getPassiveHead())) : Optional.empty());
+            protocol.loadPassiveHead(
+                    header.hasPassiveHead()
+                            ? Optional.of(PassiveReplication.Position.of(header.getPassiveHead()))
+                            : Optional.empty());
         });
         setLastAppliedTermIndex(snapshot.getTermIndex());
         divergence.restartAt(snapshot.getIndex());

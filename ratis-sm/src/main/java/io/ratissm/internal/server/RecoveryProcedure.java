@@ -6,8 +6,7 @@ package io.ratissm.internal.server;
  * OPERATIONS.md, "Replacing a replica's storage", is the long form.
  */
 final class RecoveryProcedure {
-    private RecoveryProcedure() {
-    }
+    private RecoveryProcedure() {}
 
     /** The steps for replica {@code settings.id()}, with its address and storage directory filled in. */
     static String steps(ServerSettings settings) {

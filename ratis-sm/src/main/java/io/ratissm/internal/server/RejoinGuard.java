@@ -81,11 +81,9 @@ public final class RejoinGuard {
      * @param commitIndex    the asking replica's commit index as it last heard of it; -1 if it never did
      * @param committed      its own commit index; -1 if it has committed nothing
      */
-    record PeerView(String peer, boolean leader, boolean countsAsMember, long commitIndex, long committed) {
-    }
+    record PeerView(String peer, boolean leader, boolean countsAsMember, long commitIndex, long committed) {}
 
-    private RejoinGuard() {
-    }
+    private RejoinGuard() {}
 
     /**
      * How replica {@code settings.id()} is to start, asking its peers if its storage holds no log.
@@ -104,7 +102,8 @@ public final class RejoinGuard {
     static Start decide(String id, boolean join, List<PeerView> views, String recoverySteps)
             throws StorageRecoveryException {
         boolean removed = views.stream().anyMatch(v -> v.leader() && !v.countsAsMember());
-        Optional<PeerView> remembers = views.stream().filter(v -> !removed && v.commitIndex() >= 0)
+        Optional<PeerView> remembers = views.stream()
+                .filter(v -> !removed && v.commitIndex() >= 0)
                 .max(Comparator.comparingLong(PeerView::commitIndex));
         if (remembers.isPresent()) {
             PeerView v = remembers.get();
@@ -117,11 +116,17 @@ public final class RejoinGuard {
         if (join) {
             return Start.JOINING;
         }
-        Optional<PeerView> running = views.stream().filter(v -> v.countsAsMember() && v.committed() >= 0).findFirst();
+        Optional<PeerView> running = views.stream()
+                .filter(v -> v.countsAsMember() && v.committed() >= 0)
+                .findFirst();
         if (running.isPresent()) {
-            LOG.info("{}: storage is empty and the group already runs ({} has committed index {}, and never heard from"
-                    + " {}): waiting for the leader to send the log before taking part in elections", id,
-                    running.get().peer(), running.get().committed(), id);
+            LOG.info(
+                    "{}: storage is empty and the group already runs ({} has committed index {}, and never heard from"
+                            + " {}): waiting for the leader to send the log before taking part in elections",
+                    id,
+                    running.get().peer(),
+                    running.get().committed(),
+                    id);
             return Start.JOINING;
         }
         return Start.WITH_PEERS;
@@ -147,7 +152,10 @@ public final class RejoinGuard {
             List<CompletableFuture<Optional<PeerView>>> asks = others.entrySet().stream()
                     .map(e -> CompletableFuture.supplyAsync(() -> ask(settings, e.getKey(), e.getValue()), askers))
                     .toList();
-            return asks.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+            return asks.stream()
+                    .map(CompletableFuture::join)
+                    .flatMap(Optional::stream)
+                    .toList();
         } finally {
             askers.shutdownNow();
         }
@@ -156,18 +164,24 @@ public final class RejoinGuard {
     private static Optional<PeerView> ask(ServerSettings settings, String peer, String address) {
         try (RaftClient c = new RaftClientFactory(ASK_TIMEOUT, RetryPolicies.noRetry(), settings.tls())
                 .newRaftClient(settings.group().groupId(), Map.of(peer, address))) {
-            GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(peer)).info(settings.group().groupId());
+            GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(peer))
+                    .info(settings.group().groupId());
             if (!reply.isSuccess()) {
                 return Optional.empty();
             }
             String self = settings.id();
-            boolean member = reply.getConf().map(conf -> conf.getPeersList().stream()
-                    .anyMatch(p -> p.getId().toStringUtf8().equals(self))).orElse(false);
+            boolean member = reply.getConf()
+                    .map(conf -> conf.getPeersList().stream()
+                            .anyMatch(p -> p.getId().toStringUtf8().equals(self)))
+                    .orElse(false);
             long commitIndex = reply.getCommitInfos().stream()
                     .filter(ci -> ci.getServer().getId().toStringUtf8().equals(self))
-                    .mapToLong(CommitInfoProto::getCommitIndex).max().orElse(-1);
+                    .mapToLong(CommitInfoProto::getCommitIndex)
+                    .max()
+                    .orElse(-1);
             long committed = reply.getLogInfoProto().hasCommitted()
-                    ? reply.getLogInfoProto().getCommitted().getIndex() : -1;
+                    ? reply.getLogInfoProto().getCommitted().getIndex()
+                    : -1;
             boolean leader = reply.getRoleInfoProto().getRole() == RaftPeerRole.LEADER;
             return Optional.of(new PeerView(peer, leader, member, commitIndex, committed));
         } catch (IOException | RuntimeException e) {

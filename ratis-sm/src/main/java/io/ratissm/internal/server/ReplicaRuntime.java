@@ -67,13 +67,18 @@ public final class ReplicaRuntime implements AutoCloseable {
      * What a replica is built with, checked, and nothing allocated yet. {@code httpAddress} is null without HTTP
      * endpoints.
      */
-    public record Plan(ServerSettings settings, Supplier<? extends StateMachine> stateMachine, boolean join,
-                       Duration divergenceCheckInterval, Duration lagLimit, InetSocketAddress httpAddress) {
-    }
+    public record Plan(
+            ServerSettings settings,
+            Supplier<? extends StateMachine> stateMachine,
+            boolean join,
+            Duration divergenceCheckInterval,
+            Duration lagLimit,
+            InetSocketAddress httpAddress) {}
 
     private final ServerSettings settings;
     /** The bridge the current Raft server runs; a new one with each Raft server ({@link #restartRaft()}). */
     private volatile RaftStateMachine stateMachine;
+
     private final Supplier<RaftStateMachine> stateMachines;
     private final boolean join;
     /** Created by {@link #start()}, with the membership {@link RejoinGuard} chose; null before. */
@@ -94,6 +99,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final StorageWatch storage;
     /** Reads the lag and looks at the storage every {@link #watchInterval}; from {@link #start()} on. */
     private volatile ScheduledExecutorService watch;
+
     private final Duration watchInterval;
     private final MetricRegistry metrics;
     private final RatisRegistries.Subscription ratisMetrics;
@@ -127,15 +133,18 @@ public final class ReplicaRuntime implements AutoCloseable {
                 restartRaft();
             }
         });
-        this.jmx = JmxReporter.forRegistry(metrics).inDomain(jmxDomain(settings.id())).build();
+        this.jmx = JmxReporter.forRegistry(metrics)
+                .inDomain(jmxDomain(settings.id()))
+                .build();
         // Before Ratis creates its first metric registry (see RatisRegistries for why).
         RatisRegistries.install();
         ServerMetrics serverMetrics = new ServerMetrics(metrics);
-        String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(settings.id()), settings.group().groupId())
+        String memberId = RaftGroupMemberId.valueOf(
+                        RaftPeerId.valueOf(settings.id()), settings.group().groupId())
                 .toString();
         this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofMember(settings.id(), memberId), metrics);
-        this.stateMachines = () -> new RaftStateMachine(settings, plan.stateMachine(), serverMetrics, this::failStop,
-                this::leftGroup, this::logFailed);
+        this.stateMachines = () -> new RaftStateMachine(
+                settings, plan.stateMachine(), serverMetrics, this::failStop, this::leftGroup, this::logFailed);
         try {
             this.stateMachine = stateMachines.get();
         } catch (RuntimeException e) {
@@ -172,8 +181,12 @@ public final class ReplicaRuntime implements AutoCloseable {
             return t;
         });
         watch.scheduleWithFixedDelay(this::watchOnce, 0, watchInterval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("{}: started ({} replication, group {}, storage {})", id(), settings.replication(),
-                settings.group().name(), settings.storage());
+        LOG.info(
+                "{}: started ({} replication, group {}, storage {})",
+                id(),
+                settings.replication(),
+                settings.group().name(),
+                settings.storage());
     }
 
     /** Creates a Raft server of this replica, running {@code stateMachine}, for the group it starts in. */
@@ -196,8 +209,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         // Under raftLock: a fail-stop while Ratis replays the log must wait for the start to finish before it stops
         // the server (Ratis cannot be closed while it is starting).
         synchronized (raftLock) {
-            RaftServer s = newRaftServer(RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
-                    ? settings.group().joiningRaftGroup() : settings.group().raftGroup(), stateMachine);
+            RaftServer s = newRaftServer(
+                    RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
+                            ? settings.group().joiningRaftGroup()
+                            : settings.group().raftGroup(),
+                    stateMachine);
             // Published before it starts: a fail-stop while it replays its log must stop this server, not the last.
             server = s;
             raftStopping.set(false);
@@ -211,7 +227,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                 }
                 throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
             }
-            storage.started(s.getDivision(settings.group().groupId()).getRaftStorage().getMetadataFile());
+            storage.started(
+                    s.getDivision(settings.group().groupId()).getRaftStorage().getMetadataFile());
             stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
         }
     }
@@ -266,17 +283,26 @@ public final class ReplicaRuntime implements AutoCloseable {
             DivisionInfo info = division.getInfo();
             RaftPeerId leader = info.getLeaderId();
             String follows = leader == null || info.isLeader() ? null : leader.toString();
-            long leaderCommit = follows == null ? -1 : division.getCommitInfos().stream()
-                    .filter(c -> c.getServer().getId().toStringUtf8().equals(follows))
-                    .mapToLong(CommitInfoProto::getCommitIndex).max().orElse(-1);
+            long leaderCommit = follows == null
+                    ? -1
+                    : division.getCommitInfos().stream()
+                            .filter(c -> c.getServer().getId().toStringUtf8().equals(follows))
+                            .mapToLong(CommitInfoProto::getCommitIndex)
+                            .max()
+                            .orElse(-1);
             TermIndex last = division.getRaftLog().getLastEntryTermIndex();
             SnapshotInfo snapshot = division.getStateMachine().getLatestSnapshot();
             if (snapshot != null && (last == null || snapshot.getIndex() > last.getIndex())) {
                 // After a snapshot from the leader the log continues from the snapshot, and may hold nothing past it.
                 last = snapshot.getTermIndex();
             }
-            return new LagWatch.Position(info.getLastAppliedIndex(), division.getRaftLog().getLastCommittedIndex(),
-                    follows, leaderCommit, info.getCurrentTerm(), last == null ? -1 : last.getTerm(),
+            return new LagWatch.Position(
+                    info.getLastAppliedIndex(),
+                    division.getRaftLog().getLastCommittedIndex(),
+                    follows,
+                    leaderCommit,
+                    info.getCurrentTerm(),
+                    last == null ? -1 : last.getTerm(),
                     last == null ? -1 : last.getIndex());
         } catch (IllegalStateException closedLog) {
             return LagWatch.Position.NONE;
@@ -324,13 +350,17 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#isLeader()}. */
     public boolean isLeader() {
-        return !stopping() && stateMachine.failure() == null && info().map(DivisionInfo::isLeaderReady).orElse(false);
+        return !stopping()
+                && stateMachine.failure() == null
+                && info().map(DivisionInfo::isLeaderReady).orElse(false);
     }
 
     /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
     private boolean stopping() {
         RaftServer s = server;
-        return closed || raftStopping.get() || (s != null && s.getLifeCycleState().isClosingOrClosed());
+        return closed
+                || raftStopping.get()
+                || (s != null && s.getLifeCycleState().isClosingOrClosed());
     }
 
     /** As {@link ReplicaServer#leaderId()}. */
@@ -345,8 +375,12 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#members()}. */
     public List<String> members() {
-        return division().map(d -> d.getRaftConf().getCurrentPeers().stream().map(p -> p.getId().toString())
-                .sorted().toList()).orElse(List.of());
+        return division()
+                .map(d -> d.getRaftConf().getCurrentPeers().stream()
+                        .map(p -> p.getId().toString())
+                        .sorted()
+                        .toList())
+                .orElse(List.of());
     }
 
     /** As {@link ReplicaServer#appliedIndex()}. */
@@ -369,14 +403,20 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#latestSnapshotIndex()}. */
     public long latestSnapshotIndex() {
-        return division().map(d -> d.getStateMachine().getLatestSnapshot())
-                .map(s -> s.getIndex()).orElse(-1L);
+        return division()
+                .map(d -> d.getStateMachine().getLatestSnapshot())
+                .map(s -> s.getIndex())
+                .orElse(-1L);
     }
 
     /** As {@link ReplicaServer#stats()}. */
     public ReplicaStats stats() {
-        return new ReplicaStats(stateMachine.executions(), stateMachine.speculativePending(),
-                stateMachine.rollbacks(), stateMachine.digestComparisons(), stateMachine.divergences());
+        return new ReplicaStats(
+                stateMachine.executions(),
+                stateMachine.speculativePending(),
+                stateMachine.rollbacks(),
+                stateMachine.digestComparisons(),
+                stateMachine.divergences());
     }
 
     /** The port of the HTTP endpoints, once they serve. */
@@ -388,11 +428,17 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** As {@link ReplicaServer#status()}. */
     public ReplicaStatus status() {
         Health health = health();
-        Role role = stopping() ? Role.STOPPED : info().map(i -> Roles.of(i.getCurrentRole())).orElse(Role.STOPPED);
-        LogStats log = new LogStats(fromLog(d -> {
-            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-            return last == null ? 0 : last.getTerm();
-        }), lastLogIndex(), fromLog(d -> d.getRaftLog().getLastCommittedIndex()), appliedIndex(),
+        Role role = stopping()
+                ? Role.STOPPED
+                : info().map(i -> Roles.of(i.getCurrentRole())).orElse(Role.STOPPED);
+        LogStats log = new LogStats(
+                fromLog(d -> {
+                    TermIndex last = d.getRaftLog().getLastEntryTermIndex();
+                    return last == null ? 0 : last.getTerm();
+                }),
+                lastLogIndex(),
+                fromLog(d -> d.getRaftLog().getLastCommittedIndex()),
+                appliedIndex(),
                 latestSnapshotIndex());
         return new ReplicaStatus(id(), role, term(), leaderId(), log, replication(), health);
     }
@@ -432,8 +478,8 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (s == null) {
             throw new IOException(id() + ": not started");
         }
-        RaftClientReply reply = s.snapshotManagement(SnapshotManagementRequest.newCreate(ClientId.randomId(),
-                RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
+        RaftClientReply reply = s.snapshotManagement(SnapshotManagementRequest.newCreate(
+                ClientId.randomId(), RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
         if (!reply.isSuccess()) {
             throw new IOException(id() + ": snapshot failed", reply.getException());
         }
@@ -475,7 +521,8 @@ public final class ReplicaRuntime implements AutoCloseable {
         private final PrometheusText exposition;
 
         Operations() {
-            String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), settings.group().groupId())
+            String memberId = RaftGroupMemberId.valueOf(
+                            RaftPeerId.valueOf(id()), settings.group().groupId())
                     .toString();
             // Ratis names its metrics with the member id; dropping it gives every replica the same family names.
             exposition = new PrometheusText(Map.of("replica", id()), Set.of(memberId, id()));
@@ -507,8 +554,12 @@ public final class ReplicaRuntime implements AutoCloseable {
             if (s == null || !raftStopping.compareAndSet(false, true)) {
                 return;
             }
-            RaftShutdown.closeWithin(id(), s, STOP_LIMIT, () -> "applied index " + appliedIndex() + ", commit index "
-                    + fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
+            RaftShutdown.closeWithin(
+                    id(),
+                    s,
+                    STOP_LIMIT,
+                    () -> "applied index " + appliedIndex() + ", commit index "
+                            + fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
             storage.stopped();
         }
     }
@@ -527,18 +578,23 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
         if (stateMachine.removedFromGroup()) {
             stoppedBecause = "removed from group " + settings.group().name();
-            LOG.info("{}: no longer a member of group {}; stopping", id(), settings.group().name());
+            LOG.info(
+                    "{}: no longer a member of group {}; stopping",
+                    id(),
+                    settings.group().name());
         } else {
             stoppedBecause = "Ratis closed this replica although the group still counts it as a member (most often "
                     + "after a JVM or host pause longer than raft.server.close.threshold, 60 s by default, which Ratis "
                     + "logs); restart it";
             LOG.error("{}: {}; stopping", id(), stoppedBecause);
         }
-        Thread t = new Thread(() -> {
-            stopRaft();
-            stopped.countDown();
-            LOG.info("{}: stopped", id());
-        }, "ratis-sm-left-group-" + id());
+        Thread t = new Thread(
+                () -> {
+                    stopRaft();
+                    stopped.countDown();
+                    LOG.info("{}: stopped", id());
+                },
+                "ratis-sm-left-group-" + id());
         t.setDaemon(true);
         t.start();
     }
@@ -557,7 +613,9 @@ public final class ReplicaRuntime implements AutoCloseable {
     private Optional<RaftServer.Division> division() {
         try {
             RaftServer s = server;
-            return s == null ? Optional.empty() : Optional.of(s.getDivision(settings.group().groupId()));
+            return s == null
+                    ? Optional.empty()
+                    : Optional.of(s.getDivision(settings.group().groupId()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -565,13 +623,15 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** Reads the division's log, or -1 if there is none or it is closed (a stopped or fail-stopped replica). */
     private long fromLog(ToLongFunction<RaftServer.Division> read) {
-        return division().map(d -> {
-            try {
-                return read.applyAsLong(d);
-            } catch (IllegalStateException closedLog) {
-                return -1L;
-            }
-        }).orElse(-1L);
+        return division()
+                .map(d -> {
+                    try {
+                        return read.applyAsLong(d);
+                    } catch (IllegalStateException closedLog) {
+                        return -1L;
+                    }
+                })
+                .orElse(-1L);
     }
 
     private Optional<DivisionInfo> info() {

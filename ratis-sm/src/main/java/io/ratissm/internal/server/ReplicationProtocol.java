@@ -18,8 +18,7 @@ import java.util.Optional;
 interface ReplicationProtocol {
 
     /** A log entry the leader has prepared, and what it needs to know when the entry is appended. */
-    record Prepared(ByteString logData, Object ticket) {
-    }
+    record Prepared(ByteString logData, Object ticket) {}
 
     /**
      * On the leader, from Ratis's RPC threads: the log entry for a batch that passed the checks.

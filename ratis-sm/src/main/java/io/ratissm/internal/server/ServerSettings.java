@@ -20,10 +20,21 @@ import org.apache.ratis.util.TimeDuration;
  * is here, with the reason. {@code tls} is null for plaintext. {@code leaseReads}: see
  * {@code ReplicaServer.Builder.leaseReads} for what it assumes of the replicas' clocks.
  */
-public record ServerSettings(String id, GroupSpec group, Path storage, Replication replication, long snapshotEvery,
-                             int maxCommandBytes, Duration electionTimeout, long logSegmentBytes, long digestEvery,
-                             Duration sessionIdleTimeout, int maxSessions, Map<String, String> rawProperties,
-                             TlsCredentials tls, boolean leaseReads) {
+public record ServerSettings(
+        String id,
+        GroupSpec group,
+        Path storage,
+        Replication replication,
+        long snapshotEvery,
+        int maxCommandBytes,
+        Duration electionTimeout,
+        long logSegmentBytes,
+        long digestEvery,
+        Duration sessionIdleTimeout,
+        int maxSessions,
+        Map<String, String> rawProperties,
+        TlsCredentials tls,
+        boolean leaseReads) {
 
     /**
      * The Ratis parameters for this replica's server and for every client it opens to the other replicas (which
@@ -77,8 +88,8 @@ public record ServerSettings(String id, GroupSpec group, Path storage, Replicati
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
         // Server-to-server RPCs must give up well before a follower would start an election.
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 2 * min),
-                TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(
+                p, TimeDuration.valueOf(Math.max(3000, 2 * min), TimeUnit.MILLISECONDS));
 
         // Linearizable reads by ReadIndex; Ratis's default lets a deposed leader answer reads.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

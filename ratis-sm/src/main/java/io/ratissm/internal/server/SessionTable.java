@@ -53,9 +53,11 @@ final class SessionTable {
 
     /** Least recently active first: eviction walks from the head. */
     private final LinkedHashMap<ByteString, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
+
     private long clockMillis;
     /** Read by metrics on other threads. */
     private volatile int size;
+
     private volatile long evicted;
 
     /**
@@ -99,9 +101,11 @@ final class SessionTable {
     }
 
     private static BatchReply unknownSession(int count) {
-        Outcome unknown = Outcome.newBuilder().setUnknownSession("the group does not know this client session: it "
-                + "was never opened, or the group forgot it (idle longer than the session idle timeout, or evicted "
-                + "when the group reached its session limit); this command was not applied now").build();
+        Outcome unknown = Outcome.newBuilder()
+                .setUnknownSession("the group does not know this client session: it "
+                        + "was never opened, or the group forgot it (idle longer than the session idle timeout, or evicted "
+                        + "when the group reached its session limit); this command was not applied now")
+                .build();
         BatchReply.Builder reply = BatchReply.newBuilder();
         for (int i = 0; i < count; i++) {
             reply.addOutcomes(unknown);
@@ -111,7 +115,8 @@ final class SessionTable {
 
     private static Outcome applyOnce(Session s, long seq, int i, Applier applier) throws ReplicaFailedException {
         if (seq < s.ackedBelow) {
-            return Outcome.newBuilder().setExpired("command " + seq + " was already acknowledged by its client")
+            return Outcome.newBuilder()
+                    .setExpired("command " + seq + " was already acknowledged by its client")
                     .build();
         }
         Outcome cached = s.replies.get(seq);
@@ -153,9 +158,12 @@ final class SessionTable {
     SessionTableSnapshot toSnapshot() {
         SessionTableSnapshot.Builder b = SessionTableSnapshot.newBuilder().setClockMillis(clockMillis);
         sessions.forEach((id, s) -> {
-            SessionEntry.Builder e = SessionEntry.newBuilder().setSession(id).setAckedBelow(s.ackedBelow)
+            SessionEntry.Builder e = SessionEntry.newBuilder()
+                    .setSession(id)
+                    .setAckedBelow(s.ackedBelow)
                     .setLastActiveMillis(s.lastActiveMillis);
-            s.replies.forEach((seq, o) -> e.addReplies(CachedReply.newBuilder().setSeq(seq).setOutcome(o)));
+            s.replies.forEach((seq, o) ->
+                    e.addReplies(CachedReply.newBuilder().setSeq(seq).setOutcome(o)));
             b.addSessions(e);
         });
         return b.build();

@@ -28,8 +28,11 @@ final class SessionTicks {
             lastNanos = started ? lastNanos + elapsedMillis * 1_000_000 : now;
             started = true;
         }
-        return SessionTick.newBuilder().setElapsedMillis(elapsedMillis).setIdleTimeoutMillis(idleTimeoutMillis)
-                .setMaxSessions(maxSessions).build();
+        return SessionTick.newBuilder()
+                .setElapsedMillis(elapsedMillis)
+                .setIdleTimeoutMillis(idleTimeoutMillis)
+                .setMaxSessions(maxSessions)
+                .build();
     }
 
     /** This replica became leader: its next entry starts counting afresh. */

@@ -23,8 +23,7 @@ final class SnapshotDownloads {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotDownloads.class);
     private static final String PREFIX = "snapshot-";
 
-    private SnapshotDownloads() {
-    }
+    private SnapshotDownloads() {}
 
     /** Deletes every download; only while no Raft server runs on {@code groupDir}. */
     static void deleteAll(String replicaId, Path groupDir) {
@@ -35,7 +34,9 @@ final class SnapshotDownloads {
     static void deleteAbandoned(String replicaId, Path groupDir) {
         List<Path> all = downloads(replicaId, groupDir);
         if (all.size() > 1) {
-            all.stream().sorted(Comparator.comparing(SnapshotDownloads::lastWritten).reversed()).skip(1)
+            all.stream()
+                    .sorted(Comparator.comparing(SnapshotDownloads::lastWritten).reversed())
+                    .skip(1)
                     .forEach(d -> delete(replicaId, d));
         }
     }
@@ -57,12 +58,14 @@ final class SnapshotDownloads {
     private static FileTime lastWritten(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.map(f -> {
-                try {
-                    return Files.getLastModifiedTime(f);
-                } catch (IOException e) {
-                    return FileTime.fromMillis(0);
-                }
-            }).max(Comparator.naturalOrder()).orElse(FileTime.fromMillis(0));
+                        try {
+                            return Files.getLastModifiedTime(f);
+                        } catch (IOException e) {
+                            return FileTime.fromMillis(0);
+                        }
+                    })
+                    .max(Comparator.naturalOrder())
+                    .orElse(FileTime.fromMillis(0));
         } catch (IOException | UncheckedIOException e) {
             return FileTime.fromMillis(0);
         }

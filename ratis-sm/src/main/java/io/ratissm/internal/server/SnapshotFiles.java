@@ -50,12 +50,14 @@ final class SnapshotFiles {
     /** Ratis's log segment files: {@code log_<first>-<last>} when closed, {@code log_inprogress_<first>} when open. */
     private static final Pattern LOG_SEGMENT = Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
     /** What the snapshot commits and the crashes of earlier versions leave behind: never read, safe to delete. */
-    private static final Pattern LEFTOVER = Pattern.compile(SimpleStateMachineStorage.SNAPSHOT_REGEX.pattern()
-            + "(\\.md5)?" + Pattern.quote(TMP));
+    private static final Pattern LEFTOVER =
+            Pattern.compile(SimpleStateMachineStorage.SNAPSHOT_REGEX.pattern() + "(\\.md5)?" + Pattern.quote(TMP));
 
     /** The points between the writes of a commit: where a test injects a crash. */
     enum Step {
-        TEMPORARY_FILE_WRITTEN, CHECKSUM_WRITTEN, RENAMED
+        TEMPORARY_FILE_WRITTEN,
+        CHECKSUM_WRITTEN,
+        RENAMED
     }
 
     /** Told of each step of a commit; a test's hook throws to stop the commit there, as a crash would. */
@@ -64,11 +66,9 @@ final class SnapshotFiles {
     }
 
     /** For tests only: production never sets it. */
-    static volatile StepHook hook = (replicaId, step) -> {
-    };
+    static volatile StepHook hook = (replicaId, step) -> {};
 
-    private SnapshotFiles() {
-    }
+    private SnapshotFiles() {}
 
     /**
      * Writes the snapshot to {@code file} durably, its {@code .md5} beside it, as the class comment describes.
@@ -99,10 +99,13 @@ final class SnapshotFiles {
     private static MD5Hash writeTemporary(Path tmp, SnapshotHeader header, SnapshotFormat.Body stateMachine)
             throws IOException {
         MessageDigest md5 = MD5FileUtil.newMD5();
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-             OutputStream out = new BufferedOutputStream(new DigestOutputStream(Channels.newOutputStream(channel),
-                     md5), SnapshotFormat.BUFFER)) {
+        try (FileChannel channel = FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+                OutputStream out = new BufferedOutputStream(
+                        new DigestOutputStream(Channels.newOutputStream(channel), md5), SnapshotFormat.BUFFER)) {
             SnapshotFormat.write(out, header, stateMachine);
             channel.force(true);
         } catch (IOException | RuntimeException e) {
@@ -137,13 +140,16 @@ final class SnapshotFiles {
             }
         }
         snapshots.sort(Comparator.comparingLong(SnapshotFiles::index).reversed());
-        List<Path> unverified = snapshots.stream().filter(s -> !Files.exists(md5File(s))).toList();
-        Optional<Path> newest = snapshots.stream().filter(s -> Files.exists(md5File(s))).findFirst();
+        List<Path> unverified =
+                snapshots.stream().filter(s -> !Files.exists(md5File(s))).toList();
+        Optional<Path> newest =
+                snapshots.stream().filter(s -> Files.exists(md5File(s))).findFirst();
         long covered = newest.map(SnapshotFiles::index).orElse(-1L);
         if (firstLogIndex > covered + 1) {
             throw new StorageRecoveryException(replicaId + ": cannot rebuild its state from its storage: the log starts"
-                    + " at index " + firstLogIndex + ", and " + newest.map(s -> "the newest snapshot with a checksum, "
-                    + s + ", ends at index " + covered).orElse("there is no snapshot with a checksum")
+                    + " at index " + firstLogIndex + ", and "
+                    + newest.map(s -> "the newest snapshot with a checksum, " + s + ", ends at index " + covered)
+                            .orElse("there is no snapshot with a checksum")
                     + (unverified.isEmpty() ? "" : " (" + unverified + " cannot be verified: no .md5 file)")
                     + ". " + recoverySteps);
         }
@@ -159,8 +165,12 @@ final class SnapshotFiles {
         for (Path s : unverified) {
             Path aside = s.resolveSibling(s.getFileName() + UNVERIFIED);
             Files.move(s, aside, StandardCopyOption.REPLACE_EXISTING);
-            LOG.warn("{}: snapshot {} has no .md5 file, so it cannot be verified (a crash while it was written); moved"
-                    + " it to {} and recovering from {} and the log", replicaId, s, aside,
+            LOG.warn(
+                    "{}: snapshot {} has no .md5 file, so it cannot be verified (a crash while it was written); moved"
+                            + " it to {} and recovering from {} and the log",
+                    replicaId,
+                    s,
+                    aside,
                     newest.map(Path::toString).orElse("the start of the log"));
         }
         for (Path f : leftovers) {
@@ -190,7 +200,8 @@ final class SnapshotFiles {
     }
 
     private static long index(Path snapshot) {
-        return SimpleStateMachineStorage.getTermIndexFromSnapshotFile(snapshot.toFile()).getIndex();
+        return SimpleStateMachineStorage.getTermIndexFromSnapshotFile(snapshot.toFile())
+                .getIndex();
     }
 
     private static Path md5File(Path snapshot) {

@@ -30,8 +30,7 @@ final class SnapshotFormat {
         void load(SnapshotHeader header, InputStream stateMachineBytes) throws IOException;
     }
 
-    private SnapshotFormat() {
-    }
+    private SnapshotFormat() {}
 
     /** Writes a snapshot to {@code out}, which stays open. */
     static void write(OutputStream out, SnapshotHeader header, Body stateMachine) throws IOException {
@@ -51,8 +50,10 @@ final class SnapshotFormat {
             try {
                 header = SnapshotHeader.parseDelimitedFrom(in);
             } catch (InvalidProtocolBufferException e) {
-                throw new IOException("snapshot " + file + " is truncated or corrupt: its header does not parse ("
-                        + e.getMessage() + ")", e);
+                throw new IOException(
+                        "snapshot " + file + " is truncated or corrupt: its header does not parse (" + e.getMessage()
+                                + ")",
+                        e);
             }
             if (header == null) {
                 throw new IOException("snapshot " + file + " is truncated");

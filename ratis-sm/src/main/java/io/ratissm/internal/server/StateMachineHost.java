@@ -161,7 +161,9 @@ final class StateMachineHost {
             return Outcomes.rejected(e);
         } catch (RuntimeException e) {
             LOG.warn("{}: the state machine failed on a query", replicaId, e);
-            return Outcome.newBuilder().setRejected("the state machine failed on this query: " + e).build();
+            return Outcome.newBuilder()
+                    .setRejected("the state machine failed on this query: " + e)
+                    .build();
         }
     }
 

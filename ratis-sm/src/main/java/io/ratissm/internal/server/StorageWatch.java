@@ -46,7 +46,11 @@ public final class StorageWatch {
         void start() throws IOException;
     }
 
-    private enum State { RUNNING, WAITING_FOR_SPACE, FAILED }
+    private enum State {
+        RUNNING,
+        WAITING_FOR_SPACE,
+        FAILED
+    }
 
     private final String replicaId;
     private final Path storage;
@@ -67,8 +71,7 @@ public final class StorageWatch {
         this.groupDir = settings.groupDirectory();
         this.resumeBytes = settings.resumeFreeBytes();
         this.recoverySteps = RecoveryProcedure.steps(settings);
-        this.termAndVote = new TermAndVote(replicaId, settings.termAndVoteFile(),
-                storage.resolve("ratis-sm.reserve"));
+        this.termAndVote = new TermAndVote(replicaId, settings.termAndVoteFile(), storage.resolve("ratis-sm.reserve"));
         this.raft = raft;
     }
 
@@ -139,9 +142,11 @@ public final class StorageWatch {
             SnapshotDownloads.deleteAbandoned(replicaId, groupDir);
             return;
         }
-        String cause = failure != null ? "its log could not be written: " + Causes.root(failure)
-                : damaged ? "its record of term and vote, " + termAndVote.file() + ", could not be written"
-                : "less than " + FLOOR_BYTES + " bytes are free";
+        String cause = failure != null
+                ? "its log could not be written: " + Causes.root(failure)
+                : damaged
+                        ? "its record of term and vote, " + termAndVote.file() + ", could not be written"
+                        : "less than " + FLOOR_BYTES + " bytes are free";
         if (free < resumeBytes || (failure != null && noSpace(failure))) {
             problem = "disk full at " + storage + ": " + free + " bytes free (" + cause + "); its Raft server is"
                     + " stopped and restarts by itself once " + resumeBytes + " bytes are free";
@@ -170,8 +175,12 @@ public final class StorageWatch {
             raft.start();
         } catch (IOException | RuntimeException e) {
             if (!restartFailureLogged) {
-                LOG.error("{}: {} bytes are free at {} again, but its Raft server did not start: {}; trying again",
-                        replicaId, free, storage, e.toString());
+                LOG.error(
+                        "{}: {} bytes are free at {} again, but its Raft server did not start: {}; trying again",
+                        replicaId,
+                        free,
+                        storage,
+                        e.toString());
                 restartFailureLogged = true;
             }
             return;
@@ -179,8 +188,11 @@ public final class StorageWatch {
         restartFailureLogged = false;
         state = State.RUNNING;
         problem = null;
-        LOG.info("{}: {} bytes are free at {} again: restarted its Raft server, which catches up from the leader",
-                replicaId, free, storage);
+        LOG.info(
+                "{}: {} bytes are free at {} again: restarted its Raft server, which catches up from the leader",
+                replicaId,
+                free,
+                storage);
     }
 
     private long usableSpace() {
@@ -198,7 +210,8 @@ public final class StorageWatch {
     static boolean noSpace(Throwable failure) {
         return Causes.any(failure, t -> {
             String m = String.valueOf(t.getMessage());
-            return m.contains("No space left on device") || m.contains("Disk quota exceeded")
+            return m.contains("No space left on device")
+                    || m.contains("Disk quota exceeded")
                     || m.contains("not enough space on the disk");
         });
     }

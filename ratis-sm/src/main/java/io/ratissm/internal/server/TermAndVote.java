@@ -117,8 +117,10 @@ final class TermAndVote {
         }
         RaftStorageMetadataFile ratisRecord = persisted;
         if (ratisRecord == null) {
-            LOG.error("{}: the record of its term and vote, {}, is damaged and no Raft server ran to restore it from",
-                    replicaId, file);
+            LOG.error(
+                    "{}: the record of its term and vote, {}, is damaged and no Raft server ran to restore it from",
+                    replicaId,
+                    file);
             return false;
         }
         RaftStorageMetadata last;
@@ -137,13 +139,21 @@ final class TermAndVote {
                 }
                 write(last);
             } catch (IOException e) {
-                LOG.error("{}: the record of its term and vote, {}, is damaged and cannot be rewritten yet ({});"
-                        + " retrying once there is space", replicaId, file, e.toString());
+                LOG.error(
+                        "{}: the record of its term and vote, {}, is damaged and cannot be rewritten yet ({});"
+                                + " retrying once there is space",
+                        replicaId,
+                        file,
+                        e.toString());
                 return false;
             }
         }
-        LOG.warn("{}: the record of its term and vote, {}, was damaged (a write failed on a full disk); restored it"
-                + " to term {}, vote {}, the last the Raft server wrote", replicaId, file, last.getTerm(),
+        LOG.warn(
+                "{}: the record of its term and vote, {}, was damaged (a write failed on a full disk); restored it"
+                        + " to term {}, vote {}, the last the Raft server wrote",
+                replicaId,
+                file,
+                last.getTerm(),
                 last.getVotedFor());
         return true;
     }
@@ -157,8 +167,8 @@ final class TermAndVote {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         // Ratis deletes this name at start, so a crash here leaves nothing behind.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);

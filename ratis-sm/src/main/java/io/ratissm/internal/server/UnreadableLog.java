@@ -28,8 +28,7 @@ public final class UnreadableLog {
     private static final String RATIS_LOG_FAILURE = "Failed to initRaftLog";
     private static final Pattern FIRST_INDEX = Pattern.compile("^log_(?:inprogress_)?(\\d+)");
 
-    private UnreadableLog() {
-    }
+    private UnreadableLog() {}
 
     /**
      * Throws a {@link StorageRecoveryException} that names the damaged segment, the first log index that does not read and the
@@ -39,38 +38,50 @@ public final class UnreadableLog {
         if (!fromTheLog(failure)) {
             return;
         }
-        Path logDir = settings.storage().resolve(settings.group().groupId().getUuid().toString()).resolve("current");
-        String where = firstDamage(logDir, RaftServerConfigKeys.Log.Appender.bufferByteLimit(
-                settings.raftProperties())).orElse("the log in " + logDir + " does not read (" + Causes.root(failure)
-                + ")");
+        Path logDir = settings.storage()
+                .resolve(settings.group().groupId().getUuid().toString())
+                .resolve("current");
+        String where = firstDamage(logDir, RaftServerConfigKeys.Log.Appender.bufferByteLimit(settings.raftProperties()))
+                .orElse("the log in " + logDir + " does not read (" + Causes.root(failure) + ")");
         throw new StorageRecoveryException(settings.id() + ": its log does not read: " + where + ". The replica"
                 + " cannot start on it, and a log is not repaired in place; the other replicas hold its entries. "
                 + RecoveryProcedure.steps(settings));
     }
 
     private static boolean fromTheLog(Throwable failure) {
-        return Causes.any(failure, t -> t instanceof IllegalStateException
-                && String.valueOf(t.getMessage()).contains(RATIS_LOG_FAILURE));
+        return Causes.any(
+                failure,
+                t -> t instanceof IllegalStateException
+                        && String.valueOf(t.getMessage()).contains(RATIS_LOG_FAILURE));
     }
 
     /** The first segment, in log order, with an entry that does not read, and that entry's index and fault. */
     private static Optional<String> firstDamage(Path logDir, SizeInBytes maxEntryBytes) {
         List<LogSegmentPath> segments;
         try (Stream<Path> files = Files.list(logDir)) {
-            segments = files.map(LogSegmentPath::matchLogSegment).filter(Objects::nonNull)
-                    .sorted(Comparator.comparing(LogSegmentPath::getStartEnd)).toList();
+            segments = files.map(LogSegmentPath::matchLogSegment)
+                    .filter(Objects::nonNull)
+                    .sorted(Comparator.comparing(LogSegmentPath::getStartEnd))
+                    .toList();
         } catch (IOException e) {
             return Optional.empty();
         }
         for (LogSegmentPath segment : segments) {
             long[] lastRead = {firstIndex(segment.getPath()) - 1};
             try {
-                LogSegment.readSegmentFile(segment.getPath().toFile(), segment.getStartEnd(), maxEntryBytes,
-                        RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION, null, e -> lastRead[0] = e.getIndex());
+                LogSegment.readSegmentFile(
+                        segment.getPath().toFile(),
+                        segment.getStartEnd(),
+                        maxEntryBytes,
+                        RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION,
+                        null,
+                        e -> lastRead[0] = e.getIndex());
             } catch (IOException | RuntimeException e) {
                 return Optional.of("segment file " + segment.getPath() + " does not read from log index "
-                        + (lastRead[0] + 1) + " on (" + e.getMessage() + (e.getClass().getSimpleName()
-                        .contains("Checksum") ? "" : "; " + e.getClass().getSimpleName()) + ")");
+                        + (lastRead[0] + 1) + " on (" + e.getMessage()
+                        + (e.getClass().getSimpleName().contains("Checksum")
+                                ? ""
+                                : "; " + e.getClass().getSimpleName()) + ")");
             }
         }
         return Optional.empty();

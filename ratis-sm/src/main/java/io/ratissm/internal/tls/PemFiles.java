@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
  * code, does not say which of three files is at fault.
  */
 final class PemFiles {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
     /** The key algorithms the JDK (and so Netty's TLS) reads from PKCS#8; tried in turn because PEM does not say. */
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "EdDSA", "DSA");
+
     private static final String TO_PKCS8 = "convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8";
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /**
      * The certificates in a PEM file, in file order.
@@ -51,8 +51,10 @@ final class PemFiles {
             try {
                 certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der)));
             } catch (CertificateException e) {
-                throw new IllegalArgumentException(role + " file " + file + ": certificate " + (certs.size() + 1)
-                        + " does not parse as X.509: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        role + " file " + file + ": certificate " + (certs.size() + 1) + " does not parse as X.509: "
+                                + e.getMessage(),
+                        e);
             }
         }
         if (certs.isEmpty()) {
@@ -92,12 +94,12 @@ final class PemFiles {
      * mismatch otherwise shows up only as a handshake failure on the peer.
      */
     static void checkKeyMatches(PrivateKey key, Path keyFile, X509Certificate cert, Path certFile) {
-        String mismatch = "the private key in " + keyFile + " does not belong to the first certificate in "
-                + certFile + " (" + cert.getSubjectX500Principal() + ")";
+        String mismatch = "the private key in " + keyFile + " does not belong to the first certificate in " + certFile
+                + " (" + cert.getSubjectX500Principal() + ")";
         String certAlgorithm = cert.getPublicKey().getAlgorithm();
         if (!sameFamily(key.getAlgorithm(), certAlgorithm)) {
-            throw new IllegalArgumentException(mismatch + ": the key is " + key.getAlgorithm()
-                    + ", the certificate's key is " + certAlgorithm);
+            throw new IllegalArgumentException(
+                    mismatch + ": the key is " + key.getAlgorithm() + ", the certificate's key is " + certAlgorithm);
         }
         byte[] challenge = "ratis-sm key check".getBytes(StandardCharsets.US_ASCII);
         try {
@@ -121,9 +123,11 @@ final class PemFiles {
         try {
             cert.checkValidity(new Date());
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("certificate chain file " + file + ": the certificate "
-                    + cert.getSubjectX500Principal() + " is valid only from " + cert.getNotBefore() + " to "
-                    + cert.getNotAfter(), e);
+            throw new IllegalArgumentException(
+                    "certificate chain file " + file + ": the certificate "
+                            + cert.getSubjectX500Principal() + " is valid only from " + cert.getNotBefore() + " to "
+                            + cert.getNotAfter(),
+                    e);
         }
     }
 
@@ -157,8 +161,7 @@ final class PemFiles {
         };
     }
 
-    private record Block(String label, byte[] der) {
-    }
+    private record Block(String label, byte[] der) {}
 
     private static List<Block> blocks(Path file, String role) {
         if (!Files.exists(file)) {
@@ -180,8 +183,8 @@ final class PemFiles {
             try {
                 blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(role + " file " + file + ": the " + m.group(1)
-                        + " block is not valid base64", e);
+                throw new IllegalArgumentException(
+                        role + " file " + file + ": the " + m.group(1) + " block is not valid base64", e);
             }
         }
         return blocks;

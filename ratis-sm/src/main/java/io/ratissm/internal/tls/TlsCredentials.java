@@ -17,8 +17,8 @@ import org.apache.ratis.security.TlsConf.PrivateKeyConf;
  * <p>The parsed keys, not the file paths, go to Ratis: what was validated is what is used, and a file that changes
  * later has no effect until restart.
  */
-public record TlsCredentials(List<X509Certificate> certChain, PrivateKey privateKey,
-                             List<X509Certificate> trustedCerts) {
+public record TlsCredentials(
+        List<X509Certificate> certChain, PrivateKey privateKey, List<X509Certificate> trustedCerts) {
 
     public TlsCredentials {
         certChain = List.copyOf(certChain);
@@ -64,7 +64,7 @@ public record TlsCredentials(List<X509Certificate> certChain, PrivateKey private
     @Override
     public String toString() {
         // Never print the key.
-        return "TlsCredentials[" + certChain.get(0).getSubjectX500Principal() + ", trusting "
-                + trustedCerts.size() + " certificate(s)]";
+        return "TlsCredentials[" + certChain.get(0).getSubjectX500Principal() + ", trusting " + trustedCerts.size()
+                + " certificate(s)]";
     }
 }

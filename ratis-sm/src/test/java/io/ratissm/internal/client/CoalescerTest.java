@@ -27,7 +27,9 @@ class CoalescerTest {
 
     private record Sent(Coalescer.Batch batch, CompletableFuture<Void> flight) {
         List<String> payloads() {
-            return batch.requests().stream().map(r -> r.payload().toStringUtf8()).toList();
+            return batch.requests().stream()
+                    .map(r -> r.payload().toStringUtf8())
+                    .toList();
         }
 
         /** The dispatcher is done with the batch: every caller gets its payload back as its reply. */
@@ -94,7 +96,8 @@ class CoalescerTest {
         sent.get(0).answer();
         sent.get(1).answer();
         sent.get(2).answer();
-        assertThat(sent).extracting(Sent::payloads)
+        assertThat(sent)
+                .extracting(Sent::payloads)
                 .containsExactly(List.of("a"), List.of("b", "c"), List.of("d", "e"), List.of("f"));
         assertThat(sent).extracting(s -> s.batch().firstTicket()).containsExactly(1L, 2L, 4L, 6L);
     }
@@ -113,10 +116,15 @@ class CoalescerTest {
         sent.get(0).answer();
         sent.get(1).answer();
         sent.get(2).answer();
-        assertThat(sent).extracting(s -> s.batch().requests().stream().map(r -> r.payload().size()).toList())
+        assertThat(sent)
+                .extracting(s -> s.batch().requests().stream()
+                        .map(r -> r.payload().size())
+                        .toList())
                 .containsExactly(List.of(5), List.of(10, 10), List.of(10), List.of(50));
         sent.get(3).answer();
-        assertThat(sent.get(4).batch().requests()).extracting(r -> r.payload().size()).containsExactly(1);
+        assertThat(sent.get(4).batch().requests())
+                .extracting(r -> r.payload().size())
+                .containsExactly(1);
     }
 
     @Test
@@ -145,7 +153,9 @@ class CoalescerTest {
         sent.get(0).answer();
         assertThat(c.lowestUnfinishedTicket()).isEqualTo(3);
         sent.get(2).answer();
-        assertThat(c.lowestUnfinishedTicket()).as("everything answered: the next ticket").isEqualTo(4);
+        assertThat(c.lowestUnfinishedTicket())
+                .as("everything answered: the next ticket")
+                .isEqualTo(4);
     }
 
     @Test
@@ -183,17 +193,25 @@ class CoalescerTest {
         assertThat(calls).allSatisfy(call -> assertThat(call).isCompletedExceptionally());
         assertThat(calls.subList(0, 2)).allSatisfy(call -> assertFailed(call, "sent, closed"));
         assertThat(calls.subList(2, 4)).allSatisfy(call -> assertFailed(call, "queued, closed"));
-        assertThat(limit.requests()).as("the queued ones; the sent ones end with their flight").isEqualTo(2);
+        assertThat(limit.requests())
+                .as("the queued ones; the sent ones end with their flight")
+                .isEqualTo(2);
         sent.forEach(s -> s.flight().complete(null));
         assertThat(limit.requests()).isZero();
         assertThat(sent).as("nothing more is sent after close").hasSize(2);
-        assertThatThrownBy(() -> c.add(payload("e"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> c.add(payload("e")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
-        assertThat(limit.requests()).as("a call refused after close holds no room").isZero();
+        assertThat(limit.requests())
+                .as("a call refused after close holds no room")
+                .isZero();
     }
 
     private static void assertFailed(CompletableFuture<ByteString> call, String how) {
-        assertThatThrownBy(call::get).isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOf(UnavailableException.class).hasMessage(how);
+        assertThatThrownBy(call::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(UnavailableException.class)
+                .hasMessage(how);
     }
 }

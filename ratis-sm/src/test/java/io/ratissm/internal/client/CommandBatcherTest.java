@@ -73,8 +73,12 @@ class CommandBatcherTest {
 
     /** The call ended without an answer, as {@link FakeGroup#policy} describes it ("sent, timed out"...). */
     private static void assertUnanswered(CompletableFuture<ByteString> call, String how) {
-        assertThat(call).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(UnavailableException.class).withMessage(how);
+        assertThat(call)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(UnavailableException.class)
+                .withMessage(how);
     }
 
     @Test
@@ -84,15 +88,17 @@ class CommandBatcherTest {
         CompletableFuture<ByteString> b = batcher.submit(command("b"));
         CompletableFuture<ByteString> c = batcher.submit(command("c"));
 
-        assertThatThrownBy(() -> batcher.submit(command("d"))).isInstanceOf(QueueFullException.class)
-                .hasMessageContaining("holds 3 pending commands").hasMessageContaining("not sent");
+        assertThatThrownBy(() -> batcher.submit(command("d")))
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds 3 pending commands")
+                .hasMessageContaining("not sent");
 
         answer(group.next());
         FakeGroup.Call<CommandBatch> second = group.next();
         assertThat(commandsOf(second)).containsExactly(command("b"), command("c"));
         answer(second);
-        assertThat(List.of(a.get(), b.get(), c.get())).containsExactly(command("seq 1"), command("seq 2"),
-                command("seq 3"));
+        assertThat(List.of(a.get(), b.get(), c.get()))
+                .containsExactly(command("seq 1"), command("seq 2"), command("seq 3"));
         // Room again once the group answered.
         CompletableFuture<ByteString> e = batcher.submit(command("e"));
         answer(group.next());
@@ -106,7 +112,8 @@ class CommandBatcherTest {
         batcher.submit(ByteString.copyFrom(new byte[40]));
         batcher.submit(ByteString.copyFrom(new byte[40]));
         assertThatThrownBy(() -> batcher.submit(ByteString.copyFrom(new byte[40])))
-                .isInstanceOf(QueueFullException.class).hasMessageContaining("84 bytes");
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("84 bytes");
         answer(group.next());
         answer(group.next());
 
@@ -119,8 +126,8 @@ class CommandBatcherTest {
     /** Submits from another thread, and returns once that submit waits for room. */
     private static CompletableFuture<CompletableFuture<ByteString>> submitWaitingForRoom(
             CommandBatcher batcher, PendingLimit limit, ByteString command) {
-        CompletableFuture<CompletableFuture<ByteString>> call = CompletableFuture.supplyAsync(
-                () -> batcher.submit(command));
+        CompletableFuture<CompletableFuture<ByteString>> call =
+                CompletableFuture.supplyAsync(() -> batcher.submit(command));
         Awaits.await("the submit waits for room", Duration.ofSeconds(5), limit::hasWaiters);
         return call;
     }
@@ -140,7 +147,8 @@ class CommandBatcherTest {
 
         CommandBatcher impatient = batcher(1, new PendingLimit("commands", 1, 1 << 20, true), Duration.ofMillis(100));
         impatient.submit(command("c"));
-        assertThatThrownBy(() -> impatient.submit(command("d"))).isInstanceOf(QueueFullException.class)
+        assertThatThrownBy(() -> impatient.submit(command("d")))
+                .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("no room was freed within the call's timeout");
     }
 
@@ -154,8 +162,12 @@ class CommandBatcherTest {
         limit.close();
         batcher.close();
 
-        assertThat(b).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(IllegalStateException.class).withMessageContaining("closed");
+        assertThat(b)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(IllegalStateException.class)
+                .withMessageContaining("closed");
         assertUnanswered(a, "sent, closed");
         assertThatThrownBy(() -> batcher.submit(command("c"))).isInstanceOf(IllegalStateException.class);
     }
@@ -171,7 +183,8 @@ class CommandBatcherTest {
 
         assertUnanswered(sent, "sent, closed");
         assertUnanswered(queued, "queued, closed");
-        assertThatThrownBy(() -> batcher.submit(command("c"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> batcher.submit(command("c")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         // A late answer changes nothing, and the queued command never goes out.
         answer(call);
@@ -210,17 +223,23 @@ class CommandBatcherTest {
         batcher.submit(command("b"));
         FakeGroup.Call<CommandBatch> second = group.next();
         assertThat(second.request().getFirstSeq()).isEqualTo(2);
-        assertThat(second.request().getAckedBelow()).as("a's outcome is unknown").isEqualTo(1);
+        assertThat(second.request().getAckedBelow())
+                .as("a's outcome is unknown")
+                .isEqualTo(1);
         answer(second);
 
         batcher.submit(command("c"));
         FakeGroup.Call<CommandBatch> third = group.next();
-        assertThat(third.request().getAckedBelow()).as("a's outcome is still unknown").isEqualTo(1);
+        assertThat(third.request().getAckedBelow())
+                .as("a's outcome is still unknown")
+                .isEqualTo(1);
         answer(first);
         answer(third);
 
         batcher.submit(command("d"));
-        assertThat(group.next().request().getAckedBelow()).as("every outcome before d is known").isEqualTo(4);
+        assertThat(group.next().request().getAckedBelow())
+                .as("every outcome before d is known")
+                .isEqualTo(4);
     }
 
     @Test
@@ -282,10 +301,15 @@ class CommandBatcherTest {
     @Test
     void aSingleCommandRefusedAsTooLargeFailsWithCommandTooLarge() {
         group.answerWith(batch -> CompletableFuture.failedFuture(new BatchTooLargeException(5000, 1, 4000)));
-        CompletableFuture<ByteString> reply = batcher(1, failFast(10, 1 << 20), LONG).submit(command("x"));
+        CompletableFuture<ByteString> reply =
+                batcher(1, failFast(10, 1 << 20), LONG).submit(command("x"));
 
-        assertThat(reply).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(CommandTooLarge.class).withMessageContaining("4000 bytes");
+        assertThat(reply)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(CommandTooLarge.class)
+                .withMessageContaining("4000 bytes");
     }
 
     @Test
@@ -309,9 +333,14 @@ class CommandBatcherTest {
 
         assertThat(blocker.get()).isEqualTo(command("seq 1"));
         assertThat(replies.get(0).get()).isEqualTo(command("seq 2"));
-        assertThat(replies.get(1)).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(io.ratissm.CommandRejected.class).withMessage("bad is refused");
-        assertThat(replies.get(2).get()).as("under its own sequence number, as first given")
+        assertThat(replies.get(1))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(io.ratissm.CommandRejected.class)
+                .withMessage("bad is refused");
+        assertThat(replies.get(2).get())
+                .as("under its own sequence number, as first given")
                 .isEqualTo(command("seq 4"));
         assertThat(accepted).extracting(CommandBatch::getCommandsCount).containsOnly(1);
     }
@@ -328,12 +357,16 @@ class CommandBatcherTest {
             }
             return applied(batch);
         };
-        CommandBatcher batcher = new CommandBatcher(firstOpeningFails,
-                group.policy(1024, 1 << 20, 1, failFast(100, 1 << 20), LONG));
+        CommandBatcher batcher =
+                new CommandBatcher(firstOpeningFails, group.policy(1024, 1 << 20, 1, failFast(100, 1 << 20), LONG));
 
         CompletableFuture<ByteString> a = batcher.submit(command("a"));
-        assertThat(a).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(UnavailableException.class).withMessage("no leader answered");
+        assertThat(a)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(UnavailableException.class)
+                .withMessage("no leader answered");
         CompletableFuture<ByteString> b = batcher.submit(command("b"));
 
         assertThat(b.get()).isEqualTo(command("seq 2"));
@@ -353,7 +386,9 @@ class CommandBatcherTest {
         assertThat(a.get()).isEqualTo(command("seq 1"));
         assertThat(b.get()).isEqualTo(command("seq 2"));
         assertThat(opened).hasSize(1);
-        assertThat(first.request().getSession()).isEqualTo(opened.get(0)).isEqualTo(second.request().getSession());
+        assertThat(first.request().getSession())
+                .isEqualTo(opened.get(0))
+                .isEqualTo(second.request().getSession());
     }
 
     @Test
@@ -378,8 +413,11 @@ class CommandBatcherTest {
         CompletableFuture<ByteString> a = batcher.submit(command("a"));
         group.next().reply().completeExceptionally(new SessionForgotten(false, "unknown session"));
 
-        assertThat(a).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(io.ratissm.SessionExpiredException.class)
+        assertThat(a)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(io.ratissm.SessionExpiredException.class)
                 .withMessageContaining("outcome unknown");
         CompletableFuture<ByteString> b = batcher.submit(command("b"));
         FakeGroup.Call<CommandBatch> next = group.next();

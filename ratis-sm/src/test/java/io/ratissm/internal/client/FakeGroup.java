@@ -20,8 +20,7 @@ import java.util.function.Function;
  */
 final class FakeGroup<R> implements Sender<R>, AutoCloseable {
     /** One request as it reached the group, with the future its sender waits on. */
-    record Call<R>(R request, BooleanSupplier stillWanted, CompletableFuture<BatchReply> reply) {
-    }
+    record Call<R>(R request, BooleanSupplier stillWanted, CompletableFuture<BatchReply> reply) {}
 
     private final LinkedBlockingQueue<Call<R>> calls = new LinkedBlockingQueue<>();
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
@@ -60,9 +59,15 @@ final class FakeGroup<R> implements Sender<R>, AutoCloseable {
      * says "sent" or "queued", and "closed" or "timed out".
      */
     QueuePolicy policy(int maxBatchItems, long maxBatchBytes, int inFlight, PendingLimit limit, Duration timeout) {
-        return new QueuePolicy(maxBatchItems, maxBatchBytes, inFlight, limit, timeout, timer,
-                (calledNanos, sent, closed) -> new UnavailableException((sent ? "sent" : "queued") + ", "
-                        + (closed ? "closed" : "timed out"), null));
+        return new QueuePolicy(
+                maxBatchItems,
+                maxBatchBytes,
+                inFlight,
+                limit,
+                timeout,
+                timer,
+                (calledNanos, sent, closed) -> new UnavailableException(
+                        (sent ? "sent" : "queued") + ", " + (closed ? "closed" : "timed out"), null));
     }
 
     @Override

@@ -31,7 +31,9 @@ class QueryBatcherTest {
     /** Each query is answered with itself. */
     private static void answer(FakeGroup.Call<QueryRequest> call) {
         BatchReply.Builder reply = BatchReply.newBuilder();
-        call.request().getQueriesList().forEach(q -> reply.addOutcomes(Outcome.newBuilder().setOk(q)));
+        call.request()
+                .getQueriesList()
+                .forEach(q -> reply.addOutcomes(Outcome.newBuilder().setOk(q)));
         call.reply().complete(reply.build());
     }
 
@@ -43,7 +45,8 @@ class QueryBatcherTest {
         CompletableFuture<ByteString> a = leader.query(query("a"));
         CompletableFuture<ByteString> b = replica.query(query("b"));
 
-        assertThatThrownBy(() -> leader.query(query("c"))).isInstanceOf(QueueFullException.class)
+        assertThatThrownBy(() -> leader.query(query("c")))
+                .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("holds 2 pending queries");
 
         answer(group.next());
@@ -60,9 +63,15 @@ class QueryBatcherTest {
         CompletableFuture<ByteString> first = batcher.query(query("a"));
         FakeGroup.Call<QueryRequest> unanswered = group.next();
 
-        assertThat(first).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
-                .havingCause().isInstanceOf(UnavailableException.class).withMessage("sent, timed out");
-        assertThat(unanswered.stillWanted().getAsBoolean()).as("anyone waiting for the first batch").isFalse();
+        assertThat(first)
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(UnavailableException.class)
+                .withMessage("sent, timed out");
+        assertThat(unanswered.stillWanted().getAsBoolean())
+                .as("anyone waiting for the first batch")
+                .isFalse();
 
         // The slot is free again although the group never answered the first batch.
         CompletableFuture<ByteString> later = batcher.query(query("c"));

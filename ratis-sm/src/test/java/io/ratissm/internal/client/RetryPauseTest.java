@@ -43,7 +43,9 @@ class RetryPauseTest {
             attempts++;
         }
         assertThat(time.pausesMillis).containsExactly(100L, 100L, 100L, 50L);
-        assertThat(attempts).as("one attempt first, one after each pause, the last at the deadline").isEqualTo(5);
+        assertThat(attempts)
+                .as("one attempt first, one after each pause, the last at the deadline")
+                .isEqualTo(5);
     }
 
     @Test
@@ -76,7 +78,8 @@ class RetryPauseTest {
         RetryPolicy policy = RetryPause.ratisPolicy(Duration.ofMillis(350));
         List<Long> pauses = new ArrayList<>();
         int attempt = 1;
-        for (RetryPolicy.Action a = policy.handleAttemptFailure(event(attempt)); a.shouldRetry();
+        for (RetryPolicy.Action a = policy.handleAttemptFailure(event(attempt));
+                a.shouldRetry();
                 a = policy.handleAttemptFailure(event(++attempt))) {
             pauses.add(a.getSleepTime().toLong(TimeUnit.MILLISECONDS));
         }
@@ -86,7 +89,9 @@ class RetryPauseTest {
 
     @Test
     void aBudgetShorterThanOnePauseStillMakesOneAttempt() {
-        assertThat(RetryPause.ratisPolicy(Duration.ofMillis(50)).handleAttemptFailure(event(1)).shouldRetry())
+        assertThat(RetryPause.ratisPolicy(Duration.ofMillis(50))
+                        .handleAttemptFailure(event(1))
+                        .shouldRetry())
                 .isFalse();
     }
 

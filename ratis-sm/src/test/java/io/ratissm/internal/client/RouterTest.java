@@ -28,29 +28,37 @@ class RouterTest {
     }
 
     private static NotLeaderException notLeader(RaftPeerId from, RaftPeerId suggested) {
-        return new NotLeaderException(RaftGroupMemberId.valueOf(from, GROUP), suggested == null ? null
-                : peer(suggested), List.of(peer(N1), peer(N2), peer(N3)));
+        return new NotLeaderException(
+                RaftGroupMemberId.valueOf(from, GROUP),
+                suggested == null ? null : peer(suggested),
+                List.of(peer(N1), peer(N2), peer(N3)));
     }
 
     @Test
     void aReplicaThatNamesTheLeaderSendsTheNextAttemptThere() {
         assertThat(Router.nextTarget(N1, notLeader(N1, N3), MEMBERS)).isEqualTo(N3);
         assertThat(Router.nextTarget(N1, new CompletionException(notLeader(N1, N2)), MEMBERS))
-                .as("wrapped, as futures deliver it").isEqualTo(N2);
+                .as("wrapped, as futures deliver it")
+                .isEqualTo(N2);
     }
 
     @Test
     void aLeaderThatIsNotReadyOrWhoseStateMachineAnsweredIsAskedAgain() {
-        assertThat(Router.nextTarget(N2, new LeaderNotReadyException(RaftGroupMemberId.valueOf(N2, GROUP)),
-                MEMBERS)).isEqualTo(N2);
-        assertThat(Router.nextTarget(N2, new StateMachineException("busy"), MEMBERS)).isEqualTo(N2);
+        assertThat(Router.nextTarget(N2, new LeaderNotReadyException(RaftGroupMemberId.valueOf(N2, GROUP)), MEMBERS))
+                .isEqualTo(N2);
+        assertThat(Router.nextTarget(N2, new StateMachineException("busy"), MEMBERS))
+                .isEqualTo(N2);
     }
 
     @Test
     void anyOtherFailureMovesOnToTheNextMemberInTurn() {
-        assertThat(Router.nextTarget(N1, new IOException("connection refused"), MEMBERS)).isEqualTo(N2);
-        assertThat(Router.nextTarget(N3, new IOException("connection refused"), MEMBERS)).isEqualTo(N1);
-        assertThat(Router.nextTarget(N1, notLeader(N1, null), MEMBERS)).as("no leader known").isEqualTo(N2);
+        assertThat(Router.nextTarget(N1, new IOException("connection refused"), MEMBERS))
+                .isEqualTo(N2);
+        assertThat(Router.nextTarget(N3, new IOException("connection refused"), MEMBERS))
+                .isEqualTo(N1);
+        assertThat(Router.nextTarget(N1, notLeader(N1, null), MEMBERS))
+                .as("no leader known")
+                .isEqualTo(N2);
     }
 
     /** Connections the router asked for, to replicas the client was not built with. */
@@ -69,7 +77,9 @@ class RouterTest {
             assertThat(router.leaderHint()).isEqualTo(N2);
             router.learnFrom(N2, notLeader(N2, N3));
             assertThat(router.leaderHint()).isEqualTo(N3);
-            assertThat(connected).as("the named leader, and the members it reported").endsWith(N3);
+            assertThat(connected)
+                    .as("the named leader, and the members it reported")
+                    .endsWith(N3);
         }
     }
 
@@ -86,15 +96,17 @@ class RouterTest {
     void membersAReplicaReportsReplaceTheOnesTheClientWasBuiltWith() throws Exception {
         RaftPeerId n4 = RaftPeerId.valueOf("n4");
         try (Router router = router()) {
-            NotLeaderException grown = new NotLeaderException(RaftGroupMemberId.valueOf(N3, GROUP), null,
-                    List.of(peer(N1), peer(N2), peer(N3), peer(n4)));
+            NotLeaderException grown = new NotLeaderException(
+                    RaftGroupMemberId.valueOf(N3, GROUP), null, List.of(peer(N1), peer(N2), peer(N3), peer(n4)));
             router.learnFrom(N1, new IOException("connection refused"));
             router.learnFrom(N2, new IOException("connection refused"));
             router.learnFrom(N3, grown);
 
             assertThat(router.members()).containsExactly(N1, N2, N3, n4);
             assertThat(connected).containsExactly(N1, N2, N3, n4);
-            assertThat(router.leaderHint()).as("the replica added since the client was built").isEqualTo(n4);
+            assertThat(router.leaderHint())
+                    .as("the replica added since the client was built")
+                    .isEqualTo(n4);
             router.learnFrom(n4, new IOException("connection refused"));
             assertThat(router.leaderHint()).isEqualTo(N1);
         }

@@ -18,7 +18,8 @@ class SettingTypeTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"1000", "2d", "1.5s", "-1s", "s"})
     void aDurationWithoutAKnownUnitSaysWhatIsExpected(String text) {
-        assertThatThrownBy(() -> SettingType.DURATION_TEXT.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SettingType.DURATION_TEXT.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a duration (a number with ms, s, m or h");
     }
 
@@ -31,7 +32,8 @@ class SettingTypeTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"1MB", "1 kib", "lots"})
     void aSizeInAnotherUnitSaysWhatIsExpected(String text) {
-        assertThatThrownBy(() -> SettingType.SIZE_BYTES.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> SettingType.SIZE_BYTES.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a size (bytes, or a number with KiB, MiB or GiB)");
     }
 

@@ -39,7 +39,8 @@ class MisbehavingClientsTest {
     /** More than the socket buffers of both ends hold, so that a server writing it to a non-reader would block. */
     private static final String LARGE_METRICS = "# TYPE x gauge\n" + "x 1\n".repeat(2 << 20);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(GENEROUS).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(GENEROUS).build();
     private final List<Socket> sockets = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> dribblers = new ArrayList<>();
@@ -52,8 +53,14 @@ class MisbehavingClientsTest {
 
         @Override
         public ReplicaStatus status() {
-            return new ReplicaStatus("t1", Role.LEADER, 2, Optional.of("t1"), new LogStats(2, 5, 5, 5, -1),
-                    Replication.ACTIVE, new Health(true, ""));
+            return new ReplicaStatus(
+                    "t1",
+                    Role.LEADER,
+                    2,
+                    Optional.of("t1"),
+                    new LogStats(2, 5, 5, 5, -1),
+                    Replication.ACTIVE,
+                    new Health(true, ""));
         }
 
         @Override
@@ -84,16 +91,17 @@ class MisbehavingClientsTest {
     void theEndpointsAnswerWhileOtherConnectionsAreIdleSlowOrNeverRead() throws Exception {
         for (int i = 0; i < 100; i++) {
             Socket idle = connect();
-            idle.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(
-                    StandardCharsets.US_ASCII));
+            idle.getOutputStream()
+                    .write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         for (int i = 0; i < 2; i++) {
             dribble(connect());
         }
         for (int i = 0; i < 4; i++) {
             Socket neverReads = connect();
-            neverReads.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(
-                    StandardCharsets.US_ASCII));
+            neverReads
+                    .getOutputStream()
+                    .write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         }
 
         HttpResponse<String> health = get("/health");
@@ -109,53 +117,75 @@ class MisbehavingClientsTest {
 
     @Test
     void aConnectionWhoseHeadIsLateIsClosed() throws Exception {
-        restart(replica, new BoundedHttpServer.Limits(64, 8192, Duration.ofSeconds(5), Duration.ofMillis(300),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), 2, 16));
+        restart(
+                replica,
+                new BoundedHttpServer.Limits(
+                        64,
+                        8192,
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(300),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(2),
+                        2,
+                        16));
         Socket slow = connect();
         slow.setSoTimeout((int) GENEROUS.toMillis());
         slow.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(slow.getInputStream().read()).as("closed by the server, with no answer").isEqualTo(-1);
+        assertThat(slow.getInputStream().read())
+                .as("closed by the server, with no answer")
+                .isEqualTo(-1);
     }
 
     @Test
     void whenEveryWorkerIsBusyAndTheQueueFullARequestGets503AtOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
-        restart(new OperationsServer.Replica() {
-            @Override
-            public Health health() {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new Health(true, "");
-            }
+        restart(
+                new OperationsServer.Replica() {
+                    @Override
+                    public Health health() {
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return new Health(true, "");
+                    }
 
-            @Override
-            public ReplicaStatus status() {
-                throw new UnsupportedOperationException();
-            }
+                    @Override
+                    public ReplicaStatus status() {
+                        throw new UnsupportedOperationException();
+                    }
 
-            @Override
-            public String prometheusText() {
-                throw new UnsupportedOperationException();
-            }
-        }, new BoundedHttpServer.Limits(64, 8192, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(2), 1, 0));
+                    @Override
+                    public String prometheusText() {
+                        throw new UnsupportedOperationException();
+                    }
+                },
+                new BoundedHttpServer.Limits(
+                        64,
+                        8192,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(2),
+                        1,
+                        0));
         try (Socket held = connect()) {
             held.getOutputStream().write("GET /health HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             entered.await();
 
             String refused = exchange("GET /health HTTP/1.1\r\n\r\n");
 
-            assertThat(refused).startsWith("HTTP/1.1 503 ").endsWith("\r\n\r\nbusy: too many requests at once; "
-                    + "retry\n");
+            assertThat(refused)
+                    .startsWith("HTTP/1.1 503 ")
+                    .endsWith("\r\n\r\nbusy: too many requests at once; " + "retry\n");
             release.countDown();
             assertThat(new String(held.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                    .startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nOK\n");
+                    .startsWith("HTTP/1.1 200 ")
+                    .endsWith("\r\n\r\nOK\n");
         } finally {
             release.countDown();
         }
@@ -163,11 +193,13 @@ class MisbehavingClientsTest {
 
     @Test
     void aMalformedRequestGets400WithTheReason() throws Exception {
-        assertThat(exchange("HELLO\r\n\r\n")).startsWith("HTTP/1.1 400 Bad Request\r\n")
+        assertThat(exchange("HELLO\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 Bad Request\r\n")
                 .endsWith("\r\n\r\nbad request: the request line is not 'METHOD TARGET HTTP/1.1'\n");
         assertThat(exchange("GET /health HTTP/2.0\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         assertThat(exchange("GET health HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
-        assertThat(exchange("GET /health HTTP/1.1\r\nno colon here\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+        assertThat(exchange("GET /health HTTP/1.1\r\nno colon here\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ")
                 .endsWith("header line 1 is not 'Name: value'\n");
     }
 
@@ -175,15 +207,17 @@ class MisbehavingClientsTest {
     void anOversizedHeadGets431() throws Exception {
         String huge = "GET /health HTTP/1.1\r\nX-Filler: " + "a".repeat(10_000) + "\r\n\r\n";
 
-        assertThat(exchange(huge)).startsWith("HTTP/1.1 431 ")
-                .endsWith("the request head is longer than 8192 bytes\n");
+        assertThat(exchange(huge)).startsWith("HTTP/1.1 431 ").endsWith("the request head is longer than 8192 bytes\n");
     }
 
     @Test
     void aRequestWithABodyGetsItsWholeAnswer() throws Exception {
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/health")).timeout(GENEROUS).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 << 20]))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                        .timeout(GENEROUS)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 << 20]))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET");
@@ -193,13 +227,21 @@ class MisbehavingClientsTest {
     @Test
     void aRequestInTheAbsoluteFormOrWithAQueryIsServedByItsPath() throws Exception {
         assertThat(exchange("GET http://127.0.0.1/health?verbose=1 HTTP/1.0\r\n\r\n"))
-                .startsWith("HTTP/1.1 200 OK\r\n").contains("\r\nConnection: close\r\n").endsWith("\r\n\r\nOK\n");
-        assertThat(exchange("GET /health HTTP/1.1\nHost: x\n\n")).as("bare line feeds").endsWith("\r\n\r\nOK\n");
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("\r\nConnection: close\r\n")
+                .endsWith("\r\n\r\nOK\n");
+        assertThat(exchange("GET /health HTTP/1.1\nHost: x\n\n"))
+                .as("bare line feeds")
+                .endsWith("\r\n\r\nOK\n");
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(GENEROUS).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .timeout(GENEROUS)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code request} on a new connection and reads the whole answer, until the server closes. */
@@ -226,19 +268,21 @@ class MisbehavingClientsTest {
 
     /** Sends an endless request head one byte at a time, as a slow (or malicious) client does. */
     private void dribble(Socket s) {
-        Thread t = new Thread(() -> {
-            byte[] head = "GET /health HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
-            try {
-                OutputStream out = s.getOutputStream();
-                for (int i = 0; !stop.get(); i++) {
-                    out.write(i < head.length ? head[i] : 'a');
-                    out.flush();
-                    Thread.sleep(20); // the pace of the fault being injected, not a wait for a condition
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server closed it, as it may: the test checks the other connections
-            }
-        }, "dribbler");
+        Thread t = new Thread(
+                () -> {
+                    byte[] head = "GET /health HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+                    try {
+                        OutputStream out = s.getOutputStream();
+                        for (int i = 0; !stop.get(); i++) {
+                            out.write(i < head.length ? head[i] : 'a');
+                            out.flush();
+                            Thread.sleep(20); // the pace of the fault being injected, not a wait for a condition
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server closed it, as it may: the test checks the other connections
+                    }
+                },
+                "dribbler");
         t.setDaemon(true);
         t.start();
         dribblers.add(t);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ratissm.Health;
 import io.ratissm.LogStats;
 import io.ratissm.ReplicaStatus;
-import io.ratissm.Role;
 import io.ratissm.Replication;
+import io.ratissm.Role;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,8 +32,14 @@ class OperationsServerTest {
 
             @Override
             public ReplicaStatus status() {
-                return new ReplicaStatus("t1", Role.FOLLOWER, 4, Optional.of("t\"2"), new LogStats(3, 11, 10, 9, -1),
-                        Replication.PASSIVE, health);
+                return new ReplicaStatus(
+                        "t1",
+                        Role.FOLLOWER,
+                        4,
+                        Optional.of("t\"2"),
+                        new LogStats(3, 11, 10, 9, -1),
+                        Replication.PASSIVE,
+                        health);
             }
 
             @Override
@@ -50,7 +56,8 @@ class OperationsServerTest {
 
     private HttpResponse<String> send(String method, String path) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -72,10 +79,11 @@ class OperationsServerTest {
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo("{\"id\":\"t1\",\"role\":\"FOLLOWER\",\"term\":4,\"leaderId\":\"t\\\"2\","
-                + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"lastLogTerm\":3,"
-                + "\"latestSnapshotIndex\":-1,"
-                + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"}\n");
+        assertThat(r.body())
+                .isEqualTo("{\"id\":\"t1\",\"role\":\"FOLLOWER\",\"term\":4,\"leaderId\":\"t\\\"2\","
+                        + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"lastLogTerm\":3,"
+                        + "\"latestSnapshotIndex\":-1,"
+                        + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"}\n");
     }
 
     @Test

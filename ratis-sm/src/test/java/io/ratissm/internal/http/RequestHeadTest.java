@@ -17,8 +17,11 @@ class RequestHeadTest {
         int blankLine = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".length();
 
         for (int firstRead = 0; firstRead < blankLine; firstRead++) {
-            assertThat(RequestHead.end(head, 0, firstRead)).as("after %d bytes", firstRead).isEqualTo(-1);
-            assertThat(RequestHead.end(head, firstRead, head.length)).as("resumed at %d", firstRead)
+            assertThat(RequestHead.end(head, 0, firstRead))
+                    .as("after %d bytes", firstRead)
+                    .isEqualTo(-1);
+            assertThat(RequestHead.end(head, firstRead, head.length))
+                    .as("resumed at %d", firstRead)
                     .isEqualTo(blankLine);
         }
     }
@@ -40,6 +43,7 @@ class RequestHeadTest {
         byte[] head = ascii("GET ftp://host/health HTTP/1.1\r\n\r\n");
 
         assertThatThrownBy(() -> RequestHead.parse(head, head.length))
-                .isInstanceOf(RequestHead.MalformedRequest.class).hasMessage("the request target is not a path");
+                .isInstanceOf(RequestHead.MalformedRequest.class)
+                .hasMessage("the request target is not a path");
     }
 }

@@ -35,7 +35,8 @@ class PrometheusTextTest {
         r.counter("ratis.server.n1@group-ABC.numInstallSnapshot").inc(2);
         PrometheusText text = new PrometheusText(Map.of("replica", "n1"), Set.of("n1@group-ABC", "n1"));
 
-        assertThat(text.render(r)).contains("# TYPE ratis_server_numInstallSnapshot gauge\n")
+        assertThat(text.render(r))
+                .contains("# TYPE ratis_server_numInstallSnapshot gauge\n")
                 .contains("ratis_server_numInstallSnapshot{replica=\"n1\"} 2\n")
                 .contains("# HELP ratis_server_numInstallSnapshot Dropwizard ratis.server.n1@group-ABC."
                         + "numInstallSnapshot\n");
@@ -53,14 +54,18 @@ class PrometheusTextTest {
 
         String out = PLAIN.render(r);
 
-        assertThat(out).contains("# TYPE c gauge\nc 3\n")
+        assertThat(out)
+                .contains("# TYPE c gauge\nc 3\n")
                 .contains("# TYPE m_total counter\nm_total 5\n")
                 .contains("# TYPE g gauge\ng 1.5\n")
                 .contains("# TYPE flag gauge\nflag 1\n")
                 .contains("# TYPE h summary\n")
-                .contains("h{quantile=\"0.5\"} 7\n").contains("h{quantile=\"0.999\"} 7\n").contains("h_count 1\n")
+                .contains("h{quantile=\"0.5\"} 7\n")
+                .contains("h{quantile=\"0.999\"} 7\n")
+                .contains("h_count 1\n")
                 .contains("# TYPE t_seconds summary\n")
-                .contains("t_seconds{quantile=\"0.99\"} 0.25\n").contains("t_seconds_count 1\n");
+                .contains("t_seconds{quantile=\"0.99\"} 0.25\n")
+                .contains("t_seconds_count 1\n");
     }
 
     @Test
@@ -79,9 +84,12 @@ class PrometheusTextTest {
 
         assertThat(out).endsWith("\n");
         assertThat(out.lines().filter(l -> !l.startsWith("# HELP ") && !l.startsWith("# TYPE ")))
-                .isNotEmpty().allSatisfy(l -> assertThat(l).matches(SAMPLE));
-        assertThat(out).contains("nan{replica=\"n\\\"1\\\\\\n\",odd_label=\"x\"} NaN\n")
-                .contains("inf{replica=").contains("} +Inf\n")
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches(SAMPLE));
+        assertThat(out)
+                .contains("nan{replica=\"n\\\"1\\\\\\n\",odd_label=\"x\"} NaN\n")
+                .contains("inf{replica=")
+                .contains("} +Inf\n")
                 .contains("} 1.0E-7\n");
     }
 

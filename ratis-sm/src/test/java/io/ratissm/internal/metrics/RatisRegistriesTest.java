@@ -38,10 +38,10 @@ class RatisRegistriesTest {
         RatisRegistries.install();
         MetricRegistry mine = new MetricRegistry();
         MetricRegistry theirs = new MetricRegistry();
-        try (RatisRegistries.Subscription a = RatisRegistries.subscribe(RatisRegistries.ofMember("ra",
-                A.getPrefix()), mine);
-             RatisRegistries.Subscription b = RatisRegistries.subscribe(RatisRegistries.ofMember("rb",
-                     B.getPrefix()), theirs)) {
+        try (RatisRegistries.Subscription a =
+                        RatisRegistries.subscribe(RatisRegistries.ofMember("ra", A.getPrefix()), mine);
+                RatisRegistries.Subscription b =
+                        RatisRegistries.subscribe(RatisRegistries.ofMember("rb", B.getPrefix()), theirs)) {
             RatisMetricRegistry ra = MetricRegistries.global().create(A);
             RatisMetricRegistry rb = MetricRegistries.global().create(B);
             ra.counter("applied").inc(3);
@@ -56,7 +56,9 @@ class RatisRegistriesTest {
 
             ra.counter("again").inc();
             MetricRegistries.global().remove(A);
-            assertThat(mine.getMetrics()).as("a closed division's metrics leave with it").isEmpty();
+            assertThat(mine.getMetrics())
+                    .as("a closed division's metrics leave with it")
+                    .isEmpty();
             assertThat(a.mirrored()).isZero();
 
             RatisMetricRegistry restarted = MetricRegistries.global().create(A);
@@ -77,8 +79,8 @@ class RatisRegistriesTest {
         RatisMetricRegistry r = MetricRegistries.global().create(early);
         r.counter("x").inc();
         MetricRegistry target = new MetricRegistry();
-        try (RatisRegistries.Subscription s = RatisRegistries.subscribe(RatisRegistries.ofMember("rd",
-                early.getPrefix()), target)) {
+        try (RatisRegistries.Subscription s =
+                RatisRegistries.subscribe(RatisRegistries.ofMember("rd", early.getPrefix()), target)) {
             assertThat(target.getCounters()).containsOnlyKeys("ratis.registries_test.rd@group-000000000001.x");
         } finally {
             MetricRegistries.global().remove(early);
@@ -89,7 +91,8 @@ class RatisRegistriesTest {
     void aClientOwnsTheRegistriesOfItsConnections() {
         assertThat(RatisRegistries.ofClient("client-AB").test("client-AB->n1")).isTrue();
         assertThat(RatisRegistries.ofClient("client-AB").test("client-ABC->n1")).isFalse();
-        assertThat(RatisRegistries.ofMember("n1", "n1@group-1").test("n10@group-1")).isFalse();
+        assertThat(RatisRegistries.ofMember("n1", "n1@group-1").test("n10@group-1"))
+                .isFalse();
         assertThat(RatisRegistries.ofMember("n1", "n1@group-1").test("n1")).isTrue();
     }
 }

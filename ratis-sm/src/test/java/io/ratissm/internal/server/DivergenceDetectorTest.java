@@ -26,12 +26,16 @@ class DivergenceDetectorTest {
     private final List<RaftPeer> members = new ArrayList<>(List.of(peer("n1"), peer("n2"), peer("n3")));
     /** What each other member answers, by id: a digest, "unknown", or an exception for one that is unreachable. */
     private final Map<String, Object> answers = new HashMap<>();
+
     private final List<String> asked = new ArrayList<>();
     private final List<String> verdicts = new ArrayList<>();
     private boolean closed;
 
     private static RaftPeer peer(String id) {
-        return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(id)).setAddress("127.0.0.1:1").build();
+        return RaftPeer.newBuilder()
+                .setId(RaftPeerId.valueOf(id))
+                .setAddress("127.0.0.1:1")
+                .build();
     }
 
     private DivergenceDetector detector(long every) {
@@ -44,7 +48,8 @@ class DivergenceDetectorTest {
                 if (answer instanceof Exception e) {
                     throw e;
                 }
-                return answer instanceof ByteString d ? DigestReply.newBuilder().setKnown(true).setDigest(d).build()
+                return answer instanceof ByteString d
+                        ? DigestReply.newBuilder().setKnown(true).setDigest(d).build()
                         : DigestReply.getDefaultInstance();
             }
 
@@ -53,8 +58,8 @@ class DivergenceDetectorTest {
                 closed = true;
             }
         };
-        return new DivergenceDetector("n1", () -> List.copyOf(members), every, peers,
-                new DivergenceDetector.Verdicts() {
+        return new DivergenceDetector(
+                "n1", () -> List.copyOf(members), every, peers, new DivergenceDetector.Verdicts() {
                     @Override
                     public void minority(long index, Collection<String> majority) {
                         verdicts.add("minority at " + index + ": " + majority);
@@ -77,7 +82,9 @@ class DivergenceDetectorTest {
         d.record(10, A);
         assertThat(d.due(11)).isFalse();
         assertThat(d.due(19)).isFalse();
-        assertThat(d.due(23)).as("20 to 22 were no state machine entries: 23 starts the window").isTrue();
+        assertThat(d.due(23))
+                .as("20 to 22 were no state machine entries: 23 starts the window")
+                .isTrue();
         d.record(23, A);
         assertThat(d.due(29)).isFalse();
         assertThat(d.due(30)).isTrue();
@@ -107,8 +114,11 @@ class DivergenceDetectorTest {
             d.record(i, ByteString.copyFromUtf8("at " + i));
         }
 
-        assertThat(d.digestAt(40)).isEqualTo(DigestReply.newBuilder().setKnown(true)
-                .setDigest(ByteString.copyFromUtf8("at 40")).build());
+        assertThat(d.digestAt(40))
+                .isEqualTo(DigestReply.newBuilder()
+                        .setKnown(true)
+                        .setDigest(ByteString.copyFromUtf8("at 40"))
+                        .build());
         assertThat(d.digestAt(9).getKnown()).as("one of 32 kept").isTrue();
         assertThat(d.digestAt(8).getKnown()).as("older than the 32 kept").isFalse();
         assertThat(d.digestAt(41).getKnown()).as("not applied yet").isFalse();
@@ -186,7 +196,9 @@ class DivergenceDetectorTest {
 
         d.compareNewest();
 
-        assertThat(verdicts).as("n2 said B at 10, n3 says B at 20: no majority at one index").isEmpty();
+        assertThat(verdicts)
+                .as("n2 said B at 10, n3 says B at 20: no majority at one index")
+                .isEmpty();
     }
 
     @Test

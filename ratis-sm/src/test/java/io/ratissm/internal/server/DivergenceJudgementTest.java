@@ -20,7 +20,8 @@ class DivergenceJudgementTest {
     @Test
     void aReplicaThatAgreesWithAMajorityIsTrustedEvenBeforeEveryDigestIsKnown() {
         assertThat(DivergenceDetector.judge("n1", A, Map.of("n2", A), 3)).isInstanceOf(Trusted.class);
-        assertThat(DivergenceDetector.judge("n1", A, Map.of("n2", B, "n3", A), 3)).isInstanceOf(Trusted.class);
+        assertThat(DivergenceDetector.judge("n1", A, Map.of("n2", B, "n3", A), 3))
+                .isInstanceOf(Trusted.class);
     }
 
     @Test
@@ -43,7 +44,8 @@ class DivergenceJudgementTest {
         assertThat(DivergenceDetector.judge("n1", A, Map.of("n2", B, "n3", C), 3))
                 .isEqualTo(new NoMajority(Map.of("n1", A, "n2", B, "n3", C)));
         assertThat(DivergenceDetector.judge("n1", A, Map.of("n2", B, "n3", A, "n4", B), 4))
-                .as("two against two in a group of four").isInstanceOf(NoMajority.class);
+                .as("two against two in a group of four")
+                .isInstanceOf(NoMajority.class);
     }
 
     @Test

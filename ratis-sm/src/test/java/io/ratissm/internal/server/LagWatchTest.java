@@ -38,9 +38,10 @@ class LagWatchTest {
 
         watch.record(follower(1452, 1585, -1), 11 * SECOND);
 
-        assertThat(watch.problem()).isEqualTo("lagging: applied index 1452 has stayed below commit index 1585 (its"
-                + " own) for 11.0 s, more than the limit of 10.0 s; 133 committed entries are not applied (commit"
-                + " index 1585)");
+        assertThat(watch.problem())
+                .isEqualTo("lagging: applied index 1452 has stayed below commit index 1585 (its"
+                        + " own) for 11.0 s, more than the limit of 10.0 s; 133 committed entries are not applied (commit"
+                        + " index 1585)");
         assertThat(watch.entries()).isEqualTo(133);
     }
 
@@ -52,8 +53,10 @@ class LagWatchTest {
             watch.record(follower(889, 889, 900 + 10L * t), t * SECOND);
         }
 
-        assertThat(watch.problem()).startsWith("lagging: applied index 889 has stayed below commit index 900 (leader"
-                + " n1's) for 12.0 s").endsWith("; 131 committed entries are not applied (commit index 1020)");
+        assertThat(watch.problem())
+                .startsWith(
+                        "lagging: applied index 889 has stayed below commit index 900 (leader" + " n1's) for 12.0 s")
+                .endsWith("; 131 committed entries are not applied (commit index 1020)");
         assertThat(watch.seconds()).isEqualTo(12);
     }
 
@@ -78,8 +81,10 @@ class LagWatchTest {
             watch.record(new Position(-1, -1, "n2", -1, 2, -1, -1), t * SECOND);
         }
 
-        assertThat(watch.problem()).startsWith("lagging: it follows leader n2 in term 2 but its log holds no entry of"
-                + " that term (it ends at nothing: the log is empty) after 11.0 s, more than the limit of 10.0 s");
+        assertThat(watch.problem())
+                .startsWith(
+                        "lagging: it follows leader n2 in term 2 but its log holds no entry of"
+                                + " that term (it ends at nothing: the log is empty) after 11.0 s, more than the limit of 10.0 s");
         assertThat(watch.seconds()).isEqualTo(11);
     }
 

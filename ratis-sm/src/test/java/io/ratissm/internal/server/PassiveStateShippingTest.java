@@ -22,28 +22,35 @@ import org.junit.jupiter.api.Test;
  * state's size, said clearly, and never in the way of a reply the group already holds.
  */
 class PassiveStateShippingTest {
-    private static final SessionTick TICK = SessionTick.newBuilder().setIdleTimeoutMillis(600_000).setMaxSessions(100)
+    private static final SessionTick TICK = SessionTick.newBuilder()
+            .setIdleTimeoutMillis(600_000)
+            .setMaxSessions(100)
             .build();
     private static final ByteString SESSION = ByteString.copyFromUtf8("client-1");
 
-    private final StateMachineHost host = new StateMachineHost("n1", Blob::new, () -> {
-    });
+    private final StateMachineHost host = new StateMachineHost("n1", Blob::new, () -> {});
     private final SessionTable sessions = new SessionTable();
     private final List<Long> shipped = new ArrayList<>();
     private long index;
 
     private PassiveReplication leader(long maxEntryBytes) {
-        PassiveReplication p = new PassiveReplication("n1", host, sessions, new PassiveReplication.LogPosition() {
-            @Override
-            public long appliedIndex() {
-                return index;
-            }
+        PassiveReplication p = new PassiveReplication(
+                "n1",
+                host,
+                sessions,
+                new PassiveReplication.LogPosition() {
+                    @Override
+                    public long appliedIndex() {
+                        return index;
+                    }
 
-            @Override
-            public long lastIndex() {
-                return index;
-            }
-        }, maxEntryBytes, shipped::add);
+                    @Override
+                    public long lastIndex() {
+                        return index;
+                    }
+                },
+                maxEntryBytes,
+                shipped::add);
         p.leaderReady(1);
         return p;
     }
@@ -58,18 +65,29 @@ class PassiveStateShippingTest {
     }
 
     private static CommandBatch grow(long seq, int bytes) {
-        return CommandBatch.newBuilder().setSession(SESSION).setFirstSeq(seq).setAckedBelow(seq)
-                .addCommands(ByteString.copyFromUtf8(Integer.toString(bytes))).build();
+        return CommandBatch.newBuilder()
+                .setSession(SESSION)
+                .setFirstSeq(seq)
+                .setAckedBelow(seq)
+                .addCommands(ByteString.copyFromUtf8(Integer.toString(bytes)))
+                .build();
     }
 
     @Test
     void aStateTooLargeToShipIsRefusedWithWhatToDoAndTheSizeIsMeasured() throws Exception {
         PassiveReplication p = leader(10_000);
-        commit(p, CommandBatch.newBuilder().setSession(SESSION).setOpenSession(true).build());
+        commit(
+                p,
+                CommandBatch.newBuilder()
+                        .setSession(SESSION)
+                        .setOpenSession(true)
+                        .build());
         commit(p, grow(1, 6_000));
 
-        assertThatThrownBy(() -> commit(p, grow(2, 6_000))).isInstanceOf(CommandTooLarge.class)
-                .hasMessageContaining("was not applied").hasMessageContaining("implement EffectStateMachine")
+        assertThatThrownBy(() -> commit(p, grow(2, 6_000)))
+                .isInstanceOf(CommandTooLarge.class)
+                .hasMessageContaining("was not applied")
+                .hasMessageContaining("implement EffectStateMachine")
                 .hasMessageContaining("12000 bytes");
         assertThat(shipped).containsExactly(6000L);
         assertThat(host.query(ByteString.EMPTY).getOk().toStringUtf8()).isEqualTo("6000");
@@ -78,7 +96,12 @@ class PassiveStateShippingTest {
     @Test
     void aRetryOfAnAppliedCommandGetsItsReplyEvenWhenTheStateNoLongerFitsAnEntry() throws Exception {
         PassiveReplication before = leader(10_000);
-        commit(before, CommandBatch.newBuilder().setSession(SESSION).setOpenSession(true).build());
+        commit(
+                before,
+                CommandBatch.newBuilder()
+                        .setSession(SESSION)
+                        .setOpenSession(true)
+                        .build());
         BatchReply first = commit(before, grow(1, 6_000));
 
         // The group restarts with a smaller entry limit, and the client retries the command it had no reply for.

@@ -60,23 +60,26 @@ import org.junit.jupiter.api.TestFactory;
  * </ul>
  */
 class PassiveTranscriptTest {
-    private static final SessionTick TICK = SessionTick.newBuilder().setIdleTimeoutMillis(600_000).setMaxSessions(100)
+    private static final SessionTick TICK = SessionTick.newBuilder()
+            .setIdleTimeoutMillis(600_000)
+            .setMaxSessions(100)
             .build();
 
     @TestFactory
     Stream<DynamicTest> scenarios() throws IOException, URISyntaxException {
         Path dir = Path.of(PassiveTranscriptTest.class.getResource("/passive").toURI());
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> scenarios = files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+            List<Path> scenarios =
+                    files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
             assertThat(scenarios).as("scenario files in " + dir).isNotEmpty();
-            return scenarios.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(),
-                    () -> new Scenario(file).run()));
+            return scenarios.stream()
+                    .map(file ->
+                            DynamicTest.dynamicTest(file.getFileName().toString(), () -> new Scenario(file).run()));
         }
     }
 
     /** One input line of a scenario, with the output it must give. */
-    private record Step(int line, String input, List<String> expected) {
-    }
+    private record Step(int line, String input, List<String> expected) {}
 
     private static List<Step> parse(Path file) throws IOException {
         List<Step> steps = new ArrayList<>();
@@ -90,7 +93,9 @@ class PassiveTranscriptTest {
                 continue;
             }
             List<String> expected = new ArrayList<>();
-            while (i + 1 < lines.size() && !lines.get(i + 1).isBlank() && !lines.get(i + 1).startsWith("> ")
+            while (i + 1 < lines.size()
+                    && !lines.get(i + 1).isBlank()
+                    && !lines.get(i + 1).startsWith("> ")
                     && !lines.get(i + 1).startsWith("#")) {
                 expected.add(lines.get(++i));
             }
@@ -113,7 +118,8 @@ class PassiveTranscriptTest {
         void run() throws Exception {
             for (Step step : parse(file)) {
                 String actual = execute(step.input());
-                assertThat(actual).as("%s line %d: > %s", file.getFileName(), step.line(), step.input())
+                assertThat(actual)
+                        .as("%s line %d: > %s", file.getFileName(), step.line(), step.input())
                         .isEqualTo(String.join("\n", step.expected()));
             }
         }
@@ -140,8 +146,14 @@ class PassiveTranscriptTest {
             switch (command) {
                 case "sessions":
                     for (int i = 2; i < words.length; i++) {
-                        r.sessions.apply(CommandBatch.newBuilder().setSession(ByteString.copyFromUtf8(words[i]))
-                                .setOpenSession(true).build(), 0, TICK, x -> {
+                        r.sessions.apply(
+                                CommandBatch.newBuilder()
+                                        .setSession(ByteString.copyFromUtf8(words[i]))
+                                        .setOpenSession(true)
+                                        .build(),
+                                0,
+                                TICK,
+                                x -> {
                                     throw new AssertionError("opening a session applies nothing");
                                 });
                     }
@@ -156,8 +168,8 @@ class PassiveTranscriptTest {
                     return prepare(r, words[2], args, input.endsWith(" hold"));
                 case "append":
                     try {
-                        r.passive.appending(entries.get(words[2]).ticket(), number(args, "term"),
-                                number(args, "index"));
+                        r.passive.appending(
+                                entries.get(words[2]).ticket(), number(args, "term"), number(args, "index"));
                         r.log.last = Math.max(r.log.last, number(args, "index"));
                         return "ok";
                     } catch (IOException e) {
@@ -176,7 +188,8 @@ class PassiveTranscriptTest {
                 case "head":
                     return r.passive.passiveHead().map(Object::toString).orElse("(none)");
                 case "value":
-                    return Long.toString(NonNegativeCounter.decode(r.host.query(ByteString.EMPTY).getOk()));
+                    return Long.toString(NonNegativeCounter.decode(
+                            r.host.query(ByteString.EMPTY).getOk()));
                 case "stats":
                     return "pending=" + r.passive.speculativePending() + " rollbacks=" + r.passive.rollbacks()
                             + " executions=" + r.passive.executions();
@@ -186,7 +199,8 @@ class PassiveTranscriptTest {
         }
 
         private String prepare(Replica r, String name, Map<String, String> args, boolean hold) {
-            CommandBatch.Builder batch = CommandBatch.newBuilder().setSession(ByteString.copyFromUtf8(args.get("session")));
+            CommandBatch.Builder batch =
+                    CommandBatch.newBuilder().setSession(ByteString.copyFromUtf8(args.get("session")));
             if (args.containsKey("add")) {
                 long seq = number(args, "seq");
                 batch.setFirstSeq(seq).setAckedBelow(seq).addCommands(NonNegativeCounter.encode(number(args, "add")));
@@ -195,7 +209,8 @@ class PassiveTranscriptTest {
             }
             if (hold) {
                 GatedCounter.holdNext(r.id, name);
-                CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> prepared(r, name, batch.build()));
+                CompletableFuture<String> result =
+                        CompletableFuture.supplyAsync(() -> prepared(r, name, batch.build()));
                 held.put(name, result);
                 GatedCounter.awaitHeld(name);
                 return "held";
@@ -208,7 +223,9 @@ class PassiveTranscriptTest {
                 ReplicationProtocol.Prepared p = r.passive.prepare(batch, TICK);
                 entries.put(name, p);
                 var entry = LogEntry.parseFrom(p.logData()).getPassive();
-                String base = entry.hasBase() ? PassiveReplication.Position.of(entry.getBase()).toString() : "(none)";
+                String base = entry.hasBase()
+                        ? PassiveReplication.Position.of(entry.getBase()).toString()
+                        : "(none)";
                 return "executed in term " + entry.getTerm() + " on " + base + ": " + outcomes(entry.getOutcomesList());
             } catch (NotReadyException e) {
                 return "not ready: " + e.getMessage();
@@ -233,7 +250,8 @@ class PassiveTranscriptTest {
         }
 
         private String apply(Replica r, String name, long term, long index) throws Exception {
-            BatchReply reply = r.passive.apply(LogEntry.parseFrom(entries.get(name).logData()), term, index);
+            BatchReply reply =
+                    r.passive.apply(LogEntry.parseFrom(entries.get(name).logData()), term, index);
             r.log.applied = index;
             r.log.last = Math.max(r.log.last, index);
             return reply.getOutcomesCount() == 0 ? "opened" : outcomes(reply.getOutcomesList());
@@ -243,14 +261,16 @@ class PassiveTranscriptTest {
             if (outcomes.isEmpty()) {
                 return "(none)";
             }
-            return outcomes.stream().map(o -> switch (o.getResultCase()) {
-                case OK -> "ok " + NonNegativeCounter.decode(o.getOk());
-                case REJECTED -> "rejected";
-                case RETRY -> "retry";
-                case UNKNOWN_SESSION -> "unknown session";
-                case EXPIRED -> "expired";
-                default -> o.getResultCase().toString();
-            }).collect(Collectors.joining(", "));
+            return outcomes.stream()
+                    .map(o -> switch (o.getResultCase()) {
+                        case OK -> "ok " + NonNegativeCounter.decode(o.getOk());
+                        case REJECTED -> "rejected";
+                        case RETRY -> "retry";
+                        case UNKNOWN_SESSION -> "unknown session";
+                        case EXPIRED -> "expired";
+                        default -> o.getResultCase().toString();
+                    })
+                    .collect(Collectors.joining(", "));
         }
 
         private static long number(Map<String, String> args, String key) {
@@ -283,10 +303,8 @@ class PassiveTranscriptTest {
 
         Replica(String id) {
             this.id = id;
-            this.host = new StateMachineHost(id, () -> new GatedCounter(id), () -> {
-            });
-            this.passive = new PassiveReplication(id, host, sessions, log, 4 << 20, bytes -> {
-            });
+            this.host = new StateMachineHost(id, () -> new GatedCounter(id), () -> {});
+            this.passive = new PassiveReplication(id, host, sessions, log, 4 << 20, bytes -> {});
         }
     }
 
@@ -323,7 +341,9 @@ class PassiveTranscriptTest {
 
         private static void await(CountDownLatch latch) {
             try {
-                assertThat(latch.await(10, TimeUnit.SECONDS)).as("the held execution got there").isTrue();
+                assertThat(latch.await(10, TimeUnit.SECONDS))
+                        .as("the held execution got there")
+                        .isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);

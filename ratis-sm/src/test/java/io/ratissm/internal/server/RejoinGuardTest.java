@@ -33,12 +33,14 @@ class RejoinGuardTest {
 
     @Test
     void peersThatHaveCommittedNothingMeanANewGroup() throws Exception {
-        assertThat(decide(false, view("n1", true, -1, -1), view("n2", true, -1, -1))).isEqualTo(Start.WITH_PEERS);
+        assertThat(decide(false, view("n1", true, -1, -1), view("n2", true, -1, -1)))
+                .isEqualTo(Start.WITH_PEERS);
     }
 
     @Test
     void aRunningGroupThatNeverHeardFromTheReplicaMakesItJoinWithoutAVote() throws Exception {
-        assertThat(decide(false, view("n1", true, -1, 20), view("n2", true, -1, 19))).isEqualTo(Start.JOINING);
+        assertThat(decide(false, view("n1", true, -1, 20), view("n2", true, -1, 19)))
+                .isEqualTo(Start.JOINING);
     }
 
     @Test
@@ -65,7 +67,8 @@ class RejoinGuardTest {
 
     @Test
     void afterTheLeaderRemovedTheReplicaWhatALaggingFollowerRemembersDoesNotCount() throws Exception {
-        assertThat(decide(true, leader("n1", false, -1, 90), view("n5", true, 57, 80))).isEqualTo(Start.JOINING);
+        assertThat(decide(true, leader("n1", false, -1, 90), view("n5", true, 57, 80)))
+                .isEqualTo(Start.JOINING);
         assertThatThrownBy(() -> decide(true, leader("n1", true, 57, 90), view("n5", true, 57, 80)))
                 .isInstanceOf(StorageRecoveryException.class);
     }

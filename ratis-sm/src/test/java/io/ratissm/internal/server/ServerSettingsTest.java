@@ -32,8 +32,20 @@ class ServerSettingsTest {
     }
 
     private static ServerSettings settings(Path dir, boolean leaseReads) {
-        return new ServerSettings("n1", GroupSpec.parse("g", List.of("n1=127.0.0.1:7001")), dir, Replication.ACTIVE,
-                10_000, 1 << 20, Duration.ofSeconds(1), 8L << 20, 10_000, Duration.ofMinutes(10), 100_000, Map.of(),
-                null, leaseReads);
+        return new ServerSettings(
+                "n1",
+                GroupSpec.parse("g", List.of("n1=127.0.0.1:7001")),
+                dir,
+                Replication.ACTIVE,
+                10_000,
+                1 << 20,
+                Duration.ofSeconds(1),
+                8L << 20,
+                10_000,
+                Duration.ofMinutes(10),
+                100_000,
+                Map.of(),
+                null,
+                leaseReads);
     }
 }

@@ -24,13 +24,18 @@ class SessionTableTest {
 
     private Outcome applyCommand(ByteString command) {
         applied.add(command);
-        return Outcome.newBuilder().setOk(ByteString.copyFromUtf8("reply-" + applied.size())).build();
+        return Outcome.newBuilder()
+                .setOk(ByteString.copyFromUtf8("reply-" + applied.size()))
+                .build();
     }
 
     /** Applies an entry whose leader says {@code elapsed} ms passed since its previous entry. */
     private BatchReply run(SessionTable t, CommandBatch b, long elapsed) throws Exception {
-        SessionTick tick = SessionTick.newBuilder().setElapsedMillis(elapsed).setIdleTimeoutMillis(idleTimeout)
-                .setMaxSessions(maxSessions).build();
+        SessionTick tick = SessionTick.newBuilder()
+                .setElapsedMillis(elapsed)
+                .setIdleTimeoutMillis(idleTimeout)
+                .setMaxSessions(maxSessions)
+                .build();
         return t.apply(b, b.getCommandsCount(), tick, i -> applyCommand(b.getCommands(i)));
     }
 
@@ -39,12 +44,19 @@ class SessionTableTest {
     }
 
     private void open(ByteString session) throws Exception {
-        assertThat(run(CommandBatch.newBuilder().setSession(session).setOpenSession(true).build(), 0)
-                .getOutcomesCount()).isZero();
+        assertThat(run(
+                                CommandBatch.newBuilder()
+                                        .setSession(session)
+                                        .setOpenSession(true)
+                                        .build(),
+                                0)
+                        .getOutcomesCount())
+                .isZero();
     }
 
     private static CommandBatch batch(ByteString session, long seq, long ackedBelow, String... commands) {
-        CommandBatch.Builder b = CommandBatch.newBuilder().setSession(session).setFirstSeq(seq).setAckedBelow(ackedBelow);
+        CommandBatch.Builder b =
+                CommandBatch.newBuilder().setSession(session).setFirstSeq(seq).setAckedBelow(ackedBelow);
         for (String c : commands) {
             b.addCommands(ByteString.copyFromUtf8(c));
         }
@@ -78,7 +90,8 @@ class SessionTableTest {
         BatchReply reply = run(batch(SESSION_A, 1, 1, "a", "b", "c"), 10);
 
         assertThat(applied).extracting(ByteString::toStringUtf8).containsExactly("a", "b", "c");
-        assertThat(reply.getOutcomesList()).extracting(o -> o.getOk().toStringUtf8())
+        assertThat(reply.getOutcomesList())
+                .extracting(o -> o.getOk().toStringUtf8())
                 .containsExactly("reply-1", "reply-2", "reply-3");
     }
 
@@ -141,7 +154,8 @@ class SessionTableTest {
         BatchReply retry = run(batch(SESSION_A, 1, 1, "a"), 10);
         assertThat(retry).as("the retry gets the cached reply").isEqualTo(first);
         assertThat(applied).extracting(ByteString::toStringUtf8).containsExactly("a", "b", "b");
-        assertThat(table.toSnapshot().getClockMillis()).as("each entry advanced session time by one step at most")
+        assertThat(table.toSnapshot().getClockMillis())
+                .as("each entry advanced session time by one step at most")
                 .isEqualTo(10 + 2 * SessionTable.MAX_STEP_MILLIS + 10);
     }
 
@@ -155,7 +169,8 @@ class SessionTableTest {
 
         assertThat(table.size()).isEqualTo(2);
         assertThat(table.evicted()).isEqualTo(1);
-        assertThat(run(batch(SESSION_B, 1, 1, "b"), 10).getOutcomes(0).hasUnknownSession()).isTrue();
+        assertThat(run(batch(SESSION_B, 1, 1, "b"), 10).getOutcomes(0).hasUnknownSession())
+                .isTrue();
         assertThat(run(batch(SESSION_A, 2, 2, "a2"), 10).getOutcomes(0).hasOk()).isTrue();
         assertThat(run(batch(SESSION_C, 1, 1, "c"), 10).getOutcomes(0).hasOk()).isTrue();
     }
@@ -173,8 +188,15 @@ class SessionTableTest {
 
         assertThat(retry).isEqualTo(first);
         assertThat(applied).hasSize(1);
-        run(restored, CommandBatch.newBuilder().setSession(SESSION_C).setOpenSession(true).build(), 10);
+        run(
+                restored,
+                CommandBatch.newBuilder()
+                        .setSession(SESSION_C)
+                        .setOpenSession(true)
+                        .build(),
+                10);
         assertThat(run(restored, batch(SESSION_B, 1, 1, "b"), 10).getOutcomes(0).hasUnknownSession())
-                .as("B was the least recently active before the snapshot too").isTrue();
+                .as("B was the least recently active before the snapshot too")
+                .isTrue();
     }
 }

@@ -29,8 +29,7 @@ class SnapshotCrashTest {
 
     @AfterEach
     void noMoreCrashes() {
-        SnapshotFiles.hook = (replica, step) -> {
-        };
+        SnapshotFiles.hook = (replica, step) -> {};
     }
 
     @ParameterizedTest
@@ -44,26 +43,37 @@ class SnapshotCrashTest {
                 throw new IOException("simulated crash " + crashAt);
             }
         };
-        try (LocalCluster cluster = LocalCluster.builder().replicas(1).stateMachine(NonNegativeCounter::new)
-                .configure(b -> b.snapshotEvery(20)).start();
-             ReplicaClient client = cluster.newClient()) {
+        try (LocalCluster cluster = LocalCluster.builder()
+                        .replicas(1)
+                        .stateMachine(NonNegativeCounter::new)
+                        .configure(b -> b.snapshotEvery(20))
+                        .start();
+                ReplicaClient client = cluster.newClient()) {
             for (int i = 1; i <= 30; i++) {
                 assertThat(decode(client.submit(add(1)))).isEqualTo(i);
             }
-            assertThat(crashed.await(30, TimeUnit.SECONDS)).as("a snapshot reached " + crashAt).isTrue();
+            assertThat(crashed.await(30, TimeUnit.SECONDS))
+                    .as("a snapshot reached " + crashAt)
+                    .isTrue();
             cluster.kill("n1");
-            assertThat(names(cluster.storage("n1"))).as("what the crash left")
-                    .anyMatch(crashAt == SnapshotFiles.Step.RENAMED ? n -> n.matches("snapshot\\.\\d+_\\d+")
-                            : n -> n.matches("snapshot\\.\\d+_\\d+\\.tmp"))
-                    .noneMatch(crashAt == SnapshotFiles.Step.RENAMED ? n -> false
-                            : n -> n.matches("snapshot\\.\\d+_\\d+"));
+            assertThat(names(cluster.storage("n1")))
+                    .as("what the crash left")
+                    .anyMatch(
+                            crashAt == SnapshotFiles.Step.RENAMED
+                                    ? n -> n.matches("snapshot\\.\\d+_\\d+")
+                                    : n -> n.matches("snapshot\\.\\d+_\\d+\\.tmp"))
+                    .noneMatch(
+                            crashAt == SnapshotFiles.Step.RENAMED
+                                    ? n -> false
+                                    : n -> n.matches("snapshot\\.\\d+_\\d+"));
             noMoreCrashes();
 
             ReplicaServer n1 = cluster.restart("n1");
 
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(30);
             assertThat(n1.metrics().timer(MetricNames.Replica.SNAPSHOT_LOAD).getCount())
-                    .as("snapshots loaded at the restart").isEqualTo(crashAt == SnapshotFiles.Step.RENAMED ? 1 : 0);
+                    .as("snapshots loaded at the restart")
+                    .isEqualTo(crashAt == SnapshotFiles.Step.RENAMED ? 1 : 0);
             assertThat(decode(client.submit(add(1)))).isEqualTo(31);
         }
     }

@@ -25,7 +25,10 @@ class SnapshotFilesTest {
 
     private Path commit(long index, String state) throws IOException {
         Path file = dir.resolve("snapshot.1_" + index);
-        SnapshotFiles.commit("n1", file.toFile(), SnapshotHeader.getDefaultInstance(),
+        SnapshotFiles.commit(
+                "n1",
+                file.toFile(),
+                SnapshotHeader.getDefaultInstance(),
                 out -> out.write(state.getBytes(StandardCharsets.UTF_8)));
         return file;
     }
@@ -43,8 +46,10 @@ class SnapshotFilesTest {
         assertThat(names()).containsExactly("snapshot.1_10", "snapshot.1_10.md5");
         MD5Hash stored = MD5FileUtil.readStoredMd5ForFile(file.toFile());
         assertThat(stored).isEqualTo(MD5FileUtil.computeMd5ForFile(file.toFile()));
-        SnapshotFormat.read(file.toFile(), (header, in) ->
-                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("state at 10"));
+        SnapshotFormat.read(
+                file.toFile(),
+                (header, in) -> assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("state at 10"));
     }
 
     @Test
@@ -115,6 +120,8 @@ class SnapshotFilesTest {
         assertThat(SnapshotFiles.firstLogIndex(log)).isEqualTo(57);
         Files.delete(log.resolve("log_57-119"));
         Files.writeString(log.resolve("log_inprogress_120"), "");
-        assertThat(SnapshotFiles.firstLogIndex(log)).as("an empty open segment holds nothing").isEqualTo(-1);
+        assertThat(SnapshotFiles.firstLogIndex(log))
+                .as("an empty open segment holds nothing")
+                .isEqualTo(-1);
     }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The bytes of a snapshot file: what is written reads back whole, and a damaged file says what is wrong with it. */
 class SnapshotFormatTest {
     private static final SnapshotHeader HEADER = SnapshotHeader.newBuilder()
-            .setSessions(SessionTableSnapshot.newBuilder().setClockMillis(42)
+            .setSessions(SessionTableSnapshot.newBuilder()
+                    .setClockMillis(42)
                     .addSessions(SessionEntry.newBuilder().setSession(ByteString.copyFromUtf8("client-1"))))
             .setPassiveHead(LogPosition.newBuilder().setTerm(3).setIndex(17))
             .build();
@@ -40,13 +41,13 @@ class SnapshotFormatTest {
     }
 
     /** What a read gave the loader: the header and the state machine's bytes. */
-    private record Loaded(SnapshotHeader header, String state) {
-    }
+    private record Loaded(SnapshotHeader header, String state) {}
 
     private static Loaded read(Path file) throws IOException {
         Loaded[] loaded = new Loaded[1];
-        SnapshotFormat.read(file.toFile(), (header, in) ->
-                loaded[0] = new Loaded(header, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        SnapshotFormat.read(
+                file.toFile(),
+                (header, in) -> loaded[0] = new Loaded(header, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         return loaded[0];
     }
 
@@ -97,7 +98,8 @@ class SnapshotFormatTest {
     void aFileThatIsNotASnapshotIsRefusedByName() throws Exception {
         Path notOne = file("{\"counter\": 7}".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> read(notOne)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> read(notOne))
+                .isInstanceOf(IOException.class)
                 .hasMessage("snapshot " + notOne + " is not a ratis-sm snapshot (bad header)");
     }
 
@@ -112,7 +114,8 @@ class SnapshotFormatTest {
     void aFileCutAfterTheMagicIsTruncated() throws Exception {
         Path cut = file(Arrays.copyOf(snapshot(HEADER, "counter=7"), 8));
 
-        assertThatThrownBy(() -> read(cut)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> read(cut))
+                .isInstanceOf(IOException.class)
                 .hasMessage("snapshot " + cut + " is truncated");
     }
 
@@ -121,7 +124,8 @@ class SnapshotFormatTest {
         byte[] whole = snapshot(HEADER, "counter=7");
         Path cut = file(Arrays.copyOf(whole, 8 + HEADER.getSerializedSize() / 2));
 
-        assertThatThrownBy(() -> read(cut)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> read(cut))
+                .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("snapshot " + cut + " is truncated or corrupt: its header does not parse");
     }
 
@@ -132,7 +136,8 @@ class SnapshotFormatTest {
         garbled[9] = 0x0F;
         Path corrupt = file(garbled);
 
-        assertThatThrownBy(() -> read(corrupt)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> read(corrupt))
+                .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("snapshot " + corrupt + " is truncated or corrupt: its header does not parse")
                 .hasMessageContaining("invalid wire type");
     }

@@ -29,9 +29,21 @@ class StorageWatchTest {
 
     @BeforeEach
     void watchAReplica() {
-        settings = new ServerSettings("n1", GroupSpec.parse("g", List.of("n1=127.0.0.1:7001")), storage,
-                Replication.ACTIVE, 100, 1024, Duration.ofSeconds(1), 1 << 20, 0, Duration.ofMinutes(10), 10,
-                Map.of(), null, false);
+        settings = new ServerSettings(
+                "n1",
+                GroupSpec.parse("g", List.of("n1=127.0.0.1:7001")),
+                storage,
+                Replication.ACTIVE,
+                100,
+                1024,
+                Duration.ofSeconds(1),
+                1 << 20,
+                0,
+                Duration.ofMinutes(10),
+                10,
+                Map.of(),
+                null,
+                false);
         watch = new StorageWatch(settings, new StorageWatch.RaftServerControl() {
             @Override
             public void stop() {
@@ -62,9 +74,10 @@ class StorageWatchTest {
         watch.check();
         watch.check();
 
-        assertThat(watch.problem()).isEqualTo("storage failed at " + storage + ": its log could not be written:"
-                + " java.io.IOException: Input/output error; its Raft server is stopped. Check the disk, then restart"
-                + " the replica");
+        assertThat(watch.problem())
+                .isEqualTo("storage failed at " + storage + ": its log could not be written:"
+                        + " java.io.IOException: Input/output error; its Raft server is stopped. Check the disk, then restart"
+                        + " the replica");
         assertThat(stops).isEqualTo(1);
         assertThat(starts).isZero();
     }
@@ -74,7 +87,8 @@ class StorageWatchTest {
         watch.logFailed(new IOException("wrapped", new IOException("No space left on device")));
         watch.check();
 
-        assertThat(watch.problem()).startsWith("disk full at " + storage + ": ")
+        assertThat(watch.problem())
+                .startsWith("disk full at " + storage + ": ")
                 .contains("(its log could not be written: java.io.IOException: No space left on device)");
         assertThat(stops).isEqualTo(1);
 
@@ -87,14 +101,16 @@ class StorageWatchTest {
 
     @Test
     void aTermAndVoteRecordFoundEmptyIsRestoredWhileTheRaftServerIsStopped() throws Exception {
-        Path record = Files.createDirectories(settings.termAndVoteFile().getParent()).resolve("raft-meta");
+        Path record =
+                Files.createDirectories(settings.termAndVoteFile().getParent()).resolve("raft-meta");
         Files.write(record, new byte[0]);
 
         watch.check();
 
         assertThat(stops).isEqualTo(1);
-        assertThat(watch.problem()).startsWith("storage at " + storage + ": its record of term and vote, " + record
-                + ", could not be written");
+        assertThat(watch.problem())
+                .startsWith("storage at " + storage + ": its record of term and vote, " + record
+                        + ", could not be written");
         assertThat(Files.readString(record)).contains("term=3");
 
         watch.check();

@@ -62,7 +62,8 @@ class TermAndVoteTest {
             Files.writeString(record.file(), damaged);
 
             assertThat(record.intact()).as(damaged).isFalse();
-            assertThatThrownBy(() -> record.checkAtStart("(the way back)")).as(damaged)
+            assertThatThrownBy(() -> record.checkAtStart("(the way back)"))
+                    .as(damaged)
                     .isInstanceOf(StorageRecoveryException.class)
                     .hasMessageStartingWith("n1: its record of its term and vote, " + record.file() + ", is ")
                     .hasMessageEndingWith("(the way back)");
@@ -120,9 +121,13 @@ class TermAndVoteTest {
             assertThat(record.restoreIfDamaged()).isTrue();
 
             assertThat(Files.readString(record.file())).contains("term=7");
-            assertThat(storage.resolve("ratis-sm.reserve")).as("given up for the record").doesNotExist();
+            assertThat(storage.resolve("ratis-sm.reserve"))
+                    .as("given up for the record")
+                    .doesNotExist();
             record.ensureReserve();
-            assertThat(storage.resolve("ratis-sm.reserve")).as("no room to set it aside again").doesNotExist();
+            assertThat(storage.resolve("ratis-sm.reserve"))
+                    .as("no room to set it aside again")
+                    .doesNotExist();
         }
     }
 }
