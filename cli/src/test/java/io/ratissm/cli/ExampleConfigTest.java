@@ -3,6 +3,8 @@ package io.ratissm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ratissm.ReplicaConfig;
+import io.ratissm.internal.config.Setting;
+import io.ratissm.internal.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution's {@code conf/replica.properties}: every key it shows is one a replica accepts with the value
- * shown, and it shows every key of the README's table with the README's default.
+ * shown, and it shows every key of the settings table (which README's table is checked against) with its default.
  */
 class ExampleConfigTest {
     private static final Path EXAMPLE = Path.of("src/main/dist/conf/replica.properties");
-    private static final Path README = Path.of("../README.md");
     /** A commented-out setting, {@code # key = value}. */
     private static final Pattern COMMENTED = Pattern.compile("# ([a-z][a-z0-9.-]*) = (.*)");
-    /** A row of the README's table of optional keys: its first two cells. */
-    private static final Pattern README_ROW = Pattern.compile("\\| (`[^|]+`) \\| ([^|]*) \\|.*");
+    /** A setting, {@code key = value}, not commented out. */
+    private static final Pattern SET = Pattern.compile("([a-z][a-z0-9.-]*) *= *(.*)");
 
     @Test
     void theExampleLoadsWithEveryOptionalKeyUncommented(@TempDir Path dir) throws IOException {
@@ -44,48 +45,33 @@ class ExampleConfigTest {
     }
 
     @Test
-    void theExampleShowsEveryKeyOfTheReadmeWithItsDefault() throws IOException {
-        Map<String, String> example = new TreeMap<>();
+    void theExampleShowsEveryKeyOfTheSettingsTableWithItsDefault() throws IOException {
+        Map<String, String> commented = new TreeMap<>();
+        Map<String, String> set = new TreeMap<>();
         for (String line : Files.readAllLines(EXAMPLE)) {
             Matcher m = COMMENTED.matcher(line);
+            Matcher s = SET.matcher(line);
             if (m.matches()) {
-                example.put(m.group(1), m.group(2));
+                commented.put(m.group(1), m.group(2).trim());
+            } else if (s.matches()) {
+                set.put(s.group(1), s.group(2).trim());
             }
         }
-        Map<String, String> readme = readmeDefaults();
-        assertThat(readme).as("keys of README's table").containsKeys("group", "replication", "http.port", "tls.key");
-
-        readme.forEach((key, readmeDefault) -> {
-            String shown = key.equals("ratis.raft.*")
-                    ? example.keySet().stream()
-                            .filter(k -> k.startsWith("ratis.raft."))
-                            .findFirst()
-                            .orElse(null)
-                    : example.get(key);
-            assertThat(shown).as("the example shows %s", key).isNotNull();
-            if (readmeDefault.startsWith("`")) {
-                assertThat("`" + shown + "`").as("default of %s", key).isEqualTo(readmeDefault);
+        assertThat(Settings.ALL).as("the settings table").hasSizeGreaterThan(10);
+        for (Setting<?> setting : Settings.ALL) {
+            if (setting.isRequired()) {
+                assertThat(set)
+                        .as("the example sets the required %s", setting.key())
+                        .containsKey(setting.key());
+                continue;
             }
-        });
-    }
-
-    /** Key to default cell (trimmed) of the README's table of optional keys; one cell may name several keys. */
-    private static Map<String, String> readmeDefaults() throws IOException {
-        Map<String, String> defaults = new TreeMap<>();
-        boolean inTable = false;
-        for (String line : Files.readAllLines(README)) {
-            if (line.startsWith("Optional keys")) {
-                inTable = true;
-            } else if (inTable && line.isBlank() && !defaults.isEmpty()) {
-                break;
-            }
-            Matcher m = README_ROW.matcher(line);
-            if (inTable && m.matches()) {
-                for (String key : m.group(1).split(",")) {
-                    defaults.put(key.trim().replace("`", ""), m.group(2).trim());
-                }
-            }
+            String shown = commented.get(setting.key());
+            assertThat(shown).as("the example shows %s", setting.key()).isNotNull();
+            setting.defaultValue()
+                    .ifPresent(d -> assertThat((Object) setting.parse(shown))
+                            .as("the default of %s", setting.key())
+                            .isEqualTo(d));
         }
-        return defaults;
+        assertThat(commented.keySet()).as("a raw Ratis property").anyMatch(k -> k.startsWith("ratis.raft."));
     }
 }
