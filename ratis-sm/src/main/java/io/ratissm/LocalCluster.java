@@ -83,6 +83,12 @@ public final class LocalCluster implements AutoCloseable {
         return List.copyOf(ids);
     }
 
+    /** Every replica id but {@code id}, in order: {@code others(awaitLeader())} are the followers. */
+    public List<String> others(String id) {
+        checkId(id);
+        return ids.stream().filter(other -> !other.equals(id)).toList();
+    }
+
     /** The group's replicas as {@code id=host:port}, the form {@link ReplicaClient} takes. */
     public String peers() {
         return String.join(",", peers);

@@ -25,7 +25,7 @@ class ClientTimeoutTest {
                         .build()) {
             warmUp.submit(add(1));
             String leader = cluster.awaitLeader();
-            cluster.ids().stream().filter(id -> !id.equals(leader)).forEach(cluster::kill);
+            cluster.others(leader).forEach(cluster::kill);
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> client.submit(add(1)))

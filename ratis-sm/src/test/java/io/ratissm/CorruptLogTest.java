@@ -30,10 +30,7 @@ class CorruptLogTest {
             }
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
             String leader = cluster.awaitLeader();
-            String victim = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String victim = cluster.others(leader).get(0);
             cluster.kill(victim);
             Path segment = onlySegment(cluster.storage(victim));
             long corruptIndex = flipAByteOfTheEntryAfter(segment, 10);

@@ -61,12 +61,8 @@ class FailStopTest {
                         .start();
                 ReplicaClient client = cluster.newClient()) {
             String leader = cluster.awaitLeader();
-            String failing = who.equals("leader")
-                    ? leader
-                    : cluster.ids().stream()
-                            .filter(id -> !id.equals(leader))
-                            .findFirst()
-                            .orElseThrow();
+            String failing =
+                    who.equals("leader") ? leader : cluster.others(leader).get(0);
             victim.set(failing);
             List<String> others =
                     cluster.ids().stream().filter(id -> !id.equals(failing)).toList();

@@ -33,10 +33,7 @@ class GroupAdminTest {
                 assertThat(r.leaderId()).contains(leader);
             });
 
-            String follower = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String follower = cluster.others(leader).get(0);
             admin.transferLeadership(follower, Duration.ofSeconds(10));
             Awaits.await(
                     follower + " leads",

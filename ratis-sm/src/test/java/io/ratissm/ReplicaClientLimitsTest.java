@@ -33,8 +33,7 @@ class ReplicaClientLimitsTest {
 
     private static List<String> killFollowers(LocalCluster cluster) {
         String leader = cluster.awaitLeader();
-        List<String> followers =
-                cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+        List<String> followers = cluster.others(leader);
         followers.forEach(cluster::kill);
         return followers;
     }

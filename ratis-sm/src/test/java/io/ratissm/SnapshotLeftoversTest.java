@@ -24,10 +24,7 @@ class SnapshotLeftoversTest {
             client.submit(add(3));
             cluster.awaitCaughtUp(Duration.ofSeconds(30));
             String leader = cluster.awaitLeader();
-            String crashed = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String crashed = cluster.others(leader).get(0);
             Path sm = snapshotDirectory(cluster.storage(crashed));
             cluster.replica(crashed).takeSnapshot();
             cluster.kill(crashed);

@@ -157,10 +157,7 @@ class StalledReplicaTest {
                 BackgroundWriter third = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(20);
             String leader = cluster.awaitLeader();
-            String follower = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String follower = cluster.others(leader).get(0);
             cluster.kill(follower);
             deleteLogSegments(cluster.storage(follower));
 

@@ -31,10 +31,7 @@ class WipedReplicaTest {
                 BackgroundWriter writer = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(20);
             String leader = cluster.awaitLeader();
-            String follower = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String follower = cluster.others(leader).get(0);
             cluster.awaitCaughtUp(WAIT);
             cluster.kill(follower);
             cluster.wipe(follower);
@@ -103,10 +100,7 @@ class WipedReplicaTest {
                 BackgroundWriter other = new BackgroundWriter(cluster.newClient())) {
             writer.awaitAcknowledged(200);
             String leader = cluster.awaitLeader();
-            String wiped = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            String wiped = cluster.others(leader).get(0);
             String address = cluster.replica(wiped).address();
             cluster.kill(wiped);
             cluster.wipe(wiped);

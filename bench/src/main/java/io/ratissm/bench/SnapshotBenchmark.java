@@ -102,10 +102,7 @@ public class SnapshotBenchmark extends ReplicatedBenchmark {
         public void stopFollowerAndPurge() throws Exception {
             LocalCluster cluster = group.cluster();
             String leader = cluster.awaitLeader();
-            follower = cluster.ids().stream()
-                    .filter(id -> !id.equals(leader))
-                    .findFirst()
-                    .orElseThrow();
+            follower = cluster.others(leader).get(0);
             cluster.kill(follower);
             ReplicaServer leaderReplica = cluster.replica(leader);
             // The follower cannot have more of the log than the leader had when it stopped.

@@ -108,10 +108,7 @@ class ClientExitCodesTest {
     @Test
     void aReplicaIdGivenAnotherReplicasAddressIsExit6NamingBothAddresses() {
         String leader = cluster.awaitLeader();
-        String follower = cluster.ids().stream()
-                .filter(id -> !id.equals(leader))
-                .findFirst()
-                .orElseThrow();
+        String follower = cluster.others(leader).get(0);
         String followerAddress = cluster.replica(follower).address();
 
         Result r = client("--peers", leader + "=" + followerAddress, "--timeout", TIMEOUT, "put", "m1", "v");
