@@ -15,6 +15,7 @@ import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
 import io.ratissm.internal.client.RaftClientFactory;
+import io.ratissm.internal.client.RefusalRound;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.client.Router;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
@@ -67,6 +69,9 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  *   <li>{@link UnavailableException}: no answer within the {@linkplain Builder#timeout timeout}. If the command
  *       was sent, it may or may not have been applied; if it was still queued in this client, it was dropped and
  *       not applied (the message says which);</li>
+ *   <li>{@link ConnectionRefusedException} (an {@link UnavailableException}): every replica refused the connection,
+ *       each in turn, before any answered: no server listens at the addresses given. Thrown after that one round
+ *       instead of at the timeout; nothing was sent, so the command was not applied;</li>
  *   <li>{@link QueueFullException}, thrown by the call itself: the client already held its
  *       {@linkplain Builder#maxPending limit}; the command was not sent.</li>
  * </ul>
@@ -249,11 +254,12 @@ public final class ReplicaClient implements AutoCloseable {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         AtomicInteger attempts = new AtomicInteger();
         return untilAnswered(
-                () -> {
+                round -> {
                     attempts.incrementAndGet();
-                    return router.toLeader(RaftClientRequest.writeRequestType(), request);
+                    return router.toLeader(RaftClientRequest.writeRequestType(), request, round);
                 },
                 wanted,
+                "the command was never sent, so it was not applied",
                 reply -> {
                     BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
                     if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
@@ -288,8 +294,9 @@ public final class ReplicaClient implements AutoCloseable {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         return untilAnswered(
-                () -> router.toLeader(RaftClientRequest.readRequestType(), request),
+                round -> router.toLeader(RaftClientRequest.readRequestType(), request, round),
                 wanted,
+                "the query was never sent",
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -328,9 +335,11 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> readStaleBatch(
             QueryRequest batch, RaftPeerId replica, BooleanSupplier wanted) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
+        // One replica asked: its refusal may be a restart, and no other replica could answer instead.
         return untilAnswered(
-                () -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
+                round -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
                 wanted,
+                null,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -397,11 +406,18 @@ public final class ReplicaClient implements AutoCloseable {
      * Sends until a definite answer, for as long as {@code wanted} says so and the client is open. Re-sending is
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
+     *
+     * @param neverSent what it means for the request that every replica refused the connection (it fails then with
+     *                  {@link ConnectionRefusedException}), or null to keep trying then too
      */
     private <T> CompletableFuture<T> untilAnswered(
-            Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted, Decoder<T> decoder) {
+            Function<RefusalRound, CompletableFuture<RaftClientReply>> send,
+            BooleanSupplier wanted,
+            String neverSent,
+            Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        retrying(send, wanted, result, decoder, false);
+        RefusalRound round = new RefusalRound();
+        retrying(() -> send.apply(round), wanted, result, decoder, false, neverSent == null ? null : round, neverSent);
         return result;
     }
 
@@ -410,7 +426,9 @@ public final class ReplicaClient implements AutoCloseable {
             BooleanSupplier wanted,
             CompletableFuture<T> result,
             Decoder<T> decoder,
-            boolean redirected) {
+            boolean redirected,
+            RefusalRound round,
+            String neverSent) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -440,13 +458,18 @@ public final class ReplicaClient implements AutoCloseable {
                 return;
             }
             noteFailure(failure);
+            List<RaftPeerId> refused = round == null ? List.of() : round.refusedByAll(router.members());
+            if (!refused.isEmpty()) {
+                result.completeExceptionally(refusedByAll(refused, neverSent, failure));
+                return;
+            }
             if (wanted.getAsBoolean()) {
                 // Straight to a leader a replica named, but not twice in a row: during an election two replicas
                 // may each name the other for a moment.
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
                     timer.schedule(
-                            () -> retrying(send, wanted, result, decoder, redirect),
+                            () -> retrying(send, wanted, result, decoder, redirect, round, neverSent),
                             redirect ? 0 : RetryPause.PAUSE.toMillis(),
                             TimeUnit.MILLISECONDS);
                     metrics.resent();
@@ -460,6 +483,22 @@ public final class ReplicaClient implements AutoCloseable {
                             + describe(failure) + ")",
                     failure));
         });
+    }
+
+    /** The failure of a request that every replica refused to connect for, each in turn. */
+    private ConnectionRefusedException refusedByAll(List<RaftPeerId> refused, String neverSent, Throwable last) {
+        List<String> addresses = refused.stream()
+                .map(id -> group.addresses().getOrDefault(id.toString(), id.toString()))
+                .toList();
+        List<String> named = refused.stream()
+                .map(id -> id + " at " + group.addresses().getOrDefault(id.toString(), "an address it reported"))
+                .toList();
+        return new ConnectionRefusedException(
+                "every replica of group " + group.name() + " refused the connection (Connection refused: "
+                        + String.join(", ", named) + "): no server is running at those addresses, or they are wrong; "
+                        + neverSent,
+                addresses,
+                last);
     }
 
     /** Remembers why an attempt failed, for the message of a call that then times out. */

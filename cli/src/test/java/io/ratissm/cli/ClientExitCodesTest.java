@@ -98,6 +98,20 @@ class ClientExitCodesTest {
     }
 
     @Test
+    void replicasThatAllRefuseTheConnectionAreExit7AtOnceAndNothingIsApplied() throws Exception {
+        String peers = "n1=127.0.0.1:" + FreePorts.next() + ",n2=127.0.0.1:" + FreePorts.next();
+
+        Result r = client("--peers", peers, "--timeout", "60s", "put", "r1", "v");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.CONNECTION_REFUSED);
+        assertThat(r.err())
+                .startsWith(
+                        "ratis-sm client: connection refused: every replica of group ratis-sm refused the connection")
+                .contains(peers.replace("n1=", "n1 at ").replace(",n2=", ", n2 at "))
+                .contains("the command was never sent, so it was not applied");
+    }
+
+    @Test
     void anAdminOfAGroupNameNoReplicaServesIsExit5() {
         Result r = admin("--peers", cluster.peers(), "--group", "other", "snapshot", "n1");
 

@@ -83,10 +83,12 @@ public final class Router implements AutoCloseable {
         this.leaderHint = new AtomicReference<>(members.get(0));
     }
 
-    /** One attempt to the replica believed to lead. */
-    public CompletableFuture<RaftClientReply> toLeader(RaftClientRequest.Type type, Message message) {
+    /** One attempt to the replica believed to lead; its outcome is noted in {@code round}. */
+    public CompletableFuture<RaftClientReply> toLeader(
+            RaftClientRequest.Type type, Message message, RefusalRound round) {
         RaftPeerId target = leaderHint.get();
         return to(target, type, message).whenComplete((reply, error) -> {
+            round.note(target, error);
             if (error != null) {
                 learnFrom(target, error);
             }
@@ -120,7 +122,7 @@ public final class Router implements AutoCloseable {
     }
 
     /** The members a failed attempt goes on to in turn: the latest membership a replica reported. */
-    List<RaftPeerId> members() {
+    public List<RaftPeerId> members() {
         return members;
     }
 
