@@ -31,8 +31,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,6 +51,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
@@ -72,6 +75,9 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  *   <li>{@link ConnectionRefusedException} (an {@link UnavailableException}): every replica refused the connection,
  *       each in turn, before any answered: no server listens at the addresses given. Thrown after that one round
  *       instead of at the timeout; nothing was sent, so the command was not applied;</li>
+ *   <li>{@link GroupNotFoundException}: every replica answered that it serves no group of the client's name, each
+ *       in turn; the message names the groups they serve. Thrown after that one round; no replica of the group saw
+ *       the command, so it was not applied;</li>
  *   <li>{@link QueueFullException}, thrown by the call itself: the client already held its
  *       {@linkplain Builder#maxPending limit}; the command was not sent.</li>
  * </ul>
@@ -259,7 +265,7 @@ public final class ReplicaClient implements AutoCloseable {
                     return router.toLeader(RaftClientRequest.writeRequestType(), request, round);
                 },
                 wanted,
-                "the command was never sent, so it was not applied",
+                "command",
                 reply -> {
                     BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
                     if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
@@ -296,7 +302,7 @@ public final class ReplicaClient implements AutoCloseable {
         return untilAnswered(
                 round -> router.toLeader(RaftClientRequest.readRequestType(), request, round),
                 wanted,
-                "the query was never sent",
+                "query",
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -407,17 +413,17 @@ public final class ReplicaClient implements AutoCloseable {
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
      *
-     * @param neverSent what it means for the request that every replica refused the connection (it fails then with
-     *                  {@link ConnectionRefusedException}), or null to keep trying then too
+     * @param kind "command" or "query", for the message of a request that every replica turned away (see
+     *             {@link RefusalRound}); null to keep trying then too
      */
     private <T> CompletableFuture<T> untilAnswered(
             Function<RefusalRound, CompletableFuture<RaftClientReply>> send,
             BooleanSupplier wanted,
-            String neverSent,
+            String kind,
             Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
         RefusalRound round = new RefusalRound();
-        retrying(() -> send.apply(round), wanted, result, decoder, false, neverSent == null ? null : round, neverSent);
+        retrying(() -> send.apply(round), wanted, result, decoder, false, kind == null ? null : round, kind);
         return result;
     }
 
@@ -428,7 +434,7 @@ public final class ReplicaClient implements AutoCloseable {
             Decoder<T> decoder,
             boolean redirected,
             RefusalRound round,
-            String neverSent) {
+            String kind) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -458,9 +464,11 @@ public final class ReplicaClient implements AutoCloseable {
                 return;
             }
             noteFailure(failure);
-            List<RaftPeerId> refused = round == null ? List.of() : round.refusedByAll(router.members());
-            if (!refused.isEmpty()) {
-                result.completeExceptionally(refusedByAll(refused, neverSent, failure));
+            Optional<RefusalRound.Turned> refused =
+                    round == null ? Optional.empty() : round.refusedByAll(router.members());
+            if (refused.isPresent()) {
+                turnedAwayByAll(refused.get(), kind, failure)
+                        .whenComplete((e, unexpected) -> result.completeExceptionally(e != null ? e : unexpected));
                 return;
             }
             if (wanted.getAsBoolean()) {
@@ -469,7 +477,7 @@ public final class ReplicaClient implements AutoCloseable {
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
                     timer.schedule(
-                            () -> retrying(send, wanted, result, decoder, redirect, round, neverSent),
+                            () -> retrying(send, wanted, result, decoder, redirect, round, kind),
                             redirect ? 0 : RetryPause.PAUSE.toMillis(),
                             TimeUnit.MILLISECONDS);
                     metrics.resent();
@@ -485,20 +493,63 @@ public final class ReplicaClient implements AutoCloseable {
         });
     }
 
-    /** The failure of a request that every replica refused to connect for, each in turn. */
-    private ConnectionRefusedException refusedByAll(List<RaftPeerId> refused, String neverSent, Throwable last) {
-        List<String> addresses = refused.stream()
-                .map(id -> group.addresses().getOrDefault(id.toString(), id.toString()))
-                .toList();
-        List<String> named = refused.stream()
-                .map(id -> id + " at " + group.addresses().getOrDefault(id.toString(), "an address it reported"))
-                .toList();
-        return new ConnectionRefusedException(
-                "every replica of group " + group.name() + " refused the connection (Connection refused: "
-                        + String.join(", ", named) + "): no server is running at those addresses, or they are wrong; "
-                        + neverSent,
-                addresses,
-                last);
+    /**
+     * The failure of a request that every replica turned away, each in turn: {@link ConnectionRefusedException} if
+     * every one refused the connection, else {@link GroupNotFoundException} naming the groups they serve.
+     */
+    private CompletableFuture<RatisSmException> turnedAwayByAll(
+            RefusalRound.Turned refused, String kind, Throwable last) {
+        String notApplied = kind.equals("command") ? ", so it was not applied" : "";
+        if (refused.how() == RefusalRound.Refusal.CONNECTION) {
+            return CompletableFuture.completedFuture(new ConnectionRefusedException(
+                    "every replica of group " + group.name() + " refused the connection (Connection refused: "
+                            + at(refused.replicas()) + "): no server is running at those addresses, or they are wrong; "
+                            + "the " + kind + " was never sent" + notApplied,
+                    refused.replicas().stream().map(this::address).toList(),
+                    last));
+        }
+        Map<RaftPeerId, CompletableFuture<List<RaftGroupId>>> served = new LinkedHashMap<>();
+        refused.replicas().forEach(id -> served.put(id, router.groupsServedBy(id)));
+        return CompletableFuture.allOf(served.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    StringBuilder m = new StringBuilder("no replica serves a group named '" + group.name() + "': ");
+                    served.forEach((id, groups) -> m.append(at(List.of(id)))
+                            .append(" serves ")
+                            .append(groupNames(groups.join()))
+                            .append("; "));
+                    m.append("check the group name (the servers' group setting) and the addresses; ")
+                            .append("no replica of the group saw the " + kind + notApplied);
+                    return new GroupNotFoundException(m.toString(), last);
+                });
+    }
+
+    /** {@code n1 at host:port, n2 at ...}. */
+    private String at(List<RaftPeerId> replicas) {
+        return String.join(
+                ", ", replicas.stream().map(id -> id + " at " + address(id)).toList());
+    }
+
+    private String address(RaftPeerId replica) {
+        return group.addresses().getOrDefault(replica.toString(), "an address the group reported");
+    }
+
+    /**
+     * The groups a replica said it serves, by name where the name is known: the group's own id is derived from its
+     * name, so only a name this client knows can be recognised (the default name, or this client's).
+     */
+    private static String groupNames(List<RaftGroupId> groups) {
+        if (groups.isEmpty()) {
+            return "no group it would name";
+        }
+        RaftGroupId byDefault = GroupSpec.groupIdOf(GroupSpec.DEFAULT_NAME);
+        return "group "
+                + String.join(
+                        ", ",
+                        groups.stream()
+                                .map(g -> g.equals(byDefault)
+                                        ? "'" + GroupSpec.DEFAULT_NAME + "'"
+                                        : "of another name (id " + g.getUuid() + ")")
+                                .toList());
     }
 
     /** Remembers why an attempt failed, for the message of a call that then times out. */

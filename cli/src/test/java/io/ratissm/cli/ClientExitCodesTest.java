@@ -78,9 +78,9 @@ class ClientExitCodesTest {
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.NO_SUCH_GROUP);
         assertThat(r.err())
-                .startsWith("ratis-sm client: no such group: ")
-                .contains("do not serve a group named 'other'")
-                .contains("check the group name and the addresses");
+                .startsWith("ratis-sm client: no such group: no replica serves a group named 'other': ")
+                .contains("n1 at " + cluster.replica("n1").address() + " serves group 'ratis-sm'")
+                .contains("check the group name");
         assertThat(client("--peers", cluster.peers(), "get", "g1").exit())
                 .as("not applied")
                 .isEqualTo(GroupOptions.REFUSED);
