@@ -503,7 +503,10 @@ public final class ReplicaClient implements AutoCloseable {
         if (refused.how() == RefusalRound.Refusal.CONNECTION) {
             return CompletableFuture.completedFuture(new ConnectionRefusedException(
                     "every replica of group " + group.name() + " refused the connection (Connection refused: "
-                            + at(refused.replicas()) + "): no server is running at those addresses, or they are wrong; "
+                            + at(refused.replicas())
+                            + "): nothing accepts connections there: no replica is running, the addresses are wrong, or "
+                            + "the replicas' Raft servers stopped (a fail-stopped replica stays up only to report its "
+                            + "health); "
                             + "the " + kind + " was never sent" + notApplied,
                     refused.replicas().stream().map(this::address).toList(),
                     last));

@@ -37,8 +37,9 @@ final class GroupOptions {
             "5:the replicas at --peers serve no group named --group: check both " + "(definite: they applied nothing)";
     static final String EXIT_MISADDRESSED = "6:--peers gives a replica id another replica's address (the message names"
             + " both; definite: the replicas that answered applied nothing)";
-    static final String EXIT_CONNECTION_REFUSED = "7:every replica at --peers refused the connection: no server is"
-            + " running there, or the addresses are wrong (definite: nothing was sent)";
+    static final String EXIT_CONNECTION_REFUSED = "7:every replica at --peers refused the connection: no replica is"
+            + " running there, the addresses are wrong, or the replicas stopped serving, e.g. fail-stopped"
+            + " (see their health) (definite: nothing was sent)";
 
     @Option(
             names = "--peers",

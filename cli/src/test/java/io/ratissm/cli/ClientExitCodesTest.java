@@ -107,7 +107,8 @@ class ClientExitCodesTest {
         assertThat(r.err())
                 .startsWith(
                         "ratis-sm client: connection refused: every replica of group ratis-sm refused the connection")
-                .contains(peers.replace("n1=", "n1 at ").replace(",n2=", ", n2 at "))
+                .contains(peers.split(",")[0].replace("=", " at "))
+                .contains(peers.split(",")[1].replace("=", " at "))
                 .contains("the command was never sent, so it was not applied");
     }
 
