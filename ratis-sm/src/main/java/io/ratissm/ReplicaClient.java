@@ -73,8 +73,9 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  *       was sent, it may or may not have been applied; if it was still queued in this client, it was dropped and
  *       not applied (the message says which);</li>
  *   <li>{@link ConnectionRefusedException} (an {@link UnavailableException}): every replica refused the connection,
- *       each in turn, before any answered: no server listens at the addresses given. Thrown after that one round
- *       instead of at the timeout; nothing was sent, so the command was not applied;</li>
+ *       each in turn, before any answered: nothing accepts connections at the addresses given (no replica runs
+ *       there, or their Raft servers stopped). Thrown after that one round instead of at the timeout; nothing was
+ *       sent, so the command was not applied;</li>
  *   <li>{@link GroupNotFoundException}: every replica answered that it serves no group of the client's name, each
  *       in turn; the message names the groups they serve. Thrown after that one round; no replica of the group saw
  *       the command, so it was not applied;</li>
@@ -537,8 +538,8 @@ public final class ReplicaClient implements AutoCloseable {
     }
 
     /**
-     * The groups a replica said it serves, by name where the name is known: the group's own id is derived from its
-     * name, so only a name this client knows can be recognised (the default name, or this client's).
+     * The groups a replica said it serves, by name where the name is known: a group's id is derived from its name and
+     * cannot be read back, so only the default name is recognised; others are given by id.
      */
     private static String groupNames(List<RaftGroupId> groups) {
         if (groups.isEmpty()) {
