@@ -15,6 +15,7 @@ import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
 import io.ratissm.internal.client.RaftClientFactory;
+import io.ratissm.internal.client.RefusalRound;
 import io.ratissm.internal.client.Replies;
 import io.ratissm.internal.client.RetryPause;
 import io.ratissm.internal.client.Router;
@@ -30,8 +31,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,12 +44,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
@@ -67,6 +72,13 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  *   <li>{@link UnavailableException}: no answer within the {@linkplain Builder#timeout timeout}. If the command
  *       was sent, it may or may not have been applied; if it was still queued in this client, it was dropped and
  *       not applied (the message says which);</li>
+ *   <li>{@link ConnectionRefusedException} (an {@link UnavailableException}): every replica refused the connection,
+ *       each in turn, before any answered: nothing accepts connections at the addresses given (no replica runs
+ *       there, or their Raft servers stopped). Thrown after that one round instead of at the timeout; nothing was
+ *       sent, so the command was not applied;</li>
+ *   <li>{@link GroupNotFoundException}: every replica answered that it serves no group of the client's name, each
+ *       in turn; the message names the groups they serve. Thrown after that one round; no replica of the group saw
+ *       the command, so it was not applied;</li>
  *   <li>{@link QueueFullException}, thrown by the call itself: the client already held its
  *       {@linkplain Builder#maxPending limit}; the command was not sent.</li>
  * </ul>
@@ -249,11 +261,12 @@ public final class ReplicaClient implements AutoCloseable {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         AtomicInteger attempts = new AtomicInteger();
         return untilAnswered(
-                () -> {
+                round -> {
                     attempts.incrementAndGet();
-                    return router.toLeader(RaftClientRequest.writeRequestType(), request);
+                    return router.toLeader(RaftClientRequest.writeRequestType(), request, round);
                 },
                 wanted,
+                "command",
                 reply -> {
                     BatchReply r = BatchReply.parseFrom(Bytes.content(reply.getMessage()));
                     if (r.getOutcomesCount() > 0 && r.getOutcomes(0).hasRetry()) {
@@ -288,8 +301,9 @@ public final class ReplicaClient implements AutoCloseable {
         metrics.queryBatch(batch.getQueriesCount());
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         return untilAnswered(
-                () -> router.toLeader(RaftClientRequest.readRequestType(), request),
+                round -> router.toLeader(RaftClientRequest.readRequestType(), request, round),
                 wanted,
+                "query",
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -328,9 +342,11 @@ public final class ReplicaClient implements AutoCloseable {
     private CompletableFuture<BatchReply> readStaleBatch(
             QueryRequest batch, RaftPeerId replica, BooleanSupplier wanted) {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
+        // One replica asked: its refusal may be a restart, and no other replica could answer instead.
         return untilAnswered(
-                () -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
+                round -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
                 wanted,
+                null,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
@@ -397,11 +413,18 @@ public final class ReplicaClient implements AutoCloseable {
      * Sends until a definite answer, for as long as {@code wanted} says so and the client is open. Re-sending is
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
+     *
+     * @param kind "command" or "query", for the message of a request that every replica turned away (see
+     *             {@link RefusalRound}); null to keep trying then too
      */
     private <T> CompletableFuture<T> untilAnswered(
-            Supplier<CompletableFuture<RaftClientReply>> send, BooleanSupplier wanted, Decoder<T> decoder) {
+            Function<RefusalRound, CompletableFuture<RaftClientReply>> send,
+            BooleanSupplier wanted,
+            String kind,
+            Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        retrying(send, wanted, result, decoder, false);
+        RefusalRound round = new RefusalRound();
+        retrying(() -> send.apply(round), wanted, result, decoder, false, kind == null ? null : round, kind);
         return result;
     }
 
@@ -410,7 +433,9 @@ public final class ReplicaClient implements AutoCloseable {
             BooleanSupplier wanted,
             CompletableFuture<T> result,
             Decoder<T> decoder,
-            boolean redirected) {
+            boolean redirected,
+            RefusalRound round,
+            String kind) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -440,13 +465,20 @@ public final class ReplicaClient implements AutoCloseable {
                 return;
             }
             noteFailure(failure);
+            Optional<RefusalRound.Turned> refused =
+                    round == null ? Optional.empty() : round.refusedByAll(router.members());
+            if (refused.isPresent()) {
+                turnedAwayByAll(refused.get(), kind, failure)
+                        .whenComplete((e, unexpected) -> result.completeExceptionally(e != null ? e : unexpected));
+                return;
+            }
             if (wanted.getAsBoolean()) {
                 // Straight to a leader a replica named, but not twice in a row: during an election two replicas
                 // may each name the other for a moment.
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
                     timer.schedule(
-                            () -> retrying(send, wanted, result, decoder, redirect),
+                            () -> retrying(send, wanted, result, decoder, redirect, round, kind),
                             redirect ? 0 : RetryPause.PAUSE.toMillis(),
                             TimeUnit.MILLISECONDS);
                     metrics.resent();
@@ -460,6 +492,68 @@ public final class ReplicaClient implements AutoCloseable {
                             + describe(failure) + ")",
                     failure));
         });
+    }
+
+    /**
+     * The failure of a request that every replica turned away, each in turn: {@link ConnectionRefusedException} if
+     * every one refused the connection, else {@link GroupNotFoundException} naming the groups they serve.
+     */
+    private CompletableFuture<RatisSmException> turnedAwayByAll(
+            RefusalRound.Turned refused, String kind, Throwable last) {
+        String notApplied = kind.equals("command") ? ", so it was not applied" : "";
+        if (refused.how() == RefusalRound.Refusal.CONNECTION) {
+            return CompletableFuture.completedFuture(new ConnectionRefusedException(
+                    "every replica of group " + group.name() + " refused the connection (Connection refused: "
+                            + at(refused.replicas())
+                            + "): nothing accepts connections there: no replica is running, the addresses are wrong, or "
+                            + "the replicas' Raft servers stopped (a fail-stopped replica stays up only to report its "
+                            + "health); "
+                            + "the " + kind + " was never sent" + notApplied,
+                    refused.replicas().stream().map(this::address).toList(),
+                    last));
+        }
+        Map<RaftPeerId, CompletableFuture<List<RaftGroupId>>> served = new LinkedHashMap<>();
+        refused.replicas().forEach(id -> served.put(id, router.groupsServedBy(id)));
+        return CompletableFuture.allOf(served.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    StringBuilder m = new StringBuilder("no replica serves a group named '" + group.name() + "': ");
+                    served.forEach((id, groups) -> m.append(at(List.of(id)))
+                            .append(" serves ")
+                            .append(groupNames(groups.join()))
+                            .append("; "));
+                    m.append("check the group name (the servers' group setting) and the addresses; ")
+                            .append("no replica of the group saw the " + kind + notApplied);
+                    return new GroupNotFoundException(m.toString(), last);
+                });
+    }
+
+    /** {@code n1 at host:port, n2 at ...}. */
+    private String at(List<RaftPeerId> replicas) {
+        return String.join(
+                ", ", replicas.stream().map(id -> id + " at " + address(id)).toList());
+    }
+
+    private String address(RaftPeerId replica) {
+        return group.addresses().getOrDefault(replica.toString(), "an address the group reported");
+    }
+
+    /**
+     * The groups a replica said it serves, by name where the name is known: a group's id is derived from its name and
+     * cannot be read back, so only the default name is recognised; others are given by id.
+     */
+    private static String groupNames(List<RaftGroupId> groups) {
+        if (groups.isEmpty()) {
+            return "no group it would name";
+        }
+        RaftGroupId byDefault = GroupSpec.groupIdOf(GroupSpec.DEFAULT_NAME);
+        return "group "
+                + String.join(
+                        ", ",
+                        groups.stream()
+                                .map(g -> g.equals(byDefault)
+                                        ? "'" + GroupSpec.DEFAULT_NAME + "'"
+                                        : "of another name (id " + g.getUuid() + ")")
+                                .toList());
     }
 
     /** Remembers why an attempt failed, for the message of a call that then times out. */

@@ -45,7 +45,8 @@ import picocli.CommandLine.ScopeType;
             "3:the group did not answer in time (for a write: it may or may not have been applied)",
             "4:the command is larger than --max-command-bytes (not sent) or the group's limit (refused)",
             GroupOptions.EXIT_NO_SUCH_GROUP,
-            GroupOptions.EXIT_MISADDRESSED
+            GroupOptions.EXIT_MISADDRESSED,
+            GroupOptions.EXIT_CONNECTION_REFUSED
         })
 public final class ClientCommand {
     /**

@@ -2,6 +2,7 @@ package io.ratissm.cli;
 
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
+import io.ratissm.ConnectionRefusedException;
 import io.ratissm.GroupAdmin;
 import io.ratissm.GroupNotFoundException;
 import io.ratissm.RatisSmException;
@@ -29,12 +30,16 @@ final class GroupOptions {
     static final int TOO_LARGE = 4;
     static final int NO_SUCH_GROUP = 5;
     static final int MISADDRESSED = 6;
+    static final int CONNECTION_REFUSED = 7;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
     static final String EXIT_NO_SUCH_GROUP =
             "5:the replicas at --peers serve no group named --group: check both " + "(definite: they applied nothing)";
     static final String EXIT_MISADDRESSED = "6:--peers gives a replica id another replica's address (the message names"
             + " both; definite: the replicas that answered applied nothing)";
+    static final String EXIT_CONNECTION_REFUSED = "7:every replica at --peers refused the connection: no replica is"
+            + " running there, the addresses are wrong, or the replicas stopped serving, e.g. fail-stopped"
+            + " (see their health) (definite: nothing was sent)";
 
     @Option(
             names = "--peers",
@@ -107,7 +112,7 @@ final class GroupOptions {
 
     /**
      * Runs {@code action} and turns its failure into a message on {@code err} and an exit code: a definite failure
-     * (refused, too large, no such group, a misaddressed replica) gets its own code; only an answer that never came
+     * (refused, too large, no such group, a misaddressed replica, no server at any address) gets its own code; only an answer that never came
      * gets {@link #UNAVAILABLE}, the code of an unknown outcome.
      */
     int run(String command, PrintStream err, Action action) {
@@ -116,6 +121,9 @@ final class GroupOptions {
         } catch (IllegalArgumentException e) {
             err.println("ratis-sm " + command + ": " + e.getMessage());
             return USAGE;
+        } catch (ConnectionRefusedException e) {
+            err.println("ratis-sm " + command + ": connection refused: " + e.getMessage());
+            return CONNECTION_REFUSED;
         } catch (UnavailableException e) {
             Optional<RatisSmException> definite = e.definiteCause(group, peers());
             if (definite.isPresent() && definite.get() instanceof GroupNotFoundException) {

@@ -78,9 +78,9 @@ class ClientExitCodesTest {
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.NO_SUCH_GROUP);
         assertThat(r.err())
-                .startsWith("ratis-sm client: no such group: ")
-                .contains("do not serve a group named 'other'")
-                .contains("check the group name and the addresses");
+                .startsWith("ratis-sm client: no such group: no replica serves a group named 'other': ")
+                .contains("n1 at " + cluster.replica("n1").address() + " serves group 'ratis-sm'")
+                .contains("check the group name");
         assertThat(client("--peers", cluster.peers(), "get", "g1").exit())
                 .as("not applied")
                 .isEqualTo(GroupOptions.REFUSED);
@@ -95,6 +95,21 @@ class ClientExitCodesTest {
         Result r = client("--peers", peers, "--group", "other", "--timeout", "3s", "put", "g2", "v");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.UNAVAILABLE);
+    }
+
+    @Test
+    void replicasThatAllRefuseTheConnectionAreExit7AtOnceAndNothingIsApplied() throws Exception {
+        String peers = "n1=127.0.0.1:" + FreePorts.next() + ",n2=127.0.0.1:" + FreePorts.next();
+
+        Result r = client("--peers", peers, "--timeout", "60s", "put", "r1", "v");
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.CONNECTION_REFUSED);
+        assertThat(r.err())
+                .startsWith(
+                        "ratis-sm client: connection refused: every replica of group ratis-sm refused the connection")
+                .contains(peers.split(",")[0].replace("=", " at "))
+                .contains(peers.split(",")[1].replace("=", " at "))
+                .contains("the command was never sent, so it was not applied");
     }
 
     @Test

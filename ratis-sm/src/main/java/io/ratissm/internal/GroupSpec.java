@@ -94,6 +94,11 @@ public final class GroupSpec {
     }
 
     public RaftGroupId groupId() {
+        return groupIdOf(name);
+    }
+
+    /** The Raft group id of the group named {@code name}. */
+    public static RaftGroupId groupIdOf(String name) {
         return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("ratis-sm/" + name).getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -1,6 +1,7 @@
 package io.ratissm.internal.client;
 
 import io.ratissm.internal.Causes;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,11 @@ import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
+import org.apache.ratis.protocol.GroupListReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -59,6 +62,7 @@ public final class Router implements AutoCloseable {
     private final AtomicReference<RaftPeerId> leaderHint;
     private volatile List<RaftPeerId> members;
     private final Map<RaftPeerId, Long> lastReconnect = new ConcurrentHashMap<>();
+    /** Replaces connections, and asks for the groups a replica serves: blocking calls, off the callers' threads. */
     private final ExecutorService reconnector = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "ratis-sm-client-reconnect");
         t.setDaemon(true);
@@ -83,10 +87,12 @@ public final class Router implements AutoCloseable {
         this.leaderHint = new AtomicReference<>(members.get(0));
     }
 
-    /** One attempt to the replica believed to lead. */
-    public CompletableFuture<RaftClientReply> toLeader(RaftClientRequest.Type type, Message message) {
+    /** One attempt to the replica believed to lead; its outcome is noted in {@code round}. */
+    public CompletableFuture<RaftClientReply> toLeader(
+            RaftClientRequest.Type type, Message message, RefusalRound round) {
         RaftPeerId target = leaderHint.get();
         return to(target, type, message).whenComplete((reply, error) -> {
+            round.note(target, error != null ? error : reply.getException());
             if (error != null) {
                 learnFrom(target, error);
             }
@@ -107,6 +113,27 @@ public final class Router implements AutoCloseable {
                 });
     }
 
+    /**
+     * The ids of the groups {@code replica} serves, asked off the caller's thread; empty if it did not say (Ratis's
+     * group list is a blocking call).
+     */
+    public CompletableFuture<List<RaftGroupId>> groupsServedBy(RaftPeerId replica) {
+        CompletableFuture<List<RaftGroupId>> served = new CompletableFuture<>();
+        try {
+            reconnector.execute(() -> {
+                try {
+                    GroupListReply reply = raft.getGroupManagementApi(replica).list();
+                    served.complete(reply.isSuccess() ? reply.getGroupIds() : List.of());
+                } catch (IOException | RuntimeException e) {
+                    served.complete(List.of());
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            served.complete(List.of());
+        }
+        return served;
+    }
+
     /** Whether a failed attempt named the leader, so that the next one may go there at once. */
     public static boolean namesTheLeader(Throwable failure) {
         return Causes.find(failure, NotLeaderException.class)
@@ -120,7 +147,7 @@ public final class Router implements AutoCloseable {
     }
 
     /** The members a failed attempt goes on to in turn: the latest membership a replica reported. */
-    List<RaftPeerId> members() {
+    public List<RaftPeerId> members() {
         return members;
     }
 
