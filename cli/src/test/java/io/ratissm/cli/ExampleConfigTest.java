@@ -27,9 +27,13 @@ class ExampleConfigTest {
 
     @Test
     void theExampleLoadsWithEveryOptionalKeyUncommented(@TempDir Path dir) throws IOException {
-        // The TLS files are left commented: they name PEM files this test does not make.
+        // The TLS files and the classpath are left commented: they name PEM files and jars this test does not make.
         String uncommented = Files.readAllLines(EXAMPLE).stream()
-                .map(line -> COMMENTED.matcher(line).matches() && !line.startsWith("# tls.") ? line.substring(2) : line)
+                .map(line -> COMMENTED.matcher(line).matches()
+                                && !line.startsWith("# tls.")
+                                && !line.startsWith("# classpath")
+                        ? line.substring(2)
+                        : line)
                 .reduce("", (a, b) -> a + b + "\n");
         Path file = Files.writeString(dir.resolve("n1.properties"), uncommented);
 
@@ -69,18 +73,18 @@ class ExampleConfigTest {
         });
     }
 
-    /** Key to default cell (trimmed) of the README's table of optional keys; one cell may name several keys. */
+    /** Key to default cell (trimmed) of the optional keys of README's settings table; a cell may name several keys. */
     private static Map<String, String> readmeDefaults() throws IOException {
         Map<String, String> defaults = new TreeMap<>();
         boolean inTable = false;
         for (String line : Files.readAllLines(README)) {
-            if (line.startsWith("Optional keys")) {
+            if (line.startsWith("| key | default |")) {
                 inTable = true;
             } else if (inTable && line.isBlank() && !defaults.isEmpty()) {
                 break;
             }
             Matcher m = README_ROW.matcher(line);
-            if (inTable && m.matches()) {
+            if (inTable && m.matches() && !m.group(2).trim().equals("required")) {
                 for (String key : m.group(1).split(",")) {
                     defaults.put(key.trim().replace("`", ""), m.group(2).trim());
                 }
