@@ -1,19 +1,14 @@
 package io.ratissm.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 /**
  * A user's state machine as a user ships it: a class compiled at test time into a jar of its own, which is not on the
@@ -72,39 +67,19 @@ final class UserJar {
 
     /** Compiles the class against this JVM's classpath and writes {@code dir/name}, a jar holding only it. */
     static Path build(Path dir, String name) {
-        try {
-            Files.createDirectories(dir);
-            Path sources = Files.createTempDirectory(dir, "src");
-            Path source = sources.resolve("com/example/user/DoubleCounter.java");
-            Files.createDirectories(source.getParent());
-            Files.writeString(source, SOURCE);
-            Path classes = Files.createTempDirectory(dir, "classes");
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            StringWriter diagnostics = new StringWriter();
-            boolean compiled = javac.getTask(
-                            diagnostics,
-                            null,
-                            null,
-                            List.of("-classpath", ReplicaProcess.classpath(), "-d", classes.toString()),
-                            null,
-                            javac.getStandardFileManager(null, null, null).getJavaFileObjects(source))
-                    .call();
-            assertThat(compiled)
-                    .as("the user's class compiles: %s", diagnostics)
-                    .isTrue();
-            Path jar = dir.resolve(name);
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-                    Stream<Path> files = Files.walk(classes)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    out.putNextEntry(
-                            new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-                    Files.copy(file, (OutputStream) out);
-                    out.closeEntry();
-                }
+        Path classes = Javac.compile(dir, Map.of("com/example/user/DoubleCounter.java", SOURCE));
+        Path jar = dir.resolve(name);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(
+                        new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, (OutputStream) out);
+                out.closeEntry();
             }
-            return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return jar;
     }
 }
