@@ -34,6 +34,17 @@ final class ReplicaProcess implements AutoCloseable {
     }
 
     /**
+     * Writes {@code dir/n1.properties}, the configuration of replica {@code n1} of a group of {@code peers}, storing in
+     * {@code dir/data/n1}, running {@code stateMachine}, with {@code more} lines ({@code key = value}).
+     */
+    static Path writeConfig(Path dir, String peers, String stateMachine, String... more) throws IOException {
+        List<String> lines = new ArrayList<>(
+                List.of("id = n1", "peers = " + peers, "storage = data/n1", "state-machine = " + stateMachine));
+        lines.addAll(List.of(more));
+        return Files.writeString(dir.resolve("n1.properties"), String.join("\n", lines) + "\n");
+    }
+
+    /**
      * Starts {@code ServerCommand --config config options...}, logging to {@code config}'s name with {@code .log}.
      */
     static ReplicaProcess start(Path config, String... options) {

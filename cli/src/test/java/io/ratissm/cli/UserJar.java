@@ -1,5 +1,7 @@
 package io.ratissm.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,63 +14,34 @@ import java.util.stream.Stream;
 
 /**
  * A user's state machine as a user ships it: a class compiled at test time into a jar of its own, which is not on the
- * test classpath, so that only a class loader over that jar finds it. The class counts double (it adds twice the
- * delta), so that its replies tell it from the bundled counter.
+ * test classpath, so that only a class loader over that jar finds it. The class is this module's {@link
+ * CounterWithABug}, compiled from its source under the user's package {@code com.example.user}.
  */
 final class UserJar {
     /** The class name a configuration's {@code state-machine} key gives. */
-    static final String CLASS_NAME = "com.example.user.DoubleCounter";
+    static final String CLASS_NAME = "com.example.user." + CounterWithABug.class.getSimpleName();
 
-    private static final String SOURCE = """
-            package com.example.user;
-
-            import com.google.protobuf.Message;
-            import io.ratissm.ProtoStateMachine;
-            import io.ratissm.statemachines.proto.CounterCommand;
-            import io.ratissm.statemachines.proto.CounterQuery;
-            import io.ratissm.statemachines.proto.CounterValue;
-            import java.io.DataInputStream;
-            import java.io.DataOutputStream;
-            import java.io.IOException;
-            import java.io.InputStream;
-            import java.io.OutputStream;
-
-            public class DoubleCounter extends ProtoStateMachine<CounterCommand, CounterQuery> {
-                private long value;
-
-                public DoubleCounter() {
-                    super(CounterCommand.parser(), CounterQuery.parser());
-                }
-
-                @Override
-                protected Message apply(CounterCommand c) {
-                    value += 2 * c.getAdd();
-                    return CounterValue.newBuilder().setValue(value).build();
-                }
-
-                @Override
-                protected Message query(CounterQuery q) {
-                    return CounterValue.newBuilder().setValue(value).build();
-                }
-
-                @Override
-                public void writeSnapshot(OutputStream out) throws IOException {
-                    new DataOutputStream(out).writeLong(value);
-                }
-
-                @Override
-                public void readSnapshot(InputStream in) throws IOException {
-                    value = new DataInputStream(in).readLong();
-                }
-            }
-            """;
+    private static final Path SOURCE = Path.of("src/test/java/io/ratissm/cli/CounterWithABug.java");
 
     private UserJar() {}
 
     /** Compiles the class against this JVM's classpath and writes {@code dir/name}, a jar holding only it. */
     static Path build(Path dir, String name) {
-        Path classes = Javac.compile(dir, Map.of("com/example/user/DoubleCounter.java", SOURCE));
-        Path jar = dir.resolve(name);
+        try {
+            String source = Files.readString(SOURCE);
+            assertThat(source).as(SOURCE.toString()).contains("package io.ratissm.cli;");
+            Path classes = Javac.compile(
+                    dir,
+                    Map.of(
+                            CLASS_NAME.replace('.', '/') + ".java",
+                            source.replace("package io.ratissm.cli;", "package com.example.user;")));
+            return jar(classes, dir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path jar(Path classes, Path jar) throws IOException {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
                 Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -77,8 +50,6 @@ final class UserJar {
                 Files.copy(file, (OutputStream) out);
                 out.closeEntry();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return jar;
     }

@@ -100,19 +100,10 @@ class UserStateMachineTest {
     }
 
     private Path config(String peer, String... more) throws IOException {
-        return Files.writeString(
-                dir.resolve("n1.properties"),
-                String.join(
-                        "\n",
-                        "id = n1",
-                        "peers = " + peer,
-                        "storage = data/n1",
-                        "state-machine = " + UserJar.CLASS_NAME,
-                        String.join("\n", more),
-                        ""));
+        return ReplicaProcess.writeConfig(dir, peer, UserJar.CLASS_NAME, more);
     }
 
-    /** The replica runs the user's class: the log names it, and its replies count double. */
+    /** The replica runs the user's class (the log names it, from the user's package) and answers through it. */
     private static void assertServesTheUsersStateMachine(ReplicaProcess n1, String peer) throws Exception {
         Awaits.await(
                 "n1 serves (or exits; its log says why)",
@@ -120,8 +111,9 @@ class UserStateMachineTest {
                 () -> !n1.isAlive() || client(peer, "value").exit() == 0);
         assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
 
-        assertThat(client(peer, "add", "5").out()).isEqualTo("10");
-        assertThat(client(peer, "value").out()).isEqualTo("10");
+        assertThat(client(peer, "add", "5").out()).isEqualTo("5");
+        assertThat(client(peer, "add", "2").out()).isEqualTo("7");
+        assertThat(client(peer, "value").out()).isEqualTo("7");
         assertThat(n1.log()).contains("(" + UserJar.CLASS_NAME + " state machine");
         assertThat(n1.terminate()).isZero();
     }
