@@ -2,6 +2,7 @@ package io.ratissm;
 
 import io.ratissm.InvalidConfigException.Problem;
 import io.ratissm.internal.GroupSpec;
+import io.ratissm.internal.config.ClassPath;
 import io.ratissm.internal.config.Setting;
 import io.ratissm.internal.config.Settings;
 import java.io.IOException;
@@ -51,7 +52,12 @@ import java.util.stream.Collectors;
  *     own; a relative path is relative to the configuration file's directory. Created at start if absent</td></tr>
  * <tr><td>{@code state-machine}</td><td>required</td><td>text</td><td>a bundled state machine's short name ({@code
  *     ratis-sm server} knows {@code kv}, {@code counter}, {@code set}, {@code bank}, {@code journal}), or the class
- *     name of a {@code StateMachine} with a public no-argument constructor, on the classpath</td></tr>
+ *     name of a {@code StateMachine} with a public no-argument constructor, on the classpath or in {@code
+ *     classpath}</td></tr>
+ * <tr><td>{@code classpath}</td><td>none</td><td>paths of jars or directories, comma separated</td><td>where to load
+ *     the {@code state-machine} class from besides the JVM's classpath: its jar and the jars it needs, or directories
+ *     of classes; a pattern in the last part takes the matching jars of a directory ({@code lib/*.jar}). Relative
+ *     paths are relative to the configuration file's directory, as {@code storage}</td></tr>
  * <tr><td>{@code group}</td><td>{@code ratis-sm}</td><td>text</td><td>the group's name; clients and admins pass the
  *     same with {@code --group}</td></tr>
  * <tr><td>{@code replication}</td><td>{@code ACTIVE}</td><td>{@code ACTIVE} or {@code PASSIVE}</td><td>the replication
@@ -129,7 +135,7 @@ public final class ReplicaConfig {
     private final Optional<Tls> tls;
     private final Map<String, String> ratisProperties;
 
-    private ReplicaConfig(Reader r, Map<String, Supplier<? extends StateMachine>> aliases) {
+    private ReplicaConfig(Reader r, Map<String, Supplier<? extends StateMachine>> aliases, ClassLoader classLoader) {
         this.file = r.file;
         this.id = r.required(Settings.ID);
         this.group = r.value(Settings.GROUP).orElse(Settings.GROUP.defaultOrNull());
@@ -146,7 +152,7 @@ public final class ReplicaConfig {
                             + "; every replica, this one included, must be listed in peers");
         }
         this.stateMachineName = r.required(Settings.STATE_MACHINE);
-        this.stateMachine = resolveStateMachine(r, stateMachineName, aliases);
+        this.stateMachine = resolveStateMachine(r, stateMachineName, aliases, withClasspathKey(r, classLoader));
         for (Setting<?> setting : Settings.ALL) {
             readInto(settings, r, setting);
         }
@@ -191,12 +197,24 @@ public final class ReplicaConfig {
     }
 
     /**
-     * Reads and validates {@code file}. Writes nothing, creates nothing.
+     * Reads and validates {@code file}. Writes nothing, creates nothing. A {@code state-machine} class is looked up in
+     * the current thread's context class loader, then in the jars of the {@code classpath} key.
      *
      * @param stateMachines short names for {@code state-machine} (matched ignoring case), besides class names
      * @throws InvalidConfigException naming the file, key and line of the first mistake
      */
     public static ReplicaConfig load(Path file, Map<String, Supplier<? extends StateMachine>> stateMachines) {
+        return load(file, stateMachines, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * Reads and validates {@code file}, as {@link #load(Path, Map)}, looking a {@code state-machine} class up in
+     * {@code classLoader} (e.g. one over the jars of a command-line option), then in the jars of the {@code
+     * classpath} key. When the class is found nowhere, the exception's cause is the {@link ClassNotFoundException}
+     * (or the {@link LinkageError} of a class that is there but cannot be loaded).
+     */
+    public static ReplicaConfig load(
+            Path file, Map<String, Supplier<? extends StateMachine>> stateMachines, ClassLoader classLoader) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -210,7 +228,7 @@ public final class ReplicaConfig {
                     "cannot read the configuration file " + file + " ("
                             + (Files.exists(file) ? "unreadable: " + e.getMessage() : "no such file") + ")");
         }
-        return new ReplicaConfig(new Reader(file, lines), stateMachines);
+        return new ReplicaConfig(new Reader(file, lines), stateMachines, classLoader);
     }
 
     /**
@@ -342,8 +360,25 @@ public final class ReplicaConfig {
         return dir;
     }
 
+    /**
+     * {@code parent}, and after it the jars and directories of the {@code classpath} key, each checked to exist. The
+     * loader lives as long as the replica's process: the state machine's classes are never unloaded.
+     */
+    private static ClassLoader withClasspathKey(Reader r, ClassLoader parent) {
+        String key = Settings.CLASSPATH.key();
+        return r.text(Settings.CLASSPATH)
+                .map(v -> {
+                    try {
+                        return ClassPath.loader(ClassPath.expand(v, r.path(".")), parent);
+                    } catch (IllegalArgumentException e) {
+                        throw r.problem(Problem.MISSING_FILE, key, key + ": " + e.getMessage());
+                    }
+                })
+                .orElse(parent);
+    }
+
     private static Supplier<? extends StateMachine> resolveStateMachine(
-            Reader r, String name, Map<String, Supplier<? extends StateMachine>> aliases) {
+            Reader r, String name, Map<String, Supplier<? extends StateMachine>> aliases, ClassLoader loader) {
         for (Map.Entry<String, Supplier<? extends StateMachine>> alias : aliases.entrySet()) {
             if (alias.getKey().equalsIgnoreCase(name)) {
                 return alias.getValue();
@@ -352,12 +387,18 @@ public final class ReplicaConfig {
         String known = aliases.isEmpty() ? "" : "one of " + new TreeMap<>(aliases).keySet() + " or ";
         Class<?> type;
         try {
-            type = Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+            type = Class.forName(name, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw r.problem(
+            String where = r.text(Settings.CLASSPATH)
+                    .map(v -> " or in the jars of " + Settings.CLASSPATH.key() + " '" + v + "'")
+                    .orElse("");
+            InvalidConfigException notFound = r.problem(
                     Problem.BAD_VALUE,
                     "state-machine",
-                    "state-machine: '" + name + "' is neither " + known + "a class on the classpath");
+                    "state-machine: '" + name + "' is neither " + known + "a class on the classpath" + where
+                            + (e instanceof LinkageError ? " that loads (" + e + ")" : ""));
+            notFound.initCause(e);
+            throw notFound;
         }
         if (!StateMachine.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
             throw r.problem(

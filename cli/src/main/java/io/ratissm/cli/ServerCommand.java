@@ -4,6 +4,7 @@ import io.ratissm.InvalidConfigException;
 import io.ratissm.ReplicaConfig;
 import io.ratissm.ReplicaServer;
 import io.ratissm.StorageRecoveryException;
+import io.ratissm.internal.config.ClassPath;
 import io.ratissm.internal.config.SettingsDoc;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
             "5:unknown key",
             "6:a required key is missing",
             "7:a value is wrong",
-            "8:a file the configuration names (tls.*) is missing or unreadable",
+            "8:a file the configuration names (tls.*, classpath) is missing or unreadable",
             "9:the storage directory cannot be used (not a directory, not writable, in use by another replica)",
             "10:the replica's port is in use",
             "11:the replica cannot rejoin from its storage (a corrupt snapshot, or its storage was wiped while the"
@@ -54,11 +55,16 @@ import picocli.CommandLine.Option;
         })
 public final class ServerCommand implements Callable<Integer> {
     static final int FAILED = 1;
+    static final int USAGE = 2;
     static final int STORAGE = 9;
     static final int PORT_IN_USE = 10;
     static final int REPLACE_STORAGE = 11;
     static final int CLOSED_BY_RATIS = 12;
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+    /** Appended to the message of a state machine class found nowhere: every place a user's jar can go. */
+    static final String WHERE_CLASSES_COME_FROM = ". Put its jar (and the jars it needs) in one of three places:"
+            + " the configuration file's 'classpath' key (relative to the file), the --classpath option, or the"
+            + " distribution's lib/ext directory";
 
     @Option(
             names = {"-c", "--config"},
@@ -66,6 +72,18 @@ public final class ServerCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "The replica's configuration file.")
     Path config;
+
+    @Option(
+            names = "--classpath",
+            paramLabel = "PATHS",
+            description = {
+                "Jars or directories to load the state machine class from (its jar and the jars it needs),"
+                        + " separated by ',' or ':'; a pattern in the last part takes the matching jars of a"
+                        + " directory (lib/*.jar). Relative to the working directory.",
+                "The same as the configuration file's classpath key; jars in the distribution's lib/ext"
+                        + " directory are on the classpath too."
+            })
+    String classpath;
 
     private final PrintStream err;
 
@@ -111,8 +129,17 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ReplicaServer server;
+        ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        if (classpath != null) {
+            try {
+                classLoader = ClassPath.loader(ClassPath.expand(classpath, Path.of("")), classLoader);
+            } catch (IllegalArgumentException e) {
+                err.println("ratis-sm server: --classpath: " + e.getMessage());
+                return USAGE;
+            }
+        }
         try {
-            ReplicaConfig replica = ReplicaConfig.load(config, BundledStateMachines.BY_NAME);
+            ReplicaConfig replica = ReplicaConfig.load(config, BundledStateMachines.BY_NAME, classLoader);
             server = replica.serverBuilder().build();
             LOG.info(
                     "{}: starting from {} ({} state machine, group {}, storage {}{})",
@@ -123,7 +150,10 @@ public final class ServerCommand implements Callable<Integer> {
                     replica.storage(),
                     replica.join() ? ", joining: waiting to be added" : "");
         } catch (InvalidConfigException e) {
-            err.println("ratis-sm server: " + e.getMessage());
+            err.println("ratis-sm server: " + e.getMessage()
+                    + (e.getCause() instanceof ClassNotFoundException || e.getCause() instanceof LinkageError
+                            ? WHERE_CLASSES_COME_FROM
+                            : ""));
             return exitCode(e.problem());
         }
         try {

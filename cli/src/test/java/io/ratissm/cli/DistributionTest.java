@@ -67,6 +67,14 @@ class DistributionTest {
     }
 
     @Test
+    void libExtIsThereForAUsersJarsAndTheLauncherPutsThemOnTheClasspath() {
+        assertThat(texts.get(base + "lib/ext/README"))
+                .as("lib/ext/README")
+                .contains("state-machine = ", "'classpath' key", "--classpath");
+        assertThat(texts.get(base + "bin/ratis-sm")).contains("${RATIS_SM_EXT:-$home/lib/ext}/*");
+    }
+
+    @Test
     void libHoldsTheServerClientAndAdminJarsAndNoHarnessBenchmarkOrTestJars() {
         Set<String> jars = libJars();
         assertThat(jars)

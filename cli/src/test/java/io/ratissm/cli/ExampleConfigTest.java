@@ -28,9 +28,13 @@ class ExampleConfigTest {
 
     @Test
     void theExampleLoadsWithEveryOptionalKeyUncommented(@TempDir Path dir) throws IOException {
-        // The TLS files are left commented: they name PEM files this test does not make.
+        // The TLS files and the classpath are left commented: they name PEM files and jars this test does not make.
         String uncommented = Files.readAllLines(EXAMPLE).stream()
-                .map(line -> COMMENTED.matcher(line).matches() && !line.startsWith("# tls.") ? line.substring(2) : line)
+                .map(line -> COMMENTED.matcher(line).matches()
+                                && !line.startsWith("# tls.")
+                                && !line.startsWith("# classpath")
+                        ? line.substring(2)
+                        : line)
                 .reduce("", (a, b) -> a + b + "\n");
         Path file = Files.writeString(dir.resolve("n1.properties"), uncommented);
 

@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,27 +33,65 @@ final class ReplicaProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code ServerCommand --config config}, logging to {@code config}'s name with {@code .log}. */
-    static ReplicaProcess start(Path config) {
-        Path log = config.resolveSibling(config.getFileName().toString().replace(".properties", "") + ".log");
+    /**
+     * Writes {@code dir/n1.properties}, the configuration of replica {@code n1} of a group of {@code peers}, storing in
+     * {@code dir/data/n1}, running {@code stateMachine}, with {@code more} lines ({@code key = value}).
+     */
+    static Path writeConfig(Path dir, String peers, String stateMachine, String... more) throws IOException {
+        List<String> lines = new ArrayList<>(
+                List.of("id = n1", "peers = " + peers, "storage = data/n1", "state-machine = " + stateMachine));
+        lines.addAll(List.of(more));
+        return Files.writeString(dir.resolve("n1.properties"), String.join("\n", lines) + "\n");
+    }
+
+    /**
+     * Starts {@code ServerCommand --config config options...}, logging to {@code config}'s name with {@code .log}.
+     */
+    static ReplicaProcess start(Path config, String... options) {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-cp", classpath(), ServerCommand.class.getName(), "--config", config.toString()));
+        command.addAll(List.of(options));
+        return start(config, new ProcessBuilder(command));
+    }
+
+    /**
+     * Starts {@code server --config config} through the distribution's launcher script, {@code bin/ratis-sm}, on this
+     * JVM's classpath, with {@code env} added to its environment (e.g. the launcher's {@code RATIS_SM_EXT}).
+     */
+    static ReplicaProcess startWithLauncher(Path config, Map<String, String> env) {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of("src/main/dist/bin/ratis-sm").toAbsolutePath().toString(),
+                "server",
+                "--config",
+                config.toString());
+        builder.environment()
+                .put(
+                        "JAVA",
+                        Paths.get(System.getProperty("java.home"), "bin", "java")
+                                .toString());
+        builder.environment().put("RATIS_SM_JAVA_OPTS", String.join(" ", JVM_FLAGS));
+        builder.environment().put("RATIS_SM_CLASSPATH", classpath());
+        builder.environment().putAll(env);
+        return start(config, builder);
+    }
+
+    private static ReplicaProcess start(Path config, ProcessBuilder builder) {
+        Path log = config.resolveSibling(config.getFileName().toString().replace(".properties", "") + ".log");
         try {
             return new ReplicaProcess(
                     log,
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
+                    builder.redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                             .start());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
+            throw new UncheckedIOException("cannot start " + builder.command(), e);
         }
     }
 
     /** Surefire may run tests from a manifest-only jar; it then publishes the real classpath here. */
-    private static String classpath() {
+    static String classpath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }

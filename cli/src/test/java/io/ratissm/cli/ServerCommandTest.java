@@ -129,16 +129,7 @@ class ServerCommandTest {
     void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
         String peer = "n1=127.0.0.1:" + FreePorts.next();
         int httpPort = FreePorts.next();
-        Path config = Files.writeString(
-                dir.resolve("n1.properties"),
-                String.join(
-                        "\n",
-                        "id = n1",
-                        "peers = " + peer,
-                        "storage = data/n1",
-                        "state-machine = " + CounterWithABug.class.getName(),
-                        "http.port = " + httpPort,
-                        ""));
+        Path config = ReplicaProcess.writeConfig(dir, peer, CounterWithABug.class.getName(), "http.port = " + httpPort);
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
                 .build();
@@ -167,16 +158,7 @@ class ServerCommandTest {
     @Test
     void aReplicaClosedByRatisAfterALongPauseSaysSoAndExits12() throws Exception {
         String peer = "n1=127.0.0.1:" + FreePorts.next();
-        Path config = Files.writeString(
-                dir.resolve("n1.properties"),
-                String.join(
-                        "\n",
-                        "id = n1",
-                        "peers = " + peer,
-                        "storage = data/n1",
-                        "state-machine = counter",
-                        "ratis.raft.server.close.threshold = 2s",
-                        ""));
+        Path config = ReplicaProcess.writeConfig(dir, peer, "counter", "ratis.raft.server.close.threshold = 2s");
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
             Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 

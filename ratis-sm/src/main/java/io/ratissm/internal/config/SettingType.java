@@ -22,6 +22,9 @@ public final class SettingType<T> {
     public static final SettingType<String> TEXT = new SettingType<>("text", s -> s, s -> s);
     /** A file or directory; a relative one is relative to where the setting is given. */
     public static final SettingType<String> PATH = new SettingType<>("a path", s -> s, s -> s);
+    /** Jars and directories, as {@link ClassPath} reads them; relative ones are relative to where they are given. */
+    public static final SettingType<String> CLASS_PATH =
+            new SettingType<>("paths of jars or directories, comma separated", s -> s, s -> s);
     /** {@code true} or {@code false}, in any case. */
     public static final SettingType<Boolean> BOOLEAN =
             new SettingType<>("`true` or `false`", SettingType::parseBoolean, String::valueOf);

@@ -33,7 +33,17 @@ public final class Settings {
             SettingType.TEXT,
             "a bundled state machine's short name (`ratis-sm server` knows `kv`, `counter`, `set`, `bank`,"
                     + " `journal`), or the class name of a `StateMachine` with a public no-argument constructor, on"
-                    + " the classpath");
+                    + " the classpath or in `classpath`");
+    public static final Setting<String> CLASSPATH = Setting.optional(
+            "classpath",
+            "stateMachine",
+            SettingType.CLASS_PATH,
+            null,
+            "where to load the `state-machine` class from besides the JVM's classpath: its jar and the jars it needs,"
+                    + " or directories of classes; a pattern in the last part takes the matching jars of a directory"
+                    + " (`lib/*.jar`). Relative paths are relative to the configuration file's directory, as"
+                    + " `storage`",
+            null);
     public static final Setting<String> GROUP = Setting.optional(
             "group",
             "group",
@@ -167,6 +177,7 @@ public final class Settings {
             PEERS,
             STORAGE,
             STATE_MACHINE,
+            CLASSPATH,
             GROUP,
             REPLICATION,
             JOIN,
