@@ -110,8 +110,8 @@ class TlsTest {
                 .timeout(REFUSAL_TIMEOUT)
                 .build()) {
             assertThatThrownBy(() -> plaintext.submit(add(1)))
-                    .isInstanceOf(UnavailableException.class)
-                    .hasMessageContaining("UNAVAILABLE: io exception")
+                    .isInstanceOf(ConnectionRefusedException.class)
+                    .hasMessageContaining("refused the connection")
                     .hasMessageNotContaining("TLS");
         }
     }
