@@ -30,4 +30,29 @@ public record CheckResult(
                 .findFirst()
                 .orElse(null);
     }
+
+    /**
+     * Why the check gave up and what to change so that it decides, for an {@link Verdict#UNKNOWN} verdict; null
+     * otherwise. The search's cost grows with the number of operations that can take effect in more than one
+     * order, which more clients, longer runs, crashed commands and uninformative replies all add to.
+     */
+    public String explanation() {
+        if (verdict != Verdict.UNKNOWN || cause == null) {
+            return null;
+        }
+        long explored =
+                keys.stream().mapToLong(KeyResult::configurationsExplored).sum();
+        int ops = keys.stream().mapToInt(KeyResult::operationCount).max().orElse(0);
+        String why = switch (cause) {
+            case ":memory" -> "the search ran out of its memory budget";
+            case ":timeout" -> "the search ran out of time";
+            case ":out-of-memory" -> "the JVM ran out of heap";
+            default -> "the search stopped (" + cause + ")";
+        };
+        return why + " after exploring " + explored + " configurations (the largest part has " + ops
+                + " operations). To decide it, check a smaller history: fewer clients, shorter runs, fewer crashes;"
+                + " split it by key (a key extractor for the state-machine model, --independent for [k v] values);"
+                + " make replies say what happened (an enqueue that answers with its ticket orders concurrent"
+                + " enqueues at once); or raise --memory-budget / --time-limit.";
+    }
 }

@@ -42,6 +42,26 @@ public interface Model {
     Object step(Object state, Object f, Object value);
 
     /**
+     * Roughly how many bytes {@code state} holds, so that the checker's memory budget counts models with large
+     * states (a state machine's snapshot) before the heap does. Defaults to 0: the checker adds a fixed overhead per
+     * state, which is enough for small values such as a register's.
+     */
+    default long stateSizeBytes(Object state) {
+        return 0;
+    }
+
+    /**
+     * Whether the search should try crashed ({@code :info}) and pending operations only where the completed
+     * operations cannot go on without them, rather than as early as possible. Both give the same verdict; the cost
+     * differs. Defer when a crashed command's effect stays hidden for long, as in a queue, where trying each
+     * crashed enqueue at every step explores every subset of them; do not when a crashed write is usually read at
+     * once, as in a register. Defaults to false.
+     */
+    default boolean defersCrashedOperations() {
+        return false;
+    }
+
+    /**
      * The key this operation touches, when the model's keys are independent, or null when the model checks
      * the history as a whole. Defaults to null.
      */

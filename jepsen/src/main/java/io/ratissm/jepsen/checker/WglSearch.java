@@ -21,6 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * last choice is undone. Reaching a crashed operation's return means every completed operation is linearized:
  * the history is linearizable. Undoing with an empty stack means it is not.
  *
+ * <p>When the model {@linkplain Model#defersCrashedOperations() defers crashed operations}, they are left out of
+ * the list and tried only when the walk reaches a return, before the last choice is undone: first those after
+ * which the blocked operation can take effect (a one-step look-ahead on memoised steps), newest first. Every
+ * order of candidates gives the same verdict, since each configuration still tries every candidate, but the
+ * first path tried decides the cost. Listed, a crashed operation that never took effect is tried at every step to
+ * the end of the history, so a search that backtracks explores subsets of the crashed operations; deferred, it is
+ * tried only where the completed operations cannot go on without it. That wins when crashed commands change
+ * state that stays hidden for long (a queue's tail) and loses when they are read at once (a register).
+ *
  * <p>Bit ids put completed operations first in completion order, so the length of the all-ones prefix of the
  * linearized set is how many completed operations are linearized in order; the largest such prefix names the
  * failing operation, as in Knossos. The linearized set's hash is kept incrementally (Zobrist: one random
@@ -41,6 +50,9 @@ final class WglSearch {
     private final int[] next;
     private final int[] prev;
     private final int head;
+    /** The crashed and pending operations, newest invocation first: the order they are tried in. */
+    private final int[] indeterminateOrder;
+
     private final long deadlineNanos;
     private final AtomicBoolean cancelled;
 
@@ -89,23 +101,32 @@ final class WglSearch {
         space = new StateSpace(model, kindF.toArray(), kindValue.toArray(), budget);
         this.budget = budget;
 
-        // Entries: call of op i is node i, its return is node n + i, the list head is node 2n.
+        boolean deferred = model.defersCrashedOperations();
+        indeterminateOrder = new int[deferred ? n - okCount : 0];
+        for (int i = 0; i < indeterminateOrder.length; i++) {
+            indeterminateOrder[i] = n - 1 - i;
+        }
+
+        // Entries: call of op i is node i, its return is node n + i, the list head is node 2n. Deferred crashed
+        // operations are not in the list: the search tries them when it reaches a return. Otherwise their calls are
+        // in it, and their returns at its end, since they may take effect at any time after their call.
         head = 2 * n;
         next = new int[2 * n + 1];
         prev = new int[2 * n + 1];
-        long[] events = new long[n + okCount];
-        for (int i = 0; i < n; i++) {
+        int listed = deferred ? okCount : n;
+        long[] events = new long[listed + okCount];
+        for (int i = 0; i < listed; i++) {
             events[i] = ((long) ops[i].invokePosition() << 32) | i;
         }
         for (int i = 0; i < okCount; i++) {
-            events[n + i] = ((long) ops[i].completePosition() << 32) | (n + i);
+            events[listed + i] = ((long) ops[i].completePosition() << 32) | (n + i);
         }
         Arrays.sort(events);
         int last = head;
         for (long e : events) {
             last = link(last, (int) e);
         }
-        for (int i = okCount; i < n; i++) {
+        for (int i = okCount; i < listed; i++) {
             last = link(last, n + i);
         }
         next[last] = -1;
@@ -151,6 +172,11 @@ final class WglSearch {
         final long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
         final int[] stackOp = new int[n];
         final int[] stackState = new int[n];
+        // For an op linearized from the list, -1; for a deferred crashed op: the return whose wait it was tried at, and
+        // where to go on in the order. The
+        // order is two passes over indeterminateOrder: first the ops after which the blocked op can take effect.
+        final int[] stackReturn = new int[n];
+        final int[] stackNextTry = new int[n];
         int depth = 0;
         int state = space.initial();
         long setHash = 0;
@@ -158,6 +184,7 @@ final class WglSearch {
         int[] bestOps = new int[0];
         int[] bestStates = new int[0];
         long iterations = 0;
+        int firstTry = 0;
 
         int entry = next[head];
         while (entry != -1) {
@@ -172,46 +199,90 @@ final class WglSearch {
             if (entry < n) {
                 int op = entry;
                 int after = space.step(state, kind[op]);
-                if (after != StateSpace.INCONSISTENT) {
-                    long hash = setHash ^ zobrist[op];
-                    linearized[op >>> 6] |= 1L << op;
-                    if (cache.add(hash ^ space.mix(after), after, linearized)) {
-                        stackOp[depth] = op;
-                        stackState[depth] = state;
-                        depth++;
-                        state = after;
-                        setHash = hash;
-                        lift(op);
-                        entry = next[head];
-                        continue;
-                    }
-                    linearized[op >>> 6] &= ~(1L << op);
+                if (after != StateSpace.INCONSISTENT && remember(setHash, op, after, linearized, zobrist)) {
+                    stackOp[depth] = op;
+                    stackState[depth] = state;
+                    stackReturn[depth] = -1;
+                    depth++;
+                    state = after;
+                    setHash ^= zobrist[op];
+                    lift(op);
+                    entry = next[head];
+                    continue;
                 }
                 entry = next[entry];
-            } else {
-                int op = entry - n;
-                if (op >= okCount) {
-                    return success(stackOp, stackState, depth, state);
+                continue;
+            }
+            int blocked = entry - n;
+            if (blocked >= okCount) {
+                return success(stackOp, stackState, depth, state);
+            }
+            int waiting = ops[blocked].completePosition();
+            boolean moved = false;
+            int k = indeterminateOrder.length;
+            for (int t = firstTry; t < 2 * k; t++) {
+                int op = indeterminateOrder[t < k ? t : t - k];
+                if (ops[op].invokePosition() > waiting || (linearized[op >>> 6] & (1L << op)) != 0) {
+                    continue;
                 }
-                int prefix = onesPrefix(linearized, okCount);
-                if (prefix > bestPrefix) {
-                    bestPrefix = prefix;
-                    bestOps = Arrays.copyOf(stackOp, depth);
-                    bestStates = statesAfter(stackState, depth, state);
+                int after = space.step(state, kind[op]);
+                if (after == StateSpace.INCONSISTENT
+                        || (t < k) != (space.step(after, kind[blocked]) != StateSpace.INCONSISTENT)) {
+                    continue;
                 }
-                if (depth == 0) {
-                    return failure(bestPrefix, bestOps, bestStates);
+                if (remember(setHash, op, after, linearized, zobrist)) {
+                    stackOp[depth] = op;
+                    stackState[depth] = state;
+                    stackReturn[depth] = entry;
+                    stackNextTry[depth] = t + 1;
+                    depth++;
+                    state = after;
+                    setHash ^= zobrist[op];
+                    moved = true;
+                    break;
                 }
-                depth--;
-                int undone = stackOp[depth];
-                state = stackState[depth];
-                setHash ^= zobrist[undone];
-                linearized[undone >>> 6] &= ~(1L << undone);
+            }
+            firstTry = 0;
+            if (moved) {
+                entry = next[head];
+                continue;
+            }
+            int prefix = onesPrefix(linearized, okCount);
+            if (prefix > bestPrefix) {
+                bestPrefix = prefix;
+                bestOps = Arrays.copyOf(stackOp, depth);
+                bestStates = statesAfter(stackState, depth, state);
+            }
+            if (depth == 0) {
+                return failure(bestPrefix, bestOps, bestStates);
+            }
+            depth--;
+            int undone = stackOp[depth];
+            state = stackState[depth];
+            setHash ^= zobrist[undone];
+            linearized[undone >>> 6] &= ~(1L << undone);
+            if (stackReturn[depth] == -1) {
                 unlift(undone);
                 entry = next[undone];
+            } else {
+                entry = stackReturn[depth];
+                firstTry = stackNextTry[depth];
             }
         }
         return success(stackOp, stackState, depth, state);
+    }
+
+    /**
+     * Marks {@code op} linearized if the configuration it leads to is new, and says whether it was; a configuration
+     * seen before has been explored already, so the op is left unmarked.
+     */
+    private boolean remember(long setHash, int op, int after, long[] linearized, long[] zobrist) {
+        linearized[op >>> 6] |= 1L << op;
+        if (cache.add(setHash ^ zobrist[op] ^ space.mix(after), after, linearized)) {
+            return true;
+        }
+        linearized[op >>> 6] &= ~(1L << op);
+        return false;
     }
 
     /** The verdict with the linearization found: the stack, which holds every completed op by now. */

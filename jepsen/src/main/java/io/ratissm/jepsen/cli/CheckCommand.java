@@ -156,7 +156,8 @@ public final class CheckCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, "%.2f", outcome.medianMs()));
             stdout.flush();
             if (verdict == Verdict.UNKNOWN) {
-                stderr.println(file + ": gave up: " + outcome.result().cause());
+                stderr.println(file + ": gave up: " + outcome.result().cause() + ": "
+                        + outcome.result().explanation());
             }
             if (out != null) {
                 writeReports(file, outcome, stderr, usedDirs);

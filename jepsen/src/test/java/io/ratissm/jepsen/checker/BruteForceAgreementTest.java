@@ -22,9 +22,38 @@ class BruteForceAgreementTest {
 
     @Test
     void wglAgreesWithExhaustiveSearchOnRandomSmallHistories() {
+        assertAgreement(Models.create("cas-register", true, 0L));
+    }
+
+    @Test
+    void wglAgreesWithExhaustiveSearchWhenCrashedOperationsAreDeferred() {
+        Model register = Models.create("cas-register", true, 0L);
+        assertAgreement(new Model() {
+            @Override
+            public String name() {
+                return "deferring-cas-register";
+            }
+
+            @Override
+            public Object initialState() {
+                return register.initialState();
+            }
+
+            @Override
+            public Object step(Object state, Object f, Object value) {
+                return register.step(state, f, value);
+            }
+
+            @Override
+            public boolean defersCrashedOperations() {
+                return true;
+            }
+        });
+    }
+
+    private static void assertAgreement(Model model) {
         Random random = new Random(42);
         WglChecker checker = new WglChecker(CheckOptions.defaults().withParallelism(1));
-        Model model = Models.create("cas-register", true, 0L);
         int invalid = 0;
         for (int trial = 0; trial < 3000; trial++) {
             History history = randomHistory(random);
