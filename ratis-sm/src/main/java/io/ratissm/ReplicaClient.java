@@ -387,7 +387,7 @@ public final class ReplicaClient implements AutoCloseable {
         CompletableFuture<GroupDescription> described = untilAnswered(
                 round -> router.toLeader(RaftClientRequest.staleReadRequestType(0), request, round),
                 () -> !over.get() && !closed.get(),
-                "description request",
+                "request",
                 reply -> Descriptions.read(
                         group.name(), StateMachineDescription.parseFrom(Bytes.content(reply.getMessage()))));
         String outcome = "asking for a description changes nothing";
