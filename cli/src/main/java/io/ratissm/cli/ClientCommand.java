@@ -41,10 +41,11 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         description = {
             "Send one command or query to a group and print the reply.",
-            "call and query take any state machine's messages in Protobuf text format, e.g. for kv:",
-            "  client call 'put { key: \"k\" value: \"v\" }'   client query 'get { key: \"k\" }'",
-            "using the types the group advertises (client describe names them); put/get/delete/cas (kv) and",
-            "add/value (counter) refuse a group of another state machine; raw sends any state machine hex bytes.",
+            "call and query take any state machine's commands and queries in Protobuf text",
+            "format, parsed with the types the group advertises (describe names them), e.g.:",
+            "  client call 'put { key: \"k\" value: \"v\" }'    client query 'get { key: \"k\" }'",
+            "put/get/delete/cas (kv) and add/value (counter) refuse a group of another state",
+            "machine. raw sends any state machine's command as hexadecimal bytes.",
             "Writes are linearizable and applied exactly once; get, value and query are linearizable reads.",
             "Only exit code 3 leaves a write's outcome unknown; every other failure is definite: nothing was applied."
         },

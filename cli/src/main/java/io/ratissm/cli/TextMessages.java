@@ -59,7 +59,9 @@ final class TextMessages {
         if (type.isPresent()) {
             try {
                 return new Shown(
-                        TextFormat.printer().printToString(DynamicMessage.parseFrom(type.get(), reply)),
+                        TextFormat.printer()
+                                .escapingNonAscii(false)
+                                .printToString(DynamicMessage.parseFrom(type.get(), reply)),
                         Optional.empty());
             } catch (InvalidProtocolBufferException e) {
                 return new Shown(
