@@ -362,8 +362,8 @@ public final class ReplicaClient implements AutoCloseable {
     /**
      * What the group runs: its state machine's class and the message types it declares ({@link StateMachine#schema()}),
      * rebuilt from the descriptors a replica sent, so that no class of the state machine is needed here. Asked of the
-     * replicas in turn until one answers (any replica knows, in either mode, also one that has stopped applying), not
-     * as a linearizable read.
+     * replicas in turn until one answers (any replica that is up knows, in either mode), not as a linearizable read:
+     * it is a property of the code the replicas run, not of their state.
      *
      * @throws UnavailableException if no replica answered within the timeout ({@link ConnectionRefusedException},
      *                              {@link GroupNotFoundException} as for a query)
@@ -492,8 +492,8 @@ public final class ReplicaClient implements AutoCloseable {
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
      *
-     * @param kind "command", "query" or another request, for the message of a request that every replica turned away (see
-     *             {@link RefusalRound}); null to keep trying then too
+     * @param kind "command", "query" or "request", for the message of a request that every replica turned away
+     *             (see {@link RefusalRound}); null to keep trying then too
      */
     private <T> CompletableFuture<T> untilAnswered(
             Function<RefusalRound, CompletableFuture<RaftClientReply>> send,

@@ -1,19 +1,21 @@
 package io.ratissm;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.ratissm.internal.Causes;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A view of a {@link ReplicaClient} that sends commands of type {@code C} and queries of type {@code Q} only, made by
  * {@link ReplicaClient#typed}: a query cannot be sent as a command, which the untyped client cannot prevent (the bytes
  * of one message often parse as the other). Before its first request it asks the group what it runs
  * ({@link ReplicaClient#describe()}) and sends nothing unless the group's state machine advertises {@code C} and
- * {@code Q} (by full name): otherwise every call throws {@link SchemaMismatchException}. A successful check is kept for
- * the life of this view; a check that got no answer is made again by the next call.
+ * {@code Q} (by full name): otherwise every call throws {@link SchemaMismatchException}. The group's answer, a match or
+ * not, is kept for the life of this view; a check that got no answer is made again by the next call.
  *
  * <p>Outcomes, limits and threads are those of the {@link ReplicaClient} it was made from; closing that client ends
  * this view too. Replies are parsed with the {@link Parser} each call is given.
@@ -55,9 +57,7 @@ public final class TypedClient<C extends Message, Q extends Message> {
      * {@link ReplicaClient#submitAsync} does, or with {@link SchemaMismatchException} (nothing sent).
      */
     public <R extends Message> CompletableFuture<R> submitAsync(C command, Parser<R> reply) {
-        ofType(command, commandType, "command");
-        return check().thenCompose(ok -> client.submitAsync(command.toByteString()))
-                .thenApply(bytes -> ReplicaClient.parse(bytes, reply));
+        return send(command, commandType, "command", client::submitAsync, reply);
     }
 
     /** A linearizable read, its answer parsed. See {@link ReplicaClient#query(com.google.protobuf.ByteString)}. */
@@ -67,16 +67,25 @@ public final class TypedClient<C extends Message, Q extends Message> {
 
     /** A linearizable read without waiting. See {@link ReplicaClient#queryAsync}. */
     public <R extends Message> CompletableFuture<R> queryAsync(Q query, Parser<R> reply) {
-        ofType(query, queryType, "query");
-        return check().thenCompose(ok -> client.queryAsync(query.toByteString()))
-                .thenApply(bytes -> ReplicaClient.parse(bytes, reply));
+        return send(query, queryType, "query", client::queryAsync, reply);
     }
 
     /** A read of one replica's local state, which may lag. See {@link ReplicaClient#queryStaleAsync}. */
     public <R extends Message> R queryStale(Q query, String replicaId, Parser<R> reply) throws CommandRejected {
-        ofType(query, queryType, "query");
-        return ReplicaClient.await(check().thenCompose(ok -> client.queryStaleAsync(query.toByteString(), replicaId))
-                .thenApply(bytes -> ReplicaClient.parse(bytes, reply)));
+        return ReplicaClient.await(
+                send(query, queryType, "query", bytes -> client.queryStaleAsync(bytes, replicaId), reply));
+    }
+
+    /** Sends {@code message} with {@code sender} once the group's types are checked, and parses the reply. */
+    private <R extends Message> CompletableFuture<R> send(
+            Message message,
+            Descriptor type,
+            String what,
+            Function<ByteString, CompletableFuture<ByteString>> sender,
+            Parser<R> reply) {
+        ofType(message, type, what);
+        return check().thenCompose(ok -> sender.apply(message.toByteString()))
+                .thenApply(bytes -> ReplicaClient.parse(bytes, reply));
     }
 
     /** The untyped client this view sends through. */

@@ -152,7 +152,8 @@ class TypedClientTest {
                     .hasMessage(
                             "group ratis-sm runs io.ratissm.JobQueue, whose commands are ratissm.test.jobs.JobCommand"
                                     + " and queries ratissm.test.jobs.JobQuery, but this client sends commands"
-                                    + " ratissm.test.jobs.JobQuery and queries ratissm.test.jobs.JobCommand; nothing was sent."
+                                    + " ratissm.test.jobs.JobQuery and queries ratissm.test.jobs.JobCommand;"
+                                    + " nothing was sent."
                                     + " Check the group's name and addresses, or use the types of its state machine");
             assertThat(e.expectedCommandType()).isEqualTo("ratissm.test.jobs.JobQuery");
             assertThat(e.advertised().stateMachineClass()).isEqualTo(JobQueue.class.getName());

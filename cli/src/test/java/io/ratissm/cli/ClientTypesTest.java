@@ -8,13 +8,9 @@ import io.ratissm.Replication;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.KvStore;
 import io.ratissm.statemachines.proto.CounterValue;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The client knows what it talks to: a bundled verb checks the state machine the group advertises and refuses a group
@@ -39,22 +35,8 @@ class ClientTypesTest {
         counter.close();
     }
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result client(LocalCluster group, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--peers";
-        all[1] = group.peers();
-        all[2] = "--timeout";
-        all[3] = "10s";
-        System.arraycopy(args, 0, all, 4, args.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new ClientCommand(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(all);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ClientRun.Result client(LocalCluster group, String... args) {
+        return ClientRun.run(group.peers(), "10s", args);
     }
 
     @Test
@@ -64,7 +46,7 @@ class ClientTypesTest {
             c.submit(Counter.add(5), CounterValue.parser());
         }
 
-        Result r = client(counter, "get", "k");
+        ClientRun.Result r = client(counter, "get", "k");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.USAGE);
         assertThat(r.out()).isEmpty();
@@ -78,7 +60,7 @@ class ClientTypesTest {
 
     @Test
     void aCounterAddAgainstAKvGroupIsRefusedAndNothingIsApplied() {
-        Result r = client(kv, "add", "5");
+        ClientRun.Result r = client(kv, "add", "5");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.USAGE);
         assertThat(r.err())
@@ -91,7 +73,7 @@ class ClientTypesTest {
     void aKvPutAgainstACounterGroupIsRefusedAndTheCounterIsUnchanged() {
         String before = client(counter, "value").out();
 
-        Result r = client(counter, "put", "greeting", "hello");
+        ClientRun.Result r = client(counter, "put", "greeting", "hello");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.USAGE);
         assertThat(r.out()).isEmpty();
@@ -101,7 +83,7 @@ class ClientTypesTest {
 
     @Test
     void callAndQueryTakeTextFormatWithNestedMessagesAndPrintRepliesInTextFormat() {
-        Result first = client(kv, "call", "put { key: \"t1\" value: \"v1\" }");
+        ClientRun.Result first = client(kv, "call", "put { key: \"t1\" value: \"v1\" }");
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).as("a KvReply with no field set").isEmpty();
 
@@ -110,7 +92,7 @@ class ClientTypesTest {
         assertThat(client(kv, "call", "cas { key: \"t1\" expected_value: \"v2\" new_value: \"v3\" }")
                         .out())
                 .isEqualTo("found: true\nvalue: \"v3\"\n");
-        Result get = client(kv, "query", "get { key: \"t1\" }");
+        ClientRun.Result get = client(kv, "query", "get { key: \"t1\" }");
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(get.out()).isEqualTo("found: true\nvalue: \"v3\"\n");
         assertThat(get.err()).isEmpty();
@@ -121,7 +103,7 @@ class ClientTypesTest {
 
     @Test
     void aTextCommandThatDoesNotParseIsExit2NamingTheTypeAndNothingIsSent() {
-        Result r = client(kv, "call", "put { key: \"t2\" valu: \"x\" }");
+        ClientRun.Result r = client(kv, "call", "put { key: \"t2\" valu: \"x\" }");
 
         assertThat(r.exit()).as(r.err()).isEqualTo(GroupOptions.USAGE);
         assertThat(r.out()).isEmpty();
@@ -137,7 +119,7 @@ class ClientTypesTest {
 
     @Test
     void describeNamesTheStateMachineAndItsTypes() {
-        Result r = client(kv, "describe");
+        ClientRun.Result r = client(kv, "describe");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out())
@@ -151,7 +133,7 @@ class ClientTypesTest {
         try (LocalCluster tally = LocalCluster.start(1, TallyOfUndeclaredReplies::new, Replication.ACTIVE)) {
             tally.awaitLeader();
 
-            Result r = client(tally, "call", "add: 7");
+            ClientRun.Result r = client(tally, "call", "add: 7");
 
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).isEqualTo("1: 7\n");
