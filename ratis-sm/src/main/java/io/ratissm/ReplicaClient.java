@@ -2,12 +2,15 @@ package io.ratissm;
 
 import com.codahale.metrics.MetricRegistry;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.Causes;
+import io.ratissm.internal.Descriptions;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
@@ -26,6 +29,7 @@ import io.ratissm.internal.metrics.RatisRegistries;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
 import io.ratissm.internal.proto.QueryRequest;
+import io.ratissm.internal.proto.StateMachineDescription;
 import io.ratissm.internal.tls.TlsCredentials;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +89,10 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  * </ul>
  * {@link #query} is linearizable (it reflects every command acknowledged before it started);
  * {@link #queryStale} reads one named replica's local state, which may lag.
+ *
+ * <p>Commands and queries are bytes here, and nothing checks that they are of the group's types: the bytes of one
+ * Protobuf message often parse as another. {@link #typed} gives a view that sends only the state machine's own command
+ * and query types, to a group that advertises them; {@link #describe()} says what a group runs.
  *
  * <p>Limits, all per client:
  * <ul>
@@ -350,6 +359,75 @@ public final class ReplicaClient implements AutoCloseable {
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
     }
 
+    /**
+     * What the group runs: its state machine's class and the message types it declares ({@link StateMachine#schema()}),
+     * rebuilt from the descriptors a replica sent, so that no class of the state machine is needed here. Asked of the
+     * replicas in turn until one answers (any replica that is up knows, in either mode), not as a linearizable read:
+     * it is a property of the code the replicas run, not of their state.
+     *
+     * @throws UnavailableException if no replica answered within the timeout ({@link ConnectionRefusedException},
+     *                              {@link GroupNotFoundException} as for a query)
+     * @throws RatisSmException     if the types sent cannot be rebuilt
+     */
+    public GroupDescription describe() {
+        return awaitAnswer(describeAsync());
+    }
+
+    /** {@link #describe()} without waiting. */
+    CompletableFuture<GroupDescription> describeAsync() {
+        if (closed.get()) {
+            throw new IllegalStateException("the client is closed");
+        }
+        long calledNanos = System.nanoTime();
+        AtomicBoolean over = new AtomicBoolean();
+        org.apache.ratis.protocol.Message request =
+                Bytes.message(QueryRequest.newBuilder().setDescribe(true).build());
+        // A stale read with no minimum index: any replica answers it from what it runs, and one that fails sends the
+        // next attempt to the next replica.
+        CompletableFuture<GroupDescription> described = untilAnswered(
+                round -> router.toLeader(RaftClientRequest.staleReadRequestType(0), request, round),
+                () -> !over.get() && !closed.get(),
+                "request",
+                reply -> Descriptions.read(
+                        group.name(), StateMachineDescription.parseFrom(Bytes.content(reply.getMessage()))));
+        String outcome = "asking for a description changes nothing";
+        try {
+            ScheduledFuture<?> deadline = timer.schedule(
+                    () -> {
+                        over.set(true);
+                        described.completeExceptionally(unanswered(calledNanos, closed.get(), outcome));
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            described.whenComplete((answer, failure) -> deadline.cancel(false));
+        } catch (RejectedExecutionException closing) {
+            described.completeExceptionally(unanswered(calledNanos, true, outcome));
+        }
+        return described;
+    }
+
+    /**
+     * A view of this client that sends commands of type {@code C} and queries of type {@code Q} only, and only to a
+     * group whose state machine advertises those types (see {@link TypedClient}): a query cannot go as a command, nor
+     * a command to a group of another state machine.
+     *
+     * @param commandType the state machine's command message, a generated class (e.g. {@code KvCommand.class})
+     * @param queryType   its query message
+     * @throws IllegalArgumentException if either is not a generated Protobuf message class
+     */
+    public <C extends Message, Q extends Message> TypedClient<C, Q> typed(Class<C> commandType, Class<Q> queryType) {
+        return new TypedClient<>(this, typeOf(commandType), typeOf(queryType));
+    }
+
+    private static Descriptors.Descriptor typeOf(Class<? extends Message> type) {
+        try {
+            return Internal.getDefaultInstance(type).getDescriptorForType();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    type.getName() + " is not a generated Protobuf message class (it has no default instance)", e);
+        }
+    }
+
     /** A call the client's limit let in; a refusal is counted. */
     private CompletableFuture<ByteString> admitted(Supplier<CompletableFuture<ByteString>> call) {
         try {
@@ -414,8 +492,8 @@ public final class ReplicaClient implements AutoCloseable {
      * safe: a command carries its session and sequence number, so the group applies it at most once. The callers'
      * timeouts are not this loop's business: each call has its own (see Coalescer).
      *
-     * @param kind "command" or "query", for the message of a request that every replica turned away (see
-     *             {@link RefusalRound}); null to keep trying then too
+     * @param kind "command", "query" or "request", for the message of a request that every replica turned away
+     *             (see {@link RefusalRound}); null to keep trying then too
      */
     private <T> CompletableFuture<T> untilAnswered(
             Function<RefusalRound, CompletableFuture<RaftClientReply>> send,
@@ -612,7 +690,16 @@ public final class ReplicaClient implements AutoCloseable {
                 && "Network closed for unknown reason".equals(status.getDescription());
     }
 
-    private static <T> T await(CompletableFuture<T> future) throws CommandRejected {
+    /** {@link #await} of a request the group never refuses, such as a description. */
+    static <T> T awaitAnswer(CompletableFuture<T> future) {
+        try {
+            return await(future);
+        } catch (CommandRejected e) {
+            throw new RatisSmException("unexpected refusal: " + e.getMessage(), e);
+        }
+    }
+
+    static <T> T await(CompletableFuture<T> future) throws CommandRejected {
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -630,7 +717,7 @@ public final class ReplicaClient implements AutoCloseable {
         }
     }
 
-    private static <R extends Message> R parse(ByteString bytes, Parser<R> parser) {
+    static <R extends Message> R parse(ByteString bytes, Parser<R> parser) {
         try {
             return parser.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {

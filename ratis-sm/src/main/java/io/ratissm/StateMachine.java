@@ -98,4 +98,16 @@ public interface StateMachine {
     default boolean queriesAreThreadSafe() {
         return false;
     }
+
+    /**
+     * The Protobuf message types of this state machine's commands, queries and replies, which its group advertises
+     * to clients ({@link ReplicaClient#describe()}): a typed client ({@link ReplicaClient#typed}) checks them, and the
+     * command line client parses and prints messages in text format with them. Called once, on the first instance a
+     * replica creates, when it starts; it must not depend on the state, and every instance must give the same. The
+     * default, empty, is a state machine of bytes: clients can then check nothing. {@link ProtoStateMachine} declares
+     * its types; a state machine that delegates to another should return the delegate's.
+     */
+    default Optional<StateMachineSchema> schema() {
+        return Optional.empty();
+    }
 }

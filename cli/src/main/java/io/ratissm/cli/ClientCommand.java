@@ -1,14 +1,18 @@
 package io.ratissm.cli;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
-import io.ratissm.MalformedCommand;
+import io.ratissm.GroupDescription;
 import io.ratissm.ReplicaClient;
+import io.ratissm.StateMachineSchema;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.KvStore;
+import io.ratissm.statemachines.proto.CounterCommand;
 import io.ratissm.statemachines.proto.CounterValue;
+import io.ratissm.statemachines.proto.KvCommand;
 import io.ratissm.statemachines.proto.KvReply;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,23 +30,31 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code ratis-sm client}: one command or query to a group, its reply printed plainly on standard output, and an
- * exit code a script can test. Commands of the bundled {@code kv} and {@code counter} state machines by name;
- * any other state machine's through {@code raw}, as hexadecimal bytes. Values are bytes: given as UTF-8 text, as
- * hexadecimal, or from a file or standard input; printed as text only when they are UTF-8.
+ * exit code a script can test. Any state machine that declares its message types ({@code StateMachine.schema()})
+ * through {@code call} and {@code query}, in Protobuf text format read and printed with the types the group
+ * advertises; the bundled {@code kv} and {@code counter} state machines also by verbs, each of which first checks that
+ * the group runs its state machine; any state machine through {@code raw}, as hexadecimal bytes. Values are bytes:
+ * given as UTF-8 text, as hexadecimal, or from a file or standard input; printed as text only when they are UTF-8.
  */
 @Command(
         name = "client",
         mixinStandardHelpOptions = true,
         description = {
             "Send one command or query to a group and print the reply.",
-            "Writes are linearizable and applied exactly once; get and value are linearizable reads.",
+            "call and query take any state machine's commands and queries in Protobuf text",
+            "format, parsed with the types the group advertises (describe names them), e.g.:",
+            "  client call 'put { key: \"k\" value: \"v\" }'    client query 'get { key: \"k\" }'",
+            "put/get/delete/cas (kv) and add/value (counter) refuse a group of another state",
+            "machine. raw sends any state machine's command as hexadecimal bytes.",
+            "Writes are linearizable and applied exactly once; get, value and query are linearizable reads.",
             "Only exit code 3 leaves a write's outcome unknown; every other failure is definite: nothing was applied."
         },
         exitCodeListHeading = GroupOptions.EXIT_CODES_HEADING,
         exitCodeList = {
             "0:done",
             "1:the group refused (a rejected command, a failed cas, a key not found)",
-            "2:wrong options or arguments",
+            "2:wrong options or arguments (also: a verb of another state machine than the group runs, a call or query"
+                    + " text that does not parse as the group's type; nothing was sent)",
             "3:the group did not answer in time (for a write: it may or may not have been applied)",
             "4:the command is larger than --max-command-bytes (not sent) or the group's limit (refused)",
             GroupOptions.EXIT_NO_SUCH_GROUP,
@@ -112,7 +125,7 @@ public final class ClientCommand {
             err.println("ratis-sm client: " + e.getMessage());
             return GroupOptions.USAGE;
         }
-        return with(c -> {
+        return kv("put", c -> {
             KvReply r = c.submit(sized(KvStore.put(key, bytes)), KvReply.parser());
             out.println(r.getFound() ? "OK (was " + shown(r.getValue()) + ")" : "OK");
             return 0;
@@ -135,7 +148,7 @@ public final class ClientCommand {
             err.println("ratis-sm client: get takes --raw or --hex, not both");
             return GroupOptions.USAGE;
         }
-        return with(c -> {
+        return kv("get", c -> {
             KvReply r = c.query(KvStore.get(key), KvReply.parser());
             if (!r.getFound()) {
                 err.println("ratis-sm client: key '" + key + "' not found");
@@ -160,7 +173,7 @@ public final class ClientCommand {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "kv: remove KEY.")
     int delete(@Parameters(paramLabel = "KEY") String key) {
-        return with(c -> {
+        return kv("delete", c -> {
             KvReply r = c.submit(KvStore.delete(key), KvReply.parser());
             out.println(r.getFound() ? "OK (was " + shown(r.getValue()) + ")" : "OK (there was none)");
             return 0;
@@ -192,7 +205,7 @@ public final class ClientCommand {
             err.println("ratis-sm client: " + e.getMessage());
             return GroupOptions.USAGE;
         }
-        return with(c -> {
+        return kv("cas", c -> {
             KvReply r = c.submit(sized(KvStore.cas(key, expected, next)), KvReply.parser());
             if (!r.getFound()) {
                 err.println("ratis-sm client: cas failed: '" + key + "' is "
@@ -209,7 +222,7 @@ public final class ClientCommand {
             mixinStandardHelpOptions = true,
             description = "counter: add N (may be negative); " + "prints the new value.")
     int add(@Parameters(paramLabel = "N") long n) {
-        return with(c -> {
+        return counter("add", c -> {
             out.println(c.submit(Counter.add(n), CounterValue.parser()).getValue());
             return 0;
         });
@@ -217,10 +230,75 @@ public final class ClientCommand {
 
     @Command(name = "value", mixinStandardHelpOptions = true, description = "counter: print the value.")
     int value() {
-        return with(c -> {
+        return counter("value", c -> {
             out.println(c.query(Counter.get(), CounterValue.parser()).getValue());
             return 0;
         });
+    }
+
+    @Command(
+            name = "call",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Any state machine that declares its message types: send COMMAND, written in Protobuf text format as"
+                        + " the group's command type, and print the reply in text format.",
+                "E.g. for kv: 'put { key: \"k\" value: \"v\" }' or 'cas { key: \"k\" expected_value: \"v\""
+                        + " new_value: \"w\" }'. Exit 2 if it does not parse (nothing is sent)."
+            })
+    int call(@Parameters(paramLabel = "COMMAND") String text) {
+        return declared("call", (c, schema) -> {
+            Message command = TextMessages.parse(text, schema.commandType());
+            print(TextMessages.show(c.submit(sized(command.toByteString())), schema.commandReplyType(), "command"));
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "query",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Any state machine that declares its message types: a linearizable read. QUERY is written in Protobuf"
+                        + " text format as the group's query type; the answer is printed in text format.",
+                "E.g. for kv: 'get { key: \"k\" }' or 'size: true'. Exit 2 if it does not parse (nothing is sent)."
+            })
+    int query(@Parameters(paramLabel = "QUERY") String text) {
+        return declared("query", (c, schema) -> {
+            Message query = TextMessages.parse(text, schema.queryType());
+            print(TextMessages.show(c.query(query.toByteString()), schema.queryReplyType(), "query"));
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
+            description = "Print the group's state machine class and the message types it declares (call and query"
+                    + " read and print these), as any one replica advertises them.")
+    int describe() {
+        return with(c -> {
+            GroupDescription d = c.describe();
+            out.println("group " + d.group() + " runs " + d.stateMachineClass());
+            d.schema()
+                    .ifPresentOrElse(
+                            s -> {
+                                out.println("commands " + s.commandType().getFullName() + ", replies "
+                                        + replyType(s.commandReplyType()));
+                                out.println("queries  " + s.queryType().getFullName() + ", replies "
+                                        + replyType(s.queryReplyType()));
+                            },
+                            () -> out.println("no message types declared: send its commands with raw"));
+            return 0;
+        });
+    }
+
+    private static String replyType(Optional<Descriptor> type) {
+        return type.map(Descriptor::getFullName).orElse("of no declared type");
+    }
+
+    private void print(TextMessages.Shown reply) {
+        reply.note().ifPresent(note -> err.println("ratis-sm client: " + note));
+        out.print(reply.text());
+        out.flush();
     }
 
     @Command(
@@ -250,6 +328,91 @@ public final class ClientCommand {
         int run(ReplicaClient client) throws CommandRejected, IOException;
     }
 
+    private interface DeclaredAction {
+        int run(ReplicaClient client, StateMachineSchema schema) throws CommandRejected, IOException;
+    }
+
+    /** The bundled state machines this command has verbs for, known by their command type. */
+    private enum Bundled {
+        KV("kv", KvStore.class, KvCommand.getDescriptor(), "put, get, delete, cas"),
+        COUNTER("counter", Counter.class, CounterCommand.getDescriptor(), "add, value");
+
+        final String shortName;
+        final Class<?> type;
+        final Descriptor commandType;
+        final String verbs;
+
+        Bundled(String shortName, Class<?> type, Descriptor commandType, String verbs) {
+            this.shortName = shortName;
+            this.type = type;
+            this.commandType = commandType;
+            this.verbs = verbs;
+        }
+
+        static Optional<Bundled> of(GroupDescription group) {
+            return java.util.Arrays.stream(values())
+                    .filter(b -> b.speaks(group))
+                    .findFirst();
+        }
+
+        /** By the command type's full name: the group's types are rebuilt from what it sent, not these classes. */
+        boolean speaks(GroupDescription group) {
+            return group.schema()
+                    .map(s -> s.commandType().getFullName().equals(commandType.getFullName()))
+                    .orElse(false);
+        }
+    }
+
+    private int kv(String verb, ClientAction action) {
+        return bundled(verb, Bundled.KV, action);
+    }
+
+    private int counter(String verb, ClientAction action) {
+        return bundled(verb, Bundled.COUNTER, action);
+    }
+
+    /** {@code action} if the group runs {@code expected}'s state machine; else a usage error, nothing sent. */
+    private int bundled(String verb, Bundled expected, ClientAction action) {
+        return with(c -> {
+            GroupDescription group = c.describe();
+            if (!expected.speaks(group)) {
+                throw new IllegalArgumentException(verb + " is a verb of the " + expected.shortName
+                        + " state machine (" + expected.type.getName() + ", commands "
+                        + expected.commandType.getFullName() + "), but group " + group.group() + " runs "
+                        + group.stateMachineClass() + " ("
+                        + group.schema()
+                                .map(s -> "commands " + s.commandType().getFullName())
+                                .orElse("which declares no message types")
+                        + "); nothing was sent. " + whatServes(group));
+            }
+            return action.run(c);
+        });
+    }
+
+    private static String whatServes(GroupDescription group) {
+        if (group.schema().isEmpty()) {
+            return "For this group use raw, which sends its bytes in hexadecimal";
+        }
+        return Bundled.of(group)
+                .map(b -> "For this group use: " + b.verbs + "; call and query take any declared state machine's"
+                        + " messages in text format, raw its bytes")
+                .orElse("For this group use call and query, which take its messages in text format");
+    }
+
+    /** {@code action} with the group's message types; a usage error if it declares none, nothing sent. */
+    private int declared(String verb, DeclaredAction action) {
+        return with(c -> {
+            GroupDescription group = c.describe();
+            StateMachineSchema schema = group.schema()
+                    .orElseThrow(() -> new IllegalArgumentException("group " + group.group() + " runs "
+                            + group.stateMachineClass() + ", which declares no message types (its"
+                            + " StateMachine.schema() is empty), so " + verb + " has no type to read the text as;"
+                            + " nothing was sent. Send its bytes with raw, or declare its types in the state machine"
+                            + " (a ProtoStateMachine does)"));
+            return action.run(c, schema);
+        });
+    }
+
     private int with(ClientAction action) {
         if (maxCommandBytes < 1 || maxCommandBytes > LARGEST_SENDABLE) {
             err.println("ratis-sm client: --max-command-bytes must be between 1 and " + LARGEST_SENDABLE + ", was "
@@ -264,10 +427,6 @@ public final class ClientCommand {
                     .timeout(group.timeout)
                     .build()) {
                 return action.run(c);
-            } catch (MalformedCommand e) {
-                // The likely cause from a shell: kv commands sent to a counter group, or the other way round.
-                throw new MalformedCommand(e.getMessage() + " (put/get/delete/cas are for a kv group, add/value for "
-                        + "a counter group, raw for any)");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the value: " + e.getMessage(), e);
             }

@@ -4,11 +4,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.CommandRejected;
 import io.ratissm.StateMachine;
+import io.ratissm.StateMachineSchema;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * The bundled {@link Counter} with a bug: adding {@value #POISON} throws on every replica (ACTIVE mode), as a state
@@ -39,6 +41,12 @@ public final class CounterWithABug implements StateMachine {
     @Override
     public ByteString query(ByteString query) throws CommandRejected {
         return counter.query(query);
+    }
+
+    /** The counter's: a state machine that delegates advertises its delegate's types. */
+    @Override
+    public Optional<StateMachineSchema> schema() {
+        return counter.schema();
     }
 
     @Override

@@ -111,28 +111,14 @@ class UserStateMachineTest {
                 () -> !n1.isAlive() || client(peer, "value").exit() == 0);
         assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
 
-        assertThat(client(peer, "add", "5").out()).isEqualTo("5");
-        assertThat(client(peer, "add", "2").out()).isEqualTo("7");
-        assertThat(client(peer, "value").out()).isEqualTo("7");
+        assertThat(client(peer, "add", "5").out()).isEqualTo("5\n");
+        assertThat(client(peer, "add", "2").out()).isEqualTo("7\n");
+        assertThat(client(peer, "value").out()).isEqualTo("7\n");
         assertThat(n1.log()).contains("(" + UserJar.CLASS_NAME + " state machine");
         assertThat(n1.terminate()).isZero();
     }
 
-    private record Result(int exit, String out) {}
-
-    private static Result client(String peer, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--peers";
-        all[1] = peer;
-        all[2] = "--timeout";
-        all[3] = "5s";
-        System.arraycopy(args, 0, all, 4, args.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new ClientCommand(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(all);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8).strip());
+    private static ClientRun.Result client(String peer, String... args) {
+        return ClientRun.run(peer, "5s", args);
     }
 }

@@ -1,5 +1,6 @@
 package io.ratissm.statemachines;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.CommandRejected;
 import io.ratissm.MalformedCommand;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +32,16 @@ public final class Bank extends ProtoStateMachine<BankCommand, BankQuery> {
 
     public Bank() {
         super(BankCommand.parser(), BankQuery.parser());
+    }
+
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(BankReply.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(BankReply.getDescriptor());
     }
 
     /** The command that opens {@code initial} accounts, unless accounts exist already. */

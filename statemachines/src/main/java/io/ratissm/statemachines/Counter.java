@@ -1,5 +1,6 @@
 package io.ratissm.statemachines;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
 import io.ratissm.ProtoEffectStateMachine;
@@ -12,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * A 64-bit counter. {@code add} returns the new value (overflow wraps, deterministically); {@code get} reads it.
@@ -22,6 +24,16 @@ public final class Counter extends ProtoEffectStateMachine<CounterCommand, Count
 
     public Counter() {
         super(CounterCommand.parser(), CounterQuery.parser(), CounterUpdate.parser());
+    }
+
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(CounterValue.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(CounterValue.getDescriptor());
     }
 
     /** The command that adds {@code delta}. */

@@ -1,5 +1,6 @@
 package io.ratissm.statemachines;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
 import io.ratissm.ProtoStateMachine;
@@ -11,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -26,6 +28,16 @@ public final class IntSet extends ProtoStateMachine<SetCommand, SetQuery> {
 
     public IntSet() {
         super(SetCommand.parser(), SetQuery.parser());
+    }
+
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(SetReply.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(SetReply.getDescriptor());
     }
 
     /** The command that adds {@code element}. */

@@ -3,6 +3,7 @@ package io.ratissm.statemachines;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
 import io.ratissm.ProtoEffectStateMachine;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,6 +35,16 @@ public final class KvStore extends ProtoEffectStateMachine<KvCommand, KvQuery, K
 
     public KvStore() {
         super(KvCommand.parser(), KvQuery.parser(), KvUpdate.parser());
+    }
+
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(KvReply.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(KvReply.getDescriptor());
     }
 
     public static KvCommand put(String key, ByteString value) {

@@ -2,6 +2,7 @@ package io.ratissm.statemachines;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.MalformedCommand;
 import io.ratissm.ProtoEffectStateMachine;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,16 @@ public final class StampedJournal extends ProtoEffectStateMachine<JournalCommand
 
     public StampedJournal() {
         super(JournalCommand.parser(), JournalQuery.parser(), JournalEntry.parser());
+    }
+
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(JournalEntry.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(JournalEntries.getDescriptor());
     }
 
     public static JournalCommand append(String text) {

@@ -442,6 +442,10 @@ public final class RaftStateMachine extends BaseStateMachine {
             if (q.getDigestAtIndex() > 0) {
                 return CompletableFuture.completedFuture(Bytes.message(divergence.digestAt(q.getDigestAtIndex())));
             }
+            if (q.getDescribe()) {
+                // Before the failure check: what the replica runs is worth knowing also when it serves nothing.
+                return CompletableFuture.completedFuture(Bytes.message(host.description()));
+            }
             String failure = failure();
             if (failure != null) {
                 throw new ReplicaFailedException(replicaId + ": " + failure);

@@ -4,9 +4,11 @@ import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
 import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
+import io.ratissm.internal.Descriptions;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.Outcome;
+import io.ratissm.internal.proto.StateMachineDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,6 +42,7 @@ final class StateMachineHost {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Runnable onFailStop;
     private final boolean describesEffects;
+    private final StateMachineDescription description;
     private volatile StateMachine current;
     private volatile String failure;
 
@@ -49,6 +52,13 @@ final class StateMachineHost {
         this.onFailStop = onFailStop;
         this.current = newInstance();
         this.describesEffects = current instanceof EffectStateMachine;
+        // A property of the code, asked once: the replica advertises it without touching the state again.
+        this.description = Descriptions.of(current);
+    }
+
+    /** The state machine's class and message types, as the replica advertises them. */
+    StateMachineDescription description() {
+        return description;
     }
 
     /** Null while healthy; otherwise why this replica stopped applying. */
