@@ -17,6 +17,8 @@ import org.w3c.dom.NodeList;
 /**
  * {@code bom/pom.xml}, the BOM users import, pins every published module of the build (each module the root pom
  * lists, but those that set {@code maven.deploy.skip}) at the build's version, and the build's protobuf-java version.
+ * It is the one place that version is defined: the starter parent inherits it (for protoc), and the root pom inherits
+ * the starter parent.
  */
 class BomTest {
     private static final Path ROOT = Path.of("..");
@@ -44,11 +46,25 @@ class BomTest {
         }
 
         assertThat(managed.keySet()).as("ratis-sm artifacts the BOM manages").isEqualTo(published);
-        assertThat(managed.values()).as("their versions").containsOnly("${project.version}");
+        assertThat(managed.values()).as("their versions").containsOnly("${ratis-sm.version}");
+        assertThat(property(bom, "ratis-sm.version")).as("ratis-sm.version").isEqualTo(text(root, "version"));
         assertThat(text(bom, "version")).as("the BOM's version").isEqualTo(text(root, "version"));
+    }
+
+    @Test
+    void protobufVersionIsDefinedInTheBomOnlyAndTheStarterParentAndTheBuildInheritIt() throws Exception {
+        Element root = pom(ROOT.resolve("pom.xml"));
+        Element bom = pom(ROOT.resolve("bom/pom.xml"));
+        Element starter = pom(ROOT.resolve("starter-parent/pom.xml"));
+
         assertThat(property(bom, "protobuf.version"))
-                .as("the BOM's protobuf.version, which users' protoc follows")
-                .isEqualTo(property(root, "protobuf.version"));
+                .as("the BOM's protobuf.version")
+                .isNotEmpty();
+        assertThat(text(child(starter, "parent"), "artifactId")).isEqualTo(text(bom, "artifactId"));
+        assertThat(text(child(root, "parent"), "artifactId")).isEqualTo(text(starter, "artifactId"));
+        assertThat(List.of(property(starter, "protobuf.version"), property(root, "protobuf.version")))
+                .as("protobuf.version of the starter parent and the root pom: inherited, never set again")
+                .containsOnly("");
     }
 
     private static Element pom(Path file) throws Exception {
