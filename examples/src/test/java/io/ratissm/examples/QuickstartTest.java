@@ -4,21 +4,15 @@ import static io.ratissm.Awaits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Message;
 import com.google.protobuf.RuntimeVersion;
-import com.google.protobuf.TextFormat;
 import io.ratissm.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,7 +32,6 @@ import org.w3c.dom.Element;
  */
 class QuickstartTest {
     private static final String STATE_MACHINE = "com.example.jobqueue.JobQueue";
-    private static final String MESSAGES = "com.example.jobqueue.proto.";
     // The small-JVM flags of cli's ReplicaProcess, so that a replica and its clients fit on two cores beside the build.
     private static final String JAVA_OPTS =
             "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true";
@@ -100,15 +93,13 @@ class QuickstartTest {
                 String.join(
                         "\n", "id = n1", "peers = " + peers, "storage = data/n1", "state-machine = " + STATE_MACHINE));
 
-        try (JobQueueMessages messages = new JobQueueMessages(jar);
-                Replica n1 = Replica.start(home, config, "--classpath", jar.toString())) {
-            Client client = new Client(home, peers, messages);
-            String size = messages.query("size {}");
+        try (Replica n1 = Replica.start(home, config, "--classpath", jar.toString())) {
+            Client client = new Client(home, peers);
             await(
                     "n1 serves (or exits; its log says why)",
                     // A replica's JVM took 50 to 70 s to start on a 2-core machine at load 38 (other builds running).
                     Duration.ofSeconds(120),
-                    () -> !n1.isAlive() || client.raw("--query", size).exit() == 0);
+                    () -> !n1.isAlive() || client.run("query", "size {}").exit() == 0);
             assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
 
             assertThat(client.call("enqueue { job: \"a\" }")).isEqualTo("size: 1");
@@ -156,77 +147,24 @@ class QuickstartTest {
         }
     }
 
-    /**
-     * The quickstart's messages, loaded from its jar: commands and queries written in Protobuf text format become the
-     * hexadecimal bytes {@code client raw} sends, and its replies are printed back in text format.
-     */
-    private static final class JobQueueMessages implements AutoCloseable {
-        private final URLClassLoader loader;
-
-        JobQueueMessages(Path jar) throws IOException {
-            loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, QuickstartTest.class.getClassLoader());
-        }
-
-        String command(String text) throws Exception {
-            return hex(parse("JobCommand", text));
-        }
-
-        String query(String text) throws Exception {
-            return hex(parse("JobQuery", text));
-        }
-
-        String reply(String hex) throws Exception {
-            Message reply = defaultInstance("JobReply")
-                    .getParserForType()
-                    .parseFrom(HexFormat.of().parseHex(hex));
-            return TextFormat.printer()
-                    .emittingSingleLine(true)
-                    .printToString(reply)
-                    .strip();
-        }
-
-        private Message parse(String type, String text) throws Exception {
-            Message.Builder builder = defaultInstance(type).newBuilderForType();
-            TextFormat.getParser().merge(text, builder);
-            return builder.build();
-        }
-
-        private Message defaultInstance(String type) throws ReflectiveOperationException {
-            return (Message) loader.loadClass(MESSAGES + type)
-                    .getMethod("getDefaultInstance")
-                    .invoke(null);
-        }
-
-        private static String hex(Message message) {
-            ByteString bytes = message.toByteString();
-            return HexFormat.of().formatHex(bytes.toByteArray());
-        }
-
-        @Override
-        public void close() throws IOException {
-            loader.close();
-        }
-    }
-
     /** The exit code and standard output of one {@code bin/ratis-sm client} run. */
     private record Result(int exit, String out, String err) {}
 
     /** {@code bin/ratis-sm client --peers ...} of the distribution. */
-    private record Client(Path home, String peers, JobQueueMessages messages) {
-        /** Sends a command written in text format; its reply in text format. */
-        String call(String text) throws Exception {
-            return messages.reply(succeeded(raw(messages.command(text))));
+    private record Client(Path home, String peers) {
+        /** Sends a command written in Protobuf text format; its reply in text format, on one line. */
+        String call(String text) {
+            return succeeded(run("call", text));
         }
 
-        /** Sends a linearizable query written in text format; its reply in text format. */
-        String query(String text) throws Exception {
-            return messages.reply(succeeded(raw("--query", messages.query(text))));
+        /** Sends a linearizable query written in Protobuf text format; its reply in text format, on one line. */
+        String query(String text) {
+            return succeeded(run("query", text));
         }
 
-        Result raw(String... args) {
+        Result run(String... args) {
             List<String> command = new ArrayList<>(
                     List.of(home.resolve("bin/ratis-sm").toString(), "client", "--peers", peers, "--timeout", "10s"));
-            command.add("raw");
             command.addAll(List.of(args));
             try {
                 Path err = Files.createTempFile(home, "client", ".err");
@@ -238,7 +176,7 @@ class QuickstartTest {
                     process.destroyForcibly();
                     throw new AssertionError(command + " did not exit within 60 s");
                 }
-                return new Result(process.exitValue(), out.strip(), Files.readString(err));
+                return new Result(process.exitValue(), out.strip().replaceAll("\\s+", " "), Files.readString(err));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

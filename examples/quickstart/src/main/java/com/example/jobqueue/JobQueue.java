@@ -9,6 +9,7 @@ import com.example.jobqueue.proto.JobUpdate;
 import com.example.jobqueue.proto.Peek;
 import com.example.jobqueue.proto.QueueSnapshot;
 import com.example.jobqueue.proto.Size;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.ratissm.CommandRejected;
 import io.ratissm.MalformedCommand;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
  * A FIFO queue of jobs, replicated: {@code enqueue} adds a job at the tail, {@code dequeue} takes the head job;
@@ -52,6 +54,18 @@ public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery
     /** The query that reads the length. */
     public static JobQuery size() {
         return JobQuery.newBuilder().setSize(Size.getDefaultInstance()).build();
+    }
+
+    // Declared so that the group advertises them: 'ratis-sm client call' and 'client query' then print replies in
+    // Protobuf text format.
+    @Override
+    protected Optional<Descriptor> commandReplyType() {
+        return Optional.of(JobReply.getDescriptor());
+    }
+
+    @Override
+    protected Optional<Descriptor> queryReplyType() {
+        return Optional.of(JobReply.getDescriptor());
     }
 
     // Runs on the leader before the command is logged: a refused command never reaches the log.
