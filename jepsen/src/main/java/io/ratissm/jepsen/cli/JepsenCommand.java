@@ -192,6 +192,17 @@ public final class JepsenCommand {
                 if (clockRateRange.size() != 2) {
                     throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
                 }
+                List<Path> classes = new ArrayList<>();
+                for (String entries : classpath) {
+                    try {
+                        classes.addAll(ClassPath.expand(entries, Path.of("")));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
+                    }
+                }
+                if (stateMachine != null) {
+                    NodeStateMachine.named(stateMachine, classes); // a wrong class is a usage error before any start
+                }
                 ClockFaults clocks = new ClockFaults(
                         Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
                 options = new TestOptions(
@@ -212,19 +223,9 @@ public final class JepsenCommand {
                         true,
                         Duration.ofMillis(executeDelayMillis),
                         leaseReads,
-                        clocks);
-                List<Path> classes = new ArrayList<>();
-                for (String entries : classpath) {
-                    try {
-                        classes.addAll(ClassPath.expand(entries, Path.of("")));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
-                    }
-                }
-                if (stateMachine != null) {
-                    NodeStateMachine.named(stateMachine, classes); // a wrong class is a usage error before any start
-                }
-                options = options.withStateMachine(stateMachine, classes);
+                        clocks,
+                        stateMachine,
+                        classes);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 2;

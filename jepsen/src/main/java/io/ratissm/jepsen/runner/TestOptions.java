@@ -68,49 +68,6 @@ public record TestOptions(
         }
     }
 
-    /** Options whose replicas run the workload's own state machine. */
-    public TestOptions(
-            String workload,
-            List<String> nemeses,
-            Replication replication,
-            int nodes,
-            int concurrency,
-            Duration timeLimit,
-            Duration faultDuration,
-            Duration healDuration,
-            Duration recovery,
-            Duration opTimeout,
-            ReadMode readMode,
-            long seed,
-            Path storeRoot,
-            long snapshotEvery,
-            boolean progress,
-            Duration executeDelay,
-            boolean leaseReads,
-            ClockFaults clockFaults) {
-        this(
-                workload,
-                nemeses,
-                replication,
-                nodes,
-                concurrency,
-                timeLimit,
-                faultDuration,
-                healDuration,
-                recovery,
-                opTimeout,
-                readMode,
-                seed,
-                storeRoot,
-                snapshotEvery,
-                progress,
-                executeDelay,
-                leaseReads,
-                clockFaults,
-                null,
-                List.of());
-    }
-
     /**
      * The test's name in the store: {@code register-kill,partition-active}, with {@code -stale}, {@code -lease} and
      * {@code -delay30ms} for stale reads, lease reads and a slow state machine, and the state machine's simple name
@@ -126,31 +83,6 @@ public record TestOptions(
 
     /** The same options with a slow state machine, lease reads and clock settings. */
     public TestOptions with(Duration executeDelay, boolean leaseReads, ClockFaults clockFaults) {
-        return new TestOptions(
-                workload,
-                nemeses,
-                replication,
-                nodes,
-                concurrency,
-                timeLimit,
-                faultDuration,
-                healDuration,
-                recovery,
-                opTimeout,
-                readMode,
-                seed,
-                storeRoot,
-                snapshotEvery,
-                progress,
-                executeDelay,
-                leaseReads,
-                clockFaults,
-                stateMachine,
-                classpath);
-    }
-
-    /** The same options with the replicas running {@code stateMachine}, whose classes {@code classpath} adds. */
-    public TestOptions withStateMachine(String stateMachine, List<Path> classpath) {
         return new TestOptions(
                 workload,
                 nemeses,
