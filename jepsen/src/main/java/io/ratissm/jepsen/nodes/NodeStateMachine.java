@@ -70,12 +70,10 @@ public record NodeStateMachine(String name, String className, boolean withEffect
                     + " is not a concrete implementation of " + StateMachine.class.getName());
         }
         try {
-            if (!Modifier.isPublic(type.getConstructor().getModifiers())) {
-                throw new NoSuchMethodException();
-            }
+            type.getConstructor(); // public ones only, as a replica needs
         } catch (NoSuchMethodException e) {
             throw new IllegalArgumentException("--state-machine: class " + name
-                    + " has no public constructor without arguments, which a replica" + " needs to make it");
+                    + " has no public constructor without arguments, which a replica needs to make it");
         }
         return new NodeStateMachine(name, name, EffectStateMachine.class.isAssignableFrom(type), classpath);
     }
