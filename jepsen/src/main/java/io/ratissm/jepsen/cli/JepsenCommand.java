@@ -1,9 +1,11 @@
 package io.ratissm.jepsen.cli;
 
 import io.ratissm.Replication;
+import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.nemesis.NemesisCatalog;
+import io.ratissm.jepsen.nodes.NodeStateMachine;
 import io.ratissm.jepsen.runner.JepsenTest;
 import io.ratissm.jepsen.runner.TestOptions;
 import io.ratissm.jepsen.runner.TestResult;
@@ -12,6 +14,7 @@ import io.ratissm.jepsen.workload.Workloads;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,6 +62,23 @@ public final class JepsenCommand {
                                 + "back). Join faults with + to inject them together, e.g. partition-leader+clock-rate-leader "
                                 + "or corrupt+disk-full. Clock faults need libfaketime. Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
+
+        @Option(
+                names = "--state-machine",
+                paramLabel = "CLASS",
+                description = "The replicas' state machine instead of the workload's: the class name of a"
+                        + " StateMachine with a public constructor without arguments (its jar: --classpath), or a"
+                        + " bundled short name (kv, counter, set, bank). The replicas' configuration names it as"
+                        + " 'state-machine'.")
+        String stateMachine;
+
+        @Option(
+                names = "--classpath",
+                paramLabel = "PATHS",
+                description = "Jars or directories of the state machine's classes and the jars it needs, separated by"
+                        + " ',' or ':' (repeatable); a pattern in the last part takes the matching jars of a directory"
+                        + " (lib/*.jar). Added to the replicas' classpath after the harness's own.")
+        List<String> classpath = new ArrayList<>();
 
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
         String replication;
@@ -172,6 +192,17 @@ public final class JepsenCommand {
                 if (clockRateRange.size() != 2) {
                     throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
                 }
+                List<Path> classes = new ArrayList<>();
+                for (String entries : classpath) {
+                    try {
+                        classes.addAll(ClassPath.expand(entries, Path.of("")));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
+                    }
+                }
+                if (stateMachine != null) {
+                    NodeStateMachine.named(stateMachine, classes); // a wrong class is a usage error before any start
+                }
                 ClockFaults clocks = new ClockFaults(
                         Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
                 options = new TestOptions(
@@ -192,7 +223,9 @@ public final class JepsenCommand {
                         true,
                         Duration.ofMillis(executeDelayMillis),
                         leaseReads,
-                        clocks);
+                        clocks,
+                        stateMachine,
+                        classes);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 2;

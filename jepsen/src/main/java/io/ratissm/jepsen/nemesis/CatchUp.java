@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Whether a replica that a storage fault hit works again: it has applied as far as the furthest other replica had
- * when the fault ended. Read from the replicas' status files, so it needs no client and no write traffic.
+ * when the fault ended. Read from the replicas' {@code /status} endpoints, so it needs no client and no write traffic.
  */
 final class CatchUp {
     private CatchUp() {}
@@ -46,7 +46,7 @@ final class CatchUp {
         Optional<NodeStatus> seen = node.status();
         while (seen.map(s -> s.appliedIndex() < goal).orElse(true) && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(100); // replicas report every 200 ms; polling with a deadline
+                Thread.sleep(100); // between requests to its /status; polling with a deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -51,7 +51,10 @@ public final class ClockNemesis implements Nemesis {
 
     /** libfaketime re-reads the spec on the first clock reading of each real second; plus a margin. */
     private static final Duration REREAD = Duration.ofMillis(1100);
-    /** Status reports come every 200 ms of the replica's clock: 2 s of real time at rate 0.1. */
+    /**
+     * A replica answers /status at once whatever its clocks do; this bounds the waits for one that is down or
+     * paused (and for a loaded machine's slow answers).
+     */
     private static final Duration OBSERVE_TIMEOUT = Duration.ofSeconds(6);
 
     private static final Duration MIN_SKEW = Duration.ofSeconds(1);

@@ -3,7 +3,6 @@ package io.ratissm.jepsen.nemesis;
 import io.ratissm.GroupAdmin;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.nodes.Cluster;
-import io.ratissm.jepsen.nodes.NodeMain;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * replica at a time); SIGKILLs it; damages its newest log segment (a byte flipped inside an entry, or the segment cut
  * inside one of its last entries) or its newest snapshot (a byte flipped), drawn at random ({@link StorageDamage});
  * restarts it and waits until it serves or exits. A replica that cannot use its storage exits with
- * {@value NodeMain#REPLACE_STORAGE} ({@code StorageRecoveryException}) and stays down for the window, as it would until
+ * {@value NodeProcess#REPLACE_STORAGE} ({@code StorageRecoveryException}) and stays down for the window, as it would until
  * an operator came. A cut log tail usually loads (Ratis drops an entry cut short) and the replica gets the rest from
  * the leader.
  *
@@ -45,6 +44,8 @@ public final class CorruptNemesis implements Nemesis {
 
     private static final Duration CATCH_UP = Duration.ofSeconds(8);
     private static final StorageDamage.Kind[] KINDS = StorageDamage.Kind.values();
+    /** How {@code ratis-sm server} begins the line that says why it exited. */
+    private static final String SERVER_ERROR = "ratis-sm server: ";
     /** OPERATIONS.md, "Replacing a replica's storage", in order. */
     private static final List<String> REPLACEMENT_STEPS =
             List.of("remove-replica", "empty-storage", "start-joining", "add-replica");
@@ -69,7 +70,7 @@ public final class CorruptNemesis implements Nemesis {
         }
 
         boolean refused() {
-            return exit.isPresent() && exit.getAsInt() == NodeMain.REPLACE_STORAGE;
+            return exit.isPresent() && exit.getAsInt() == NodeProcess.REPLACE_STORAGE;
         }
     }
 
@@ -119,7 +120,7 @@ public final class CorruptNemesis implements Nemesis {
             done.put(Keyword.of("restart"), damaged.refused() ? Keyword.of("refused") : Keyword.of("exited"));
             done.put(Keyword.of("exit"), (long) exit.getAsInt());
             node.logLinesSince(logOffset).stream()
-                    .filter(l -> l.contains("refused to start"))
+                    .filter(l -> l.startsWith(SERVER_ERROR))
                     .findFirst()
                     .ifPresent(line -> done.put(Keyword.of("message"), line));
         }
@@ -145,7 +146,7 @@ public final class CorruptNemesis implements Nemesis {
         } else if (d.exit.isPresent()) {
             done.put(
                     Keyword.of("left-down"),
-                    "exited with " + d.exit.getAsInt() + ", not the storage refusal (" + NodeMain.REPLACE_STORAGE
+                    "exited with " + d.exit.getAsInt() + ", not the storage refusal (" + NodeProcess.REPLACE_STORAGE
                             + "); see " + d.node.logFile());
             damaged = null;
             return List.of(Keyword.of("corrupt-healed"), done);

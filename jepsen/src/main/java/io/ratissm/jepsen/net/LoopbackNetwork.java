@@ -15,14 +15,25 @@ import java.util.Set;
  */
 public final class LoopbackNetwork implements TestNetwork {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Integer> httpPorts = new LinkedHashMap<>();
     private final String reason;
 
     /** {@code reason} says why partitions are unavailable, for the run's log. */
     public LoopbackNetwork(List<String> nodes, String reason) {
         this.reason = reason;
         for (String node : nodes) {
-            ports.put(node, freePort());
+            ports.put(node, unusedPort());
+            httpPorts.put(node, unusedPort());
         }
+    }
+
+    /** A free port that this network did not hand out already (the kernel may offer a just-closed one again). */
+    private int unusedPort() {
+        int port;
+        do {
+            port = freePort();
+        } while (ports.containsValue(port) || httpPorts.containsValue(port));
+        return port;
     }
 
     private static int freePort() {
@@ -41,6 +52,11 @@ public final class LoopbackNetwork implements TestNetwork {
     @Override
     public int port(String node) {
         return ports.get(node);
+    }
+
+    @Override
+    public int httpPort(String node) {
+        return httpPorts.get(node);
     }
 
     @Override

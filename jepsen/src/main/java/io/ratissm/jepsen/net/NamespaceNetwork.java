@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class NamespaceNetwork implements TestNetwork {
     /** The port every replica listens on, inside its own namespace. */
     static final int PORT = 7000;
+    /** The port of every replica's HTTP endpoints. */
+    static final int HTTP_PORT = 7080;
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceNetwork.class);
     private static final List<String> SUBNETS = List.of("192.0.2", "198.51.100", "203.0.113");
@@ -99,6 +101,11 @@ public final class NamespaceNetwork implements TestNetwork {
     @Override
     public int port(String node) {
         return PORT;
+    }
+
+    @Override
+    public int httpPort(String node) {
+        return HTTP_PORT;
     }
 
     @Override

@@ -17,6 +17,9 @@ public interface TestNetwork extends AutoCloseable {
     /** The port {@code node} listens on. */
     int port(String node);
 
+    /** The port of {@code node}'s HTTP endpoints ({@code /status}, {@code /health}), on the same host. */
+    int httpPort(String node);
+
     /** The command words to put in front of a node's command so that it runs in the node's network. */
     List<String> launchPrefix(String node);
 

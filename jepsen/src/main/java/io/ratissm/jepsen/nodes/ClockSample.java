@@ -8,23 +8,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One reading of a replica's clocks as it published them in its status file, paired with the real time the file
- * was written (its modification time, set by the kernel, which libfaketime does not fake). Two samples give the
+ * One reading of a replica's clocks as its {@code GET /status} answer gave them, paired with the real time of the
+ * reading: the middle of the request, by the harness's clock, which libfaketime does not fake. Two samples give the
  * rates at which the replica's clocks ran between them; one gives its wall-clock offset from real time.
  *
- * @param wallMillis the replica's {@code System.currentTimeMillis()}
- * @param nanos      the replica's {@code System.nanoTime()}
- * @param realNanos  real time of the write, in nanoseconds since the epoch
+ * @param wallMillis the replica's {@code System.currentTimeMillis()} ({@code wallClockMillis})
+ * @param nanos      the replica's {@code System.nanoTime()} ({@code monotonicNanos})
+ * @param realNanos  real time of the reading, in nanoseconds since the epoch
  */
 public record ClockSample(long wallMillis, long nanos, long realNanos) {
 
-    /** Parses the {@code wall=} and {@code nanos=} fields of a status line; empty if they are missing (torn). */
-    static Optional<ClockSample> parse(String line, long realNanos) {
-        Map<String, String> fields = NodeStatus.fields(line);
+    /** The clocks in the fields of a {@code /status} answer ({@link NodeStatus#fields}); empty if one is missing. */
+    static Optional<ClockSample> of(Map<String, String> fields, long realNanos) {
         try {
             return Optional.of(new ClockSample(
-                    Long.parseLong(fields.get("wall")), Long.parseLong(fields.get("nanos")), realNanos));
-        } catch (NumberFormatException | NullPointerException e) {
+                    Long.parseLong(fields.get("wallClockMillis")),
+                    Long.parseLong(fields.get("monotonicNanos")),
+                    realNanos));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
@@ -56,8 +57,8 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
     }
 
     /**
-     * Waits up to {@code timeout} for each node's first report written after {@code afterRealNanos}, polling
-     * their status files; a node that gives none by then (down, paused) maps to empty.
+     * Waits up to {@code timeout} for each node's first reading taken after {@code afterRealNanos}, asking them
+     * again and again; a node that gives none by then (down, paused) maps to empty.
      */
     public static Map<NodeProcess, Optional<ClockSample>> await(
             List<NodeProcess> nodes, long afterRealNanos, Duration timeout) {
@@ -66,7 +67,7 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (NodeProcess n : nodes) {
-                if (seen.get(n).isEmpty()) {
+                if (seen.get(n).isEmpty() && realNow() > afterRealNanos) {
                     seen.put(n, n.clockSample().filter(s -> s.realNanos() > afterRealNanos));
                 }
             }
@@ -74,7 +75,7 @@ public record ClockSample(long wallMillis, long nanos, long realNanos) {
                 return seen;
             }
             try {
-                Thread.sleep(50); // the replicas write every 200 ms of their own clocks
+                Thread.sleep(50); // between rounds of requests, until the replicas answer or the deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return seen;

@@ -1,9 +1,12 @@
 package io.ratissm.jepsen.nodes;
 
+import io.ratissm.cli.Launcher;
 import io.ratissm.internal.config.SettingType;
+import io.ratissm.internal.config.Settings;
 import io.ratissm.jepsen.net.TestNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,14 +22,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The replicas of one test, as processes on a {@link TestNetwork}: {@code n1..nN}, each with its own data
- * directory {@code <dataRoot>/<id>/} (its status file and clock control file, and {@code storage/}, the replica's
+ * The replicas of one test, as processes on a {@link TestNetwork}: {@code n1..nN}, each running {@code ratis-sm
+ * server --config <dataRoot>/<id>/replica.properties} as an operator would, with its own data directory
+ * {@code <dataRoot>/<id>/} (its configuration file, its clock control file, and {@code storage/}, the replica's
  * storage, which with {@link NodeSettings#diskBytes()} is a filesystem of its own, {@link NodeDisk}) and log file
- * ({@code <logRoot>/<id>/node.log}). Nodes run this JVM's own
- * classpath, which is the distribution ({@code ratis-sm-jepsen-*.jar} and {@code lib/*}) under
- * {@code bin/ratis-sm} and {@code target/classes} plus the dependencies under Maven's test runner, so the
- * harness works before the jar is packaged. Where libfaketime is installed every replica runs under it
- * ({@link Faketime}), with its clocks at real time until a clock nemesis moves them.
+ * ({@code <logRoot>/<id>/node.log}). The harness reads each replica's state from its {@code /status} endpoint.
+ * Nodes run this JVM's own classpath, which is the distribution ({@code ratis-sm-jepsen-*.jar} and {@code lib/*})
+ * under {@code bin/ratis-sm} and {@code target/classes} plus the dependencies under Maven's test runner, so the
+ * harness works before the jar is packaged, followed by the state machine's own classpath if it has one. Every
+ * replica JVM carries the harness's {@link NodeAgent}, which stops it when the harness goes away. Where libfaketime
+ * is installed every replica runs under it ({@link Faketime}), with its clocks at real time until a clock nemesis
+ * moves them.
  */
 public final class Cluster implements AutoCloseable {
     /** Small, fast-starting JVMs: five of them and the harness must fit on two cores. */
@@ -49,7 +55,7 @@ public final class Cluster implements AutoCloseable {
      * be met only minutes after it filled, so replicas on their own disks preallocate in small steps and meet it
      * within a second or two.
      */
-    static final String SMALL_PREALLOCATION = "raft.server.log.preallocated.size=16KB";
+    static final String SMALL_PREALLOCATION = "raft.server.log.preallocated.size = 16KB";
 
     private final TestNetwork network;
     private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
@@ -79,6 +85,7 @@ public final class Cluster implements AutoCloseable {
         String peers = peers(ids);
         Optional<Path> faketime = Faketime.library();
         faketime.ifPresent(lib -> Faketime.sweepStale());
+        Path agent = NodeAgent.writeJar(dataRoot.resolve("node-agent.jar"));
         for (String id : ids) {
             try {
                 Path data = Files.createDirectories(dataRoot.resolve(id));
@@ -95,45 +102,51 @@ public final class Cluster implements AutoCloseable {
                 }
                 command.add(javaBinary());
                 command.addAll(NODE_JVM_FLAGS);
+                command.addAll(settings.stateMachine().jvmProperties(settings.executeDelay()));
+                command.add("-javaagent:" + agent + (clock != null ? "=" + NodeAgent.FAKED_CLOCK : ""));
+                Path config = data.resolve("replica.properties");
                 command.addAll(List.of(
                         "-cp",
-                        classpath(),
-                        NodeMain.class.getName(),
-                        "--id",
-                        id,
-                        "--peers",
-                        peers,
-                        "--storage",
-                        storage.toString(),
-                        "--state-machine",
-                        settings.stateMachine().name(),
-                        "--replication",
-                        settings.replication().name(),
-                        "--snapshot-every",
-                        Long.toString(settings.snapshotEvery()),
-                        "--election-timeout",
-                        SettingType.DURATION_TEXT.format(settings.electionTimeout()),
-                        "--execute-delay-ms",
-                        Long.toString(settings.executeDelay().toMillis()),
-                        "--status-file",
-                        data.resolve("status").toString()));
-                if (settings.leaseReads()) {
-                    command.add("--lease-reads");
-                }
-                if (clock != null) {
-                    command.add("--faked-clock");
-                }
-                if (settings.diskBytes() > 0) {
-                    command.addAll(List.of("--ratis-property", SMALL_PREALLOCATION));
-                }
+                        settings.stateMachine().nodeClasspath(classpath()),
+                        Launcher.class.getName(),
+                        "server",
+                        "--config",
+                        config.toString()));
                 nodes.put(
                         id,
                         new NodeProcess(
-                                id, command, storage, logDir.resolve("node.log"), data.resolve("status"), clock));
+                                id,
+                                command,
+                                config,
+                                configLines(id, peers, storage, settings),
+                                address(id),
+                                URI.create("http://" + network.host(id) + ":" + network.httpPort(id) + "/status"),
+                                storage,
+                                logDir.resolve("node.log"),
+                                clock));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare directories for replica " + id, e);
             }
         }
+    }
+
+    /** The replica's configuration file, in the keys of {@link Settings}. */
+    private List<String> configLines(String id, String peers, Path storage, NodeSettings settings) {
+        List<String> lines = new ArrayList<>(List.of(
+                "# written by the harness for one replica of a test",
+                Settings.ID.key() + " = " + id,
+                Settings.PEERS.key() + " = " + peers,
+                Settings.STORAGE.key() + " = " + storage,
+                Settings.STATE_MACHINE.key() + " = " + settings.stateMachine().configValue(settings.executeDelay()),
+                Settings.REPLICATION.key() + " = " + settings.replication().name(),
+                Settings.SNAPSHOT_EVERY.key() + " = " + settings.snapshotEvery(),
+                Settings.ELECTION_TIMEOUT.key() + " = " + SettingType.DURATION_TEXT.format(settings.electionTimeout()),
+                Settings.READ_LEASE.key() + " = " + settings.leaseReads(),
+                Settings.HTTP_PORT.key() + " = " + network.httpPort(id)));
+        if (settings.diskBytes() > 0) {
+            lines.add(Settings.RATIS_PREFIX + SMALL_PREALLOCATION);
+        }
+        return lines;
     }
 
     private static String javaBinary() {

@@ -1,56 +1,91 @@
 package io.ratissm.jepsen.nodes;
 
+import io.ratissm.GroupAdmin;
 import io.ratissm.jepsen.net.HostCommand;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One replica as an operating-system process ({@link NodeMain} in its own JVM), with the faults the nemesis can
- * inflict on it: SIGKILL and restart on the same data directory, SIGSTOP/SIGCONT, a forced snapshot, and (when
- * it runs under libfaketime) its clocks. Its output is appended to its log file across restarts. Once its storage
- * was replaced it starts as a joining replica ({@link #joinFromNowOn}). Thread-safe: the nemesis and the clean-up
- * may act on it concurrently.
+ * One replica as an operating-system process, {@code ratis-sm server --config FILE} in its own JVM, with the faults
+ * the nemesis can inflict on it: SIGKILL and restart on the same data directory, SIGSTOP/SIGCONT, a forced snapshot
+ * (what {@code ratis-sm admin snapshot} does), and (when it runs under libfaketime) its clocks. What it says about
+ * itself comes from its own {@code GET /status} endpoint. Its output is appended to its log file across restarts.
+ * Once its storage was replaced it starts as a joining replica ({@link #joinFromNowOn}). Thread-safe: the nemesis
+ * and the clean-up may act on it concurrently.
  */
 public final class NodeProcess {
     /**
-     * A status file older than this is not believed: the node is dead, paused or cut off from its disk. A replica
-     * writes it every {@value NodeMain#STATUS_PERIOD_MILLIS} ms of its own clock, which is 2 s of real time at
-     * the slowest clock rate the clock nemesis uses (0.1).
+     * The exit code of {@code ratis-sm server} when the replica refuses to start on its storage (a log or snapshot
+     * that does not read, or storage wiped while the group remembers it): its storage must be replaced.
      */
-    private static final long STATUS_FRESH_MILLIS = 3_000;
+    public static final int REPLACE_STORAGE = 11;
+
+    /** The harness asks its replicas over HTTP/1.1, as an operator's monitor would. */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
+    /** A live replica answers /status in milliseconds; one that does not within this is taken as silent. */
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a forced snapshot may take: the bundled workloads' states are small. */
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(10);
 
     private final String id;
     private final List<String> command;
+    private final Path configFile;
+    private final List<String> config;
+    private final String address;
+    private final URI statusUri;
     private final Path storage;
     private final Path logFile;
-    private final Path statusFile;
     private final NodeClock clock;
     private Process process;
     private boolean paused;
     private boolean join;
+    /** The last clock reading of the current process; null before its first. */
+    private volatile ClockSample lastClock;
 
     /**
-     * @param storage the replica's storage directory (its {@code --storage})
-     * @param clock   the replica's fake clocks, or null if it does not run under libfaketime
+     * @param command    the command that starts the replica from {@code configFile}
+     * @param config     the lines of its configuration file, written at each start ({@code join = true} added
+     *                   once it joins)
+     * @param address    its Raft address, {@code host:port}
+     * @param statusUri  its {@code /status} endpoint
+     * @param storage    the replica's storage directory (its {@code storage} key)
+     * @param clock      the replica's fake clocks, or null if it does not run under libfaketime
      */
-    NodeProcess(String id, List<String> command, Path storage, Path logFile, Path statusFile, NodeClock clock) {
+    NodeProcess(
+            String id,
+            List<String> command,
+            Path configFile,
+            List<String> config,
+            String address,
+            URI statusUri,
+            Path storage,
+            Path logFile,
+            NodeClock clock) {
         this.id = id;
         this.command = List.copyOf(command);
+        this.configFile = configFile;
+        this.config = List.copyOf(config);
+        this.address = address;
+        this.statusUri = statusUri;
         this.storage = storage;
         this.logFile = logFile;
-        this.statusFile = statusFile;
         this.clock = clock;
     }
 
@@ -90,25 +125,27 @@ public final class NodeProcess {
     }
 
     /**
-     * Every later start is a joining replica's ({@code --join}): after its storage was emptied it waits to be added
-     * back, and once it has storage again the flag is ignored (as {@code join = true} may stay in a server's file).
+     * Every later start is a joining replica's ({@code join = true}): after its storage was emptied it waits to be
+     * added back, and once it has storage again the key is ignored (as it may stay in an operator's file).
      */
     public synchronized void joinFromNowOn() {
         join = true;
     }
 
-    /** Starts the process, unless it is running already. */
+    /** Writes its configuration file and starts the process, unless it is running already. */
     public synchronized void start() {
         if (isAlive()) {
             return;
         }
         try {
-            Files.deleteIfExists(statusFile);
-            List<String> words = new ArrayList<>(command);
+            List<String> lines = new ArrayList<>(config);
             if (join) {
-                words.add("--join");
+                lines.add("join = true");
             }
-            process = new ProcessBuilder(words)
+            Files.write(configFile, lines, StandardCharsets.UTF_8);
+            lastClock = null;
+            // Standard input stays an open pipe: the replica's agent stops it when the pipe closes (NodeAgent).
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -128,8 +165,8 @@ public final class NodeProcess {
     }
 
     /**
-     * Waits until the replica, just {@linkplain #start started}, either serves (it published its status, which it
-     * does only once {@code ReplicaServer.start} returned) or exits. Returns the exit code if it exited, empty if it
+     * Waits until the replica, just {@linkplain #start started}, either serves (it answers {@code /status}, which it
+     * does only once its Raft server started) or exits. Returns the exit code if it exited, empty if it
      * serves; throws if neither happens within {@code timeout}.
      */
     public OptionalInt awaitStarted(Duration timeout) {
@@ -143,7 +180,7 @@ public final class NodeProcess {
                 return OptionalInt.empty();
             }
             try {
-                Thread.sleep(100); // polling the process and its status file, with a deadline
+                Thread.sleep(100); // polling the process and its endpoint, with a deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -196,33 +233,59 @@ public final class NodeProcess {
         HostCommand.run("kill", "-" + name, Long.toString(process.pid()));
     }
 
-    /** Asks the replica to take a snapshot now (and purge its log behind it); false if it is down or paused. */
-    public synchronized boolean requestSnapshot() {
-        if (!isAlive() || paused) {
-            return false;
+    /**
+     * Makes the replica take a snapshot now (and purge its log behind it), as {@code ratis-sm admin snapshot ID}
+     * does, through the group's admin protocol on its Raft port.
+     *
+     * @return the log index the snapshot covers
+     * @throws IllegalStateException if it is down or paused
+     * @throws RuntimeException      as {@link GroupAdmin#snapshot} throws, e.g. when it does not answer in time
+     */
+    public long snapshot() {
+        synchronized (this) {
+            if (!isAlive() || paused) {
+                throw new IllegalStateException(id + " is " + (paused ? "paused" : "down"));
+            }
         }
-        try {
-            OutputStream control = process.getOutputStream();
-            control.write("snapshot\n".getBytes(StandardCharsets.UTF_8));
-            control.flush();
-            return true;
-        } catch (IOException e) {
-            return false; // it died in between
+        // Only this replica is asked for the membership: a paused or cut-off peer must not hold the request up.
+        try (GroupAdmin admin = GroupAdmin.builder()
+                .peers(id + "=" + address)
+                .timeout(SNAPSHOT_TIMEOUT)
+                .build()) {
+            return admin.snapshot(id);
         }
     }
 
-    /** The replica's own view of its role, if it is alive, not paused, and published one recently. */
-    public synchronized Optional<NodeStatus> status() {
-        if (!isAlive() || paused) {
-            return Optional.empty();
-        }
-        try {
-            FileTime modified = Files.getLastModifiedTime(statusFile);
-            if (modified.toInstant().isBefore(Instant.now().minusMillis(STATUS_FRESH_MILLIS))) {
+    /**
+     * The replica's own view of its role, from its {@code /status} endpoint, if it is alive, not paused, and
+     * answers. Its clocks in the same answer become its latest {@link #clockSample}.
+     */
+    public Optional<NodeStatus> status() {
+        return askStatus().flatMap(NodeStatus::of);
+    }
+
+    private Optional<Map<String, String>> askStatus() {
+        synchronized (this) {
+            if (!isAlive() || paused) {
                 return Optional.empty();
             }
-            return NodeStatus.parse(Files.readString(statusFile));
-        } catch (IOException e) {
+        }
+        HttpRequest request =
+                HttpRequest.newBuilder(statusUri).timeout(STATUS_TIMEOUT).GET().build();
+        try {
+            long sent = ClockSample.realNow();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            long received = ClockSample.realNow();
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            Map<String, String> fields = NodeStatus.fields(response.body());
+            ClockSample.of(fields, sent + (received - sent) / 2).ifPresent(c -> lastClock = c);
+            return Optional.of(fields);
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty(); // not serving yet, stopped, or its answer was cut short
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
@@ -233,32 +296,25 @@ public final class NodeProcess {
     }
 
     /**
-     * The replica's latest report of its own clocks, with the real time it was written, whether or not the
-     * replica is alive now; empty if it never wrote one since its last start.
+     * A reading of the replica's clocks: a new one if it answers now, else the latest its current process gave
+     * (whether or not it is alive now); empty if it gave none since its last start.
      */
     public Optional<ClockSample> clockSample() {
-        try {
-            long written = Files.getLastModifiedTime(statusFile).to(TimeUnit.NANOSECONDS);
-            return ClockSample.parse(Files.readString(statusFile), written);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        askStatus();
+        return Optional.ofNullable(lastClock);
     }
 
     /**
-     * Begins a clean stop: resumes the replica if paused and closes its control input, on which it shuts down.
-     * {@link #awaitStop} finishes the job; the two halves let a cluster stop all its replicas in parallel.
+     * Begins a clean stop: resumes the replica if paused and sends it SIGTERM, on which {@code ratis-sm server}
+     * stops the replica cleanly, as under a supervisor. {@link #awaitStop} finishes the job; the two halves let a
+     * cluster stop all its replicas in parallel.
      */
     public synchronized void beginStop() {
         if (process == null || !process.isAlive()) {
             return;
         }
         resume();
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // the pipe is already gone: awaitStop kills it if it lingers
-        }
+        process.destroy();
     }
 
     /** Waits until {@code deadlineNanos} for the replica to exit after {@link #beginStop}, then kills it. */

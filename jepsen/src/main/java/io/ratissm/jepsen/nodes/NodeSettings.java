@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How every replica of a test is configured.
  *
- * @param stateMachine    what the replicas run
+ * @param stateMachine    what the replicas run, as their configuration names it
  * @param replication     ACTIVE or PASSIVE
  * @param snapshotEvery   log entries between automatic snapshots; small values exercise snapshot installation
  * @param electionTimeout the minimum election timeout; 1 s suits a loaded two-core machine
@@ -16,7 +16,7 @@ import java.time.Duration;
  *                        the storage on the host's filesystem
  */
 public record NodeSettings(
-        StateMachineKind stateMachine,
+        NodeStateMachine stateMachine,
         Replication replication,
         long snapshotEvery,
         Duration electionTimeout,

@@ -5,37 +5,135 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a replica last said about itself in its status file: whether it leads, in which term, how far it applied,
- * and whether it called itself healthy ({@code ReplicaServer.health()}).
+ * What a replica last said about itself on its {@code GET /status} endpoint: whether it leads, in which term, how
+ * far it applied, and whether it called itself healthy.
  */
 public record NodeStatus(boolean leader, long term, long appliedIndex, boolean healthy) {
 
-    /**
-     * Parses {@code leader=true term=3 applied=120 healthy=true}; empty if the line is incomplete (e.g. torn). A line
-     * without {@code healthy} (older replicas) counts as healthy.
-     */
-    static Optional<NodeStatus> parse(String line) {
-        Map<String, String> fields = fields(line);
+    /** The status in the fields of a {@code /status} answer ({@link #fields}); empty if one is missing. */
+    static Optional<NodeStatus> of(Map<String, String> fields) {
         try {
             return Optional.of(new NodeStatus(
-                    Boolean.parseBoolean(fields.get("leader")),
+                    "LEADER".equals(fields.get("role")),
                     Long.parseLong(fields.get("term")),
-                    Long.parseLong(fields.get("applied")),
-                    !"false".equals(fields.get("healthy"))));
-        } catch (NumberFormatException | NullPointerException e) {
+                    Long.parseLong(fields.get("appliedIndex")),
+                    Boolean.parseBoolean(fields.get("healthy"))));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    /** The {@code key=value} fields of a status line (which {@link ClockSample} reads too). */
-    static Map<String, String> fields(String line) {
+    /**
+     * The fields of the flat JSON object {@code /status} answers with, each value as its text: strings unescaped,
+     * numbers and {@code true}/{@code false} as written, {@code null} as a null value.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a flat JSON object
+     */
+    static Map<String, String> fields(String json) {
         Map<String, String> fields = new HashMap<>();
-        for (String part : line.trim().split("\\s+")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                fields.put(part.substring(0, eq), part.substring(eq + 1));
-            }
+        Cursor c = new Cursor(json.strip());
+        c.expect('{');
+        if (c.peek() == '}') {
+            return fields;
+        }
+        do {
+            String key = c.string();
+            c.expect(':');
+            fields.put(key, c.peek() == '"' ? c.string() : c.literal());
+        } while (c.next() == ',');
+        if (c.at(-1) != '}' || !c.atEnd()) {
+            throw new IllegalArgumentException("not a flat JSON object: " + json);
         }
         return fields;
+    }
+
+    /** Reads one flat JSON object left to right. */
+    private static final class Cursor {
+        private final String text;
+        private int pos;
+
+        Cursor(String text) {
+            this.text = text;
+        }
+
+        char peek() {
+            skipSpace();
+            if (pos >= text.length()) {
+                throw new IllegalArgumentException("JSON ends early: " + text);
+            }
+            return text.charAt(pos);
+        }
+
+        char next() {
+            char c = peek();
+            pos++;
+            return c;
+        }
+
+        char at(int offset) {
+            return text.charAt(pos + offset);
+        }
+
+        boolean atEnd() {
+            skipSpace();
+            return pos == text.length();
+        }
+
+        void expect(char c) {
+            if (next() != c) {
+                throw new IllegalArgumentException("expected '" + c + "' at " + (pos - 1) + " of " + text);
+            }
+        }
+
+        String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            while (pos < text.length()) {
+                char c = text.charAt(pos++);
+                if (c == '"') {
+                    return b.toString();
+                }
+                if (c != '\\') {
+                    b.append(c);
+                    continue;
+                }
+                char e = text.charAt(pos++);
+                switch (e) {
+                    case 'n' -> b.append('\n');
+                    case 'r' -> b.append('\r');
+                    case 't' -> b.append('\t');
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'u' -> {
+                        b.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        pos += 4;
+                    }
+                    default -> b.append(e); // \" \\ \/
+                }
+            }
+            throw new IllegalArgumentException("unterminated string in " + text);
+        }
+
+        /** A number, {@code true}, {@code false} or {@code null} (as null). */
+        String literal() {
+            skipSpace();
+            int start = pos;
+            while (pos < text.length()
+                    && ",}".indexOf(text.charAt(pos)) < 0
+                    && !Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+            String value = text.substring(start, pos);
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("a value is missing at " + start + " of " + text);
+            }
+            return value.equals("null") ? null : value;
+        }
+
+        private void skipSpace() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
     }
 }

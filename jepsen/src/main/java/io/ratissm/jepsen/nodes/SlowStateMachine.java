@@ -2,7 +2,6 @@ package io.ratissm.jepsen.nodes;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
-import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,28 +11,59 @@ import java.util.Optional;
 
 /**
  * A state machine whose commands take {@code delay} longer to run, as user logic that calls out or computes would:
- * {@code apply} (every replica, ACTIVE mode) and {@code execute} (the leader, PASSIVE mode) wait before delegating.
- * Applying a PASSIVE update stays fast, as it is meant to be. Long executions widen the windows in which a leader
- * holds executed but uncommitted commands, which is where PASSIVE replication has to be careful when it loses
- * leadership. Everything else is delegated unchanged, so the checkers judge the same state machine.
+ * {@code apply} (every replica, ACTIVE mode) waits before delegating, and so does {@code execute} (the leader,
+ * PASSIVE mode) in {@link SlowEffectStateMachine}. Applying a PASSIVE update stays fast, as it is meant to be. Long
+ * executions widen the windows in which a leader holds executed but uncommitted commands, which is where PASSIVE
+ * replication has to be careful when it loses leadership. Everything else is delegated unchanged, so the checkers
+ * judge the same state machine.
+ *
+ * <p>A harness replica runs it as any user's class: its configuration names this class, and the replica JVM's
+ * system properties {@value #DELEGATE_PROPERTY} (the delegate's class, with a public constructor without arguments)
+ * and {@value #DELAY_PROPERTY} (milliseconds) say what it wraps and how slow it is.
  */
 public class SlowStateMachine implements StateMachine {
+    /** The system property naming the delegate's class. */
+    public static final String DELEGATE_PROPERTY = "ratissm.jepsen.slow.delegate";
+    /** The system property giving the delay in milliseconds. */
+    public static final String DELAY_PROPERTY = "ratissm.jepsen.slow.delay-ms";
+
     private final StateMachine delegate;
     private final Duration delay;
 
-    private SlowStateMachine(StateMachine delegate, Duration delay) {
+    /** The delegate and delay of the replica JVM's system properties. */
+    public SlowStateMachine() {
+        this(fromSystemProperties(), configuredDelay());
+    }
+
+    SlowStateMachine(StateMachine delegate, Duration delay) {
         this.delegate = delegate;
         this.delay = delay;
     }
 
-    /** {@code sm} itself if {@code delay} is zero; keeps the {@link EffectStateMachine} capability if it has it. */
-    public static StateMachine wrap(StateMachine sm, Duration delay) {
-        if (delay.isZero()) {
-            return sm;
+    /** A new instance of the class {@value #DELEGATE_PROPERTY} names. */
+    static StateMachine fromSystemProperties() {
+        String name = System.getProperty(DELEGATE_PROPERTY);
+        if (name == null || name.isBlank()) {
+            throw new IllegalStateException("-D" + DELEGATE_PROPERTY + " must name the state machine to slow down");
         }
-        return sm instanceof EffectStateMachine effects
-                ? new WithEffects(effects, delay)
-                : new SlowStateMachine(sm, delay);
+        try {
+            return (StateMachine) Class.forName(name, true, SlowStateMachine.class.getClassLoader())
+                    .getConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("-D" + DELEGATE_PROPERTY + "=" + name + " cannot be made: " + e, e);
+        }
+    }
+
+    /** The delay {@value #DELAY_PROPERTY} gives. */
+    static Duration configuredDelay() {
+        String millis = System.getProperty(DELAY_PROPERTY);
+        try {
+            return Duration.ofMillis(Long.parseLong(String.valueOf(millis).strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(
+                    "-D" + DELAY_PROPERTY + " must be a number of milliseconds, was " + millis, e);
+        }
     }
 
     /** The time a command's user logic takes. */
@@ -79,26 +109,5 @@ public class SlowStateMachine implements StateMachine {
     @Override
     public boolean queriesAreThreadSafe() {
         return delegate.queriesAreThreadSafe();
-    }
-
-    /** The same for a state machine that PASSIVE mode can run with effects. */
-    private static final class WithEffects extends SlowStateMachine implements EffectStateMachine {
-        private final EffectStateMachine effects;
-
-        WithEffects(EffectStateMachine effects, Duration delay) {
-            super(effects, delay);
-            this.effects = effects;
-        }
-
-        @Override
-        public Execution execute(ByteString command) throws CommandRejected {
-            work();
-            return effects.execute(command);
-        }
-
-        @Override
-        public void applyUpdate(ByteString update) {
-            effects.applyUpdate(update);
-        }
     }
 }

@@ -5,19 +5,24 @@ import io.ratissm.statemachines.Bank;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.IntSet;
 import io.ratissm.statemachines.KvStore;
-import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 
-/** The state machines a harness node can run, by the name used on the node's command line. */
+/**
+ * The bundled state machines the bundled workloads run. A replica's configuration names each by its short name,
+ * which {@code ratis-sm server} knows ({@link #configName()}).
+ */
 public enum StateMachineKind {
-    KV(KvStore::new),
-    COUNTER(Counter::new),
-    SET(IntSet::new),
-    BANK(Bank::new);
+    KV(KvStore.class, KvStore::new),
+    COUNTER(Counter.class, Counter::new),
+    SET(IntSet.class, IntSet::new),
+    BANK(Bank.class, Bank::new);
 
+    private final Class<? extends StateMachine> type;
     private final Supplier<StateMachine> factory;
 
-    StateMachineKind(Supplier<StateMachine> factory) {
+    StateMachineKind(Class<? extends StateMachine> type, Supplier<StateMachine> factory) {
+        this.type = type;
         this.factory = factory;
     }
 
@@ -26,8 +31,13 @@ public enum StateMachineKind {
         return factory;
     }
 
-    /** Makes fresh instances whose commands take {@code executeDelay} longer ({@link SlowStateMachine}). */
-    public Supplier<StateMachine> factory(Duration executeDelay) {
-        return () -> SlowStateMachine.wrap(factory.get(), executeDelay);
+    /** The class the short name stands for. */
+    public Class<? extends StateMachine> type() {
+        return type;
+    }
+
+    /** The short name a configuration file's {@code state-machine} key takes: {@code kv}, {@code counter}, ... */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

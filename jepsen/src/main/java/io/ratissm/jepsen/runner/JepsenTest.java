@@ -17,6 +17,7 @@ import io.ratissm.jepsen.nodes.Faketime;
 import io.ratissm.jepsen.nodes.NodeDisk;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
+import io.ratissm.jepsen.nodes.NodeStateMachine;
 import io.ratissm.jepsen.perf.PerfPlots;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.ReadMode;
@@ -65,6 +66,9 @@ public final class JepsenTest {
     /** Runs the test; see the class comment. */
     public TestResult run() throws IOException, InterruptedException {
         Workload workload = Workloads.create(options.workload(), options);
+        NodeStateMachine stateMachine = options.stateMachine() == null
+                ? NodeStateMachine.bundled(workload.stateMachine()).withClasspath(options.classpath())
+                : NodeStateMachine.named(options.stateMachine(), options.classpath());
         List<String> ids =
                 IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
         boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
@@ -87,7 +91,7 @@ public final class JepsenTest {
             Path run = Store.newRun(options.storeRoot(), options.testName());
             Path data = Files.createTempDirectory("rsmj-data");
             try (RunLog log = new RunLog(run.resolve("jepsen.log"))) {
-                return run(workload, ids, run, data, log);
+                return run(workload, stateMachine, ids, run, data, log);
             } finally {
                 deleteTree(data);
                 Store.linkLatest(options.storeRoot(), run);
@@ -95,7 +99,8 @@ public final class JepsenTest {
         }
     }
 
-    private TestResult run(Workload workload, List<String> ids, Path run, Path data, RunLog log)
+    private TestResult run(
+            Workload workload, NodeStateMachine stateMachine, List<String> ids, Path run, Path data, RunLog log)
             throws IOException, InterruptedException {
         log.info("jepsen.core", "test " + options.testName() + " seed " + options.seed() + " " + options);
         HistoryRecorder history = new HistoryRecorder(log);
@@ -109,7 +114,7 @@ public final class JepsenTest {
                             .map(lib -> "replicas run under " + lib)
                             .orElse("replicas run with real clocks: " + Faketime.whyUnavailable()));
             NodeSettings settings = new NodeSettings(
-                    workload.stateMachine(),
+                    stateMachine,
                     options.replication(),
                     options.snapshotEvery(),
                     Duration.ofSeconds(1),
@@ -137,7 +142,12 @@ public final class JepsenTest {
             Runtime.getRuntime().addShutdownHook(cleanup);
             try {
                 cluster.startAll();
-                log.info("jepsen.db", "started replicas " + ids + " (" + options.replication() + ")");
+                log.info(
+                        "jepsen.db",
+                        "started replicas " + ids + " (ratis-sm server, " + options.replication() + ", state machine "
+                                + stateMachine.name()
+                                + (stateMachine.classpath().isEmpty() ? "" : " from " + stateMachine.classpath())
+                                + ")");
                 faultWindows = runPhases(workload, cluster, history, seeds, log);
                 logReplicas(cluster, log);
             } finally {

@@ -29,6 +29,8 @@ import java.util.List;
  * @param executeDelay  extra time each command takes in the state machine (the slow variant); zero for none
  * @param leaseReads    replicas answer linearizable reads from the leader lease
  * @param clockFaults   how far the clock nemeses go
+ * @param stateMachine  the replicas' state machine, a bundled short name or a class name; null for the workload's
+ * @param classpath     jars and directories of the state machine's classes, added to the replicas' classpath
  */
 public record TestOptions(
         String workload,
@@ -48,10 +50,13 @@ public record TestOptions(
         boolean progress,
         Duration executeDelay,
         boolean leaseReads,
-        ClockFaults clockFaults) {
+        ClockFaults clockFaults,
+        String stateMachine,
+        List<Path> classpath) {
 
     public TestOptions {
         nemeses = List.copyOf(nemeses);
+        classpath = List.copyOf(classpath);
         if (executeDelay.isNegative()) {
             throw new IllegalArgumentException("the execute delay must not be negative, was " + executeDelay);
         }
@@ -65,11 +70,13 @@ public record TestOptions(
 
     /**
      * The test's name in the store: {@code register-kill,partition-active}, with {@code -stale}, {@code -lease} and
-     * {@code -delay30ms} for stale reads, lease reads and a slow state machine.
+     * {@code -delay30ms} for stale reads, lease reads and a slow state machine, and the state machine's simple name
+     * after the workload's when one is named ({@code register-JobQueue-kill-active}).
      */
     public String testName() {
         String faults = String.join(",", nemeses);
-        return workload + "-" + faults + "-" + replication.name().toLowerCase()
+        String machine = stateMachine == null ? "" : "-" + stateMachine.substring(stateMachine.lastIndexOf('.') + 1);
+        return workload + machine + "-" + faults + "-" + replication.name().toLowerCase()
                 + (readMode == ReadMode.STALE ? "-stale" : "") + (leaseReads ? "-lease" : "")
                 + (executeDelay.isZero() ? "" : "-delay" + executeDelay.toMillis() + "ms");
     }
@@ -94,6 +101,8 @@ public record TestOptions(
                 progress,
                 executeDelay,
                 leaseReads,
-                clockFaults);
+                clockFaults,
+                stateMachine,
+                classpath);
     }
 }

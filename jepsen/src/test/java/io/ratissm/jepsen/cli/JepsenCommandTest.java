@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -51,6 +52,126 @@ class JepsenCommandTest {
         Path latest = store.resolve("latest");
         assertThat(Files.readString(latest.resolve("results.edn"))).startsWith("{:valid? true");
         assertThat(latest.resolve("history.edn")).isNotEmptyFile();
+    }
+
+    /**
+     * A state machine that is in no module of this build: compiled here into a directory that only {@code --classpath}
+     * names. It counts as the bundled counter does and says at construction where its class came from.
+     */
+    private static final String USER_COUNTER = """
+            package com.acme;
+
+            import com.google.protobuf.ByteString;
+            import io.ratissm.CommandRejected;
+            import io.ratissm.StateMachine;
+            import io.ratissm.statemachines.Counter;
+            import java.io.IOException;
+            import java.io.InputStream;
+            import java.io.OutputStream;
+
+            public final class UserCounter implements StateMachine {
+                private final Counter counter = new Counter();
+
+                public UserCounter() {
+                    System.err.println("UserCounter loaded from "
+                            + UserCounter.class.getProtectionDomain().getCodeSource().getLocation());
+                }
+
+                @Override
+                public ByteString apply(ByteString command) throws CommandRejected {
+                    return counter.apply(command);
+                }
+
+                @Override
+                public ByteString query(ByteString query) throws CommandRejected {
+                    return counter.query(query);
+                }
+
+                @Override
+                public void validate(ByteString command) throws CommandRejected {
+                    counter.validate(command);
+                }
+
+                @Override
+                public void writeSnapshot(OutputStream out) throws IOException {
+                    counter.writeSnapshot(out);
+                }
+
+                @Override
+                public void readSnapshot(InputStream in) throws IOException {
+                    counter.readSnapshot(in);
+                }
+            }
+            """;
+
+    @Test
+    void aUsersStateMachineFromItsOwnClasspathRunsOnEveryReplica(@TempDir Path dir) throws Exception {
+        Path source = Files.createDirectories(dir.resolve("src/com/acme")).resolve("UserCounter.java");
+        Files.writeString(source, USER_COUNTER);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String testClasspath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        int compiled = ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", classes.toString(), "-cp", testClasspath, source.toString());
+        assertThat(compiled).as("javac exit code").isZero();
+        Path store = dir.resolve("store");
+        StringWriter out = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+
+        int exit = cli.execute(
+                "jepsen",
+                "test",
+                "--workload",
+                "counter",
+                "--state-machine",
+                "com.acme.UserCounter",
+                "--classpath",
+                classes.toString(),
+                "--nemesis",
+                "kill",
+                "--concurrency",
+                "3",
+                "--time-limit",
+                "12",
+                "--fault-seconds",
+                "4",
+                "--heal-seconds",
+                "3",
+                "--recovery-seconds",
+                "2",
+                "--seed",
+                "32",
+                "--store",
+                store.toString());
+
+        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
+        assertThat(exit).isZero();
+        for (String node : new String[] {"n1", "n2", "n3"}) {
+            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
+                    .as("%s's log", node)
+                    .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
+        }
+    }
+
+    @Test
+    void aStateMachineThatIsNotOnAnyClasspathIsAUsageErrorBeforeAnythingStarts(@TempDir Path store) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute(
+                "jepsen",
+                "test",
+                "--workload",
+                "counter",
+                "--state-machine",
+                "com.acme.JobQueue",
+                "--store",
+                store.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--state-machine: no class com.acme.JobQueue", "--classpath");
+        assertThat(store).isEmptyDirectory();
     }
 
     @Test

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ratissm.FreePorts;
 import io.ratissm.ReplicaClient;
 import io.ratissm.ReplicaServer;
-import io.ratissm.jepsen.nodes.NodeMain;
+import io.ratissm.cli.ServerCommand;
+import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A harness replica ({@link NodeMain}) whose log the corrupt nemesis damaged refuses to start with the exit code of
- * {@code ratis-sm server}'s refusal, 11, so that the nemesis can tell it from any other failure and follow the
- * operator's procedure. The storage is a real one-replica group's.
+ * A harness replica ({@code ratis-sm server}) whose log the corrupt nemesis damaged refuses to start with the exit code
+ * the nemesis takes for the storage refusal ({@link NodeProcess#REPLACE_STORAGE}), so that the nemesis can tell it
+ * from any other failure and follow the operator's procedure. The storage is a real one-replica group's.
  */
 class DamagedReplicaTest {
 
@@ -48,34 +50,26 @@ class DamagedReplicaTest {
         Optional<Path> segment = StorageDamage.newestSegment(storage);
         assertThat(segment).as("the replica's log under %s", storage).isPresent();
         StorageDamage.flipInEntry(segment.get(), new Random(1));
+        Path config = storage.resolveSibling(storage.getFileName() + ".properties");
+        Files.writeString(
+                config,
+                "id = n1\npeers = " + peers + "\nstorage = " + storage + "\nstate-machine = counter\n",
+                StandardCharsets.UTF_8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stderr = System.err;
 
         int exit;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new NodeMain())
-                    .setCaseInsensitiveEnumValuesAllowed(true)
-                    .execute(
-                            "--id",
-                            "n1",
-                            "--peers",
-                            peers,
-                            "--storage",
-                            storage.toString(),
-                            "--state-machine",
-                            "counter",
-                            "--status-file",
-                            storage.resolveSibling(storage.getFileName() + ".status")
-                                    .toString());
+            exit = new CommandLine(new ServerCommand()).execute("--config", config.toString());
         } finally {
             System.setErr(stderr);
         }
 
-        assertThat(exit).as("exit code; standard error: %s", err).isEqualTo(NodeMain.REPLACE_STORAGE);
+        assertThat(exit).as("exit code; standard error: %s", err).isEqualTo(NodeProcess.REPLACE_STORAGE);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains(
-                        "refused to start on its storage",
+                        "ratis-sm server: ",
                         "its log does not read",
                         segment.get().toString());
     }

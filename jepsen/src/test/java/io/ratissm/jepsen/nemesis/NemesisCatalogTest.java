@@ -7,6 +7,7 @@ import io.ratissm.Replication;
 import io.ratissm.jepsen.net.LoopbackNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.NodeSettings;
+import io.ratissm.jepsen.nodes.NodeStateMachine;
 import io.ratissm.jepsen.nodes.StateMachineKind;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class NemesisCatalogTest {
                 IDS,
                 network,
                 new NodeSettings(
-                        StateMachineKind.COUNTER,
+                        NodeStateMachine.bundled(StateMachineKind.COUNTER),
                         Replication.ACTIVE,
                         10,
                         Duration.ofSeconds(1),

@@ -3,8 +3,11 @@ package io.ratissm.jepsen.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ratissm.Awaits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +35,12 @@ class LeftoversTest {
                 Leftovers.PREFIX + "-e-crashed");
         // A paused process left inside the namespace, like a replica SIGSTOPped when the harness died.
         Process orphan = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "600").start();
+        // Stopped before 'ip netns exec' entered the namespace, it would be no process of the namespace to sweep.
+        Awaits.await(
+                "the orphan inside " + ns,
+                Duration.ofSeconds(30),
+                () -> List.of(HostCommand.run("ip", "netns", "pids", ns).split("\\s+"))
+                        .contains(Long.toString(orphan.pid())));
         HostCommand.run("kill", "-STOP", Long.toString(orphan.pid()));
         assertThat(Leftovers.namespaces()).contains(ns);
 

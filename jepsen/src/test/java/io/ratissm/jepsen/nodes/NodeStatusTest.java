@@ -1,39 +1,55 @@
 package io.ratissm.jepsen.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** What the harness reads from a replica's {@code GET /status} answer. */
 class NodeStatusTest {
+    /** An answer as {@code OperationsServer} writes it. */
+    private static final String LEADER = "{\"id\":\"n1\",\"role\":\"LEADER\",\"term\":4,\"leaderId\":\"n1\","
+            + "\"commitIndex\":121,\"appliedIndex\":120,\"lastLogIndex\":121,\"lastLogTerm\":4,"
+            + "\"latestSnapshotIndex\":-1,\"replication\":\"ACTIVE\",\"healthy\":false,"
+            + "\"reason\":\"lagging: \\\"n2\\\"\\n\\u0041\",\"wallClockMillis\":12000,\"monotonicNanos\":7000000000}\n";
 
     @Test
-    void parsesTheStatusLineANodePublishes() {
-        assertThat(NodeStatus.parse("leader=true term=4 applied=120 healthy=false wall=1 nanos=2\n"))
-                .contains(new NodeStatus(true, 4, 120, false));
-        assertThat(NodeStatus.parse("leader=false term=4 applied=120\n"))
-                .as("no health field")
-                .contains(new NodeStatus(false, 4, 120, true));
+    void leadershipTermAppliedIndexAndHealthComeFromTheStatusAnswer() {
+        assertThat(NodeStatus.of(NodeStatus.fields(LEADER))).contains(new NodeStatus(true, 4, 120, false));
+        assertThat(NodeStatus.of(NodeStatus.fields(LEADER.replace("LEADER", "FOLLOWER"))))
+                .contains(new NodeStatus(false, 4, 120, false));
     }
 
     @Test
-    void aTornOrEmptyStatusFileSaysNothing() {
-        assertThat(NodeStatus.parse("leader=true ter")).isEmpty();
-        assertThat(NodeStatus.parse("")).isEmpty();
+    void stringsAreUnescapedAndNullIsNoValue() {
+        Map<String, String> fields =
+                NodeStatus.fields("{\"leaderId\":null, \"reason\" : \"lagging: \\\"n2\\\"\\n\\u0041\"}");
+
+        assertThat(fields).containsEntry("leaderId", null).containsEntry("reason", "lagging: \"n2\"\nA");
     }
 
     @Test
-    void theClockFieldsGiveTheReplicasOffsetJumpAndRatesAgainstTheRealTimeOfTheWrite() {
-        ClockSample a = ClockSample.parse("leader=false term=2 applied=7 wall=10000 nanos=5000000000", 8_000_000_000L)
+    void anAnswerWithoutTheFieldsSaysNothingAndOneCutShortIsRefused() {
+        assertThat(NodeStatus.of(NodeStatus.fields("{\"role\":\"LEADER\"}"))).isEmpty();
+        assertThat(ClockSample.of(NodeStatus.fields("{}"), 1)).isEmpty();
+        assertThatThrownBy(() -> NodeStatus.fields(LEADER.substring(0, 40)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NodeStatus.fields("<html>")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theClockFieldsGiveTheReplicasOffsetJumpAndRatesAgainstTheRealTimeOfTheReading() {
+        ClockSample a = ClockSample.of(
+                        NodeStatus.fields(LEADER.replace("12000", "10000").replace("7000000000", "5000000000")),
+                        8_000_000_000L)
                 .orElseThrow();
-        ClockSample b = ClockSample.parse("leader=false term=2 applied=9 wall=12000 nanos=7000000000", 9_000_000_000L)
-                .orElseThrow();
+        ClockSample b =
+                ClockSample.of(NodeStatus.fields(LEADER), 9_000_000_000L).orElseThrow();
 
         assertThat(a.offsetMillis()).isEqualTo(2_000);
         assertThat(b.wallRateSince(a)).isEqualTo(2.0);
         assertThat(b.nanoRateSince(a)).isEqualTo(2.0);
         assertThat(b.nanoJumpMillisSince(a)).isEqualTo(1_000);
-        assertThat(ClockSample.parse("leader=true term=4 applied=120", 1))
-                .as("no clock fields")
-                .isEmpty();
     }
 }

@@ -1,13 +1,14 @@
 package io.ratissm.jepsen.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.EffectStateMachine;
-import io.ratissm.StateMachine;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.IntSet;
 import io.ratissm.statemachines.proto.CounterValue;
+import io.ratissm.statemachines.proto.SetReply;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,15 +18,13 @@ class SlowStateMachineTest {
 
     @Test
     void aSlowCounterExecutesAfterTheDelayAndItsUpdatesGiveTheSameState() throws Exception {
-        StateMachine slow = StateMachineKind.COUNTER.factory(DELAY).get();
-        assertThat(slow).as("keeps the effect capability for PASSIVE mode").isInstanceOf(EffectStateMachine.class);
-        EffectStateMachine leader = (EffectStateMachine) slow;
-        StateMachine follower = StateMachineKind.COUNTER.factory(DELAY).get();
+        EffectStateMachine leader = new SlowEffectStateMachine(new Counter(), DELAY);
+        EffectStateMachine follower = new SlowEffectStateMachine(new Counter(), DELAY);
 
         long begin = System.nanoTime();
         EffectStateMachine.Execution added = leader.execute(Counter.add(5).toByteString());
         long tookNanos = System.nanoTime() - begin;
-        ((EffectStateMachine) follower).applyUpdate(added.update());
+        follower.applyUpdate(added.update());
 
         assertThat(Duration.ofNanos(tookNanos)).isGreaterThanOrEqualTo(DELAY);
         ByteString get = Counter.get().toByteString();
@@ -34,8 +33,39 @@ class SlowStateMachineTest {
     }
 
     @Test
-    void withoutADelayTheStateMachineIsUnwrapped() {
-        assertThat(StateMachineKind.SET.factory(Duration.ZERO).get()).isInstanceOf(IntSet.class);
-        assertThat(StateMachineKind.SET.factory(DELAY).get()).isNotInstanceOf(EffectStateMachine.class);
+    void theReplicasConfigurationNamesTheWrapperThatKeepsTheDelegatesCapabilities() {
+        NodeStateMachine counter = NodeStateMachine.bundled(StateMachineKind.COUNTER);
+        NodeStateMachine set = NodeStateMachine.bundled(StateMachineKind.SET);
+
+        assertThat(counter.configValue(Duration.ZERO)).isEqualTo("counter");
+        assertThat(counter.jvmProperties(Duration.ZERO)).isEmpty();
+        assertThat(counter.configValue(DELAY)).isEqualTo(SlowEffectStateMachine.class.getName());
+        assertThat(counter.jvmProperties(DELAY))
+                .containsExactly(
+                        "-D" + SlowStateMachine.DELEGATE_PROPERTY + "=" + Counter.class.getName(),
+                        "-D" + SlowStateMachine.DELAY_PROPERTY + "=30");
+        assertThat(set.configValue(DELAY)).isEqualTo(SlowStateMachine.class.getName());
+    }
+
+    @Test
+    void theNoArgumentConstructorsTakeTheDelegateAndDelayFromSystemProperties() throws Exception {
+        System.setProperty(SlowStateMachine.DELEGATE_PROPERTY, IntSet.class.getName());
+        System.setProperty(SlowStateMachine.DELAY_PROPERTY, "30");
+        try {
+            SlowStateMachine slowSet = new SlowStateMachine();
+            long begin = System.nanoTime();
+            slowSet.apply(IntSet.add(7).toByteString());
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(DELAY);
+            assertThat(SetReply.parseFrom(slowSet.query(IntSet.read().toByteString()))
+                            .getElementsList())
+                    .containsExactly(7L);
+
+            assertThatThrownBy(SlowEffectStateMachine::new)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(IntSet.class.getName() + " is no EffectStateMachine");
+        } finally {
+            System.clearProperty(SlowStateMachine.DELEGATE_PROPERTY);
+            System.clearProperty(SlowStateMachine.DELAY_PROPERTY);
+        }
     }
 }

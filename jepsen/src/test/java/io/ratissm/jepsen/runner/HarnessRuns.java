@@ -38,7 +38,9 @@ final class HarnessRuns {
                 true,
                 Duration.ZERO,
                 false,
-                ClockFaults.DEFAULTS);
+                ClockFaults.DEFAULTS,
+                null,
+                List.of());
     }
 
     static TestResult run(TestOptions options) throws IOException, InterruptedException {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text (version 0.0.4);</li>
  *   <li>{@code GET /health}: 200 {@code OK} when healthy, otherwise 503 with the reason as the body;</li>
- *   <li>{@code GET /status}: the {@link ReplicaStatus} as a JSON object.</li>
+ *   <li>{@code GET /status}: the {@link ReplicaStatus} as a JSON object, with the replica's two clocks as it
+ *       answered ({@code wallClockMillis}, {@code monotonicNanos}).</li>
  * </ul>
  * Other paths answer 404, other methods 405 (with {@code Allow: GET}), a malformed request 400. Requests are
  * served on this server's own daemon threads, so a slow scraper never holds a Ratis thread; and slow, idle or
@@ -97,11 +98,20 @@ public final class OperationsServer implements AutoCloseable {
                 Health h = replica.health();
                 yield h.healthy() ? Response.text(200, "OK\n") : Response.text(503, h.reason() + "\n");
             }
-            default -> new Response(200, "application/json", statusJson(replica.status()));
+            default ->
+                new Response(
+                        200,
+                        "application/json",
+                        statusJson(replica.status(), System.currentTimeMillis(), System.nanoTime()));
         };
     }
 
-    static String statusJson(ReplicaStatus s) {
+    /**
+     * The status with the replica's clocks: lease reads and session expiry rely on them, so a monitor that reads
+     * {@code wallClockMillis} from every replica sees their skew, and two readings of {@code monotonicNanos} (the
+     * clock Ratis times elections and the lease with) give its rate against the monitor's own clock.
+     */
+    static String statusJson(ReplicaStatus s, long wallClockMillis, long monotonicNanos) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("role", s.role().name());
@@ -115,6 +125,8 @@ public final class OperationsServer implements AutoCloseable {
         m.put("replication", s.replication().name());
         m.put("healthy", s.health().healthy());
         m.put("reason", s.health().reason());
+        m.put("wallClockMillis", wallClockMillis);
+        m.put("monotonicNanos", monotonicNanos);
         return Json.object(m) + "\n";
     }
 }

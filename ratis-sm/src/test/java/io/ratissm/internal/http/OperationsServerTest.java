@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,16 +76,26 @@ class OperationsServerTest {
     }
 
     @Test
-    void statusIsAJsonObjectWithEveryField() throws Exception {
+    void statusIsAJsonObjectWithEveryFieldAndTheReplicasClocksWhenItAnswered() throws Exception {
+        long wallBefore = System.currentTimeMillis();
+        long nanosBefore = System.nanoTime();
         HttpResponse<String> r = send("GET", "/status");
+        long nanosAfter = System.nanoTime();
+        long wallAfter = System.currentTimeMillis();
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(r.body())
+        Matcher clocks = Pattern.compile(",\"wallClockMillis\":(\\d+),\"monotonicNanos\":(-?\\d+)}\n$")
+                .matcher(r.body());
+        assertThat(clocks.find()).as("clocks at the end of %s", r.body()).isTrue();
+        assertThat(r.body().substring(0, clocks.start()))
                 .isEqualTo("{\"id\":\"t1\",\"role\":\"FOLLOWER\",\"term\":4,\"leaderId\":\"t\\\"2\","
                         + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"lastLogTerm\":3,"
                         + "\"latestSnapshotIndex\":-1,"
-                        + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"}\n");
+                        + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"");
+        // the server runs in this JVM, so its clocks are this test's: the readings fall within the request
+        assertThat(Long.parseLong(clocks.group(1))).isBetween(wallBefore, wallAfter);
+        assertThat(Long.parseLong(clocks.group(2))).isBetween(nanosBefore, nanosAfter);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.ratissm.jepsen.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.ratissm.StateMachine;
+import io.ratissm.statemachines.Counter;
+import io.ratissm.statemachines.IntSet;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How the harness names a state machine in its replicas' configuration, and what it refuses before any start. */
+class NodeStateMachineTest {
+
+    /** A state machine a replica cannot make: no constructor without arguments. */
+    public static final class NeedsAnArgument implements StateMachine {
+        public NeedsAnArgument(int size) {}
+
+        @Override
+        public ByteString apply(ByteString command) {
+            return command;
+        }
+
+        @Override
+        public ByteString query(ByteString query) {
+            return query;
+        }
+
+        @Override
+        public void writeSnapshot(OutputStream out) {}
+
+        @Override
+        public void readSnapshot(InputStream in) {}
+    }
+
+    @Test
+    void bundledStateMachinesGoByTheirShortNamesAndUserClassesByTheirClassNames() {
+        assertThat(NodeStateMachine.named("KV", List.of()).configValue(Duration.ZERO))
+                .isEqualTo("kv");
+        NodeStateMachine byClass = NodeStateMachine.named(IntSet.class.getName(), List.of());
+
+        assertThat(byClass.configValue(Duration.ZERO)).isEqualTo(IntSet.class.getName());
+        assertThat(byClass.withEffects()).isFalse();
+        assertThat(NodeStateMachine.named(Counter.class.getName(), List.of()).withEffects())
+                .isTrue();
+    }
+
+    @Test
+    void theReplicasClasspathIsTheHarnesssThenTheStateMachines(@TempDir Path jars) {
+        NodeStateMachine sm = NodeStateMachine.named(Counter.class.getName(), List.of(jars));
+
+        assertThat(sm.nodeClasspath("/h/a.jar:/h/lib/*")).isEqualTo("/h/a.jar:/h/lib/*:" + jars);
+    }
+
+    @Test
+    void aClassThatIsMissingIsNoStateMachineOrCannotBeMadeIsRefusedWithWhatToDo(@TempDir Path jars) {
+        assertThatThrownBy(() -> NodeStateMachine.named("com.acme.JobQueue", List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--state-machine: no class com.acme.JobQueue on the harness's classpath; give its jar (and"
+                        + " the jars it needs) with --classpath");
+        assertThatThrownBy(() -> NodeStateMachine.named("com.acme.JobQueue", List.of(jars)))
+                .hasMessageContaining("or in [" + jars + "]");
+        assertThatThrownBy(() -> NodeStateMachine.named(String.class.getName(), List.of()))
+                .hasMessage("--state-machine: class java.lang.String is not a concrete implementation of "
+                        + StateMachine.class.getName());
+        assertThatThrownBy(() -> NodeStateMachine.named(NeedsAnArgument.class.getName(), List.of()))
+                .hasMessageContaining("has no public constructor without arguments");
+    }
+}
