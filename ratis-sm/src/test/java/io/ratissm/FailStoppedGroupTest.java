@@ -10,8 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,14 +32,10 @@ class FailStoppedGroupTest {
     @EnumSource(Replication.class)
     void aClientOfAGroupWhoseReplicasAllFailStoppedGetsTheReasonAndTheLogIndexAtOnce(Replication mode)
             throws Exception {
-        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
-        Function<String, Supplier<? extends StateMachine>> buggy = id -> mode == Replication.ACTIVE
-                ? () -> new NonNegativeCounter(v -> v >= 1000)
-                : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000);
         try (LocalCluster cluster = LocalCluster.builder()
                         .replicas(3)
                         .replication(mode)
-                        .stateMachinePerReplica(buggy)
+                        .stateMachinePerReplica(PoisonCommandTest.throwingFrom1000(mode, new AtomicBoolean()))
                         .start();
                 ReplicaClient poisoner = ReplicaClient.builder()
                         .peers(cluster.peers())

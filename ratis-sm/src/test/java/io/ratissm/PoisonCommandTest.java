@@ -35,6 +35,17 @@ class PoisonCommandTest {
     private static final Pattern INDEX = Pattern.compile("at log index (\\d+)");
 
     /**
+     * State machines with a bug: reaching a value of 1000 or more throws on every replica until {@code fixed} is set
+     * (the fixed state machine is deployed). ACTIVE: in {@code apply}; PASSIVE: in {@code applyUpdate}.
+     */
+    static Function<String, Supplier<? extends StateMachine>> throwingFrom1000(Replication mode, AtomicBoolean fixed) {
+        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
+        return id -> mode == Replication.ACTIVE
+                ? () -> new NonNegativeCounter(v -> v >= 1000 && !fixed.get())
+                : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000 && !fixed.get());
+    }
+
+    /**
      * ACTIVE: {@code apply} throws on every replica. PASSIVE: the leader executes the command, and applying its
      * effect (the update) throws on every replica; a command whose execution throws is refused instead (see
      * {@link PassiveReplicationTest#aCommandThatThrowsOnTheLeaderIsRefusedAndNeverLogged}).
@@ -44,11 +55,7 @@ class PoisonCommandTest {
     void aCommandThatThrowsOnEveryReplicaStopsThemAllAndAppliesOnceAfterARestartWithTheFix(Replication mode)
             throws Exception {
         AtomicBoolean fixed = new AtomicBoolean();
-        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
-        // The bug: a value of 1000 or more throws, until the fixed state machine is deployed.
-        Function<String, Supplier<? extends StateMachine>> buggy = id -> mode == Replication.ACTIVE
-                ? () -> new NonNegativeCounter(v -> v >= 1000 && !fixed.get())
-                : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000 && !fixed.get());
+        Function<String, Supplier<? extends StateMachine>> buggy = throwingFrom1000(mode, fixed);
         try (LocalCluster cluster = LocalCluster.builder()
                         .replicas(3)
                         .replication(mode)

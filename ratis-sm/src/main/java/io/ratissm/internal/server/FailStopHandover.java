@@ -70,7 +70,10 @@ final class FailStopHandover implements AutoCloseable {
     /** Non-null while this replica leads and knows that no other member can serve: why, replica by replica. */
     private volatile String groupFailure;
 
+    /** Runs the checks: one chain of rounds, each scheduling the next, and single checks in between. */
     private ScheduledExecutorService timer;
+
+    private boolean closed;
 
     /**
      * @param server       the replica's Raft server, or null before it runs
@@ -99,15 +102,22 @@ final class FailStopHandover implements AutoCloseable {
 
     /** This replica fail-stopped, or it became leader while fail-stopped: it checks now, then every second. */
     synchronized void check() {
+        if (closed) {
+            return;
+        }
         if (timer == null) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ratis-sm-failstop-" + replicaId);
                 t.setDaemon(true);
                 return t;
             });
-            timer.schedule(this::round, 0, TimeUnit.MILLISECONDS);
-        } else {
             schedule(0);
+        } else {
+            try {
+                timer.execute(this::lookOnce); // the chain of rounds runs on
+            } catch (RejectedExecutionException closing) {
+                // the replica is closing
+            }
         }
     }
 
@@ -119,13 +129,17 @@ final class FailStopHandover implements AutoCloseable {
         }
     }
 
-    /** One look at the group, on the timer's thread; the next one is scheduled here. */
+    /** One round of the chain, on the timer's thread: a look at the group, and the next round scheduled. */
     private void round() {
+        schedule(lookOnce() ? INTERVAL_MILLIS : UNDECIDED_MILLIS);
+    }
+
+    private boolean lookOnce() {
         try {
-            schedule(lookAtTheGroup() ? INTERVAL_MILLIS : UNDECIDED_MILLIS);
+            return lookAtTheGroup();
         } catch (RuntimeException e) {
             LOG.warn("{}: the fail-stop check failed once: {}", replicaId, e.toString(), e);
-            schedule(INTERVAL_MILLIS);
+            return true;
         }
     }
 
@@ -206,6 +220,7 @@ final class FailStopHandover implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (timer != null) {
             timer.shutdownNow();
         }
