@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Every replica the client tried in one round refused the connection: nothing accepts connections at any of their
- * addresses (no replica is running there, the addresses are wrong, or the replicas' Raft servers stopped: Ratis closes
- * the Raft server of a replica whose state machine fail-stopped, which stays up only to report its health). Definite: the request reached no replica, so a command was not
+ * addresses (no replica is running there, the addresses are wrong, or the replicas' Raft servers stopped, e.g. for a
+ * full disk; fail-stopped replicas answer {@link FailStoppedException} instead). Definite: the request reached no
+ * replica, so a command was not
  * applied. Thrown after the first round of attempts instead of at the call's timeout; a replica that is merely
  * restarting also refuses for a moment, but the client fails so only when every replica it knows refused in turn, with
  * no other answer between.

@@ -14,6 +14,7 @@ import io.ratissm.internal.Descriptions;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.client.CommandBatcher;
+import io.ratissm.internal.client.FailStops;
 import io.ratissm.internal.client.PendingLimit;
 import io.ratissm.internal.client.QueryBatcher;
 import io.ratissm.internal.client.QueuePolicy;
@@ -81,6 +82,10 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  *       each in turn, before any answered: nothing accepts connections at the addresses given (no replica runs
  *       there, or their Raft servers stopped). Thrown after that one round instead of at the timeout; nothing was
  *       sent, so the command was not applied;</li>
+ *   <li>{@link FailStoppedException} (an {@link UnavailableException}): the replicas are fail-stopped by a bug in the
+ *       state machine, and none can serve; the message names each one's exception and log index. Thrown as soon as
+ *       the leader says so; {@link FailStoppedException#outcomeUnknown()} tells whether the command may be in the
+ *       log (then a restart with a fixed state machine applies it, once) or was refused before it;</li>
  *   <li>{@link GroupNotFoundException}: every replica answered that it serves no group of the client's name, each
  *       in turn; the message names the groups they serve. Thrown after that one round; no replica of the group saw
  *       the command, so it was not applied;</li>
@@ -502,7 +507,8 @@ public final class ReplicaClient implements AutoCloseable {
             Decoder<T> decoder) {
         CompletableFuture<T> result = new CompletableFuture<>();
         RefusalRound round = new RefusalRound();
-        retrying(() -> send.apply(round), wanted, result, decoder, false, kind == null ? null : round, kind);
+        FailStops failStops = new FailStops(kind == null ? "query" : kind, kind == null);
+        retrying(() -> send.apply(round), wanted, result, decoder, false, kind == null ? null : round, kind, failStops);
         return result;
     }
 
@@ -513,7 +519,8 @@ public final class ReplicaClient implements AutoCloseable {
             Decoder<T> decoder,
             boolean redirected,
             RefusalRound round,
-            String kind) {
+            String kind,
+            FailStops failStops) {
         CompletableFuture<RaftClientReply> attempt;
         try {
             attempt = send.get();
@@ -543,6 +550,11 @@ public final class ReplicaClient implements AutoCloseable {
                 return;
             }
             noteFailure(failure);
+            Optional<FailStoppedException> failStopped = failStops.note(failure);
+            if (failStopped.isPresent()) {
+                result.completeExceptionally(failStopped.get()); // nothing will serve it until a restart
+                return;
+            }
             Optional<RefusalRound.Turned> refused =
                     round == null ? Optional.empty() : round.refusedByAll(router.members());
             if (refused.isPresent()) {
@@ -556,7 +568,7 @@ public final class ReplicaClient implements AutoCloseable {
                 boolean redirect = !redirected && Router.namesTheLeader(failure);
                 try {
                     timer.schedule(
-                            () -> retrying(send, wanted, result, decoder, redirect, round, kind),
+                            () -> retrying(send, wanted, result, decoder, redirect, round, kind, failStops),
                             redirect ? 0 : RetryPause.PAUSE.toMillis(),
                             TimeUnit.MILLISECONDS);
                     metrics.resent();
@@ -584,8 +596,7 @@ public final class ReplicaClient implements AutoCloseable {
                     "every replica of group " + group.name() + " refused the connection (Connection refused: "
                             + at(refused.replicas())
                             + "): nothing accepts connections there: no replica is running, the addresses are wrong, or "
-                            + "the replicas' Raft servers stopped (a fail-stopped replica stays up only to report its "
-                            + "health); "
+                            + "the replicas' Raft servers stopped; "
                             + "the " + kind + " was never sent" + notApplied,
                     refused.replicas().stream().map(this::address).toList(),
                     last));

@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * @param id          the replica's id
  * @param role        {@code LEADER}, {@code FOLLOWER}, {@code CANDIDATE} or {@code LISTENER} while the replica runs;
- *                    {@code STOPPED} once it stopped (closed, fail-stopped or removed)
+ *                    {@code STOPPED} once it stopped (closed, or removed); a fail-stopped replica keeps its Raft
+ *                    role, and its {@code health} says it fail-stopped
  * @param term        the Raft term it is in (0 before it joined the group)
  * @param leaderId    the leader it knows of, if any
  * @param log         where its log stands (-1 where unknown: once it stopped, its log is closed)

@@ -7,7 +7,10 @@ public enum Role {
     CANDIDATE,
     /** Receives the log but does not vote (a Raft listener). */
     LISTENER,
-    /** Not running: closed, fail-stopped, or removed from the group. Only a replica's own status says so. */
+    /**
+     * Not running: closed, stopped for a full disk, or removed from the group. Only a replica's own status says so. A
+     * fail-stopped replica keeps its Raft role (its health says it fail-stopped).
+     */
     STOPPED,
     /** Did not answer, or does not serve this group. Only {@link GroupAdmin#status()} says so. */
     UNKNOWN

@@ -36,7 +36,8 @@ import java.util.Optional;
  *
  * <p>Limit: a fail-stop protects the group from one faulty replica, not from a faulty state machine. A <em>poison
  * command</em>, whose {@code apply} throws on every replica, fail-stops every replica at the same log entry in
- * {@link Replication#ACTIVE} mode, and the group serves nothing. The entry is committed, so a restart with the
+ * {@link Replication#ACTIVE} mode, and the group serves nothing (its clients get {@link FailStoppedException},
+ * naming the exception and the index). The entry is committed, so a restart with the
  * same code replays it and stops again; a restart of every replica with a fixed state machine replays it and
  * applies it, once (the operations guide, {@code OPERATIONS.md}, gives the steps). In {@link Replication#PASSIVE}
  * mode an exception while the leader executes a command refuses that command instead, but an update that throws

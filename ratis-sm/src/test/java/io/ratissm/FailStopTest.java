@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,32 +18,64 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FailStopTest {
 
-    @Test
-    void aReplicaWhoseStateMachineThrowsFailStopsAndTheOthersKeepServing() throws Exception {
+    /**
+     * A fail-stopped leader hands the leadership over to a healthy replica, and hands it over again when it is elected
+     * after that one fails: the group serves as long as a majority keeps its log, one healthy replica leading.
+     */
+    @ParameterizedTest(name = "ACTIVE, the {0} fails")
+    @ValueSource(strings = {"follower", "leader"})
+    void aReplicaWhoseStateMachineThrowsFailStopsAndTheOthersKeepServing(String who) throws Exception {
+        AtomicReference<String> victim = new AtomicReference<>("");
         try (LocalCluster cluster = LocalCluster.builder()
                         .replicas(3)
-                        .stateMachinePerReplica(id ->
-                                id.equals("n2") ? () -> new NonNegativeCounter(v -> v == 3) : NonNegativeCounter::new)
+                        .stateMachinePerReplica(
+                                id -> () -> new NonNegativeCounter(v -> id.equals(victim.get()) && v == 3))
                         .start();
                 ReplicaClient client = cluster.newClient()) {
+            String leader = cluster.awaitLeader();
+            String failing =
+                    who.equals("leader") ? leader : cluster.others(leader).get(0);
+            victim.set(failing);
+            // Every call is answered once with its own value, also when the leader stops on the third.
             for (int i = 1; i <= 10; i++) {
                 assertThat(decode(client.submit(add(1)))).isEqualTo(i);
             }
 
-            ReplicaServer n2 = cluster.replica("n2");
+            ReplicaServer failed = cluster.replica(failing);
             Awaits.await(
-                    "n2 reports the fail-stop",
+                    failing + " reports the fail-stop",
                     Duration.ofSeconds(10),
-                    () -> !n2.health().healthy());
-            assertThat(n2.health().reason())
+                    () -> !failed.health().healthy());
+            assertThat(failed.health().reason())
                     .contains("simulated bug at value 3")
                     .contains("log index")
                     .contains("applies nothing more");
-            assertThat(cluster.replica("n1").health().healthy()).isTrue();
-            assertThat(cluster.replica("n3").health().healthy()).isTrue();
+            for (String id : cluster.others(failing)) {
+                assertThat(cluster.replica(id).health().healthy()).isTrue();
+            }
             assertThat(decode(client.query(NonNegativeCounter.get()))).isEqualTo(10);
-            // n2 stopped applying at the bad command: it never shows a value past 2.
-            assertThat(n2.appliedIndex()).isLessThan(cluster.replica("n1").appliedIndex());
+            String healthyLeader = cluster.awaitLeader();
+            assertThat(healthyLeader).isNotEqualTo(failing);
+            // It stopped applying at the bad command: it never shows a value past 2.
+            assertThat(failed.appliedIndex())
+                    .isLessThan(cluster.replica(healthyLeader).appliedIndex());
+
+            // With the healthy leader gone, the fail-stopped replica and the other healthy one are the majority: the
+            // fail-stopped one may win the election, but hands over, and the group serves on.
+            cluster.kill(healthyLeader);
+            for (int i = 11; i <= 15; i++) {
+                assertThat(decode(client.submit(add(1)))).isEqualTo(i);
+            }
+            String last = cluster.others(failing).stream()
+                    .filter(id -> !id.equals(healthyLeader))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(cluster.awaitLeader()).isEqualTo(last);
+            Awaits.await(
+                    failing + " does not lead",
+                    Duration.ofSeconds(10),
+                    () -> failed.status().role() != Role.LEADER);
+            assertThat(failed.appliedIndex()).isLessThan(cluster.replica(last).appliedIndex());
         }
     }
 

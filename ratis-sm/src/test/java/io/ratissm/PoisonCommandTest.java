@@ -3,6 +3,7 @@ package io.ratissm;
 import static io.ratissm.NonNegativeCounter.add;
 import static io.ratissm.NonNegativeCounter.decode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.ByteString;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -25,11 +27,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A poison command in ACTIVE mode: a command whose {@code apply} throws on every replica (a bug in the state
  * machine) fail-stops all of them at the same log entry, and each says where and why. The operator's way out is to
- * deploy the fixed state machine and restart: the entry then applies, once, and the group serves again.
+ * deploy the fixed state machine and restart: the entry then applies, once, and the group serves again. The client
+ * of the poison command learns at once that it is in the log and not applied (its outcome is unknown).
  */
 class PoisonCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern INDEX = Pattern.compile("at log index (\\d+)");
+
+    /**
+     * State machines with a bug: reaching a value of 1000 or more throws on every replica until {@code fixed} is set
+     * (the fixed state machine is deployed). ACTIVE: in {@code apply}; PASSIVE: in {@code applyUpdate}.
+     */
+    static Function<String, Supplier<? extends StateMachine>> throwingFrom1000(Replication mode, AtomicBoolean fixed) {
+        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
+        return id -> mode == Replication.ACTIVE
+                ? () -> new NonNegativeCounter(v -> v >= 1000 && !fixed.get())
+                : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000 && !fixed.get());
+    }
 
     /**
      * ACTIVE: {@code apply} throws on every replica. PASSIVE: the leader executes the command, and applying its
@@ -41,11 +55,7 @@ class PoisonCommandTest {
     void aCommandThatThrowsOnEveryReplicaStopsThemAllAndAppliesOnceAfterARestartWithTheFix(Replication mode)
             throws Exception {
         AtomicBoolean fixed = new AtomicBoolean();
-        InstrumentedCounter.Calls calls = new InstrumentedCounter.Calls();
-        // The bug: a value of 1000 or more throws, until the fixed state machine is deployed.
-        Function<String, Supplier<? extends StateMachine>> buggy = id -> mode == Replication.ACTIVE
-                ? () -> new NonNegativeCounter(v -> v >= 1000 && !fixed.get())
-                : () -> new InstrumentedCounter(id, calls, (replica, v) -> v >= 1000 && !fixed.get());
+        Function<String, Supplier<? extends StateMachine>> buggy = throwingFrom1000(mode, fixed);
         try (LocalCluster cluster = LocalCluster.builder()
                         .replicas(3)
                         .replication(mode)
@@ -90,7 +100,14 @@ class PoisonCommandTest {
                         .isFalse();
             }
             assertThat(indexes).as("every replica stopped at the same entry").hasSize(1);
-            assertThat(poison).isNotDone();
+            // The client is told at once that the command is in the log, not applied: its outcome is unknown.
+            Throwable poisoned = catchThrowable(() -> poison.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(poisoned).isInstanceOf(ExecutionException.class);
+            assertThat(poisoned.getCause()).isInstanceOf(FailStoppedException.class);
+            FailStoppedException inLog = (FailStoppedException) poisoned.getCause();
+            assertThat(inLog.outcomeUnknown()).isTrue();
+            assertThat(inLog.commandIndex())
+                    .hasValue(Long.parseLong(indexes.iterator().next()));
 
             // A restart with the same code replays the entry and stops again, at the same index: start() itself
             // returns (the replay may fail-stop it while Ratis is still starting), and health says why.
@@ -111,9 +128,7 @@ class PoisonCommandTest {
                 cluster.restart(id);
             }
 
-            // The client's retry of the poison command gets the reply of its one application.
-            assertThat(decode(poison.get(WAIT.toSeconds() * 2, TimeUnit.SECONDS)))
-                    .isEqualTo(1005);
+            // The poison entry was applied once, on replay: the next command finds 1005.
             assertThat(decode(client.submit(add(1)))).isEqualTo(1006);
             cluster.awaitCaughtUp(WAIT);
             for (ReplicaServer r : cluster.replicas()) {

@@ -55,11 +55,13 @@ import picocli.CommandLine.ScopeType;
             "1:the group refused (a rejected command, a failed cas, a key not found)",
             "2:wrong options or arguments (also: a verb of another state machine than the group runs, a call or query"
                     + " text that does not parse as the group's type; nothing was sent)",
-            "3:the group did not answer in time (for a write: it may or may not have been applied)",
+            "3:the group did not answer in time, or its replicas are fail-stopped and the write may be in their log (for"
+                    + " a write: it may or may not have been applied)",
             "4:the command is larger than --max-command-bytes (not sent) or the group's limit (refused)",
             GroupOptions.EXIT_NO_SUCH_GROUP,
             GroupOptions.EXIT_MISADDRESSED,
-            GroupOptions.EXIT_CONNECTION_REFUSED
+            GroupOptions.EXIT_CONNECTION_REFUSED,
+            GroupOptions.EXIT_FAIL_STOPPED
         })
 public final class ClientCommand {
     /**

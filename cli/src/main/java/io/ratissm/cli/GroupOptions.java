@@ -3,6 +3,7 @@ package io.ratissm.cli;
 import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
 import io.ratissm.ConnectionRefusedException;
+import io.ratissm.FailStoppedException;
 import io.ratissm.GroupAdmin;
 import io.ratissm.GroupNotFoundException;
 import io.ratissm.RatisSmException;
@@ -31,6 +32,7 @@ final class GroupOptions {
     static final int NO_SUCH_GROUP = 5;
     static final int MISADDRESSED = 6;
     static final int CONNECTION_REFUSED = 7;
+    static final int FAIL_STOPPED = 8;
 
     static final String EXIT_CODES_HEADING = "%nExit codes:%n";
     static final String EXIT_NO_SUCH_GROUP =
@@ -38,8 +40,11 @@ final class GroupOptions {
     static final String EXIT_MISADDRESSED = "6:--peers gives a replica id another replica's address (the message names"
             + " both; definite: the replicas that answered applied nothing)";
     static final String EXIT_CONNECTION_REFUSED = "7:every replica at --peers refused the connection: no replica is"
-            + " running there, the addresses are wrong, or the replicas stopped serving, e.g. fail-stopped"
+            + " running there, the addresses are wrong, or the replicas stopped serving, e.g. for a full disk"
             + " (see their health) (definite: nothing was sent)";
+    static final String EXIT_FAIL_STOPPED = "8:the group's replicas are fail-stopped by a bug in the state machine: the"
+            + " message names each one's exception and log index; restart them with a fixed state machine (definite:"
+            + " the command was refused before the log; one that may be in the log exits with 3)";
 
     @Option(
             names = "--peers",
@@ -112,7 +117,8 @@ final class GroupOptions {
 
     /**
      * Runs {@code action} and turns its failure into a message on {@code err} and an exit code: a definite failure
-     * (refused, too large, no such group, a misaddressed replica, no server at any address) gets its own code; only an answer that never came
+     * (refused, too large, no such group, a misaddressed replica, no server at any address, fail-stopped replicas)
+     * gets its own code; only an answer that never came, or a command that may be in the log of fail-stopped replicas,
      * gets {@link #UNAVAILABLE}, the code of an unknown outcome.
      */
     int run(String command, PrintStream err, Action action) {
@@ -124,6 +130,9 @@ final class GroupOptions {
         } catch (ConnectionRefusedException e) {
             err.println("ratis-sm " + command + ": connection refused: " + e.getMessage());
             return CONNECTION_REFUSED;
+        } catch (FailStoppedException e) {
+            err.println("ratis-sm " + command + ": fail-stopped: " + e.getMessage());
+            return e.outcomeUnknown() ? UNAVAILABLE : FAIL_STOPPED;
         } catch (UnavailableException e) {
             Optional<RatisSmException> definite = e.definiteCause(group, peers());
             if (definite.isPresent() && definite.get() instanceof GroupNotFoundException) {

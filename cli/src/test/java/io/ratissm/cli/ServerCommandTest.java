@@ -123,7 +123,8 @@ class ServerCommandTest {
 
     /**
      * A replica whose state machine fail-stops keeps its process, and its {@code /health}, up to say why, until it is
-     * stopped: exiting would hide the reason, and a supervisor restarting it would replay the same entry.
+     * stopped: exiting would hide the reason, and a supervisor restarting it would replay the same entry. The client
+     * is told why too, at once: exit 3 for the command that is in the log, not applied; exit 8 for one refused.
      */
     @Test
     void aFailStoppedReplicaKeepsRunningAndReportsWhyUntilStopped() throws Exception {
@@ -136,8 +137,24 @@ class ServerCommandTest {
         try (ReplicaProcess n1 = ReplicaProcess.start(config)) {
             Awaits.await("n1 serves", Duration.ofSeconds(30), () -> client(peer, "add", "1") == 0);
 
-            assertThat(client(peer, "--timeout", "2s", "add", String.valueOf(CounterWithABug.POISON)))
+            ByteArrayOutputStream poisonErr = new ByteArrayOutputStream();
+            assertThat(client(poisonErr, peer, "--timeout", "60s", "add", String.valueOf(CounterWithABug.POISON)))
+                    .as(poisonErr.toString(StandardCharsets.UTF_8))
                     .isEqualTo(GroupOptions.UNAVAILABLE);
+            assertThat(poisonErr.toString(StandardCharsets.UTF_8))
+                    .startsWith("ratis-sm client: fail-stopped: ")
+                    .contains("simulated bug adding 13")
+                    .containsPattern(
+                            "the command is in the log at index \\d+ but was not applied: its outcome is " + "unknown");
+            ByteArrayOutputStream refusedErr = new ByteArrayOutputStream();
+            assertThat(client(refusedErr, peer, "--timeout", "60s", "add", "1"))
+                    .as(refusedErr.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(GroupOptions.FAIL_STOPPED);
+            assertThat(refusedErr.toString(StandardCharsets.UTF_8))
+                    .startsWith("ratis-sm client: fail-stopped: every replica of the group is fail-stopped")
+                    .contains("simulated bug adding 13")
+                    .contains("at log index")
+                    .contains("the command was refused before the log: it was not applied");
             Awaits.await(
                     "n1 reports the fail-stop or exits",
                     Duration.ofSeconds(30),
@@ -205,12 +222,18 @@ class ServerCommandTest {
     }
 
     private static int client(String peer, String... args) {
+        return client(OutputStream.nullOutputStream(), peer, args);
+    }
+
+    /** Runs the client command, its standard error into {@code err}. */
+    private static int client(OutputStream err, String peer, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--peers";
         all[1] = peer;
         System.arraycopy(args, 0, all, 2, args.length);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        return new CommandLine(new ClientCommand(quiet, quiet)).execute(all);
+        return new CommandLine(new ClientCommand(quiet, new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(all);
     }
 
     private static int status(HttpClient http, HttpRequest request) {

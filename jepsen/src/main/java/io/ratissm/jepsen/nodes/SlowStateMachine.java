@@ -3,6 +3,7 @@ package io.ratissm.jepsen.nodes;
 import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
 import io.ratissm.StateMachine;
+import io.ratissm.StateMachineSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,6 +105,12 @@ public class SlowStateMachine implements StateMachine {
     @Override
     public Optional<ByteString> digest() {
         return delegate.digest();
+    }
+
+    // The delegate's message types: 'client call' and the typed client work against a slowed group too.
+    @Override
+    public Optional<StateMachineSchema> schema() {
+        return delegate.schema();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.ratissm.internal.server;
 
 import com.google.protobuf.ByteString;
-import io.ratissm.internal.Bytes;
 import io.ratissm.internal.proto.DigestReply;
 import io.ratissm.internal.proto.QueryRequest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,17 +17,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.impl.RaftClientImpl;
-import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.Parameters;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.retry.RetryPolicies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -273,63 +263,25 @@ final class DivergenceDetector implements AutoCloseable {
         peers.close();
     }
 
-    /** Asks over Ratis, with a client for the other members, rebuilt when they change. */
+    /** Asks over Ratis ({@link PeerQueries}). */
     private static final class RatisDigests implements DigestSource {
-        private final String replicaId;
-        private final RaftGroupId groupId;
-        private final Parameters clientParameters;
-        private RaftClient client;
-        private Set<RaftPeer> clientPeers = Set.of();
+        private final PeerQueries peers;
 
         RatisDigests(String replicaId, RaftGroupId groupId, Parameters clientParameters) {
-            this.replicaId = replicaId;
-            this.groupId = groupId;
-            this.clientParameters = clientParameters;
+            this.peers = new PeerQueries(replicaId, groupId, clientParameters);
         }
 
         @Override
         public DigestReply digestAt(List<RaftPeer> others, RaftPeer peer, long index) throws Exception {
-            RaftClientReply reply = UnorderedAsync.send(
-                            RaftClientRequest.staleReadRequestType(0),
-                            Bytes.message(QueryRequest.newBuilder()
-                                    .setDigestAtIndex(index)
-                                    .build()),
-                            peer.getId(),
-                            (RaftClientImpl) clientFor(others))
-                    .get(5, TimeUnit.SECONDS);
-            return DigestReply.parseFrom(Bytes.content(reply.getMessage()));
-        }
-
-        /** A client that knows exactly {@code peers}: the one built last if the membership is unchanged. */
-        private synchronized RaftClient clientFor(List<RaftPeer> peers) {
-            Set<RaftPeer> wanted = Set.copyOf(peers);
-            if (client == null || !wanted.equals(clientPeers)) {
-                closeClient();
-                client = RaftClient.newBuilder()
-                        .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                        .setProperties(new RaftProperties())
-                        .setParameters(clientParameters)
-                        .setRetryPolicy(RetryPolicies.noRetry())
-                        .build();
-                clientPeers = wanted;
-            }
-            return client;
-        }
-
-        private void closeClient() {
-            if (client != null) {
-                try {
-                    client.close();
-                } catch (IOException e) {
-                    LOG.debug("{}: closing the divergence client", replicaId, e);
-                }
-                client = null;
-            }
+            return DigestReply.parseFrom(peers.ask(
+                    others,
+                    peer,
+                    QueryRequest.newBuilder().setDigestAtIndex(index).build()));
         }
 
         @Override
-        public synchronized void close() {
-            closeClient();
+        public void close() {
+            peers.close();
         }
     }
 }

@@ -10,11 +10,14 @@ import io.ratissm.StateMachine;
 import io.ratissm.StorageRecoveryException;
 import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
+import io.ratissm.internal.GroupFailedException;
+import io.ratissm.internal.NotApplied;
 import io.ratissm.internal.NotReadyException;
 import io.ratissm.internal.ReplicaFailedException;
 import io.ratissm.internal.metrics.ServerMetrics;
 import io.ratissm.internal.proto.BatchReply;
 import io.ratissm.internal.proto.CommandBatch;
+import io.ratissm.internal.proto.HealthProbeReply;
 import io.ratissm.internal.proto.LogEntry;
 import io.ratissm.internal.proto.Outcome;
 import io.ratissm.internal.proto.QueryRequest;
@@ -37,6 +40,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -55,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * The bridge from Ratis's state machine SPI to a user {@link StateMachine}: the leader checks each command batch
  * before it may enter the log, the {@link ReplicationProtocol} of the group's mode makes and applies the entries,
  * the {@link SessionTable} applies each command exactly once, and snapshots hold the session table, the passive
- * chain and the user's state.
+ * chain and the user's state. A replica whose state machine fail-stopped stays a member and serves nothing
+ * ({@link FailStopHandover}).
  *
  * <p>Ratis threads: {@code startTransaction} runs concurrently on the leader's RPC threads and
  * {@code preAppendTransaction} in log order; {@code applyTransaction} and {@code takeSnapshot} run on the single
@@ -74,6 +79,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final ReplicationProtocol protocol;
     private final PassiveReplication passive;
     private final DivergenceDetector divergence;
+    private final FailStopHandover handover;
     private final SessionTicks sessionTicks;
     private final ServerMetrics metrics;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -86,7 +92,6 @@ public final class RaftStateMachine extends BaseStateMachine {
     private final String recoverySteps;
 
     /**
-     * @param onFailStop called when the user's state machine failed and the replica must stop applying
      * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
      *                   it on its own (removed from the group's configuration)
      * @param onLogFailed called, on Ratis's log worker thread, when a write of the log failed: Ratis writes nothing
@@ -96,7 +101,6 @@ public final class RaftStateMachine extends BaseStateMachine {
             ServerSettings settings,
             Supplier<? extends StateMachine> factory,
             ServerMetrics metrics,
-            Runnable onFailStop,
             Runnable onClosed,
             Consumer<Throwable> onLogFailed) {
         this.onClosed = onClosed;
@@ -107,7 +111,14 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.metrics = metrics;
         this.maxCommandBytes = settings.maxCommandBytes();
         this.maxEntryBytes = settings.maxEntryBytes();
-        this.host = new StateMachineHost(replicaId, factory, onFailStop);
+        this.handover = new FailStopHandover(
+                replicaId,
+                settings.group().groupId(),
+                () -> getServer().getNow(null),
+                this::failure,
+                () -> getLastAppliedTermIndex().getIndex(),
+                new PeerQueries(replicaId, settings.group().groupId(), settings.raftParameters()));
+        this.host = new StateMachineHost(replicaId, factory, handover::check);
         this.sessions = new SessionTable();
         this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
         metrics.readSessions(sessions::size, sessions::evicted);
@@ -275,7 +286,17 @@ public final class RaftStateMachine extends BaseStateMachine {
     @Override
     public void close() {
         divergence.close();
+        handover.close();
         onClosed.run();
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        // Configuration and metadata entries count as applied too, but not past an entry a fail-stop left unapplied:
+        // the applied index is where a restart replays from.
+        if (host.failure() == null) {
+            super.notifyTermIndexUpdated(term, index);
+        }
     }
 
     @Override
@@ -293,6 +314,10 @@ public final class RaftStateMachine extends BaseStateMachine {
             term = division().getInfo().getCurrentTerm();
         } catch (IOException e) {
             return; // the division is gone: this replica is stopping and leads nothing
+        }
+        if (host.failure() != null) {
+            handover.check(); // it leads only while no other member can
+            return;
         }
         sessionTicks.restart();
         protocol.leaderReady(term);
@@ -328,19 +353,37 @@ public final class RaftStateMachine extends BaseStateMachine {
                 throw new BatchTooLargeException(prepared.logData().size(), batch.getCommandsCount(), maxEntryBytes);
             }
             return b.setLogData(Bytes.toRatis(prepared.logData())).build();
-        } catch (CommandRejected | BatchTooLargeException | ReplicaFailedException | NotReadyException e) {
+        } catch (CommandRejected
+                | BatchTooLargeException
+                | ReplicaFailedException
+                | GroupFailedException
+                | NotReadyException e) {
             TransactionContext refused = b.build();
             refused.setException(e);
             return refused;
         }
     }
 
-    /** The checks a command passes before it may enter the log. */
-    private CommandBatch checkedBatch(ByteString request) throws CommandRejected, ReplicaFailedException {
+    /**
+     * Refuses a request if this replica cannot be trusted to serve: with the whole group's reasons if it leads and
+     * no other member can serve, else with its own (the client then tries another replica).
+     */
+    private void refuseIfFailed() throws ReplicaFailedException, GroupFailedException {
         String failure = failure();
-        if (failure != null) {
-            throw new ReplicaFailedException(replicaId + ": " + failure);
+        if (failure == null) {
+            return;
         }
+        String group = handover.groupFailure();
+        if (group != null) {
+            throw new GroupFailedException(group);
+        }
+        throw new ReplicaFailedException(replicaId + ": " + failure);
+    }
+
+    /** The checks a command passes before it may enter the log. */
+    private CommandBatch checkedBatch(ByteString request)
+            throws CommandRejected, ReplicaFailedException, GroupFailedException {
+        refuseIfFailed();
         CommandBatch batch;
         try {
             batch = CommandBatch.parseFrom(request);
@@ -400,7 +443,10 @@ public final class RaftStateMachine extends BaseStateMachine {
             }
             return CompletableFuture.completedFuture(Bytes.message(reply));
         } catch (ReplicaFailedException e) {
-            return CompletableFuture.failedFuture(e);
+            // Committed but not applied: the replica stays at index - 1 and replays this entry when restarted.
+            return CompletableFuture.completedFuture(Bytes.message(BatchReply.newBuilder()
+                    .addOutcomes(Outcome.newBuilder().setRetry(NotApplied.message(replicaId, index, host.failure())))
+                    .build()));
         } catch (IOException e) {
             // Only a leader of this framework writes entries; an unreadable one means corruption or a foreign writer.
             return CompletableFuture.failedFuture(
@@ -446,10 +492,14 @@ public final class RaftStateMachine extends BaseStateMachine {
                 // Before the failure check: what the replica runs is worth knowing also when it serves nothing.
                 return CompletableFuture.completedFuture(Bytes.message(host.description()));
             }
-            String failure = failure();
-            if (failure != null) {
-                throw new ReplicaFailedException(replicaId + ": " + failure);
+            if (q.getHealthProbe()) {
+                String failure = failure();
+                return CompletableFuture.completedFuture(Bytes.message(HealthProbeReply.newBuilder()
+                        .setFailure(failure == null ? "" : failure)
+                        .setAppliedIndex(getLastAppliedTermIndex().getIndex())
+                        .build()));
             }
+            refuseIfFailed();
             if (q.getQueriesCount() > 0) {
                 BatchReply answers = host.queryAll(q.getQueriesList());
                 metrics.queried(System.nanoTime() - start, q.getQueriesCount());
@@ -461,8 +511,9 @@ public final class RaftStateMachine extends BaseStateMachine {
             outcome = Outcome.newBuilder()
                     .setMalformed("the request is not a ratis-sm query: " + e.getMessage())
                     .build();
-        } catch (ReplicaFailedException e) {
-            return CompletableFuture.failedFuture(e);
+        } catch (ReplicaFailedException | GroupFailedException e) {
+            // Ratis passes on only a StateMachineException from a query; it sends its cause's class and message.
+            return CompletableFuture.failedFuture(new StateMachineException(e.getMessage(), e));
         }
         return CompletableFuture.completedFuture(Bytes.message(outcome));
     }

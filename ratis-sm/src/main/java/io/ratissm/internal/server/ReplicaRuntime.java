@@ -87,7 +87,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     private final Object raftLock = new Object();
     /** {@link #close()} was called. */
     private volatile boolean closed;
-    /** The Raft server is stopping or stopped: by {@link #close()}, a fail-stop, or a removal from the group. */
+    /** The Raft server is stopping or stopped: by {@link #close()}, a full disk, or a removal from the group. */
     private final AtomicBoolean raftStopping = new AtomicBoolean();
     /** The replica's, counted down when it stops ({@link ReplicaServer#awaitStopped()}). */
     private final CountDownLatch stopped;
@@ -143,8 +143,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                         RaftPeerId.valueOf(settings.id()), settings.group().groupId())
                 .toString();
         this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofMember(settings.id(), memberId), metrics);
-        this.stateMachines = () -> new RaftStateMachine(
-                settings, plan.stateMachine(), serverMetrics, this::failStop, this::leftGroup, this::logFailed);
+        this.stateMachines = () ->
+                new RaftStateMachine(settings, plan.stateMachine(), serverMetrics, this::leftGroup, this::logFailed);
         try {
             this.stateMachine = stateMachines.get();
         } catch (RuntimeException e) {
@@ -206,15 +206,15 @@ public final class ReplicaRuntime implements AutoCloseable {
      * {@link RejoinGuard} chooses (a storage that holds a log keeps its own). On failure it is left stopped.
      */
     private void startRaft() throws IOException {
-        // Under raftLock: a fail-stop while Ratis replays the log must wait for the start to finish before it stops
-        // the server (Ratis cannot be closed while it is starting).
+        // Under raftLock: a stop while Ratis replays the log must wait for the start to finish before it stops the
+        // server (Ratis cannot be closed while it is starting).
         synchronized (raftLock) {
             RaftServer s = newRaftServer(
                     RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
                             ? settings.group().joiningRaftGroup()
                             : settings.group().raftGroup(),
                     stateMachine);
-            // Published before it starts: a fail-stop while it replays its log must stop this server, not the last.
+            // Published before it starts: a stop while it replays its log must stop this server, not the last.
             server = s;
             raftStopping.set(false);
             try {
@@ -355,7 +355,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                 && info().map(DivisionInfo::isLeaderReady).orElse(false);
     }
 
-    /** Closed, fail-stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
+    /** Closed, stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
     private boolean stopping() {
         RaftServer s = server;
         return closed
@@ -385,6 +385,11 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#appliedIndex()}. */
     public long appliedIndex() {
+        RaftStateMachine sm = stateMachine;
+        if (sm.failure() != null) {
+            // Ratis counts the entries it handed over as applied; a fail-stopped state machine applied none of them.
+            return sm.getLastAppliedTermIndex().getIndex();
+        }
         return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
     }
 
@@ -572,7 +577,7 @@ public final class ReplicaRuntime implements AutoCloseable {
      */
     private void leftGroup() {
         if (raftStopping.get() || storage.handlingFailure()) {
-            // Ratis closes the member on every stop: this one was a close or a fail-stop, not a removal; or it closed
+            // Ratis closes the member on every stop: this one was a close, not a removal; or it closed
             // it after a failed write of the log, which the storage watch handles
             return;
         }
@@ -599,17 +604,6 @@ public final class ReplicaRuntime implements AutoCloseable {
         t.start();
     }
 
-    private void failStop() {
-        // Leave the group so that a healthy majority keeps serving, but keep this object (and its HTTP endpoints)
-        // to report the failure: it does not count as stopped, so a process waiting in awaitStopped stays up to say
-        // why, and a supervisor does not restart it into replaying the same entry.
-        // Replaying the log at start can fail-stop too: Ratis cannot be closed while it is still starting, and
-        // stopRaft waits for startRaft (both hold raftLock).
-        Thread t = new Thread(this::stopRaft, "ratis-sm-failstop-" + id());
-        t.setDaemon(true);
-        t.start();
-    }
-
     private Optional<RaftServer.Division> division() {
         try {
             RaftServer s = server;
@@ -621,7 +615,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
     }
 
-    /** Reads the division's log, or -1 if there is none or it is closed (a stopped or fail-stopped replica). */
+    /** Reads the division's log, or -1 if there is none or it is closed (a stopped replica). */
     private long fromLog(ToLongFunction<RaftServer.Division> read) {
         return division()
                 .map(d -> {
