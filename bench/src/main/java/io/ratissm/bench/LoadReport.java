@@ -20,7 +20,8 @@ import org.openjdk.jmh.runner.IterationType;
  * trial as one line:
  *
  * <pre>LATENCY {"benchmark":"...WriteBenchmark.write","params":{...},"requests":12345,"p50Ms":..,"p99Ms":..,
- *   "p999Ms":..,"maxMs":..,"cpuUsPerOp":..,"cpuCores":..,"measuredFromS":..,"perSecond":[..]}</pre>
+ *   "p999Ms":..,"maxMs":..,"cpuUsPerOp":..,"cpuCores":..,"measuredFromS":..,"measuredUntilS":..,
+ *   "perSecond":[..]}</pre>
  *
  * <ul>
  *   <li>Latency percentiles over the requests answered during the measurement iterations (warm-up excluded).
@@ -29,8 +30,9 @@ import org.openjdk.jmh.runner.IterationType;
  *       the same CPU time over the wall time, i.e. the cores the process kept busy on average. Sampled when the
  *       first op of an iteration starts and when the iteration ends.
  *   <li>{@code perSecond}: requests answered in each second since the trial's first request, warm-up included
- *       ({@link ClosedLoop#answersPerSecond()}); {@code measuredFromS} is the second the first measurement
- *       iteration started at. {@code bench/summarize.py} derives the time to warm up from these.
+ *       ({@link ClosedLoop#answersPerSecond()}); the measurement iterations ran from {@code measuredFromS} to
+ *       {@code measuredUntilS} on the same clock (what follows is the end-of-trial drain and checks).
+ *       {@code bench/summarize.py} derives the time to warm up from these.
  * </ul>
  *
  * <p>A printed line and not JMH secondary results because JMH sums {@code @AuxCounters} across iterations,
@@ -51,6 +53,7 @@ public class LoadReport {
     private boolean started;
     private Histogram measured;
     private double measuredFromSeconds = -1;
+    private double measuredUntilSeconds = -1;
     private long iterationCpuNanos;
     private long iterationWallNanos;
     private long iterationAnswered;
@@ -63,6 +66,7 @@ public class LoadReport {
         benchmark = params;
         measured = null;
         measuredFromSeconds = -1;
+        measuredUntilSeconds = -1;
         cpuNanos = 0;
         wallNanos = 0;
         answered = 0;
@@ -97,6 +101,7 @@ public class LoadReport {
         cpuNanos += OS.getProcessCpuTime() - iterationCpuNanos;
         wallNanos += System.nanoTime() - iterationWallNanos;
         answered += load.completed() - iterationAnswered;
+        measuredUntilSeconds = load.secondsSinceFirstRequest();
         Histogram iteration = load.takeLatencies();
         if (measured == null) {
             measured = iteration;
@@ -121,7 +126,7 @@ public class LoadReport {
                 Locale.ROOT,
                 "LATENCY {\"benchmark\":\"%s\",\"params\":%s,\"requests\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,"
                         + "\"p999Ms\":%.3f,\"maxMs\":%.3f,\"cpuUsPerOp\":%.2f,\"cpuCores\":%.3f,"
-                        + "\"measuredFromS\":%.1f,\"perSecond\":%s}",
+                        + "\"measuredFromS\":%.1f,\"measuredUntilS\":%.1f,\"perSecond\":%s}",
                 benchmark.getBenchmark(),
                 params,
                 measured.getTotalCount(),
@@ -132,6 +137,7 @@ public class LoadReport {
                 answered == 0 ? Double.NaN : cpuNanos / 1e3 / answered,
                 wallNanos == 0 ? Double.NaN : (double) cpuNanos / wallNanos,
                 measuredFromSeconds,
+                measuredUntilSeconds,
                 perSecond));
     }
 

@@ -15,8 +15,9 @@ import com.alipay.sofa.jraft.rpc.RpcProcessor;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import io.ratissm.bench.baseline.CounterWire.IncrementReply;
+import io.ratissm.bench.baseline.CounterWire.IncrementRequest;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * replication with up to 256 messages in flight per follower). No snapshots (see {@link SofaJRaftCounter}).
  *
  * <p>The client path is the one SOFAJRaft's counter example takes: a request object ({@link IncrementRequest},
- * serialized by Bolt's default Hessian serializer) sent asynchronously to the leader's Bolt server, whose
+ * encoded by {@link CounterWire}) sent asynchronously to the leader's Bolt server, whose
  * processor wraps it in a {@link Task} for {@link Node#apply}; the reply leaves from the state machine thread
  * once the entry is committed and applied. The client talks to the leader found at start and does not follow a
  * new one: a leader change during a trial fails the requests, and with them the benchmark. {@link #close()}
@@ -65,6 +66,7 @@ public final class SofaJRaftGroup implements AutoCloseable {
 
     /** Starts three nodes, waits for a leader and connects a client to it. */
     public static SofaJRaftGroup start() throws IOException {
+        CounterWire.register();
         SofaJRaftGroup g = new SofaJRaftGroup(Files.createTempDirectory("sofa-jraft"));
         try {
             for (int i = 0; i < 3; i++) {
@@ -189,39 +191,6 @@ public final class SofaJRaftGroup implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             ScratchResources.deleteRecursively(root);
-        }
-    }
-
-    /** A counter command on the wire: the bytes the benchmark sends, as they are to be logged. */
-    public static final class IncrementRequest implements Serializable {
-        private static final long serialVersionUID = 1L;
-        byte[] command;
-
-        public IncrementRequest() {}
-
-        IncrementRequest(byte[] command) {
-            this.command = command;
-        }
-    }
-
-    /** The leader's answer: the counter's value after the command, or why it was not applied. */
-    public static final class IncrementReply implements Serializable {
-        private static final long serialVersionUID = 1L;
-        long value;
-        String refusal;
-
-        public IncrementReply() {}
-
-        static IncrementReply applied(long value) {
-            IncrementReply r = new IncrementReply();
-            r.value = value;
-            return r;
-        }
-
-        static IncrementReply refused(String why) {
-            IncrementReply r = new IncrementReply();
-            r.refusal = why;
-            return r;
         }
     }
 

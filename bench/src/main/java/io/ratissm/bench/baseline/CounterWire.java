@@ -1,0 +1,111 @@
+package io.ratissm.bench.baseline;
+
+import com.alipay.remoting.CustomSerializerManager;
+import com.alipay.remoting.DefaultCustomSerializer;
+import com.alipay.remoting.InvokeContext;
+import com.alipay.remoting.rpc.RequestCommand;
+import com.alipay.remoting.rpc.ResponseCommand;
+import com.alipay.remoting.rpc.protocol.RpcRequestCommand;
+import com.alipay.remoting.rpc.protocol.RpcResponseCommand;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The SOFAJRaft baseline's client messages and their Bolt encoding. The request's body is the command's bytes
+ * as they are; the reply's is a flag byte, then the counter's new value (8 bytes) or the refusal in UTF-8.
+ *
+ * <p>A custom Bolt serializer rather than Bolt's default (Hessian) because Hessian serializes by reflection,
+ * which on JDK 17 needs {@code --add-opens java.base/java.lang} and costs more per request than ratis-sm's
+ * Protobuf: the baseline should be SOFAJRaft at its best, as SOFAJRaft's own messages (Protobuf, through the same
+ * mechanism) are.
+ */
+final class CounterWire {
+    private static final byte APPLIED = 1;
+    private static final byte REFUSED = 0;
+
+    private CounterWire() {}
+
+    /** Makes Bolt encode both messages with {@link Codec}, in this JVM's clients and servers. */
+    static void register() {
+        CustomSerializerManager.registerCustomSerializer(IncrementRequest.class.getName(), Codec.INSTANCE);
+        CustomSerializerManager.registerCustomSerializer(IncrementReply.class.getName(), Codec.INSTANCE);
+    }
+
+    /** A counter command on the wire: the bytes the benchmark sends, as they are to be logged. */
+    static final class IncrementRequest {
+        final byte[] command;
+
+        IncrementRequest(byte[] command) {
+            this.command = command;
+        }
+    }
+
+    /** The leader's answer: the counter's value after the command, or why it was not applied. */
+    static final class IncrementReply {
+        final long value;
+        final String refusal;
+
+        private IncrementReply(long value, String refusal) {
+            this.value = value;
+            this.refusal = refusal;
+        }
+
+        static IncrementReply applied(long value) {
+            return new IncrementReply(value, null);
+        }
+
+        static IncrementReply refused(String why) {
+            return new IncrementReply(0, why);
+        }
+    }
+
+    private static final class Codec extends DefaultCustomSerializer {
+        static final Codec INSTANCE = new Codec();
+
+        @Override
+        public <T extends RequestCommand> boolean serializeContent(T request, InvokeContext context) {
+            RpcRequestCommand cmd = (RpcRequestCommand) request;
+            cmd.setContent(((IncrementRequest) cmd.getRequestObject()).command);
+            return true;
+        }
+
+        @Override
+        public <T extends RequestCommand> boolean deserializeContent(T request) {
+            RpcRequestCommand cmd = (RpcRequestCommand) request;
+            cmd.setRequestObject(new IncrementRequest(cmd.getContent()));
+            return true;
+        }
+
+        @Override
+        public <T extends ResponseCommand> boolean serializeContent(T response) {
+            RpcResponseCommand cmd = (RpcResponseCommand) response;
+            IncrementReply reply = (IncrementReply) cmd.getResponseObject();
+            if (reply.refusal == null) {
+                cmd.setContent(ByteBuffer.allocate(1 + Long.BYTES)
+                        .put(APPLIED)
+                        .putLong(reply.value)
+                        .array());
+            } else {
+                byte[] why = reply.refusal.getBytes(StandardCharsets.UTF_8);
+                cmd.setContent(ByteBuffer.allocate(1 + why.length)
+                        .put(REFUSED)
+                        .put(why)
+                        .array());
+            }
+            return true;
+        }
+
+        @Override
+        public <T extends ResponseCommand> boolean deserializeContent(T response, InvokeContext context) {
+            RpcResponseCommand cmd = (RpcResponseCommand) response;
+            ByteBuffer body = ByteBuffer.wrap(cmd.getContent());
+            if (body.get() == APPLIED) {
+                cmd.setResponseObject(IncrementReply.applied(body.getLong()));
+            } else {
+                cmd.setResponseObject(IncrementReply.refused(
+                        StandardCharsets.UTF_8.decode(body).toString()));
+            }
+            return true;
+        }
+    }
+}
