@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The SOFAJRaft baseline's client messages and their Bolt encoding. The request's body is the command's bytes
- * as they are; the reply's is a flag byte, then the counter's new value (8 bytes) or the refusal in UTF-8.
+ * as they are; the reply's is a flag byte, then the counter's new value (8 bytes), or the refusal in UTF-8, or
+ * (not the leader) the leader's address as the node knows it in UTF-8, possibly empty.
  *
  * <p>A custom Bolt serializer rather than Bolt's default (Hessian) because Hessian serializes by reflection,
  * which on JDK 17 needs {@code --add-opens java.base/java.lang} and costs more per request than ratis-sm's
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 final class CounterWire {
     private static final byte APPLIED = 1;
     private static final byte REFUSED = 0;
+    private static final byte NOT_LEADER = 2;
 
     private CounterWire() {}
 
@@ -40,22 +42,42 @@ final class CounterWire {
         }
     }
 
-    /** The leader's answer: the counter's value after the command, or why it was not applied. */
+    /**
+     * A node's answer: the counter's value after the command; or that the node is not the leader and never logged
+     * the command (so sending it to another node cannot apply it twice), with the leader it knows of, if any; or
+     * why the command failed otherwise (then it may or may not have been applied).
+     */
     static final class IncrementReply {
+        private static final long NO_VALUE = -1;
+
         final long value;
         final String refusal;
+        final String leaderHint;
 
-        private IncrementReply(long value, String refusal) {
+        private IncrementReply(long value, String refusal, String leaderHint) {
             this.value = value;
             this.refusal = refusal;
+            this.leaderHint = leaderHint;
         }
 
         static IncrementReply applied(long value) {
-            return new IncrementReply(value, null);
+            return new IncrementReply(value, null, null);
         }
 
         static IncrementReply refused(String why) {
-            return new IncrementReply(0, why);
+            return new IncrementReply(NO_VALUE, why, null);
+        }
+
+        static IncrementReply notLeader(String leaderOrEmpty) {
+            return new IncrementReply(NO_VALUE, null, leaderOrEmpty);
+        }
+
+        boolean isApplied() {
+            return refusal == null && leaderHint == null;
+        }
+
+        boolean isNotLeader() {
+            return leaderHint != null;
         }
     }
 

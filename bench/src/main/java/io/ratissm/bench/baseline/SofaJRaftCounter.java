@@ -55,12 +55,12 @@ public final class SofaJRaftCounter extends StateMachineAdapter {
             if (status.isOk()) {
                 answer(value);
             } else {
-                refuse(status.toString());
+                refuse(status);
             }
         }
 
         abstract void answer(long newValue);
 
-        abstract void refuse(String why);
+        abstract void refuse(Status status);
     }
 }

@@ -1,10 +1,13 @@
 package io.ratissm.bench.baseline;
 
+import com.alipay.sofa.jraft.JRaftUtils;
 import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
+import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.RpcOptions;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,14 +47,19 @@ import java.util.concurrent.TimeUnit;
  * <p>The client path is the one SOFAJRaft's counter example takes: a request object ({@link IncrementRequest},
  * encoded by {@link CounterWire}) sent asynchronously to the leader's Bolt server, whose
  * processor wraps it in a {@link Task} for {@link Node#apply}; the reply leaves from the state machine thread
- * once the entry is committed and applied. The client talks to the leader found at start and does not follow a
- * new one: a leader change during a trial fails the requests, and with them the benchmark. {@link #close()}
- * stops everything and deletes the directory.
+ * once the entry is committed and applied. The client sends to the leader it knows; a node that is not the leader
+ * refuses a command before logging it and names the leader it knows, and the client sends the command there
+ * (after 100 ms if no leader is known, up to 50 attempts, as the bare-Ratis baseline's client retries). A command
+ * that failed after it may have been logged (the leader stepped down) is not retried, since SOFAJRaft has no
+ * sessions to apply it once: it fails the benchmark. {@link #close()} stops everything and deletes the
+ * directory.
  */
 public final class SofaJRaftGroup implements AutoCloseable {
     private static final String GROUP = "sofa-bench";
     private static final int ELECTION_TIMEOUT_MILLIS = 1_000;
     private static final long REQUEST_TIMEOUT_MILLIS = 3_000;
+    private static final int MAX_ATTEMPTS = 50;
+    private static final Executor NO_LEADER_PAUSE = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
 
     private final Path root;
     private final Configuration conf = new Configuration();
@@ -58,7 +67,7 @@ public final class SofaJRaftGroup implements AutoCloseable {
     private final Map<PeerId, Node> nodes = new LinkedHashMap<>();
     private final Map<PeerId, SofaJRaftCounter> counters = new LinkedHashMap<>();
     private RpcClient client;
-    private Endpoint leader;
+    private volatile Endpoint leader;
 
     private SofaJRaftGroup(Path root) {
         this.root = root;
@@ -111,29 +120,55 @@ public final class SofaJRaftGroup implements AutoCloseable {
 
     /**
      * Sends one command to the leader; completes with the counter's new value, or exceptionally if the group
-     * refused it or did not answer within 3 s.
+     * refused it or a node did not answer within 3 s.
      */
     public CompletableFuture<Long> send(byte[] command) {
         CompletableFuture<Long> reply = new CompletableFuture<>();
+        attempt(new IncrementRequest(command), reply, 1);
+        return reply;
+    }
+
+    private void attempt(IncrementRequest request, CompletableFuture<Long> reply, int attempt) {
+        Endpoint target = leader;
         try {
             client.invokeAsync(
-                    leader,
-                    new IncrementRequest(command),
+                    target,
+                    request,
                     (result, error) -> {
                         if (error != null) {
                             reply.completeExceptionally(error);
-                        } else if (result instanceof IncrementReply r && r.refusal == null) {
+                        } else if (!(result instanceof IncrementReply r)) {
+                            reply.completeExceptionally(new IllegalStateException("unexpected reply " + result));
+                        } else if (r.isApplied()) {
                             reply.complete(r.value);
+                        } else if (r.isNotLeader() && attempt < MAX_ATTEMPTS) {
+                            redirect(target, r.leaderHint);
+                            Executor when = r.leaderHint.isEmpty() ? NO_LEADER_PAUSE : Runnable::run;
+                            when.execute(() -> attempt(request, reply, attempt + 1));
                         } else {
                             reply.completeExceptionally(new IllegalStateException("SOFAJRaft refused a command: "
-                                    + (result instanceof IncrementReply r ? r.refusal : result)));
+                                    + (r.isNotLeader() ? "no leader after " + attempt + " attempts" : r.refusal)));
                         }
                     },
                     REQUEST_TIMEOUT_MILLIS);
         } catch (Exception e) { // Bolt throws when the connection is gone; the loop counts it as a failure
             reply.completeExceptionally(e);
         }
-        return reply;
+    }
+
+    /** After {@code refusedBy} said it is not the leader: its hint, or else the next node in turn. */
+    private void redirect(Endpoint refusedBy, String leaderHint) {
+        Endpoint next;
+        if (!leaderHint.isEmpty()) {
+            next = JRaftUtils.getEndPoint(leaderHint);
+        } else {
+            List<PeerId> peers = conf.getPeers();
+            int i = peers.indexOf(new PeerId(refusedBy, 0));
+            next = peers.get((i + 1) % peers.size()).getEndpoint();
+        }
+        if (refusedBy.equals(leader)) {
+            leader = next;
+        }
     }
 
     /** Each node's counter value, once every node has applied as far as the leader had when called. */
@@ -208,6 +243,10 @@ public final class SofaJRaftGroup implements AutoCloseable {
                 rpc.sendResponse(IncrementReply.refused("a counter command has at least 8 bytes"));
                 return;
             }
+            if (!node.isLeader()) {
+                rpc.sendResponse(IncrementReply.notLeader(knownLeader()));
+                return;
+            }
             node.apply(new Task(ByteBuffer.wrap(request.command), new SofaJRaftCounter.Increment() {
                 @Override
                 void answer(long newValue) {
@@ -215,10 +254,29 @@ public final class SofaJRaftGroup implements AutoCloseable {
                 }
 
                 @Override
-                void refuse(String why) {
-                    rpc.sendResponse(IncrementReply.refused(why));
+                void refuse(Status status) {
+                    rpc.sendResponse(
+                            neverLogged(status)
+                                    ? IncrementReply.notLeader(knownLeader())
+                                    : IncrementReply.refused(status.toString()));
                 }
             }));
+        }
+
+        /**
+         * Whether SOFAJRaft failed the task because the node had stopped leading before it logged it: 1.3.14's
+         * {@code NodeImpl.executeApplyingTasks} fails such tasks with exactly this status; a task that was logged
+         * and then lost its leader gets "Leader stepped down" instead.
+         */
+        private static boolean neverLogged(Status status) {
+            return status.getRaftError() == RaftError.EPERM && "Is not leader.".equals(status.getErrorMsg());
+        }
+
+        private String knownLeader() {
+            PeerId leader = node.getLeaderId();
+            return leader == null || leader.isEmpty()
+                    ? ""
+                    : leader.getEndpoint().toString();
         }
 
         @Override
