@@ -102,17 +102,16 @@ final class CounterWire {
         public <T extends ResponseCommand> boolean serializeContent(T response) {
             RpcResponseCommand cmd = (RpcResponseCommand) response;
             IncrementReply reply = (IncrementReply) cmd.getResponseObject();
-            if (reply.refusal == null) {
+            if (reply.isApplied()) {
                 cmd.setContent(ByteBuffer.allocate(1 + Long.BYTES)
                         .put(APPLIED)
                         .putLong(reply.value)
                         .array());
             } else {
-                byte[] why = reply.refusal.getBytes(StandardCharsets.UTF_8);
-                cmd.setContent(ByteBuffer.allocate(1 + why.length)
-                        .put(REFUSED)
-                        .put(why)
-                        .array());
+                byte flag = reply.isNotLeader() ? NOT_LEADER : REFUSED;
+                byte[] text = (reply.isNotLeader() ? reply.leaderHint : reply.refusal).getBytes(StandardCharsets.UTF_8);
+                cmd.setContent(
+                        ByteBuffer.allocate(1 + text.length).put(flag).put(text).array());
             }
             return true;
         }
@@ -121,11 +120,13 @@ final class CounterWire {
         public <T extends ResponseCommand> boolean deserializeContent(T response, InvokeContext context) {
             RpcResponseCommand cmd = (RpcResponseCommand) response;
             ByteBuffer body = ByteBuffer.wrap(cmd.getContent());
-            if (body.get() == APPLIED) {
+            byte flag = body.get();
+            if (flag == APPLIED) {
                 cmd.setResponseObject(IncrementReply.applied(body.getLong()));
             } else {
-                cmd.setResponseObject(IncrementReply.refused(
-                        StandardCharsets.UTF_8.decode(body).toString()));
+                String text = StandardCharsets.UTF_8.decode(body).toString();
+                cmd.setResponseObject(
+                        flag == NOT_LEADER ? IncrementReply.notLeader(text) : IncrementReply.refused(text));
             }
             return true;
         }

@@ -193,6 +193,37 @@ public final class SofaJRaftGroup implements AutoCloseable {
         return values;
     }
 
+    /**
+     * Hands leadership from the current leader to another node and waits until that node leads; the client still
+     * believes in the old one. For tests of the client's redirect.
+     *
+     * @return the new leader
+     */
+    PeerId moveLeadership() {
+        PeerId from = awaitLeader();
+        PeerId to = conf.getPeers().stream()
+                .filter(p -> !p.equals(from))
+                .findFirst()
+                .orElseThrow();
+        Status moved = nodes.get(from).transferLeadershipTo(to);
+        if (!moved.isOk()) {
+            throw new IllegalStateException("SOFAJRaft did not start moving leadership: " + moved);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!nodes.get(to).isLeader()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(to + " did not become the leader within 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while moving leadership", e);
+            }
+        }
+        return to;
+    }
+
     private PeerId awaitLeader() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
