@@ -27,10 +27,16 @@ final class CounterWire {
 
     private CounterWire() {}
 
-    /** Makes Bolt encode both messages with {@link Codec}, in this JVM's clients and servers. */
-    static void register() {
-        CustomSerializerManager.registerCustomSerializer(IncrementRequest.class.getName(), Codec.INSTANCE);
-        CustomSerializerManager.registerCustomSerializer(IncrementReply.class.getName(), Codec.INSTANCE);
+    /**
+     * Makes Bolt encode both messages with {@link Codec}, in this JVM's clients and servers. Idempotent (Bolt
+     * refuses a second registration, and every group of a JVM's trials calls this).
+     */
+    static synchronized void register() {
+        for (Class<?> message : new Class<?>[] {IncrementRequest.class, IncrementReply.class}) {
+            if (CustomSerializerManager.getCustomSerializer(message.getName()) == null) {
+                CustomSerializerManager.registerCustomSerializer(message.getName(), Codec.INSTANCE);
+            }
+        }
     }
 
     /** A counter command on the wire: the bytes the benchmark sends, as they are to be logged. */

@@ -7,14 +7,11 @@ import io.ratissm.bench.ClosedLoop;
 import io.ratissm.bench.RatisSmGroup;
 import io.ratissm.bench.statemachines.PaddedCounter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import jdk.jfr.Recording;
 
 /**
@@ -25,8 +22,9 @@ import jdk.jfr.Recording;
  * commands), warms it up under load, then over the measured window:
  *
  * <ul>
- *   <li>takes every thread's CPU time at both ends ({@link ThreadMXBean}) and prints it per log entry and per
- *       command, with threads grouped by role: the leader's, the followers' (summed) and the client's;
+ *   <li>takes every thread's CPU time over the window ({@link ThreadCpu}) and prints it per log entry and per
+ *       command, with threads grouped by role: the leader's, the followers' (summed) and the client's; what the
+ *       process used beyond its Java threads (GC, JIT compilers) is one more row;
  *   <li>records a JFR file (method samples, fsyncs, socket I/O, the probes' own events) for later reading with
  *       {@code jfr print} or JDK Mission Control;
  *   <li>with one command outstanding, times each command's stages from the recording ({@link PathStages}).
@@ -60,8 +58,8 @@ public final class CommandPathProfile {
 
             ReplicaServer leader = group.leader();
             List<String> followers = group.cluster().others(leader.id());
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            Map<Long, Long> cpuBefore = cpuByThread(threads);
+            ThreadCpu threadCpu = new ThreadCpu();
+            threadCpu.start();
             long entriesBefore = leader.lastLogIndex();
             long commandsBefore = load.completed();
             long processCpuBefore = processCpu();
@@ -82,7 +80,9 @@ public final class CommandPathProfile {
             long processCpu = processCpu() - processCpuBefore;
             long entries = leader.lastLogIndex() - entriesBefore;
             long commands = load.completed() - commandsBefore;
-            Map<String, Long> cpu = cpuByRole(threads, cpuBefore, leader.id(), followers);
+            Map<String, Long> cpu = threadCpu.stop(name -> role(name, leader.id(), followers));
+            long javaThreads = cpu.values().stream().mapToLong(Long::longValue).sum();
+            cpu.put("(rest: GC, JIT compilers, threads shorter than 50 ms)", Math.max(0, processCpu - javaThreads));
             load.drain(60);
 
             System.out.printf(
@@ -125,31 +125,6 @@ public final class CommandPathProfile {
     private static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static Map<Long, Long> cpuByThread(ThreadMXBean threads) {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (long id : threads.getAllThreadIds()) {
-            cpu.put(id, threads.getThreadCpuTime(id));
-        }
-        return cpu;
-    }
-
-    /** CPU time since {@code before} of the threads alive now, summed by {@link #role}. */
-    private static Map<String, Long> cpuByRole(
-            ThreadMXBean threads, Map<Long, Long> before, String leader, List<String> followers) {
-        Map<String, Long> byRole = new TreeMap<>();
-        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long now = threads.getThreadCpuTime(info.getThreadId());
-            long then = before.getOrDefault(info.getThreadId(), 0L);
-            if (now > then) {
-                byRole.merge(role(info.getThreadName(), leader, followers), now - then, Long::sum);
-            }
-        }
-        return byRole;
     }
 
     /**

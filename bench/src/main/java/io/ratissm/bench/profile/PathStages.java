@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -163,8 +164,10 @@ final class PathStages {
         System.out.println();
     }
 
+    /** The thread an event happened on (for a method sample, the sampled thread, not the sampler). */
     private static String thread(RecordedEvent e) {
-        return e.getThread() == null ? "?" : e.getThread().getJavaName();
+        RecordedThread t = e.hasField("sampledThread") ? e.getThread("sampledThread") : e.getThread();
+        return t == null ? "?" : t.getJavaName();
     }
 
     private static Instant earliest(Instant a, Instant b) {
