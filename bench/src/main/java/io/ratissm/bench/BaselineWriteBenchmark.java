@@ -63,8 +63,8 @@ public class BaselineWriteBenchmark extends ReplicatedBenchmark {
     }
 
     @Benchmark
-    public void write(Group g, Latency latency) throws InterruptedException {
-        latency.observe(g.load);
+    public void write(Group g, LoadReport report) throws InterruptedException {
+        report.observe(g.load);
         g.load.issue();
     }
 }

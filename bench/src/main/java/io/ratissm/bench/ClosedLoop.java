@@ -1,10 +1,13 @@
 package io.ratissm.bench;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -18,6 +21,9 @@ import org.HdrHistogram.Recorder;
  * to its completion, in nanoseconds, into an HdrHistogram {@link Recorder} that completion threads write to
  * without locking. A request that fails is counted and makes the next {@link #issue()} throw: a benchmark
  * that silently measured errors would be measuring nothing real.
+ *
+ * <p>It also counts answers per second since the first request ({@link #answersPerSecond()}), warm-up
+ * included, which is how the time a group takes to warm up is measured.
  */
 public final class ClosedLoop {
     /** A request in flight: completes when the group has answered it. */
@@ -29,24 +35,29 @@ public final class ClosedLoop {
     private final int outstanding;
     private final Semaphore slots;
     private final Request request;
+    private final LongSupplier nanoClock;
     // Up to an hour at 3 significant digits: a request slower than that is a failure, not a latency.
     private final Recorder latencies = new Recorder(TimeUnit.HOURS.toNanos(1), 3);
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    // Answers in each second since the first request; a trial longer than this stops counting, not failing.
+    private final AtomicLongArray perSecond = new AtomicLongArray((int) TimeUnit.HOURS.toSeconds(2));
+    private final AtomicLong origin = new AtomicLong();
 
-    private ClosedLoop(int outstanding, Request request) {
+    ClosedLoop(int outstanding, Request request, LongSupplier nanoClock) {
         if (outstanding < 1) {
             throw new IllegalArgumentException("outstanding must be at least 1, was " + outstanding);
         }
         this.outstanding = outstanding;
         this.slots = new Semaphore(outstanding);
         this.request = request;
+        this.nanoClock = nanoClock;
     }
 
     /** Drives an asynchronous request, {@code outstanding} at a time. */
     public static ClosedLoop async(int outstanding, Request request) {
-        return new ClosedLoop(outstanding, request);
+        return new ClosedLoop(outstanding, request, System::nanoTime);
     }
 
     /** Waits for a free slot and starts one request. */
@@ -57,7 +68,10 @@ public final class ClosedLoop {
             slots.release();
             throw new IllegalStateException(failed.get() + " request(s) failed; the first failure", failure);
         }
-        long start = System.nanoTime();
+        long start = nanoClock.getAsLong();
+        if (origin.get() == 0) {
+            origin.compareAndSet(0, start);
+        }
         CompletableFuture<?> f;
         try {
             f = request.start();
@@ -67,8 +81,13 @@ public final class ClosedLoop {
         }
         f.whenComplete((reply, error) -> {
             if (error == null) {
-                latencies.recordValue(Math.max(1, System.nanoTime() - start));
+                long end = nanoClock.getAsLong();
+                latencies.recordValue(Math.max(1, end - start));
                 completed.incrementAndGet();
+                int second = (int) TimeUnit.NANOSECONDS.toSeconds(end - origin.get());
+                if (second < perSecond.length()) {
+                    perSecond.incrementAndGet(second);
+                }
             } else {
                 failed.incrementAndGet();
                 firstFailure.compareAndSet(null, error);
@@ -93,6 +112,27 @@ public final class ClosedLoop {
     /** The latencies recorded since the previous call (or since the start), in nanoseconds. */
     public Histogram takeLatencies() {
         return latencies.getIntervalHistogram();
+    }
+
+    /**
+     * Requests answered successfully in each whole second since the first request was started (element 0 is
+     * the first second); the second in progress is left out. Empty before the first request.
+     */
+    public long[] answersPerSecond() {
+        long first = origin.get();
+        if (first == 0) {
+            return new long[0];
+        }
+        int whole = (int) Math.min(perSecond.length(), TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - first));
+        long[] counts = new long[whole];
+        Arrays.setAll(counts, perSecond::get);
+        return counts;
+    }
+
+    /** Seconds since the first request was started (0 before it). */
+    public double secondsSinceFirstRequest() {
+        long first = origin.get();
+        return first == 0 ? 0 : (nanoClock.getAsLong() - first) / 1e9;
     }
 
     /** Requests answered successfully so far. */

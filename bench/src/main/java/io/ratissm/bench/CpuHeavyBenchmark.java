@@ -84,8 +84,8 @@ public class CpuHeavyBenchmark extends ReplicatedBenchmark {
     }
 
     @Benchmark
-    public void apply(Group g, Latency latency) throws InterruptedException {
-        latency.observe(g.load);
+    public void apply(Group g, LoadReport report) throws InterruptedException {
+        report.observe(g.load);
         g.load.issue();
     }
 }

@@ -103,8 +103,8 @@ public class ReadBenchmark extends ReplicatedBenchmark {
     }
 
     @Benchmark
-    public void read(Group g, Latency latency) throws InterruptedException {
-        latency.observe(g.load);
+    public void read(Group g, LoadReport report) throws InterruptedException {
+        report.observe(g.load);
         g.load.issue();
     }
 }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Write throughput and latency of ratis-sm: counter commands of {@code commandBytes} bytes, with
  * {@code outstanding} requests in flight through {@link ReplicaClient#submitAsync}, on a 3-replica group with
  * fsynced logs. One op is one command acknowledged by the group (committed on a majority and applied); the
- * latency percentiles are printed at the end of the trial ({@link Latency}).
+ * latency percentiles are printed at the end of the trial ({@link LoadReport}).
  *
  * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication once the core
  * supports it. After the trial the counter must equal the number of acknowledged commands on every replica,
@@ -62,8 +62,8 @@ public class WriteBenchmark extends ReplicatedBenchmark {
     }
 
     @Benchmark
-    public void write(Group g, Latency latency) throws InterruptedException {
-        latency.observe(g.load);
+    public void write(Group g, LoadReport report) throws InterruptedException {
+        report.observe(g.load);
         g.load.issue();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ClosedLoopTest {
@@ -47,5 +48,35 @@ class ClosedLoopTest {
                 .hasMessageContaining("1 request(s) failed")
                 .hasRootCauseMessage("refused");
         assertThat(loop.completed()).isZero();
+    }
+
+    @Test
+    void answersPerSecond_countsAnswersInTheWholeSecondsSinceTheFirstRequest() throws Exception {
+        AtomicLong now = new AtomicLong(TimeUnit.SECONDS.toNanos(1_000));
+        long origin = now.get();
+        List<CompletableFuture<Object>> inFlight = new ArrayList<>();
+        ClosedLoop loop = new ClosedLoop(
+                3,
+                () -> {
+                    CompletableFuture<Object> f = new CompletableFuture<>();
+                    inFlight.add(f);
+                    return f;
+                },
+                now::get);
+        assertThat(loop.answersPerSecond()).isEmpty();
+        loop.issue();
+        loop.issue();
+        loop.issue();
+
+        now.set(origin + TimeUnit.MILLISECONDS.toNanos(500));
+        inFlight.get(0).complete("first second");
+        now.set(origin + TimeUnit.MILLISECONDS.toNanos(1_200));
+        inFlight.get(1).complete("second second");
+        now.set(origin + TimeUnit.MILLISECONDS.toNanos(1_700));
+        inFlight.get(2).complete("second second too");
+        now.set(origin + TimeUnit.MILLISECONDS.toNanos(2_100));
+
+        assertThat(loop.answersPerSecond()).containsExactly(1, 2);
+        assertThat(loop.secondsSinceFirstRequest()).isEqualTo(2.1);
     }
 }

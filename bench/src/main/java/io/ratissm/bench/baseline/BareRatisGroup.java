@@ -3,19 +3,16 @@ package io.ratissm.bench.baseline;
 import io.ratissm.internal.metrics.RatisRegistries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -66,7 +63,7 @@ public final class BareRatisGroup implements AutoCloseable {
         RatisRegistries.install();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (int i = 1; i <= 3; i++) {
-            ports.put("b" + i, freePort());
+            ports.put("b" + i, ScratchResources.freePort());
         }
         BareRatisGroup g = new BareRatisGroup(Files.createTempDirectory("bare-ratis"), ports);
         try {
@@ -174,23 +171,9 @@ public final class BareRatisGroup implements AutoCloseable {
                 failure = failure != null ? failure : new IOException("failed to stop the bare Ratis group", e);
             }
         }
-        deleteRecursively(root);
+        ScratchResources.deleteRecursively(root);
         if (failure != null) {
             throw new UncheckedIOException(failure);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
