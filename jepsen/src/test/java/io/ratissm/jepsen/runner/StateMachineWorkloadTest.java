@@ -2,6 +2,7 @@ package io.ratissm.jepsen.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Int64Value;
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
 import io.ratissm.Replication;
@@ -103,6 +104,33 @@ class StateMachineWorkloadTest {
         @SuppressWarnings("unchecked")
         Map<Keyword, Object> op = (Map<Keyword, Object>) counterexample.get(Keyword.of("op"));
         assertThat(op.get(Keyword.of("f"))).isEqualTo(Keyword.of("size"));
+    }
+
+    @Test
+    void aGeneratorWhoseCommandsAreAllRejectedGetsAWarningAndItsRejectionRate(@TempDir Path dir) throws Exception {
+        Path classes = UserQueue.compile(dir);
+        StateMachineWorkload workload = StateMachineWorkload.load(
+                UserQueue.QUEUE, UserQueue.GENERATOR, List.of(classes), Duration.ofMinutes(1));
+        List<Op> ops = new ArrayList<>();
+        Map<Keyword, Object> dequeue =
+                StateMachineModel.command(Int64Value.of(0).toByteString());
+        for (int i = 0; i < 12; i++) {
+            ops.add(Op.of(ops.size(), OpType.INVOKE, 0L, "dequeue", dequeue));
+            ops.add(Op.of(ops.size(), OpType.OK, 0L, "dequeue", StateMachineModel.rejected(dequeue, "empty")));
+        }
+
+        WorkloadCheck check = workload.check(new History(ops), dir);
+
+        assertThat(check.verdict()).isEqualTo(Verdict.LINEARIZABLE);
+        assertThat(check.details().get(Keyword.of("rejections")))
+                .isEqualTo(Map.of(
+                        Keyword.of("dequeue"),
+                        Map.of(Keyword.of("answered"), 12L, Keyword.of("rejected"), 12L, Keyword.of("rate"), 1.0)));
+        assertThat(check.details().get(Keyword.of("warnings")))
+                .asList()
+                .singleElement()
+                .asString()
+                .contains("rejected every one of the 12 :dequeue commands", "\"empty\"", "change the generator");
     }
 
     /** Instances of the user's class from its own class loader, as a replica makes them. */
