@@ -110,17 +110,38 @@ public final class StateMachineWorkload implements Workload {
                     + OperationGenerator.class.getName() + ", which says which commands and queries to send");
         }
         String smClass = NodeStateMachine.named(stateMachine, classpath).className();
-        ClassLoader loader = classpath.isEmpty()
-                ? StateMachineWorkload.class.getClassLoader()
-                : ClassPath.loader(classpath, StateMachineWorkload.class.getClassLoader());
-        Constructor<? extends StateMachine> smConstructor =
-                constructor("--state-machine", smClass, StateMachine.class, loader, classpath);
+        ClassLoader loader = loader(classpath);
         Constructor<? extends OperationGenerator> generatorConstructor =
                 constructor("--generator", generator, OperationGenerator.class, loader, classpath);
         OperationGenerator instance = newInstance("--generator", generatorConstructor);
-        newInstance("--state-machine", smConstructor); // fails here, not in the checker, if it cannot be made
         return new StateMachineWorkload(
-                smClass, () -> newInstance("--state-machine", smConstructor), instance, checkTimeLimit);
+                smClass, stateMachineFactory(smClass, loader, classpath), instance, checkTimeLimit);
+    }
+
+    /**
+     * Instances of the state machine {@code stateMachine} (a bundled short name or a class name), loaded from the
+     * harness's classpath and then {@code classpath}, for {@link StateMachineModel}; one is made here, so that a
+     * class the model cannot use fails now.
+     *
+     * @throws IllegalArgumentException with what to do, as {@link #load} does
+     */
+    public static Supplier<StateMachine> stateMachineFactory(String stateMachine, List<Path> classpath) {
+        String smClass = NodeStateMachine.named(stateMachine, classpath).className();
+        return stateMachineFactory(smClass, loader(classpath), classpath);
+    }
+
+    private static Supplier<StateMachine> stateMachineFactory(
+            String smClass, ClassLoader loader, List<Path> classpath) {
+        Constructor<? extends StateMachine> smConstructor =
+                constructor("--state-machine", smClass, StateMachine.class, loader, classpath);
+        newInstance("--state-machine", smConstructor); // fails here, not in the checker, if it cannot be made
+        return () -> newInstance("--state-machine", smConstructor);
+    }
+
+    private static ClassLoader loader(List<Path> classpath) {
+        return classpath.isEmpty()
+                ? StateMachineWorkload.class.getClassLoader()
+                : ClassPath.loader(classpath, StateMachineWorkload.class.getClassLoader());
     }
 
     private static <T> Constructor<? extends T> constructor(

@@ -11,6 +11,7 @@ import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.UserQueue;
 import io.ratissm.jepsen.checker.StateMachineModel;
 import io.ratissm.jepsen.checker.Verdict;
+import io.ratissm.jepsen.cli.HarnessLauncher;
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.HistoryReader;
 import io.ratissm.jepsen.history.HistoryWriter;
@@ -22,6 +23,8 @@ import io.ratissm.jepsen.workload.ReadMode;
 import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.StateMachineWorkload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The state-machine workload on a user's queue compiled into a directory of its own, driven by the harness's client
@@ -86,6 +90,9 @@ class StateMachineWorkloadTest {
         assertThat(workload.check(readBack, Files.createDirectories(dir.resolve("again")))
                         .verdict())
                 .isEqualTo(Verdict.LINEARIZABLE);
+        assertThat(checkCommand(UserQueue.QUEUE, classes, dir.resolve("store").resolve("history.edn")))
+                .startsWith("0 ")
+                .contains("history.edn valid=true");
     }
 
     @Test
@@ -104,6 +111,30 @@ class StateMachineWorkloadTest {
         @SuppressWarnings("unchecked")
         Map<Keyword, Object> op = (Map<Keyword, Object>) counterexample.get(Keyword.of("op"));
         assertThat(op.get(Keyword.of("f"))).isEqualTo(Keyword.of("size"));
+        HistoryWriter.writeStore(history, dir.resolve("store"));
+        assertThat(checkCommand(
+                        UserQueue.STALE_SIZE_QUEUE,
+                        classes,
+                        dir.resolve("store").resolve("history.edn")))
+                .startsWith("1 ")
+                .contains("history.edn valid=false");
+    }
+
+    /** {@code ratis-sm check --model state-machine} on {@code history}: its exit code, a space, and its output. */
+    private static String checkCommand(String stateMachine, Path classes, Path history) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        int exit = cli.execute(
+                "check",
+                "--model",
+                "state-machine",
+                "--state-machine",
+                stateMachine,
+                "--classpath",
+                classes.toString(),
+                history.toString());
+        return exit + " " + out;
     }
 
     @Test
