@@ -50,7 +50,7 @@ import java.util.function.Supplier;
  * The zero-boilerplate workload: a user's {@link OperationGenerator} drives a group of the user's
  * {@link StateMachine} with raw command and query bytes, and the history is checked with that state machine as its
  * own model ({@link StateMachineModel}). Values follow {@link StateMachineModel}'s format, with a readable
- * rendering beside the bytes: {@code :text} is the request in Protobuf text format and {@code :reply-text} the
+ * rendering beside the bytes: {@code :text} ({@link StateMachineModel#TEXT}) is the request in Protobuf text format and {@code :reply-text} the
  * reply, parsed with the reply type the group advertises ({@code ReplicaClient.describe()}) when it declares one.
  *
  * <p>A {@link CommandRejected} from the state machine is a definite "no" the model must reproduce, so it is
@@ -59,11 +59,6 @@ import java.util.function.Supplier;
  * {@code :f}, with a warning when a kind of command was refused every time.
  */
 public final class StateMachineWorkload implements Workload {
-    /** The value key of the request in Protobuf text format. */
-    public static final Keyword TEXT = Keyword.of("text");
-    /** The value key of the reply in Protobuf text format, when the group declares the reply's type. */
-    public static final Keyword REPLY_TEXT = Keyword.of("reply-text");
-
     /** How many acknowledged commands of one kind, all refused, make the warning worth giving. */
     private static final int WARN_AFTER_REJECTIONS = 10;
 
@@ -222,7 +217,7 @@ public final class StateMachineWorkload implements Workload {
         ByteString bytes = r.message().toByteString();
         Map<Keyword, Object> value =
                 new LinkedHashMap<>(r.query() ? StateMachineModel.query(bytes) : StateMachineModel.command(bytes));
-        value.put(TEXT, TEXT_FORMAT.shortDebugString(r.message()));
+        value.put(StateMachineModel.TEXT, TEXT_FORMAT.shortDebugString(r.message()));
         return new Invocation(r.f(), value, r.query());
     }
 
@@ -255,7 +250,7 @@ public final class StateMachineWorkload implements Workload {
         Map<Keyword, Object> value = StateMachineModel.replied(invocation, reply);
         String text = replyText(reply, op.readOnly());
         if (text != null) {
-            value.put(REPLY_TEXT, text);
+            value.put(StateMachineModel.REPLY_TEXT, text);
         }
         return Completion.ok(value);
     }

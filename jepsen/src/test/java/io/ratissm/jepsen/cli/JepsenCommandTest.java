@@ -287,7 +287,8 @@ class JepsenCommandTest {
                 .contains(":model \"state-machine:com.acme.JobQueue\"", ":rejections {:enqueue {:answered");
         assertThat(Files.readString(latest.resolve("history.edn")))
                 .contains(":command #ratis-sm/bytes", ":reply-text \"value: ", ":text \"value: \\\"size\\\"\"");
-        assertThat(Files.readString(latest.resolve("timeline.html"))).contains("reply-text");
+        assertThat(Files.readString(latest.resolve("timeline.html")))
+                .contains("enqueue</b> {value: ", "-&gt; {value: ");
     }
 
     @ParameterizedTest

@@ -63,21 +63,22 @@ class StateMachineWorkloadTest {
         assertThat(firstDequeue.f()).isEqualTo(Keyword.of("dequeue"));
         assertThat(value(firstDequeue))
                 .containsEntry(StateMachineModel.REJECTED, "empty")
-                .containsEntry(StateMachineWorkload.TEXT, "");
+                .containsEntry(StateMachineModel.TEXT, "");
         Op enqueued = history.ops().stream()
                 .filter(o -> o.type() == OpType.OK && Keyword.of("enqueue").equals(o.f()))
                 .findFirst()
                 .orElseThrow();
         assertThat(value(enqueued)).containsKeys(StateMachineModel.COMMAND, StateMachineModel.REPLY);
-        assertThat((String) value(enqueued).get(StateMachineWorkload.TEXT)).matches("value: \\d+");
-        assertThat(value(enqueued)).containsEntry(StateMachineWorkload.REPLY_TEXT, "value: 1");
+        assertThat((String) value(enqueued).get(StateMachineModel.TEXT)).matches("value: \\d+");
+        assertThat(value(enqueued)).containsEntry(StateMachineModel.REPLY_TEXT, "value: 1");
         assertThat(history.ops())
                 .anySatisfy(o -> assertThat(
                                 o.type() == OpType.OK && Keyword.of("size").equals(o.f())
-                                        ? value(o).get(StateMachineWorkload.TEXT)
+                                        ? value(o).get(StateMachineModel.TEXT)
                                         : null)
                         .isEqualTo("value: \"size\""));
-        assertThat(Files.readString(dir.resolve("timeline.html"))).contains("reply-text", "value: \\&quot;size");
+        assertThat(Files.readString(dir.resolve("timeline.html")))
+                .contains("enqueue</b> {value: ", "} -&gt; {value: 1}", "dequeue</b> {} -&gt; rejected");
         @SuppressWarnings("unchecked")
         Map<Object, Object> rejections = (Map<Object, Object>) check.details().get(Keyword.of("rejections"));
         assertThat(rejections).containsKeys(Keyword.of("enqueue"), Keyword.of("dequeue"));
