@@ -10,7 +10,6 @@ import io.ratissm.CommandTooLarge;
 import io.ratissm.StateMachine;
 import io.ratissm.StateMachineSchema;
 import io.ratissm.UnavailableException;
-import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.checker.BrokenStateMachineException;
 import io.ratissm.jepsen.checker.CheckOptions;
 import io.ratissm.jepsen.checker.CheckResult;
@@ -29,11 +28,11 @@ import io.ratissm.jepsen.history.Operation;
 import io.ratissm.jepsen.history.Tagged;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
 import io.ratissm.jepsen.nodes.StateMachineKind;
+import io.ratissm.jepsen.nodes.UserClasses;
 import io.ratissm.jepsen.report.TimelineHtml;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,9 +104,9 @@ public final class StateMachineWorkload implements Workload {
                     + OperationGenerator.class.getName() + ", which says which commands and queries to send");
         }
         String smClass = NodeStateMachine.named(stateMachine, classpath).className();
-        ClassLoader loader = loader(classpath);
+        ClassLoader loader = UserClasses.loader(classpath);
         Constructor<? extends OperationGenerator> generatorConstructor =
-                constructor("--generator", generator, OperationGenerator.class, loader, classpath);
+                UserClasses.constructor("--generator", generator, OperationGenerator.class, loader, classpath);
         OperationGenerator instance = newInstance("--generator", generatorConstructor);
         return new StateMachineWorkload(
                 smClass, stateMachineFactory(smClass, loader, classpath), instance, checkTimeLimit);
@@ -122,46 +121,15 @@ public final class StateMachineWorkload implements Workload {
      */
     public static Supplier<StateMachine> stateMachineFactory(String stateMachine, List<Path> classpath) {
         String smClass = NodeStateMachine.named(stateMachine, classpath).className();
-        return stateMachineFactory(smClass, loader(classpath), classpath);
+        return stateMachineFactory(smClass, UserClasses.loader(classpath), classpath);
     }
 
     private static Supplier<StateMachine> stateMachineFactory(
             String smClass, ClassLoader loader, List<Path> classpath) {
         Constructor<? extends StateMachine> smConstructor =
-                constructor("--state-machine", smClass, StateMachine.class, loader, classpath);
+                UserClasses.constructor("--state-machine", smClass, StateMachine.class, loader, classpath);
         newInstance("--state-machine", smConstructor); // fails here, not in the checker, if it cannot be made
         return () -> newInstance("--state-machine", smConstructor);
-    }
-
-    private static ClassLoader loader(List<Path> classpath) {
-        return classpath.isEmpty()
-                ? StateMachineWorkload.class.getClassLoader()
-                : ClassPath.loader(classpath, StateMachineWorkload.class.getClassLoader());
-    }
-
-    private static <T> Constructor<? extends T> constructor(
-            String flag, String name, Class<T> kind, ClassLoader loader, List<Path> classpath) {
-        String where =
-                classpath.isEmpty() ? "; give its jar or class directory with --classpath" : " or in " + classpath;
-        Class<?> type;
-        try {
-            type = Class.forName(name, true, loader);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(flag + ": no class " + name + " on the harness's classpath" + where);
-        } catch (LinkageError e) {
-            throw new IllegalArgumentException(
-                    flag + ": class " + name + " does not load (" + e + "); are the jars it needs in --classpath?");
-        }
-        if (!kind.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
-            throw new IllegalArgumentException(
-                    flag + ": class " + name + " is not a concrete implementation of " + kind.getName());
-        }
-        try {
-            return type.asSubclass(kind).getConstructor();
-        } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException(
-                    flag + ": class " + name + " has no public constructor without arguments; add one");
-        }
     }
 
     private static <T> T newInstance(String flag, Constructor<? extends T> constructor) {
