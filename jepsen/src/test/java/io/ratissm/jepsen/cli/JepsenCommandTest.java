@@ -123,15 +123,30 @@ class JepsenCommandTest {
         CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute(
-                "jepsen",
-                "test",
+        int exit = cli.execute(shortKillRun(
+                store,
+                32,
                 "--workload",
                 "counter",
                 "--state-machine",
                 "com.acme.UserCounter",
                 "--classpath",
-                classes.toString(),
+                classes.toString()));
+
+        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
+        assertThat(exit).isZero();
+        for (String node : new String[] {"n1", "n2", "n3"}) {
+            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
+                    .as("%s's log", node)
+                    .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
+        }
+    }
+
+    /** {@code jepsen test} with {@code workload}'s options: 3 clients for 12 s, kills of 4 s after 3 s of quiet. */
+    private static String[] shortKillRun(Path store, long seed, String... workload) {
+        List<String> args = new ArrayList<>(List.of("jepsen", "test"));
+        args.addAll(List.of(workload));
+        args.addAll(List.of(
                 "--nemesis",
                 "kill",
                 "--concurrency",
@@ -145,17 +160,10 @@ class JepsenCommandTest {
                 "--recovery-seconds",
                 "2",
                 "--seed",
-                "32",
+                Long.toString(seed),
                 "--store",
-                store.toString());
-
-        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
-        assertThat(exit).isZero();
-        for (String node : new String[] {"n1", "n2", "n3"}) {
-            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
-                    .as("%s's log", node)
-                    .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
-        }
+                store.toString()));
+        return args.toArray(String[]::new);
     }
 
     @Test
@@ -251,9 +259,9 @@ class JepsenCommandTest {
         CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute(
-                "jepsen",
-                "test",
+        int exit = cli.execute(shortKillRun(
+                store,
+                33,
                 "--workload",
                 "state-machine",
                 "--state-machine",
@@ -261,23 +269,7 @@ class JepsenCommandTest {
                 "--generator",
                 UserQueue.GENERATOR,
                 "--classpath",
-                classes.toString(),
-                "--nemesis",
-                "kill",
-                "--concurrency",
-                "3",
-                "--time-limit",
-                "14",
-                "--fault-seconds",
-                "4",
-                "--heal-seconds",
-                "3",
-                "--recovery-seconds",
-                "2",
-                "--seed",
-                "33",
-                "--store",
-                store.toString());
+                classes.toString()));
 
         assertThat(out.toString()).contains("state-machine-JobQueue-kill-active seed=33", "valid=true");
         assertThat(exit).isZero();

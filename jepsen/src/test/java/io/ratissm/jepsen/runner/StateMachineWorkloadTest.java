@@ -52,8 +52,7 @@ class StateMachineWorkloadTest {
     @Test
     void aUsersQueueIsRecordedReadablyAndChecksAsItsOwnModel(@TempDir Path dir) throws Exception {
         Path classes = UserQueue.compile(dir);
-        StateMachineWorkload workload = StateMachineWorkload.load(
-                UserQueue.QUEUE, UserQueue.GENERATOR, List.of(classes), Duration.ofMinutes(1));
+        StateMachineWorkload workload = workload(UserQueue.QUEUE, classes);
 
         History history = drive(workload, replicas(UserQueue.QUEUE, classes), dir);
         WorkloadCheck check = workload.check(history, dir);
@@ -99,8 +98,7 @@ class StateMachineWorkloadTest {
     @Test
     void aQueryThatAnswersAFieldNoSnapshotHoldsIsNotLinearizable(@TempDir Path dir) throws Exception {
         Path classes = UserQueue.compile(dir);
-        StateMachineWorkload workload = StateMachineWorkload.load(
-                UserQueue.STALE_SIZE_QUEUE, UserQueue.GENERATOR, List.of(classes), Duration.ofMinutes(1));
+        StateMachineWorkload workload = workload(UserQueue.STALE_SIZE_QUEUE, classes);
 
         History history = drive(workload, replicas(UserQueue.STALE_SIZE_QUEUE, classes), dir);
         WorkloadCheck check = workload.check(history, dir);
@@ -141,8 +139,7 @@ class StateMachineWorkloadTest {
     @Test
     void aGeneratorWhoseCommandsAreAllRejectedGetsAWarningAndItsRejectionRate(@TempDir Path dir) throws Exception {
         Path classes = UserQueue.compile(dir);
-        StateMachineWorkload workload = StateMachineWorkload.load(
-                UserQueue.QUEUE, UserQueue.GENERATOR, List.of(classes), Duration.ofMinutes(1));
+        StateMachineWorkload workload = workload(UserQueue.QUEUE, classes);
         List<Op> ops = new ArrayList<>();
         Map<Keyword, Object> dequeue =
                 StateMachineModel.command(Int64Value.of(0).toByteString());
@@ -163,6 +160,10 @@ class StateMachineWorkloadTest {
                 .singleElement()
                 .asString()
                 .contains("rejected every one of the 12 :dequeue commands", "\"empty\"", "change the generator");
+    }
+
+    private static StateMachineWorkload workload(String stateMachine, Path classes) {
+        return StateMachineWorkload.load(stateMachine, UserQueue.GENERATOR, List.of(classes), Duration.ofMinutes(1));
     }
 
     /** Instances of the user's class from its own class loader, as a replica makes them. */
