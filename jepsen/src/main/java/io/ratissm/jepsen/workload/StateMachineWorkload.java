@@ -49,8 +49,9 @@ import java.util.function.Supplier;
  * The zero-boilerplate workload: a user's {@link OperationGenerator} drives a group of the user's
  * {@link StateMachine} with raw command and query bytes, and the history is checked with that state machine as its
  * own model ({@link StateMachineModel}). Values follow {@link StateMachineModel}'s format, with a readable
- * rendering beside the bytes: {@code :text} ({@link StateMachineModel#TEXT}) is the request in Protobuf text format and {@code :reply-text} the
- * reply, parsed with the reply type the group advertises ({@code ReplicaClient.describe()}) when it declares one.
+ * rendering beside the bytes: {@code :text} ({@link StateMachineModel#TEXT}) is the request in Protobuf text format
+ * and {@code :reply-text} the reply, parsed with the reply type the group advertises ({@code
+ * ReplicaClient.describe()}) when it declares one.
  *
  * <p>A {@link CommandRejected} from the state machine is a definite "no" the model must reproduce, so it is
  * recorded as {@code :ok} with {@code :rejected}; {@link CommandTooLarge} is the framework's refusal, never seen by
@@ -72,7 +73,7 @@ public final class StateMachineWorkload implements Workload {
 
     /**
      * @param factory        makes instances of the replicas' state machine for the model
-     * @param generator      the user's operations; called under this workload's lock
+     * @param generator      the user's operations; called by one thread at a time
      * @param checkTimeLimit time budget of the linearizability check; past it the verdict is unknown
      */
     public StateMachineWorkload(
