@@ -81,6 +81,13 @@ public final class StateMachineModel implements Model {
     public static final Keyword REPLY = Keyword.of("reply");
     /** The value key of a {@link CommandRejected}'s message on an {@code :ok} that was refused. */
     public static final Keyword REJECTED = Keyword.of("rejected");
+    /**
+     * The value key of the request in Protobuf text format, kept beside the bytes for readers (the harness's
+     * {@code state-machine} workload writes it); the model ignores it, as it ignores any key not named here.
+     */
+    public static final Keyword TEXT = Keyword.of("text");
+    /** The value key of the reply in Protobuf text format, beside {@link #REPLY}, for readers; ignored by the model. */
+    public static final Keyword REPLY_TEXT = Keyword.of("reply-text");
 
     /** Rough bytes held per interned state besides its snapshot: the object, its array header, the map entry. */
     private static final long STATE_OVERHEAD_BYTES = 64;

@@ -1,11 +1,14 @@
 package io.ratissm.jepsen.cli;
 
+import io.ratissm.internal.config.ClassPath;
+import io.ratissm.jepsen.checker.BrokenStateMachineException;
 import io.ratissm.jepsen.checker.CheckOptions;
 import io.ratissm.jepsen.checker.CheckResult;
 import io.ratissm.jepsen.checker.Model;
 import io.ratissm.jepsen.checker.ModelMismatchException;
 import io.ratissm.jepsen.checker.Models;
 import io.ratissm.jepsen.checker.ResultsWriter;
+import io.ratissm.jepsen.checker.StateMachineModel;
 import io.ratissm.jepsen.checker.Verdict;
 import io.ratissm.jepsen.checker.WglChecker;
 import io.ratissm.jepsen.history.EdnReader;
@@ -13,11 +16,13 @@ import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.HistoryReader;
 import io.ratissm.jepsen.history.MalformedHistoryException;
 import io.ratissm.jepsen.report.TimelineHtml;
+import io.ratissm.jepsen.workload.StateMachineWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -62,8 +67,23 @@ public final class CheckCommand implements Callable<Integer> {
             names = "--model",
             required = true,
             paramLabel = "MODEL",
-            description = "register, cas-register, multi-register, kv or mutex.")
+            description = "register, cas-register, multi-register, kv, mutex, or state-machine (your"
+                    + " --state-machine as its own model, for histories of jepsen test --workload state-machine).")
     private String modelName;
+
+    @Option(
+            names = "--state-machine",
+            paramLabel = "CLASS",
+            description = "With --model state-machine: the StateMachine class (public, with a public constructor"
+                    + " without arguments) or a bundled short name; its jar or class directory: --classpath.")
+    private String stateMachine;
+
+    @Option(
+            names = "--classpath",
+            paramLabel = "PATHS",
+            description = "With --model state-machine: jars or directories of the state machine's classes, separated"
+                    + " by ',' or ':' (repeatable); lib/*.jar patterns allowed.")
+    private List<String> classpath = new ArrayList<>();
 
     @Option(
             names = "--init",
@@ -141,7 +161,7 @@ public final class CheckCommand implements Callable<Integer> {
                     checkOnce(file, model, checker);
                 }
                 outcome = measure(file, model, checker);
-            } catch (IOException | MalformedHistoryException | ModelMismatchException e) {
+            } catch (IOException | MalformedHistoryException | ModelMismatchException | BrokenStateMachineException e) {
                 stderr.println(file + ": cannot check: " + describe(e));
                 stdout.println(file + " valid=unknown ms=0");
                 stdout.flush();
@@ -230,9 +250,31 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--init is not an EDN value: " + e.getMessage());
             }
         }
+        if (modelName.equals("state-machine") || stateMachine != null) {
+            return stateMachineModel();
+        }
         try {
             return Models.create(modelName, init != null, initial);
         } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Model stateMachineModel() {
+        if (!modelName.equals("state-machine")) {
+            throw new ParameterException(spec.commandLine(), "--state-machine goes with --model state-machine");
+        }
+        if (stateMachine == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--model state-machine needs --state-machine CLASS (and its --classpath)");
+        }
+        try {
+            List<Path> classes = new ArrayList<>();
+            for (String entries : classpath) {
+                classes.addAll(ClassPath.expand(entries, Path.of("")));
+            }
+            return StateMachineModel.of(StateMachineWorkload.stateMachineFactory(stateMachine, classes));
+        } catch (IllegalArgumentException | BrokenStateMachineException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }

@@ -10,6 +10,7 @@ import io.ratissm.jepsen.runner.JepsenTest;
 import io.ratissm.jepsen.runner.TestOptions;
 import io.ratissm.jepsen.runner.TestResult;
 import io.ratissm.jepsen.workload.ReadMode;
+import io.ratissm.jepsen.workload.StateMachineWorkload;
 import io.ratissm.jepsen.workload.Workloads;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,7 +44,11 @@ public final class JepsenCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--workload", required = true, description = "register, counter, set or bank.")
+        @Option(
+                names = "--workload",
+                required = true,
+                description = "register, counter, set, bank, or state-machine (your --state-machine driven by your"
+                        + " --generator and checked with itself as the model).")
         String workload;
 
         @Option(
@@ -79,6 +84,14 @@ public final class JepsenCommand {
                         + " ',' or ':' (repeatable); a pattern in the last part takes the matching jars of a directory"
                         + " (lib/*.jar). Added to the replicas' classpath after the harness's own.")
         List<String> classpath = new ArrayList<>();
+
+        @Option(
+                names = "--generator",
+                paramLabel = "CLASS",
+                description = "With --workload state-machine: the class of your io.ratissm.jepsen.workload."
+                        + "OperationGenerator (public, with a public constructor without arguments), loaded with"
+                        + " the state machine from --classpath; it says which commands and queries to send.")
+        String generator;
 
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
         String replication;
@@ -203,6 +216,13 @@ public final class JepsenCommand {
                 if (stateMachine != null) {
                     NodeStateMachine.named(stateMachine, classes); // a wrong class is a usage error before any start
                 }
+                if (workload.equals("state-machine")) {
+                    // the generator and the model are made here too, so a wrong class fails before any start
+                    StateMachineWorkload.load(stateMachine, generator, classes, Duration.ofMinutes(5));
+                } else if (generator != null) {
+                    throw new IllegalArgumentException(
+                            "--generator drives --workload state-machine only, not " + workload);
+                }
                 ClockFaults clocks = new ClockFaults(
                         Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
                 options = new TestOptions(
@@ -225,7 +245,8 @@ public final class JepsenCommand {
                         leaseReads,
                         clocks,
                         stateMachine,
-                        classes);
+                        classes,
+                        generator);
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage());
                 return 2;

@@ -2,9 +2,7 @@ package io.ratissm.jepsen.nodes;
 
 import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
-import io.ratissm.internal.config.ClassPath;
 import java.io.File;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,31 +48,9 @@ public record NodeStateMachine(String name, String className, boolean withEffect
                 return bundled(kind).withClasspath(classpath);
             }
         }
-        ClassLoader loader = classpath.isEmpty()
-                ? NodeStateMachine.class.getClassLoader()
-                : ClassPath.loader(classpath, NodeStateMachine.class.getClassLoader());
-        String where =
-                classpath.isEmpty() ? "; give its jar (and the jars it needs) with --classpath" : " or in " + classpath;
-        Class<?> type;
-        try {
-            type = Class.forName(name, false, loader);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(
-                    "--state-machine: no class " + name + " on the harness's classpath" + where);
-        } catch (LinkageError e) {
-            throw new IllegalArgumentException("--state-machine: class " + name + " does not load (" + e
-                    + "); are the jars it needs in --classpath?");
-        }
-        if (!StateMachine.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
-            throw new IllegalArgumentException("--state-machine: class " + name
-                    + " is not a concrete implementation of " + StateMachine.class.getName());
-        }
-        try {
-            type.getConstructor(); // public ones only, as a replica needs
-        } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException("--state-machine: class " + name
-                    + " has no public constructor without arguments, which a replica needs to make it");
-        }
+        Class<?> type = UserClasses.constructor(
+                        "--state-machine", name, StateMachine.class, UserClasses.loader(classpath), classpath)
+                .getDeclaringClass();
         return new NodeStateMachine(name, name, EffectStateMachine.class.isAssignableFrom(type), classpath);
     }
 

@@ -4,6 +4,7 @@ import io.ratissm.jepsen.checker.CheckResult;
 import io.ratissm.jepsen.checker.KeyHistory;
 import io.ratissm.jepsen.checker.KeyResult;
 import io.ratissm.jepsen.checker.LinearizationStep;
+import io.ratissm.jepsen.checker.StateMachineModel;
 import io.ratissm.jepsen.checker.Verdict;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.history.History;
@@ -116,7 +117,7 @@ public final class TimelineHtml {
                     .append("px\" title=\"")
                     .append(esc(tooltip(o, step, steps)))
                     .append("\">");
-            sb.append("<b>").append(esc(label(o.f()))).append("</b> ").append(esc(EdnWriter.write(o.value())));
+            sb.append("<b>").append(esc(label(o.f()))).append("</b> ").append(esc(shown(o.value())));
             if (step != null) {
                 sb.append(" <span class=\"step\">#")
                         .append(step + 1)
@@ -188,7 +189,7 @@ public final class TimelineHtml {
                     .append("</td><td>")
                     .append(o.process())
                     .append("</td><td>")
-                    .append(esc(label(o.f()) + " " + EdnWriter.write(o.value())))
+                    .append(esc(label(o.f()) + " " + shown(o.value())))
                     .append("</td><td>")
                     .append(esc(EdnWriter.write(steps.get(i).stateAfter())))
                     .append("</td></tr>\n");
@@ -198,7 +199,7 @@ public final class TimelineHtml {
             sb.append("<tr class=\"bad\"><td>&times;</td><td>")
                     .append(o.process())
                     .append("</td><td>")
-                    .append(esc(label(o.f()) + " " + EdnWriter.write(o.value())))
+                    .append(esc(label(o.f()) + " " + shown(o.value())))
                     .append("</td><td>cannot be linearized</td></tr>\n");
         }
         sb.append("</table></div>\n");
@@ -214,6 +215,26 @@ public final class TimelineHtml {
                     + EdnWriter.write(steps.get(step).stateAfter());
         }
         return text;
+    }
+
+    /**
+     * An op's value as drawn: an op of the state-machine workload, which keeps its request in Protobuf text format
+     * ({@code :text}) beside the bytes, as that text and the reply's ({@code :reply-text}), a refusal or the reply
+     * bytes; any other value as EDN. The tooltip keeps the whole value.
+     */
+    private static String shown(Object value) {
+        if (!(value instanceof Map<?, ?> m) || !(m.get(StateMachineModel.TEXT) instanceof String text)) {
+            return EdnWriter.write(value);
+        }
+        StringBuilder s = new StringBuilder("{").append(text).append('}');
+        if (m.get(StateMachineModel.REPLY_TEXT) instanceof String reply) {
+            s.append(" -> {").append(reply).append('}');
+        } else if (m.containsKey(StateMachineModel.REPLY)) {
+            s.append(" -> ").append(EdnWriter.write(m.get(StateMachineModel.REPLY)));
+        } else if (m.containsKey(StateMachineModel.REJECTED)) {
+            s.append(" -> rejected ").append(EdnWriter.write(m.get(StateMachineModel.REJECTED)));
+        }
+        return s.toString();
     }
 
     private static String label(Object f) {

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Everything that defines one harness run.
  *
- * @param workload      register, counter, set or bank
+ * @param workload      register, counter, set, bank or state-machine
  * @param nemeses       nemesis names (see {@code NemesisCatalog}), taken in turn; {@code none} for no faults; a
  *                      name may join several with {@code +} (one window, all at once)
  * @param replication   ACTIVE or PASSIVE
@@ -31,6 +31,7 @@ import java.util.List;
  * @param clockFaults   how far the clock nemeses go
  * @param stateMachine  the replicas' state machine, a bundled short name or a class name; null for the workload's
  * @param classpath     jars and directories of the state machine's classes, added to the replicas' classpath
+ * @param generator     the {@code state-machine} workload's {@code OperationGenerator} class; null for the others
  */
 public record TestOptions(
         String workload,
@@ -52,7 +53,8 @@ public record TestOptions(
         boolean leaseReads,
         ClockFaults clockFaults,
         String stateMachine,
-        List<Path> classpath) {
+        List<Path> classpath,
+        String generator) {
 
     public TestOptions {
         nemeses = List.copyOf(nemeses);
@@ -103,6 +105,7 @@ public record TestOptions(
                 leaseReads,
                 clockFaults,
                 stateMachine,
-                classpath);
+                classpath,
+                generator);
     }
 }

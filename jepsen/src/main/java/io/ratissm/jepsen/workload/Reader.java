@@ -1,5 +1,6 @@
 package io.ratissm.jepsen.workload;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.ratissm.CommandRejected;
@@ -35,6 +36,14 @@ public final class Reader {
             return queries.queryStale(query, replicas.get(random.nextInt(replicas.size())), parser);
         }
         return queries.query(query, parser);
+    }
+
+    /** Reads with the raw {@code query} bytes, linearizably or from a random replica, as {@link #read} does. */
+    public ByteString read(ByteString query) throws CommandRejected {
+        if (mode == ReadMode.STALE) {
+            return queries.queryStale(query, replicas.get(random.nextInt(replicas.size())));
+        }
+        return queries.query(query);
     }
 
     /** A linearizable read whatever the mode, for final reads that the checkers take as the truth. */

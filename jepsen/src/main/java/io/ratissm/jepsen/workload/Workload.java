@@ -21,7 +21,7 @@ public interface Workload {
     /** The workload's name on the command line and in the store path. */
     String name();
 
-    /** The state machine the replicas run. */
+    /** The state machine the replicas run; null when it is the user's, named by {@code --state-machine}. */
     StateMachineKind stateMachine();
 
     /**

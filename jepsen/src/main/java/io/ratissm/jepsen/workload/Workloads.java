@@ -7,7 +7,7 @@ import java.util.List;
 /** The workloads by command-line name. */
 public final class Workloads {
     /** Every name {@link #create} accepts. */
-    public static final List<String> NAMES = List.of("register", "counter", "set", "bank");
+    public static final List<String> NAMES = List.of("register", "counter", "set", "bank", "state-machine");
 
     private Workloads() {}
 
@@ -20,6 +20,9 @@ public final class Workloads {
             case "counter" -> new CounterWorkload();
             case "set" -> new SetWorkload();
             case "bank" -> new BankWorkload();
+            case "state-machine" ->
+                StateMachineWorkload.load(
+                        options.stateMachine(), options.generator(), options.classpath(), Duration.ofMinutes(5));
             default -> throw new IllegalArgumentException("unknown workload '" + name + "'; choose from " + NAMES);
         };
     }

@@ -2,14 +2,19 @@ package io.ratissm.jepsen.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ratissm.jepsen.UserQueue;
 import io.ratissm.jepsen.nodes.Faketime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** {@code ratis-sm jepsen test} end to end: a short counter run under kills, its summary and exit code. */
@@ -118,15 +123,30 @@ class JepsenCommandTest {
         CommandLine cli = HarnessLauncher.commandLine();
         cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute(
-                "jepsen",
-                "test",
+        int exit = cli.execute(shortKillRun(
+                store,
+                32,
                 "--workload",
                 "counter",
                 "--state-machine",
                 "com.acme.UserCounter",
                 "--classpath",
-                classes.toString(),
+                classes.toString()));
+
+        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
+        assertThat(exit).isZero();
+        for (String node : new String[] {"n1", "n2", "n3"}) {
+            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
+                    .as("%s's log", node)
+                    .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
+        }
+    }
+
+    /** {@code jepsen test} with {@code workload}'s options: 3 clients for 12 s, kills of 4 s after 3 s of quiet. */
+    private static String[] shortKillRun(Path store, long seed, String... workload) {
+        List<String> args = new ArrayList<>(List.of("jepsen", "test"));
+        args.addAll(List.of(workload));
+        args.addAll(List.of(
                 "--nemesis",
                 "kill",
                 "--concurrency",
@@ -140,17 +160,10 @@ class JepsenCommandTest {
                 "--recovery-seconds",
                 "2",
                 "--seed",
-                "32",
+                Long.toString(seed),
                 "--store",
-                store.toString());
-
-        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
-        assertThat(exit).isZero();
-        for (String node : new String[] {"n1", "n2", "n3"}) {
-            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
-                    .as("%s's log", node)
-                    .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
-        }
+                store.toString()));
+        return args.toArray(String[]::new);
     }
 
     @Test
@@ -235,6 +248,78 @@ class JepsenCommandTest {
                         "clock faults need libfaketime",
                         "ratissm.jepsen.libfaketime=none",
                         "faults that need none: kill*, pause*, partition*, snapshot");
+        assertThat(store).isEmptyDirectory();
+    }
+
+    @Test
+    void aUsersQueueDrivenOnlyByItsGeneratorIsLinearizableUnderKills(@TempDir Path dir) throws Exception {
+        Path classes = UserQueue.compile(dir);
+        Path store = dir.resolve("store");
+        StringWriter out = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+
+        int exit = cli.execute(shortKillRun(
+                store,
+                33,
+                "--workload",
+                "state-machine",
+                "--state-machine",
+                UserQueue.QUEUE,
+                "--generator",
+                UserQueue.GENERATOR,
+                "--classpath",
+                classes.toString()));
+
+        assertThat(out.toString()).contains("state-machine-JobQueue-kill-active seed=33", "valid=true");
+        assertThat(exit).isZero();
+        Path latest = store.resolve("latest");
+        assertThat(Files.readString(latest.resolve("results.edn")))
+                .startsWith("{:valid? true")
+                .contains(":model \"state-machine:com.acme.JobQueue\"", ":rejections {:enqueue {:answered");
+        assertThat(Files.readString(latest.resolve("history.edn")))
+                .contains(":command #ratis-sm/bytes", ":reply-text \"value: ", ":text \"value: \\\"size\\\"\"");
+        assertThat(Files.readString(latest.resolve("timeline.html")))
+                .contains("enqueue</b> {value: ", "-&gt; {value: ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "com.acme.NoSuchGenerator | --generator: no class com.acme.NoSuchGenerator on the harness's classpath",
+                "com.acme.JobQueue        | --generator: class com.acme.JobQueue is not a concrete implementation of"
+                        + " io.ratissm.jepsen.workload.OperationGenerator",
+                "com.acme.SeededGenerator | --generator: class com.acme.SeededGenerator has no public constructor"
+                        + " without arguments",
+                "''                       | --workload state-machine needs --generator CLASS"
+            })
+    void aGeneratorTheHarnessCannotMakeIsAUsageErrorBeforeAnythingStarts(
+            String generator, String message, @TempDir Path dir) throws Exception {
+        Path classes = UserQueue.compile(dir);
+        Path store = Files.createDirectories(dir.resolve("store"));
+        StringWriter err = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of(
+                "jepsen",
+                "test",
+                "--workload",
+                "state-machine",
+                "--state-machine",
+                UserQueue.QUEUE,
+                "--classpath",
+                classes.toString(),
+                "--store",
+                store.toString()));
+        if (!generator.isEmpty()) {
+            args.addAll(List.of("--generator", generator));
+        }
+
+        int exit = cli.execute(args.toArray(String[]::new));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
         assertThat(store).isEmptyDirectory();
     }
 }

@@ -40,7 +40,8 @@ final class HarnessRuns {
                 false,
                 ClockFaults.DEFAULTS,
                 null,
-                List.of());
+                List.of(),
+                null);
     }
 
     static TestResult run(TestOptions options) throws IOException, InterruptedException {
