@@ -430,6 +430,12 @@ public final class RaftStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
+        if (host.failure() != null) {
+            // Before the protocol: a PASSIVE entry after the failed one no longer continues the applied chain, and
+            // the protocol would answer it as fenced (no effect) and count it applied, moving the applied index, and
+            // so the snapshots, past the entry a restart must replay.
+            return notApplied(index);
+        }
         try {
             long start = System.nanoTime();
             LogEntry logEntry = LogEntry.parseFrom(
@@ -443,15 +449,19 @@ public final class RaftStateMachine extends BaseStateMachine {
             }
             return CompletableFuture.completedFuture(Bytes.message(reply));
         } catch (ReplicaFailedException e) {
-            // Committed but not applied: the replica stays at index - 1 and replays this entry when restarted.
-            return CompletableFuture.completedFuture(Bytes.message(BatchReply.newBuilder()
-                    .addOutcomes(Outcome.newBuilder().setRetry(NotApplied.message(replicaId, index, host.failure())))
-                    .build()));
+            return notApplied(index);
         } catch (IOException e) {
             // Only a leader of this framework writes entries; an unreadable one means corruption or a foreign writer.
             return CompletableFuture.failedFuture(
                     new IllegalStateException(replicaId + ": log entry " + index + " cannot be applied: " + e, e));
         }
+    }
+
+    /** Committed but not applied: the replica stays at {@code index - 1} and replays this entry when restarted. */
+    private CompletableFuture<Message> notApplied(long index) {
+        return CompletableFuture.completedFuture(Bytes.message(BatchReply.newBuilder()
+                .addOutcomes(Outcome.newBuilder().setRetry(NotApplied.message(replicaId, index, host.failure())))
+                .build()));
     }
 
     /**
