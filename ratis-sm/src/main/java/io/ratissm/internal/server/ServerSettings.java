@@ -111,10 +111,6 @@ public record ServerSettings(
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotEvery)));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(logPreallocatedBytes()));
-        // No commit-index entry after every commit (Ratis appends one by default): it doubled the entries and fsyncs of
-        // a lone command (bench/PROFILE.md). Acknowledged commands do not depend on it; a restarted replica learns the
-        // commit index from the leader's first entry of its term instead of from its own log.
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         long entryLimit = maxEntryBytes() + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
