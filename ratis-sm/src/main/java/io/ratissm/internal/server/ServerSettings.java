@@ -111,6 +111,10 @@ public record ServerSettings(
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotEvery)));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(logPreallocatedBytes()));
+        // Ratis's commit-index metadata entry after every commit stays on (its default), although it doubles a lone
+        // command's entries and fsyncs (bench/RESULTS.md run F): a restarted replica takes its commit index from it,
+        // and without it a restarted single-replica group answered a linearizable read from the empty state (Ratis's
+        // read index returns the commit index at once for a group of one, before the leader's first entry commits).
 
         long entryLimit = maxEntryBytes() + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
