@@ -432,8 +432,8 @@ public final class RaftStateMachine extends BaseStateMachine {
         long index = entry.getIndex();
         if (host.failure() != null) {
             // Before the protocol: a PASSIVE entry after the failed one no longer continues the applied chain, and
-            // the protocol would answer it as fenced (no effect) and count it applied, moving the applied index, and
-            // so the snapshots, past the entry a restart must replay.
+            // the protocol would answer it as fenced (no effect) and count it applied, moving the applied index this
+            // replica reports, and its divergence digests, past the entry it failed on.
             return notApplied(index);
         }
         try {
