@@ -72,7 +72,10 @@ class WipedReplicaTest {
             ReplicaServer n3 = replica("n3", peers).start();
             replicas.add(n3);
 
-            Awaits.await("n3 knows the group", WAIT, () -> n3.members().equals(List.of("n1", "n2", "n3")));
+            Awaits.await(
+                    () -> "n3 knows the group; " + views(replicas),
+                    WAIT,
+                    () -> n3.members().equals(List.of("n1", "n2", "n3")));
             Awaits.await("n3 applied the writes", WAIT, () -> stale(client, "n3") == 10);
             assertThat(decode(client.submit(NonNegativeCounter.add(1)))).isEqualTo(11);
             Awaits.await("n3 applies a new write", WAIT, () -> stale(client, "n3") == 11);
@@ -143,6 +146,36 @@ class WipedReplicaTest {
                 .storage(dir.resolve(id))
                 .stateMachine(NonNegativeCounter::new)
                 .build();
+    }
+
+    /** What each replica says about itself, for a failure message. */
+    private static String views(List<ReplicaServer> replicas) {
+        StringBuilder b = new StringBuilder();
+        for (ReplicaServer r : replicas) {
+            b.append(r.id())
+                    .append(": leader ")
+                    .append(r.leaderId().orElse("none"))
+                    .append(", term ")
+                    .append(r.term())
+                    .append(", members ")
+                    .append(r.members())
+                    .append(", last log index ")
+                    .append(r.lastLogIndex())
+                    .append(", applied ")
+                    .append(r.appliedIndex())
+                    .append(", stopped ")
+                    .append(r.stoppedBecause().orElse("no"))
+                    .append("; ");
+        }
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains("->n3")) {
+                b.append("\n").append(thread.getName()).append(" ").append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.toString();
     }
 
     private static long stale(ReplicaClient client, String id) {
