@@ -55,6 +55,12 @@ class WipedReplicaTest {
         }
     }
 
+    /**
+     * The replica starts with no membership and waits for the leader to send the configuration. Started 45 s after
+     * the first writes, it was shut down by Ratis every time until the leader's retry waits were bounded (see
+     * ServerSettingsTest#aLeaderRetryingAFollowerNeverWaitsAsLongAsAnElectionTimeout); here it starts at once, to
+     * keep the suite short.
+     */
     @Test
     void aReplicaStartedForTheFirstTimeAfterTheOthersFormedTheGroupStartsAndCatchesUp() throws Exception {
         List<String> peers = List.of(

@@ -91,6 +91,13 @@ public record ServerSettings(
         RaftServerConfigKeys.Rpc.setRequestTimeout(
                 p, TimeDuration.valueOf(Math.max(3000, 2 * min), TimeUnit.MILLISECONDS));
 
+        // A leader that keeps failing to reach a follower waits between retries and sends it nothing meanwhile,
+        // heartbeats included. Ratis's default waits grow to 5 s: a replica that had just started with no membership
+        // heard nothing for an election timeout, campaigned, and Ratis shuts a candidate outside its own
+        // configuration down for good. Every wait (a random 0.5 to 1.5 times this) stays below the election timeout.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(
+                p, "1ms,10, " + Math.max(1, min / 4) + "ms," + Integer.MAX_VALUE);
+
         // Linearizable reads by ReadIndex; Ratis's default lets a deposed leader answer reads.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         if (leaseReads) {
