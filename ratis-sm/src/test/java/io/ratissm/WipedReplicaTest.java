@@ -91,6 +91,42 @@ class WipedReplicaTest {
     }
 
     /**
+     * A new replica must not depend on the leader's pace until it has the configuration: a leader that goes quiet
+     * for longer than an election timeout (a GC pause, a starved host, or here a leader told to wait 2-6 s between
+     * retries to a follower that failed) made it campaign, and Ratis shuts a candidate outside its own
+     * configuration down for good.
+     */
+    @Test
+    void aNewReplicaWaitsOutALeaderThatGoesQuietBeforeItHasTheConfiguration() throws Exception {
+        List<String> peers = List.of(
+                "n1=127.0.0.1:" + FreePorts.next(),
+                "n2=127.0.0.1:" + FreePorts.next(),
+                "n3=127.0.0.1:" + FreePorts.next());
+        List<ReplicaServer> replicas = new ArrayList<>();
+        try (ReplicaClient client = ReplicaClient.builder().peers(peers).build()) {
+            for (String id : List.of("n1", "n2")) {
+                replicas.add(builder(id, peers)
+                        .property("raft.server.log.appender.retry.policy", "1ms,2, 4s,1000")
+                        .build()
+                        .start());
+            }
+            for (int i = 1; i <= 10; i++) {
+                assertThat(decode(client.submit(NonNegativeCounter.add(1)))).isEqualTo(i);
+            }
+
+            ReplicaServer n3 = builder("n3", peers).build().start();
+            replicas.add(n3);
+
+            Awaits.await(
+                    "n3 applied the writes; " + n3.stoppedBecause().orElse(""), WAIT, () -> stale(client, "n3") == 10);
+            assertThat(n3.isStopped()).isFalse();
+            assertThat(n3.members()).containsExactly("n1", "n2", "n3");
+        } finally {
+            replicas.forEach(ReplicaServer::close);
+        }
+    }
+
+    /**
      * The way back for a wiped replica (remove, wipe, join, add) while two clients write and snapshots and log purges
      * happen every few dozen entries: the replica catches up, keeps up (healthy at every look while the writes go on),
      * and ends with the leader's log and state. Removing it is what makes this work: a leader that still counted it
@@ -146,12 +182,15 @@ class WipedReplicaTest {
     }
 
     private ReplicaServer replica(String id, List<String> peers) throws IOException {
+        return builder(id, peers).build();
+    }
+
+    private ReplicaServer.Builder builder(String id, List<String> peers) {
         return ReplicaServer.builder()
                 .id(id)
                 .peers(peers)
                 .storage(dir.resolve(id))
-                .stateMachine(NonNegativeCounter::new)
-                .build();
+                .stateMachine(NonNegativeCounter::new);
     }
 
     /** What each replica says about itself, for a failure message. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -109,12 +110,21 @@ public final class GroupSpec {
     }
 
     /**
-     * The group with no members, which a replica joining a running group starts with (as Ratis's membership
-     * example does): it then takes no part in elections and learns the configuration from the leader once an
-     * admin adds it.
+     * The group a replica joining a running group starts with: no voting members, and the replica itself as a
+     * listener. It then takes no part in elections and learns the configuration from the leader once an admin adds
+     * it (or once the leader reaches it, for a replica the group already counts). Ratis turns a listener into a
+     * follower once the configuration it received counts it as a voter. A replica that started with no membership
+     * at all, as Ratis's membership example does, became a follower on the leader's first message and campaigned
+     * if the leader then went quiet for an election timeout, before the configuration came; Ratis shuts a
+     * candidate outside its own configuration down for good.
      */
-    public RaftGroup joiningRaftGroup() {
-        return RaftGroup.valueOf(groupId());
+    public RaftGroup joiningRaftGroup(String self) {
+        RaftPeer listener = RaftPeer.newBuilder()
+                .setId(RaftPeerId.valueOf(self))
+                .setAddress(address(self))
+                .setStartupRole(RaftPeerRole.LISTENER)
+                .build();
+        return RaftGroup.valueOf(groupId(), listener);
     }
 
     public RaftPeer raftPeer(String id) {

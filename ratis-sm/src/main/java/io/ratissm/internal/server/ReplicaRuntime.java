@@ -211,7 +211,7 @@ public final class ReplicaRuntime implements AutoCloseable {
         synchronized (raftLock) {
             RaftServer s = newRaftServer(
                     RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
-                            ? settings.group().joiningRaftGroup()
+                            ? settings.group().joiningRaftGroup(id())
                             : settings.group().raftGroup(),
                     stateMachine);
             // Published before it starts: a stop while it replays its log must stop this server, not the last.
