@@ -93,7 +93,7 @@ public final class ReplicaServer implements AutoCloseable {
      * <p>A replica whose storage holds no log first asks the other replicas it was given (for up to about 3 s)
      * whether the group already knows it. If one remembers it holding a log, it had one and lost it, and it does not
      * start: rejoining with an empty log under its old identity could let it vote away acknowledged writes. If the
-     * group already runs without having heard from it, it starts with no membership of its own and takes part in
+     * group already runs without having heard from it, it starts as a listener of the group (no vote) and takes part in
      * elections once the leader has sent it the configuration. See {@link StorageRecoveryException} for the way
      * back, and the operations guide for the cases the peers cannot tell apart.
      *
@@ -534,8 +534,8 @@ public final class ReplicaServer implements AutoCloseable {
         }
 
         /**
-         * Starts this replica as a new member of a group that is already running (default false). It starts with
-         * no membership, so it neither campaigns nor votes, and waits until an admin adds it
+         * Starts this replica as a new member of a group that is already running (default false). It starts as a
+         * listener of the group, with no vote, so it neither campaigns nor votes, and waits until an admin adds it
          * ({@link GroupAdmin#addReplica}); the leader then sends it the state. Its {@link #peers} need only contain
          * itself. After it has joined, its storage records the membership and a restart ignores this flag. This is
          * also how a replica whose storage was lost or damaged comes back, once it has been removed from the group

@@ -56,7 +56,7 @@ class WipedReplicaTest {
     }
 
     /**
-     * The replica starts with no membership and waits for the leader to send the configuration. Started 45 s after
+     * The replica starts as a listener and waits for the leader to send the configuration. Started 45 s after
      * the first writes, it was shut down by Ratis every time until the leader's retry waits were bounded (see
      * ServerSettingsTest#aLeaderRetryingAFollowerNeverWaitsAsLongAsAnElectionTimeout); here it starts at once, to
      * keep the suite short.

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *       was removed), what a follower that has not caught up with the removal remembers does not count;</li>
  *   <li>else, with {@code join}, it starts as a joining replica, as asked;</li>
  *   <li>else, if one of them has committed entries and counts this replica as a member, the group already runs
- *       without ever having heard from this replica: it starts as a joining replica too, with no membership of its
- *       own, so that it neither campaigns nor votes until the leader has sent it the group's configuration (a new
+ *       without ever having heard from this replica: it starts as a joining replica too, a listener with no
+ *       vote, so that it neither campaigns nor votes until the leader has sent it the group's configuration (a new
  *       group whose replicas are started one after another takes this path for the later ones);</li>
  *   <li>else (nobody answered, or nobody has committed anything) the group is new: it starts with the given peers
  *       as the group's first membership.</li>
@@ -68,7 +68,7 @@ public final class RejoinGuard {
     public enum Start {
         /** With the peers it was given as the group's first membership (or the membership its log records). */
         WITH_PEERS,
-        /** With no membership: it neither campaigns nor votes until the leader sends it the configuration. */
+        /** As a listener: it neither campaigns nor votes until the configuration it receives counts it as a voter. */
         JOINING
     }
 
