@@ -9,9 +9,14 @@ import io.ratissm.statemachines.StampedJournal;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The short names a replica's {@code state-machine} key accepts for the state machines of this module. */
-final class BundledStateMachines {
-    static final Map<String, Supplier<? extends StateMachine>> BY_NAME = Map.of(
+/**
+ * The short names a replica's {@code state-machine} key accepts for the state machines of the {@code statemachines}
+ * module ({@code kv}, {@code counter}, {@code set}, {@code bank}, {@code journal}), lower case; any other value is a
+ * class name. The Jepsen harness's {@code --state-machine} takes the same names.
+ */
+public final class BundledStateMachines {
+    /** Each short name's factory. */
+    public static final Map<String, Supplier<? extends StateMachine>> BY_NAME = Map.of(
             "kv", KvStore::new,
             "counter", Counter::new,
             "set", IntSet::new,

@@ -60,7 +60,7 @@ final class KeySplitter {
                 && !(l.get(0) instanceof Map<?, ?>);
     }
 
-    private static Object tupleKey(Operation op) {
+    static Object tupleKey(Operation op) {
         if (!(op.invoke().value() instanceof List<?> l) || l.size() != 2) {
             throw new ModelMismatchException("op " + op.describe() + " is not an independent [key value] tuple; "
                     + "check the history without --independent");
@@ -68,7 +68,7 @@ final class KeySplitter {
         return l.get(0);
     }
 
-    private static Object tupleValue(Operation op) {
+    static Object tupleValue(Operation op) {
         if (!(op.value() instanceof List<?> l) || l.size() != 2) {
             throw new ModelMismatchException("op " + op.describe() + " is not an independent [key value] tuple; "
                     + "check the history without --independent");

@@ -1,17 +1,17 @@
 package io.ratissm.jepsen.cli;
 
 import io.ratissm.Replication;
+import io.ratissm.StateMachine;
 import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.nemesis.NemesisCatalog;
-import io.ratissm.jepsen.nodes.NodeStateMachine;
+import io.ratissm.jepsen.nodes.UserClasses;
 import io.ratissm.jepsen.runner.JepsenTest;
+import io.ratissm.jepsen.runner.SequentialRunException;
 import io.ratissm.jepsen.runner.TestOptions;
 import io.ratissm.jepsen.runner.TestResult;
 import io.ratissm.jepsen.workload.ReadMode;
-import io.ratissm.jepsen.workload.StateMachineWorkload;
-import io.ratissm.jepsen.workload.Workloads;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ratis-sm jepsen test}: runs one harness test and prints its summary. Exit code 0 if the history is valid,
- * 1 if it is not, 2 if the checker could not decide or the run could not be set up.
+ * {@code ratis-sm jepsen test}: runs one harness test and prints its summary. The exit code says how it ended (see
+ * {@link Test}'s list): 0 if the history is valid, 1 if it is not, 2 if the checker could not decide or the run could
+ * not be set up, and a code of its own for each kind of bad input (a state machine, workload or generator class the
+ * harness cannot use; a workload whose model disagrees with its state machine), with a message and no stack trace
+ * unless {@code --debug} is given.
  */
 @Command(
         name = "jepsen",
@@ -39,16 +42,38 @@ public final class JepsenCommand {
             name = "test",
             mixinStandardHelpOptions = true,
             sortOptions = false,
-            description = "Runs replicas as processes, drives a workload under faults, checks the history.")
+            description = "Runs replicas as processes, drives a workload under faults, checks the history.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                "0:the history is valid",
+                "1:the history is not valid (the summary names the counterexample)",
+                "2:the checker could not decide, wrong command-line options, or the run could not be completed",
+                "3:the state machine class cannot be used: missing, not a StateMachine, no public constructor"
+                        + " without arguments, or its constructor threw",
+                "4:the workload or generator class cannot be used: missing, not a Workload (OperationGenerator), no"
+                        + " public constructor without arguments, its constructor threw, or it names no state machine"
+                        + " or has nothing to check with",
+                "5:the workload, run alone against its state machine in this JVM before any replica started, failed:"
+                        + " its model disagrees with the state machine (the first op where they differ is named), or"
+                        + " the state machine or the workload threw"
+            })
     public static final class Test implements Callable<Integer> {
+        static final int USAGE = 2;
+        static final int STATE_MACHINE_CLASS = 3;
+        static final int WORKLOAD_CLASS = 4;
+        static final int SEQUENTIAL_RUN = 5;
+
         @Spec
         CommandSpec spec;
 
         @Option(
                 names = "--workload",
                 required = true,
-                description = "register, counter, set, bank, or state-machine (your --state-machine driven by your"
-                        + " --generator and checked with itself as the model).")
+                paramLabel = "NAME|CLASS",
+                description = "register, counter, set, bank, state-machine (your --state-machine driven by your"
+                        + " --generator and checked with itself as the model), or the class name of your"
+                        + " io.ratissm.jepsen.workload.Workload (public, with a public constructor without arguments;"
+                        + " its jar: --classpath).")
         String workload;
 
         @Option(
@@ -71,7 +96,8 @@ public final class JepsenCommand {
         @Option(
                 names = "--state-machine",
                 paramLabel = "CLASS",
-                description = "The replicas' state machine instead of the workload's: the class name of a"
+                description = "The replicas' state machine instead of the workload's (required with --workload"
+                        + " state-machine): the class name of a"
                         + " StateMachine with a public constructor without arguments (its jar: --classpath), or a"
                         + " bundled short name (kv, counter, set, bank). The replicas' configuration names it as"
                         + " 'state-machine'.")
@@ -176,19 +202,59 @@ public final class JepsenCommand {
                 description = "The store directory. Default: ${DEFAULT-VALUE}.")
         Path store;
 
+        @Option(
+                names = "--debug",
+                description = "Print the stack trace of an error (a user's constructor that threw, a failed run)"
+                        + " besides its message.")
+        boolean debug;
+
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (!Workloads.NAMES.contains(workload)) {
-                err.println("unknown workload '" + workload + "'; choose from " + Workloads.NAMES);
-                return 2;
+            try {
+                TestOptions options = options();
+                if (options == null) {
+                    return USAGE;
+                }
+                TestResult result = new JepsenTest(options, System.err).run();
+                out.println(summary(options, result));
+                out.flush();
+                return result.exitCode();
+            } catch (UserClasses.UnusableClassException e) {
+                return error(
+                        err, e.getMessage(), e, e.kind() == StateMachine.class ? STATE_MACHINE_CLASS : WORKLOAD_CLASS);
+            } catch (SequentialRunException e) {
+                return error(err, e.getMessage(), e, SEQUENTIAL_RUN);
+            } catch (IllegalArgumentException e) {
+                return error(err, e.getMessage(), e, USAGE); // options or faults this host cannot give
+            } catch (Exception | LinkageError e) {
+                // Set-up problems (a replica that cannot start, a network command that failed) are not verdicts:
+                // exit 2, never 1.
+                return error(err, "jepsen: the run could not be completed: " + e.getMessage(), e, USAGE);
             }
+        }
+
+        /** Prints {@code message}, and {@code e}'s stack trace with {@code --debug}; returns {@code exitCode}. */
+        private int error(PrintWriter err, String message, Throwable e, int exitCode) {
+            err.println(message);
+            if (debug) {
+                e.printStackTrace(err);
+            } else if (e.getCause() != null) {
+                err.println("(--debug prints the stack trace)");
+            }
+            err.flush();
+            return exitCode;
+        }
+
+        /** The run's options, or null after printing why the command line is wrong. */
+        private TestOptions options() {
+            PrintWriter err = spec.commandLine().getErr();
             for (String n : nemeses) {
                 String problem = NemesisCatalog.problem(n);
                 if (problem != null) {
                     err.println(problem);
-                    return 2;
+                    return null;
                 }
             }
             Replication mode;
@@ -198,72 +264,47 @@ public final class JepsenCommand {
                 reads = ReadMode.valueOf(readMode.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 err.println("--replication is active or passive, --read is linearizable or stale");
-                return 2;
+                return null;
             }
-            TestOptions options;
-            try {
-                if (clockRateRange.size() != 2) {
-                    throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
-                }
-                List<Path> classes = new ArrayList<>();
-                for (String entries : classpath) {
-                    try {
-                        classes.addAll(ClassPath.expand(entries, Path.of("")));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
-                    }
-                }
-                if (stateMachine != null) {
-                    NodeStateMachine.named(stateMachine, classes); // a wrong class is a usage error before any start
-                }
-                if (workload.equals("state-machine")) {
-                    // the generator and the model are made here too, so a wrong class fails before any start
-                    StateMachineWorkload.load(stateMachine, generator, classes, Duration.ofMinutes(5));
-                } else if (generator != null) {
-                    throw new IllegalArgumentException(
-                            "--generator drives --workload state-machine only, not " + workload);
-                }
-                ClockFaults clocks = new ClockFaults(
-                        Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
-                options = new TestOptions(
-                        workload,
-                        nemeses,
-                        mode,
-                        nodes,
-                        concurrency,
-                        Duration.ofSeconds(timeLimit),
-                        Duration.ofSeconds(faultSeconds),
-                        Duration.ofSeconds(healSeconds),
-                        Duration.ofSeconds(recoverySeconds),
-                        Duration.ofMillis(opTimeoutMillis),
-                        reads,
-                        seed != null ? seed : System.nanoTime(),
-                        store,
-                        snapshotEvery,
-                        true,
-                        Duration.ofMillis(executeDelayMillis),
-                        leaseReads,
-                        clocks,
-                        stateMachine,
-                        classes,
-                        generator);
-            } catch (IllegalArgumentException e) {
-                err.println(e.getMessage());
-                return 2;
+            if (clockRateRange.size() != 2) {
+                throw new IllegalArgumentException("--clock-rate-range is SLOWEST,FASTEST, e.g. 0.5,2");
             }
-            TestResult result;
-            try {
-                result = new JepsenTest(options, System.err).run();
-                out.println(summary(options, result));
-                out.flush();
-            } catch (RuntimeException e) {
-                // Set-up problems (no root for partitions, a replica that cannot start, a network command that
-                // failed) are not verdicts: exit 2, never 1.
-                err.println("jepsen: the run could not be completed: " + e.getMessage());
-                err.flush();
-                return 2;
+            if (generator != null && !workload.equals("state-machine")) {
+                throw new IllegalArgumentException("--generator drives --workload state-machine only, not " + workload);
             }
-            return result.exitCode();
+            List<Path> classes = new ArrayList<>();
+            for (String entries : classpath) {
+                try {
+                    classes.addAll(ClassPath.expand(entries, Path.of("")));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
+                }
+            }
+            ClockFaults clocks = new ClockFaults(
+                    Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
+            // The workload and the state machine are made and checked by the test before anything starts.
+            return new TestOptions(
+                    workload,
+                    nemeses,
+                    mode,
+                    nodes,
+                    concurrency,
+                    Duration.ofSeconds(timeLimit),
+                    Duration.ofSeconds(faultSeconds),
+                    Duration.ofSeconds(healSeconds),
+                    Duration.ofSeconds(recoverySeconds),
+                    Duration.ofMillis(opTimeoutMillis),
+                    reads,
+                    seed != null ? seed : System.nanoTime(),
+                    store,
+                    snapshotEvery,
+                    true,
+                    Duration.ofMillis(executeDelayMillis),
+                    leaseReads,
+                    clocks,
+                    stateMachine,
+                    classes,
+                    generator);
         }
     }
 

@@ -2,12 +2,15 @@ package io.ratissm.jepsen.nodes;
 
 import io.ratissm.EffectStateMachine;
 import io.ratissm.StateMachine;
+import io.ratissm.cli.BundledStateMachines;
 import java.io.File;
+import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The state machine the replicas of a test run, as their configuration file names it ({@code state-machine}), with
@@ -26,32 +29,56 @@ public record NodeStateMachine(String name, String className, boolean withEffect
         classpath = List.copyOf(classpath);
     }
 
-    /** A bundled state machine, named by its short name as an operator would. */
-    public static NodeStateMachine bundled(StateMachineKind kind) {
+    /**
+     * The state machine {@code type}, named in the replicas' configuration by its class name, as a user names theirs;
+     * {@code classpath} is where its classes come from besides the harness's classpath.
+     *
+     * @throws UserClasses.UnusableClassException if it is abstract, has no public constructor without arguments, or
+     *                                            its constructor throws
+     */
+    public static NodeStateMachine of(Class<? extends StateMachine> type, List<Path> classpath) {
+        String flag = "the state machine " + type.getName();
+        UserClasses.instance(flag, UserClasses.constructor(flag, type, StateMachine.class), StateMachine.class);
         return new NodeStateMachine(
-                kind.configName(),
-                kind.type().getName(),
-                EffectStateMachine.class.isAssignableFrom(kind.type()),
-                List.of());
+                type.getName(), type.getName(), EffectStateMachine.class.isAssignableFrom(type), classpath);
     }
 
     /**
-     * The state machine {@code name} (a bundled short name, or a class name on the harness's classpath or in
-     * {@code classpath}), checked as {@code ratis-sm server} will check it.
+     * The state machine {@code name} (a bundled short name of {@code ratis-sm server}, e.g. {@code kv}, or a class name
+     * on the harness's classpath or in {@code classpath}), checked as {@code ratis-sm server} will check it, and made
+     * once, so that a constructor that throws fails here rather than on every replica.
      *
-     * @throws IllegalArgumentException if the class cannot be found or loaded, is not a concrete
-     *                                  {@link StateMachine}, or has no public constructor without arguments
+     * @throws UserClasses.UnusableClassException if the class cannot be found or loaded, is not a concrete {@link
+     *                                            StateMachine}, has no public constructor without arguments, or its
+     *                                            constructor throws
      */
     public static NodeStateMachine named(String name, List<Path> classpath) {
-        for (StateMachineKind kind : StateMachineKind.values()) {
-            if (kind.configName().equals(name.toLowerCase(Locale.ROOT))) {
-                return bundled(kind).withClasspath(classpath);
-            }
+        Supplier<? extends StateMachine> bundled = BundledStateMachines.BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        if (bundled != null) {
+            Class<? extends StateMachine> type = bundled.get().getClass();
+            return new NodeStateMachine(
+                    name.toLowerCase(Locale.ROOT),
+                    type.getName(),
+                    EffectStateMachine.class.isAssignableFrom(type),
+                    classpath);
         }
-        Class<?> type = UserClasses.constructor(
-                        "--state-machine", name, StateMachine.class, UserClasses.loader(classpath), classpath)
-                .getDeclaringClass();
-        return new NodeStateMachine(name, name, EffectStateMachine.class.isAssignableFrom(type), classpath);
+        Constructor<? extends StateMachine> constructor = UserClasses.constructor(
+                "--state-machine", name, StateMachine.class, UserClasses.loader(classpath), classpath);
+        UserClasses.instance("--state-machine", constructor, StateMachine.class);
+        return new NodeStateMachine(
+                name, name, EffectStateMachine.class.isAssignableFrom(constructor.getDeclaringClass()), classpath);
+    }
+
+    /**
+     * Fresh instances of the state machine made in the harness's JVM, loaded as the replicas load it (the harness's
+     * classpath, then {@link #classpath}): for the sequential run before a test and for a state machine that is its
+     * own model.
+     */
+    public Supplier<StateMachine> instances() {
+        String flag = "the state machine " + className;
+        Constructor<? extends StateMachine> constructor =
+                UserClasses.constructor(flag, className, StateMachine.class, UserClasses.loader(classpath), classpath);
+        return () -> UserClasses.instance(flag, constructor, StateMachine.class);
     }
 
     /** The same state machine with {@code classpath} (e.g. jars its classes need) on the replicas' classpath. */

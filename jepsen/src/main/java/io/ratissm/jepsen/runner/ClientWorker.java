@@ -1,14 +1,13 @@
 package io.ratissm.jepsen.runner;
 
+import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
-import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.OpType;
 import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
-import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.Workload;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,14 +19,14 @@ import java.util.concurrent.TimeoutException;
  * One client thread. It runs one op at a time as a Jepsen process: invoke, then exactly one completion. An op
  * whose outcome is unknown ends {@code :info} and the thread continues as a new process (its id plus the
  * concurrency), because the crashed op stays open forever and a process has at most one open op. Read-only ops
- * that time out end {@code :fail}: they had no effect.
+ * that time out end {@code :fail}: they had no effect. The rules are {@link Workload}'s; {@link #call} applies them.
  *
  * <p>The op timeout is enforced here, not only by the client library: an op still running after it is recorded
  * as timed out (and interrupted), so a client that hangs on a frozen replica cannot stall the process's history.
  */
 final class ClientWorker {
     private final Workload workload;
-    private final Reader reader;
+    private final Transport transport;
     private final HistoryRecorder history;
     private final Random random;
     private final int concurrency;
@@ -43,7 +42,7 @@ final class ClientWorker {
             int thread,
             int concurrency,
             Workload workload,
-            Reader reader,
+            Transport transport,
             HistoryRecorder history,
             Random random,
             Duration opTimeout,
@@ -53,7 +52,7 @@ final class ClientWorker {
         this.process = thread;
         this.concurrency = concurrency;
         this.workload = workload;
-        this.reader = reader;
+        this.transport = transport;
         this.history = history;
         this.random = random;
     }
@@ -61,51 +60,87 @@ final class ClientWorker {
     /** Runs ops until {@code deadlineNanos} (System.nanoTime) or interruption. */
     void runUntil(long deadlineNanos) {
         while (System.nanoTime() < deadlineNanos && !Thread.currentThread().isInterrupted()) {
-            runOnce(workload.next(random));
+            Invocation op;
+            synchronized (workload) { // the generator is never called from two threads at once
+                op = workload.next(random);
+            }
+            runOnce(op);
         }
     }
 
     /** Runs one op and returns its completion type. */
     OpType runOnce(Invocation op) {
         history.record(OpType.INVOKE, process, op.f(), op.value(), null);
-        Future<Completion> call = calls.submit(() -> workload.invoke(op, reader));
+        Completion c;
         try {
-            Completion c = call.get(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            history.record(c.type(), process, op.f(), c.value(), c.error());
-            return c.type();
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return unknown(op, "timeout", "no reply within " + opTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return unknown(op, "interrupted", "the run ended while the op was in flight");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CommandRejected r) {
-                history.record(OpType.FAIL, process, op.f(), op.value(), error("rejected", r.getMessage()));
-                return OpType.FAIL;
-            }
-            return unknown(
-                    op,
-                    op.readOnly() ? "unavailable" : "indeterminate",
-                    cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            c = call(workload, transport, op, opTimeout, calls);
+        } catch (OutcomeUnknown e) {
+            return unknown(op, e);
         }
+        history.record(c.type(), process, op.f(), c.value(), c.error());
+        return c.type();
     }
 
     /** An op whose outcome is unknown: a read had no effect ({@code :fail}); a write is {@code :info}. */
-    private OpType unknown(Invocation op, String kind, String why) {
+    private OpType unknown(Invocation op, OutcomeUnknown why) {
+        Object error = Completion.fail(op, why.kind, why.getMessage()).error();
         if (op.readOnly()) {
-            history.record(OpType.FAIL, process, op.f(), op.value(), error(kind, why));
+            history.record(OpType.FAIL, process, op.f(), op.value(), error);
             return OpType.FAIL;
         }
-        history.record(OpType.INFO, process, op.f(), op.value(), error(kind, why));
+        history.record(OpType.INFO, process, op.f(), op.value(), error);
         process += concurrency;
         return OpType.INFO;
     }
 
-    /** Jepsen-style error values, e.g. {@code [:rejected "insufficient funds: ..."]}. */
-    private static List<Object> error(String kind, String message) {
-        return List.of(Keyword.of(kind), message == null ? "" : message);
+    /** An op whose outcome is unknown: {@code :info} for a command, {@code :fail} for a read-only op. */
+    static final class OutcomeUnknown extends Exception {
+        private static final long serialVersionUID = 1L;
+        /** Jepsen's error kind: {@code timeout}, {@code interrupted}, {@code unavailable} or {@code indeterminate}. */
+        final String kind;
+
+        OutcomeUnknown(String kind, String why, Throwable cause) {
+            super(why, cause);
+            this.kind = kind;
+        }
+    }
+
+    /**
+     * Performs {@code op} through {@code transport} by {@code workload}'s rules and returns its completion: the
+     * request's bytes as a query (read-only) or a command, the reply's meaning, or the refusal's.
+     *
+     * @throws OutcomeUnknown if no completion came within {@code timeout}, or anything was thrown on the way
+     */
+    static Completion call(
+            Workload workload, Transport transport, Invocation op, Duration timeout, ExecutorService calls)
+            throws OutcomeUnknown {
+        Future<Completion> call = calls.submit(() -> perform(workload, transport, op));
+        try {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new OutcomeUnknown("timeout", "no reply within " + timeout.toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new OutcomeUnknown("interrupted", "the run ended while the op was in flight", null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new OutcomeUnknown(
+                    op.readOnly() ? "unavailable" : "indeterminate",
+                    cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    private static Completion perform(Workload workload, Transport transport, Invocation op) throws IOException {
+        ByteString request = workload.request(op);
+        ByteString reply;
+        try {
+            reply = op.readOnly() ? transport.query(request) : transport.submit(request);
+        } catch (CommandRejected e) {
+            return workload.rejected(op, e);
+        }
+        return workload.completion(op, reply);
     }
 }

@@ -1,6 +1,5 @@
 package io.ratissm.jepsen.runner;
 
-import io.ratissm.CommandRejected;
 import io.ratissm.ReplicaClient;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.history.History;
@@ -18,10 +17,11 @@ import io.ratissm.jepsen.nodes.NodeDisk;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
+import io.ratissm.jepsen.nodes.UserClasses;
 import io.ratissm.jepsen.perf.PerfPlots;
+import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.ReadMode;
-import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.Workload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
 import io.ratissm.jepsen.workload.Workloads;
@@ -66,9 +66,13 @@ public final class JepsenTest {
     /** Runs the test; see the class comment. */
     public TestResult run() throws IOException, InterruptedException {
         Workload workload = Workloads.create(options.workload(), options);
+        requireUsable(workload);
         NodeStateMachine stateMachine = options.stateMachine() == null
-                ? NodeStateMachine.bundled(workload.stateMachine()).withClasspath(options.classpath())
+                ? NodeStateMachine.of(workload.stateMachine(), options.classpath())
                 : NodeStateMachine.named(options.stateMachine(), options.classpath());
+        // A fresh workload, so that the test's own starts from the beginning of its generator.
+        String sequentialRun = SequentialRun.check(
+                Workloads.create(options.workload(), options), stateMachine.instances(), options.seed());
         List<String> ids =
                 IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
         boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
@@ -91,11 +95,36 @@ public final class JepsenTest {
             Path run = Store.newRun(options.storeRoot(), options.testName());
             Path data = Files.createTempDirectory("rsmj-data");
             try (RunLog log = new RunLog(run.resolve("jepsen.log"))) {
+                log.info("jepsen.core", sequentialRun);
                 return run(workload, stateMachine, ids, run, data, log);
             } finally {
                 deleteTree(data);
                 Store.linkLatest(options.storeRoot(), run);
             }
+        }
+    }
+
+    /** Refuses, before anything starts, a workload that names no state machine or has nothing to check with. */
+    private void requireUsable(Workload workload) {
+        String problem = null;
+        if (options.stateMachine() == null && workload.stateMachine() == null) {
+            problem = "its stateMachine() returned null; return the class of the replicas' StateMachine, or name it"
+                    + " with --state-machine";
+        } else if (workload.model() == null && !declaresOwnCheck(workload.getClass())) {
+            problem = "it has neither a model() nor a check() of its own: give a model to check linearizability"
+                    + " against, or override check";
+        }
+        if (problem != null) {
+            throw new UserClasses.UnusableClassException(
+                    Workload.class, "--workload " + options.workload() + ": " + problem, null);
+        }
+    }
+
+    private static boolean declaresOwnCheck(Class<?> type) {
+        try {
+            return type.getMethod("check", History.class, Path.class).getDeclaringClass() != Workload.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Workload.check is public", e);
         }
     }
 
@@ -192,7 +221,7 @@ public final class JepsenTest {
             ReplicaClient setup = clients.get(2 * options.concurrency());
             Reader setupReader =
                     new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(), new Random(seeds.nextLong()));
-            awaitReady(workload, setupReader, cluster);
+            awaitReady(workload, setupReader, cluster, harnessTimeout, calls);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
 
             List<Nemesis> nemeses = NemesisCatalog.create(
@@ -260,27 +289,45 @@ public final class JepsenTest {
         }
     }
 
-    /** Waits until a linearizable read succeeds (a leader is elected and serves), then sets up the workload. */
-    private void awaitReady(Workload workload, Reader reader, Cluster cluster) {
+    /**
+     * Runs the workload's set-up ops, each until it completes (its linearizable read shows that the group serves), or
+     * for a workload without any waits until a replica reports a leader.
+     */
+    private void awaitReady(
+            Workload workload, Reader reader, Cluster cluster, Duration timeout, ExecutorService calls) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        RuntimeException last = null;
+        String last = "no replica reported a leader";
+        List<Invocation> setUp = new ArrayList<>(workload.setUp());
         while (System.nanoTime() < deadline) {
             if (cluster.nodes().stream().noneMatch(NodeProcess::isAlive)) {
                 // e.g. a replication mode this build refuses: say so now instead of waiting out the timeout
                 throw new IllegalStateException("every replica exited during start-up; see "
                         + cluster.node(cluster.ids().get(0)).logFile());
             }
+            if (setUp.isEmpty()) {
+                if (cluster.leader().isPresent()) {
+                    return;
+                }
+                pause(Duration.ofMillis(250));
+                continue;
+            }
+            Invocation op = setUp.get(0);
             try {
-                workload.setUp(reader);
-                return;
-            } catch (CommandRejected e) {
-                throw new IllegalStateException("workload set-up was refused: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                last = e; // not ready yet: the client itself waits up to its timeout per attempt
+                Completion c = ClientWorker.call(workload, reader, op, timeout, calls);
+                if (c.type() != OpType.OK) {
+                    throw new IllegalStateException(
+                            "workload set-up op :" + op.f() + " was refused: " + EdnWriter.write(c.error()));
+                }
+                setUp.remove(0);
+                if (setUp.isEmpty()) {
+                    return;
+                }
+            } catch (ClientWorker.OutcomeUnknown e) {
+                last = e.getMessage(); // not ready yet: the client itself waits up to its timeout per attempt
             }
         }
         throw new IllegalStateException(
-                "the cluster did not become ready within " + READY_TIMEOUT + "; see the node logs", last);
+                "the cluster did not become ready within " + READY_TIMEOUT + " (" + last + "); see the node logs");
     }
 
     /**

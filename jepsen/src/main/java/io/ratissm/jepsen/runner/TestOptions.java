@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Everything that defines one harness run.
  *
- * @param workload      register, counter, set, bank or state-machine
+ * @param workload      register, counter, set, bank, state-machine, or the class name of a {@code Workload}
  * @param nemeses       nemesis names (see {@code NemesisCatalog}), taken in turn; {@code none} for no faults; a
  *                      name may join several with {@code +} (one window, all at once)
  * @param replication   ACTIVE or PASSIVE
@@ -73,14 +73,20 @@ public record TestOptions(
     /**
      * The test's name in the store: {@code register-kill,partition-active}, with {@code -stale}, {@code -lease} and
      * {@code -delay30ms} for stale reads, lease reads and a slow state machine, and the state machine's simple name
-     * after the workload's when one is named ({@code register-JobQueue-kill-active}).
+     * after the workload's when one is named ({@code register-JobQueue-kill-active}); a workload or state machine
+     * named by class goes by its simple name ({@code QueueWorkload-kill-active}).
      */
     public String testName() {
         String faults = String.join(",", nemeses);
-        String machine = stateMachine == null ? "" : "-" + stateMachine.substring(stateMachine.lastIndexOf('.') + 1);
-        return workload + machine + "-" + faults + "-" + replication.name().toLowerCase()
+        String machine = stateMachine == null ? "" : "-" + simpleName(stateMachine);
+        return simpleName(workload) + machine + "-" + faults + "-"
+                + replication.name().toLowerCase()
                 + (readMode == ReadMode.STALE ? "-stale" : "") + (leaseReads ? "-lease" : "")
                 + (executeDelay.isZero() ? "" : "-delay" + executeDelay.toMillis() + "ms");
+    }
+
+    private static String simpleName(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     /** The same options with a slow state machine, lease reads and clock settings. */

@@ -1,12 +1,13 @@
 package io.ratissm.jepsen.workload;
 
-import io.ratissm.CommandRejected;
+import com.google.protobuf.ByteString;
+import io.ratissm.StateMachine;
 import io.ratissm.jepsen.checker.BankChecker;
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.Keyword;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.statemachines.Bank;
 import io.ratissm.statemachines.proto.BankReply;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class BankWorkload implements Workload {
     private static final Keyword FROM = Keyword.of("from");
     private static final Keyword TO = Keyword.of("to");
     private static final Keyword AMOUNT = Keyword.of("amount");
+    private static final Invocation READ = new Invocation("read", null, true);
 
     private final Map<String, Long> initial = new TreeMap<>();
 
@@ -40,21 +42,20 @@ public final class BankWorkload implements Workload {
     }
 
     @Override
-    public StateMachineKind stateMachine() {
-        return StateMachineKind.BANK;
+    public Class<? extends StateMachine> stateMachine() {
+        return Bank.class;
     }
 
     /** Opens the accounts (idempotent, so retries are harmless), then reads them back. */
     @Override
-    public void setUp(Reader reader) throws CommandRejected {
-        reader.client().submit(Bank.open(initial), BankReply.parser());
-        reader.readLinearizable(Bank.read(), BankReply.parser());
+    public List<Invocation> setUp() {
+        return List.of(new Invocation("open", initial, false), READ);
     }
 
     @Override
     public Invocation next(Random random) {
         if (random.nextInt(3) == 0) {
-            return new Invocation("read", null, true);
+            return READ;
         }
         int from = random.nextInt(ACCOUNTS);
         int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
@@ -66,22 +67,29 @@ public final class BankWorkload implements Workload {
     }
 
     @Override
-    public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-        if (op.f().equals("transfer")) {
-            Map<?, ?> t = (Map<?, ?>) op.value();
-            reader.client()
-                    .submit(
-                            Bank.transfer((String) t.get(FROM), (String) t.get(TO), (Long) t.get(AMOUNT)),
-                            BankReply.parser());
-            return Completion.ok(op.value());
-        }
-        return Completion.ok(
-                new TreeMap<>(reader.read(Bank.read(), BankReply.parser()).getBalancesMap()));
+    public ByteString request(Invocation op) {
+        return switch (op.f()) {
+            case "read" -> Bank.read().toByteString();
+            case "open" -> Bank.open(initial).toByteString();
+            case "transfer" -> {
+                Map<?, ?> t = (Map<?, ?>) op.value();
+                yield Bank.transfer((String) t.get(FROM), (String) t.get(TO), (Long) t.get(AMOUNT))
+                        .toByteString();
+            }
+            default -> throw new IllegalArgumentException("bank workload has no op " + op.f());
+        };
+    }
+
+    /** A transfer refused for insufficient funds is the default {@code :fail}: it had no effect. */
+    @Override
+    public Completion completion(Invocation op, ByteString reply) throws IOException {
+        BankReply r = BankReply.parseFrom(reply);
+        return Completion.ok(op.readOnly() ? new TreeMap<>(r.getBalancesMap()) : op.value());
     }
 
     @Override
     public List<Invocation> finalInvocations() {
-        return List.of(new Invocation("read", null, true));
+        return List.of(READ);
     }
 
     @Override

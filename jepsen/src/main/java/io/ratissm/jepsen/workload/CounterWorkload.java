@@ -1,11 +1,12 @@
 package io.ratissm.jepsen.workload;
 
-import io.ratissm.CommandRejected;
+import com.google.protobuf.ByteString;
+import io.ratissm.StateMachine;
 import io.ratissm.jepsen.checker.CounterChecker;
 import io.ratissm.jepsen.history.History;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -15,6 +16,7 @@ import java.util.Random;
  * {@link CounterChecker}: each read lies between the acknowledged and the attempted adds.
  */
 public final class CounterWorkload implements Workload {
+    private static final Invocation READ = new Invocation("read", null, true);
 
     @Override
     public String name() {
@@ -22,34 +24,35 @@ public final class CounterWorkload implements Workload {
     }
 
     @Override
-    public StateMachineKind stateMachine() {
-        return StateMachineKind.COUNTER;
+    public Class<? extends StateMachine> stateMachine() {
+        return Counter.class;
     }
 
     @Override
-    public void setUp(Reader reader) throws CommandRejected {
-        reader.readLinearizable(Counter.get(), CounterValue.parser());
+    public List<Invocation> setUp() {
+        return List.of(READ);
     }
 
     @Override
     public Invocation next(Random random) {
-        return random.nextBoolean()
-                ? new Invocation("add", (long) (1 + random.nextInt(5)), false)
-                : new Invocation("read", null, true);
+        return random.nextBoolean() ? new Invocation("add", (long) (1 + random.nextInt(5)), false) : READ;
     }
 
     @Override
-    public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-        if (op.f().equals("add")) {
-            reader.client().submit(Counter.add((Long) op.value()), CounterValue.parser());
-            return Completion.ok(op.value());
-        }
-        return Completion.ok(reader.read(Counter.get(), CounterValue.parser()).getValue());
+    public ByteString request(Invocation op) {
+        return op.readOnly()
+                ? Counter.get().toByteString()
+                : Counter.add((Long) op.value()).toByteString();
+    }
+
+    @Override
+    public Completion completion(Invocation op, ByteString reply) throws IOException {
+        return Completion.ok(op.readOnly() ? CounterValue.parseFrom(reply).getValue() : op.value());
     }
 
     @Override
     public List<Invocation> finalInvocations() {
-        return List.of(new Invocation("read", null, true));
+        return List.of(READ);
     }
 
     @Override

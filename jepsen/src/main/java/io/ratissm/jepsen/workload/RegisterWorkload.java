@@ -1,20 +1,18 @@
 package io.ratissm.jepsen.workload;
 
 import com.google.protobuf.ByteString;
-import io.ratissm.CommandRejected;
-import io.ratissm.jepsen.checker.CheckOptions;
+import io.ratissm.StateMachine;
 import io.ratissm.jepsen.checker.CheckResult;
+import io.ratissm.jepsen.checker.IndependentModel;
 import io.ratissm.jepsen.checker.KeyResult;
+import io.ratissm.jepsen.checker.Model;
 import io.ratissm.jepsen.checker.Models;
 import io.ratissm.jepsen.checker.ResultsWriter;
 import io.ratissm.jepsen.checker.Verdict;
-import io.ratissm.jepsen.checker.WglChecker;
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.HistoryWriter;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.Op;
-import io.ratissm.jepsen.history.Operation;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.jepsen.report.TimelineHtml;
 import io.ratissm.statemachines.KvStore;
 import io.ratissm.statemachines.proto.KvReply;
@@ -40,6 +38,7 @@ import java.util.Random;
 public final class RegisterWorkload implements Workload {
     private static final int VALUES = 5;
     private static final Keyword VALID = Keyword.of("valid?");
+    private static final Keyword MISMATCH = Keyword.of("mismatch");
 
     private final long[] liveKeys;
     private final int[] opsOnKey;
@@ -68,25 +67,23 @@ public final class RegisterWorkload implements Workload {
     }
 
     @Override
-    public StateMachineKind stateMachine() {
-        return StateMachineKind.KV;
+    public Class<? extends StateMachine> stateMachine() {
+        return KvStore.class;
     }
 
+    /** A read of a key no client uses: it shows the group serves. */
     @Override
-    public void setUp(Reader reader) throws CommandRejected {
-        reader.readLinearizable(KvStore.get("r0"), KvReply.parser());
+    public List<Invocation> setUp() {
+        return List.of(new Invocation("read", tuple(-1, null), true));
     }
 
     @Override
     public Invocation next(Random random) {
-        long key;
-        synchronized (this) {
-            int slot = random.nextInt(liveKeys.length);
-            key = liveKeys[slot];
-            if (++opsOnKey[slot] >= opsPerKey) {
-                liveKeys[slot] = nextKey++;
-                opsOnKey[slot] = 0;
-            }
+        int slot = random.nextInt(liveKeys.length);
+        long key = liveKeys[slot];
+        if (++opsOnKey[slot] >= opsPerKey) {
+            liveKeys[slot] = nextKey++;
+            opsOnKey[slot] = 0;
         }
         int dice = random.nextInt(4);
         if (dice < 2) {
@@ -107,43 +104,49 @@ public final class RegisterWorkload implements Workload {
     }
 
     @Override
-    public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
+    public ByteString request(Invocation op) {
         List<?> kv = (List<?>) op.value();
-        long key = (Long) kv.get(0);
-        String storeKey = "r" + key;
-        switch (op.f()) {
-            case "read": {
-                KvReply r = reader.read(KvStore.get(storeKey), KvReply.parser());
-                return Completion.ok(
+        String storeKey = "r" + kv.get(0);
+        return switch (op.f()) {
+            case "read" -> KvStore.get(storeKey).toByteString();
+            case "write" -> KvStore.put(storeKey, encode((Long) kv.get(1))).toByteString();
+            case "cas" -> {
+                List<?> oldNew = (List<?>) kv.get(1);
+                yield KvStore.cas(storeKey, encode((Long) oldNew.get(0)), encode((Long) oldNew.get(1)))
+                        .toByteString();
+            }
+            default -> throw new IllegalArgumentException("register workload has no op " + op.f());
+        };
+    }
+
+    @Override
+    public Completion completion(Invocation op, ByteString reply) throws IOException {
+        KvReply r = KvReply.parseFrom(reply);
+        return switch (op.f()) {
+            case "read" -> {
+                long key = (Long) ((List<?>) op.value()).get(0);
+                yield Completion.ok(
                         tuple(key, r.getFound() ? Long.parseLong(r.getValue().toStringUtf8()) : null));
             }
-            case "write":
-                reader.client().submit(KvStore.put(storeKey, encode((Long) kv.get(1))), KvReply.parser());
-                return Completion.ok(op.value());
-            case "cas": {
-                List<?> oldNew = (List<?>) kv.get(1);
-                KvReply r = reader.client()
-                        .submit(
-                                KvStore.cas(storeKey, encode((Long) oldNew.get(0)), encode((Long) oldNew.get(1))),
-                                KvReply.parser());
-                return r.getFound() ? Completion.ok(op.value()) : Completion.fail(op.value(), Keyword.of("mismatch"));
-            }
-            default:
-                throw new IllegalArgumentException("register workload has no op " + op.f());
-        }
+            case "cas" -> r.getFound() ? Completion.ok(op.value()) : Completion.fail(op.value(), MISMATCH);
+            default -> Completion.ok(op.value());
+        };
     }
 
     private static ByteString encode(long value) {
         return ByteString.copyFrom(Long.toString(value), StandardCharsets.UTF_8);
     }
 
+    /** A cas-register per key, from {@code nil} (an absent key). */
+    @Override
+    public Model model() {
+        return new IndependentModel(Models.create("cas-register", true, null));
+    }
+
     @Override
     public WorkloadCheck check(History history, Path storeDir) throws IOException {
         List<Op> clientOps = history.ops().stream().filter(Op::isClient).toList();
-        CheckResult result = new WglChecker(CheckOptions.defaults()
-                        .withTimeLimit(checkTimeLimit)
-                        .withIndependence(CheckOptions.Independence.YES))
-                .check(new History(clientOps), Models.create("cas-register", true, null));
+        CheckResult result = LinearizabilityCheck.search(new History(clientOps), model(), checkTimeLimit);
         writeIndependent(history, result, storeDir.resolve("independent"));
         Files.writeString(
                 storeDir.resolve("timeline.html"),
@@ -174,19 +177,11 @@ public final class RegisterWorkload implements Workload {
         details.put(Keyword.of("not-checked-after-failure"), cancelled);
         KeyResult first = result.firstFailure();
         if (first != null) {
-            Map<Keyword, Object> counterexample = new LinkedHashMap<>();
-            counterexample.put(Keyword.of("key"), first.key());
-            counterexample.put(Keyword.of("op"), shown(first.failedOp()));
-            counterexample.put(
-                    Keyword.of("previous-ok"), first.previousOk() == null ? null : shown(first.previousOk()));
-            counterexample.put(Keyword.of("details"), "independent/" + first.key() + "/results.edn");
-            details.put(Keyword.of("counterexample"), counterexample);
+            details.put(
+                    Keyword.of("counterexample"),
+                    LinearizabilityCheck.counterexample(first, "independent/" + first.key() + "/results.edn"));
         }
         return new WorkloadCheck(result.verdict(), details);
-    }
-
-    private static Map<Keyword, Object> shown(Operation op) {
-        return (op.completion() != null ? op.completion() : op.invoke()).toEdnMap();
     }
 
     /**

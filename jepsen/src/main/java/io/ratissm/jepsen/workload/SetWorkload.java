@@ -1,24 +1,26 @@
 package io.ratissm.jepsen.workload;
 
-import io.ratissm.CommandRejected;
+import com.google.protobuf.ByteString;
+import io.ratissm.StateMachine;
 import io.ratissm.jepsen.checker.SetChecker;
 import io.ratissm.jepsen.history.History;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.statemachines.IntSet;
 import io.ratissm.statemachines.proto.SetReply;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Adds of unique integers to the {@code IntSet}, then, after the faults are healed, one final linearizable read
- * of the whole set; checked by {@link SetChecker}: no acknowledged add lost, nothing unexpected. The final read
- * is linearizable even under {@code --read stale}: it is the reference the adds are judged against.
+ * Adds of unique integers to the {@code IntSet}, then, after the faults are healed, one final read of the whole set
+ * (linearizable, as every final read is, even under {@code --read stale}: it is the reference the adds are judged
+ * against); checked by {@link SetChecker}: no acknowledged add lost, nothing unexpected.
  */
 public final class SetWorkload implements Workload {
-    private final AtomicLong next = new AtomicLong();
+    private static final Invocation READ = new Invocation("read", null, true);
+
+    private long next;
 
     @Override
     public String name() {
@@ -26,33 +28,36 @@ public final class SetWorkload implements Workload {
     }
 
     @Override
-    public StateMachineKind stateMachine() {
-        return StateMachineKind.SET;
+    public Class<? extends StateMachine> stateMachine() {
+        return IntSet.class;
     }
 
     @Override
-    public void setUp(Reader reader) throws CommandRejected {
-        reader.readLinearizable(IntSet.read(), SetReply.parser());
+    public List<Invocation> setUp() {
+        return List.of(READ);
     }
 
     @Override
     public Invocation next(Random random) {
-        return new Invocation("add", next.getAndIncrement(), false);
+        return new Invocation("add", next++, false);
     }
 
     @Override
-    public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-        if (op.f().equals("add")) {
-            reader.client().submit(IntSet.add((Long) op.value()), SetReply.parser());
-            return Completion.ok(op.value());
-        }
-        return Completion.ok(new ArrayList<>(
-                reader.readLinearizable(IntSet.read(), SetReply.parser()).getElementsList()));
+    public ByteString request(Invocation op) {
+        return op.readOnly()
+                ? IntSet.read().toByteString()
+                : IntSet.add((Long) op.value()).toByteString();
+    }
+
+    @Override
+    public Completion completion(Invocation op, ByteString reply) throws IOException {
+        return Completion.ok(
+                op.readOnly() ? new ArrayList<>(SetReply.parseFrom(reply).getElementsList()) : op.value());
     }
 
     @Override
     public List<Invocation> finalInvocations() {
-        return List.of(new Invocation("read", null, true));
+        return List.of(READ);
     }
 
     @Override

@@ -9,31 +9,18 @@ import io.ratissm.CommandRejected;
 import io.ratissm.CommandTooLarge;
 import io.ratissm.StateMachine;
 import io.ratissm.StateMachineSchema;
-import io.ratissm.UnavailableException;
 import io.ratissm.jepsen.checker.BrokenStateMachineException;
-import io.ratissm.jepsen.checker.CheckOptions;
-import io.ratissm.jepsen.checker.CheckResult;
-import io.ratissm.jepsen.checker.KeyResult;
-import io.ratissm.jepsen.checker.ModelMismatchException;
-import io.ratissm.jepsen.checker.ResultsWriter;
 import io.ratissm.jepsen.checker.StateMachineModel;
-import io.ratissm.jepsen.checker.Verdict;
-import io.ratissm.jepsen.checker.WglChecker;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.Op;
 import io.ratissm.jepsen.history.OpType;
-import io.ratissm.jepsen.history.Operation;
 import io.ratissm.jepsen.history.Tagged;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.jepsen.nodes.UserClasses;
-import io.ratissm.jepsen.report.TimelineHtml;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +37,8 @@ import java.util.function.Supplier;
  * {@link StateMachine} with raw command and query bytes, and the history is checked with that state machine as its
  * own model ({@link StateMachineModel}). Values follow {@link StateMachineModel}'s format, with a readable
  * rendering beside the bytes: {@code :text} ({@link StateMachineModel#TEXT}) is the request in Protobuf text format
- * and {@code :reply-text} the reply, parsed with the reply type the group advertises ({@code
- * ReplicaClient.describe()}) when it declares one.
+ * and {@code :reply-text} the reply, parsed with the reply type the state machine declares ({@link
+ * StateMachine#schema()}, which the group advertises) when it declares one.
  *
  * <p>A {@link CommandRejected} from the state machine is a definite "no" the model must reproduce, so it is
  * recorded as {@code :ok} with {@code :rejected}; {@link CommandTooLarge} is the framework's refusal, never seen by
@@ -64,35 +51,48 @@ public final class StateMachineWorkload implements Workload {
 
     private static final int SETUP_DRAWS = 1000;
     private static final TextFormat.Printer TEXT_FORMAT = TextFormat.printer();
+    private static final Keyword MODEL = Keyword.of("model");
 
-    private final String stateMachineClass;
+    private final Class<? extends StateMachine> stateMachine;
     private final Supplier<StateMachine> factory;
     private final OperationGenerator generator;
     private final Duration checkTimeLimit;
-    private volatile StateMachineSchema types;
+    private final StateMachineSchema types;
 
     /**
-     * @param factory        makes instances of the replicas' state machine for the model
+     * @param stateMachine   the replicas' state machine, which is also the model
      * @param generator      the user's operations; called by one thread at a time
      * @param checkTimeLimit time budget of the linearizability check; past it the verdict is unknown
+     * @throws UserClasses.UnusableClassException if {@code stateMachine} has no public constructor without arguments
+     *                                            or it throws
      */
     public StateMachineWorkload(
-            String stateMachineClass,
-            Supplier<StateMachine> factory,
-            OperationGenerator generator,
-            Duration checkTimeLimit) {
-        this.stateMachineClass = stateMachineClass;
-        this.factory = factory;
+            Class<? extends StateMachine> stateMachine, OperationGenerator generator, Duration checkTimeLimit) {
+        this.stateMachine = stateMachine;
+        Constructor<? extends StateMachine> constructor =
+                UserClasses.constructor("--state-machine", stateMachine, StateMachine.class);
+        this.factory = () -> UserClasses.instance("--state-machine", constructor, StateMachine.class);
         this.generator = generator;
         this.checkTimeLimit = checkTimeLimit;
+        // The types the group advertises are its state machine's (ReplicaClient.describe() reads them from a
+        // replica): this instance says the same without asking the group.
+        StateMachineSchema schema;
+        try {
+            schema = factory.get().schema().orElse(null);
+        } catch (RuntimeException e) {
+            schema = null; // no readable rendering: the history shows bytes only
+        }
+        this.types = schema;
     }
 
     /**
      * The workload of {@code --state-machine stateMachine --generator generator}, both loaded from the harness's
      * classpath and then {@code classpath}, as the replicas load the state machine.
      *
-     * @throws IllegalArgumentException with what to do, if either is missing, does not load, is not the right
-     *                                  kind of class or has no public constructor without arguments
+     * @throws IllegalArgumentException with what to do, if either is not given
+     * @throws UserClasses.UnusableClassException with what to do, if either does not load, is not the right kind of
+     *                                            class, has no public constructor without arguments or its
+     *                                            constructor throws
      */
     public static StateMachineWorkload load(
             String stateMachine, String generator, List<Path> classpath, Duration checkTimeLimit) {
@@ -104,13 +104,19 @@ public final class StateMachineWorkload implements Workload {
             throw new IllegalArgumentException("--workload state-machine needs --generator CLASS: your "
                     + OperationGenerator.class.getName() + ", which says which commands and queries to send");
         }
-        String smClass = NodeStateMachine.named(stateMachine, classpath).className();
         ClassLoader loader = UserClasses.loader(classpath);
+        Constructor<? extends StateMachine> smConstructor = UserClasses.constructor(
+                "--state-machine",
+                NodeStateMachine.named(stateMachine, classpath).className(),
+                StateMachine.class,
+                loader,
+                classpath);
         Constructor<? extends OperationGenerator> generatorConstructor =
                 UserClasses.constructor("--generator", generator, OperationGenerator.class, loader, classpath);
-        OperationGenerator instance = newInstance("--generator", generatorConstructor);
         return new StateMachineWorkload(
-                smClass, stateMachineFactory(smClass, loader, classpath), instance, checkTimeLimit);
+                smConstructor.getDeclaringClass(),
+                UserClasses.instance("--generator", generatorConstructor, OperationGenerator.class),
+                checkTimeLimit);
     }
 
     /**
@@ -118,32 +124,10 @@ public final class StateMachineWorkload implements Workload {
      * harness's classpath and then {@code classpath}, for {@link StateMachineModel}; one is made here, so that a
      * class the model cannot use fails now.
      *
-     * @throws IllegalArgumentException with what to do, as {@link #load} does
+     * @throws UserClasses.UnusableClassException with what to do, as {@link #load} does
      */
     public static Supplier<StateMachine> stateMachineFactory(String stateMachine, List<Path> classpath) {
-        String smClass = NodeStateMachine.named(stateMachine, classpath).className();
-        return stateMachineFactory(smClass, UserClasses.loader(classpath), classpath);
-    }
-
-    private static Supplier<StateMachine> stateMachineFactory(
-            String smClass, ClassLoader loader, List<Path> classpath) {
-        Constructor<? extends StateMachine> smConstructor =
-                UserClasses.constructor("--state-machine", smClass, StateMachine.class, loader, classpath);
-        newInstance("--state-machine", smConstructor); // fails here, not in the checker, if it cannot be made
-        return () -> newInstance("--state-machine", smConstructor);
-    }
-
-    private static <T> T newInstance(String flag, Constructor<? extends T> constructor) {
-        try {
-            return constructor.newInstance();
-        } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException(
-                    flag + ": new " + constructor.getDeclaringClass().getName() + "() threw " + e.getCause(),
-                    e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException(
-                    flag + ": cannot make a " + constructor.getDeclaringClass().getName() + ": " + e, e);
-        }
+        return NodeStateMachine.named(stateMachine, classpath).instances();
     }
 
     @Override
@@ -151,38 +135,31 @@ public final class StateMachineWorkload implements Workload {
         return "state-machine";
     }
 
-    /** Null: the replicas run the user's class, named by {@code --state-machine}. */
     @Override
-    public StateMachineKind stateMachine() {
-        return null;
+    public Class<? extends StateMachine> stateMachine() {
+        return stateMachine;
     }
 
-    /**
-     * Learns the group's advertised types (for the readable rendering) and, if the generator gives queries, proves
-     * that the group serves with a linearizable one. Nothing here enters the history.
-     */
+    /** The first query the generator gives (drawn with seed 0), if any: a read that shows the group serves. */
     @Override
-    public void setUp(Reader reader) throws CommandRejected {
-        try {
-            types = reader.client().describe().schema().orElse(null);
-        } catch (UnavailableException e) {
-            throw e; // not ready yet: the harness retries
-        } catch (RuntimeException e) {
-            types = null; // types that cannot be rebuilt here: the history shows bytes only
-        }
+    public List<Invocation> setUp() {
         Random draws = new Random(0);
         for (int i = 0; i < SETUP_DRAWS; i++) {
-            OperationGenerator.Request r = draw(draws);
-            if (r.query()) {
-                reader.client().query(r.message().toByteString());
-                return;
+            Invocation op = next(draws);
+            if (op.readOnly()) {
+                return List.of(op);
             }
         }
+        return List.of();
     }
 
     @Override
     public Invocation next(Random random) {
-        OperationGenerator.Request r = draw(random);
+        OperationGenerator.Request r = generator.next(random);
+        if (r == null) {
+            throw new IllegalStateException(generator.getClass().getName() + ".next returned null; it must return "
+                    + "a command or a query (OperationGenerator.Request.command/query)");
+        }
         ByteString bytes = r.message().toByteString();
         Map<Keyword, Object> value =
                 new LinkedHashMap<>(r.query() ? StateMachineModel.query(bytes) : StateMachineModel.command(bytes));
@@ -190,38 +167,36 @@ public final class StateMachineWorkload implements Workload {
         return new Invocation(r.f(), value, r.query());
     }
 
-    private OperationGenerator.Request draw(Random random) {
-        OperationGenerator.Request r;
-        synchronized (generator) {
-            r = generator.next(random);
-        }
-        if (r == null) {
-            throw new IllegalStateException(generator.getClass().getName() + ".next returned null; it must return "
-                    + "a command or a query (OperationGenerator.Request.command/query)");
-        }
-        return r;
+    @Override
+    public ByteString request(Invocation op) {
+        return bytesOf(invocation(op).get(op.readOnly() ? StateMachineModel.QUERY : StateMachineModel.COMMAND));
     }
 
     @Override
-    public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-        @SuppressWarnings("unchecked")
-        Map<Keyword, Object> invocation = (Map<Keyword, Object>) op.value();
-        ByteString request =
-                bytesOf(invocation.get(op.readOnly() ? StateMachineModel.QUERY : StateMachineModel.COMMAND));
-        ByteString reply;
-        try {
-            reply = op.readOnly() ? reader.read(request) : reader.client().submit(request);
-        } catch (CommandTooLarge e) {
-            throw e; // refused before the state machine saw it: an op that never happened (:fail)
-        } catch (CommandRejected e) {
-            return Completion.ok(StateMachineModel.rejected(invocation, e.getMessage()));
-        }
-        Map<Keyword, Object> value = StateMachineModel.replied(invocation, reply);
+    public Completion completion(Invocation op, ByteString reply) {
+        Map<Keyword, Object> value = StateMachineModel.replied(invocation(op), reply);
         String text = replyText(reply, op.readOnly());
         if (text != null) {
             value.put(StateMachineModel.REPLY_TEXT, text);
         }
         return Completion.ok(value);
+    }
+
+    /**
+     * The state machine's refusal is an answer the model must reproduce ({@code :ok} with {@code :rejected}); {@link
+     * CommandTooLarge} is the framework's, never seen by the state machine: an op that never happened ({@code :fail}).
+     */
+    @Override
+    public Completion rejected(Invocation op, CommandRejected refusal) {
+        if (refusal instanceof CommandTooLarge) {
+            return Workload.super.rejected(op, refusal);
+        }
+        return Completion.ok(StateMachineModel.rejected(invocation(op), refusal.getMessage()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Keyword, Object> invocation(Invocation op) {
+        return (Map<Keyword, Object>) op.value();
     }
 
     private static ByteString bytesOf(Object tagged) {
@@ -247,62 +222,28 @@ public final class StateMachineWorkload implements Workload {
 
     @Override
     public WorkloadCheck check(History history, Path storeDir) throws IOException {
-        History clientOps =
-                new History(history.ops().stream().filter(Op::isClient).toList());
-        Map<Keyword, Object> details = new LinkedHashMap<>();
-        details.put(Keyword.of("model"), "state-machine:" + stateMachineClass);
-        Rejections rejections = Rejections.of(clientOps);
-        details.put(Keyword.of("rejections"), rejections.toEdn());
+        Rejections rejections = Rejections.of(LinearizabilityCheck.clientOps(history));
         List<String> warnings = rejections.warnings();
         warnings.forEach(w -> System.err.println("warning: " + w));
-        CheckResult result;
+        WorkloadCheck linearizable;
         try {
-            result = new WglChecker(CheckOptions.defaults()
-                            .withTimeLimit(checkTimeLimit)
-                            .withIndependence(CheckOptions.Independence.NO))
-                    .check(clientOps, StateMachineModel.of(factory));
-        } catch (BrokenStateMachineException | ModelMismatchException e) {
-            warnings.add("not checked: " + e.getMessage());
-            details.put(Keyword.of("valid?"), Verdict.UNKNOWN.ednValue());
-            details.put(Keyword.of("warnings"), warnings);
-            return new WorkloadCheck(Verdict.UNKNOWN, withValidFirst(details));
+            linearizable = LinearizabilityCheck.check(
+                    history, StateMachineModel.of(factory), storeDir, "state-machine", checkTimeLimit);
+        } catch (BrokenStateMachineException e) { // the model's first instance cannot be made
+            linearizable = LinearizabilityCheck.notChecked("state-machine:" + stateMachine.getName(), e);
         }
-        Files.writeString(
-                storeDir.resolve("timeline.html"),
-                TimelineHtml.render("state-machine " + storeDir.getFileName(), clientOps, result));
-        Files.writeString(storeDir.resolve("linearizability.edn"), ResultsWriter.toEdn(result));
-        details.put(Keyword.of("valid?"), result.verdict().ednValue());
-        details.put(Keyword.of("op-count"), (long) clientOps.ops().size());
-        if (result.cause() != null) {
-            details.put(Keyword.of("cause"), result.cause());
-        }
-        if (result.explanation() != null) {
-            details.put(Keyword.of("explanation"), result.explanation());
-        }
-        KeyResult first = result.firstFailure();
-        if (first != null) {
-            Map<Keyword, Object> counterexample = new LinkedHashMap<>();
-            counterexample.put(Keyword.of("op"), shown(first.failedOp()));
-            counterexample.put(
-                    Keyword.of("previous-ok"), first.previousOk() == null ? null : shown(first.previousOk()));
-            counterexample.put(Keyword.of("details"), "linearizability.edn, timeline.html");
-            details.put(Keyword.of("counterexample"), counterexample);
+        Map<Keyword, Object> details = new LinkedHashMap<>();
+        details.put(LinearizabilityCheck.VALID, linearizable.details().get(LinearizabilityCheck.VALID));
+        details.put(MODEL, linearizable.details().get(MODEL));
+        details.put(Keyword.of("rejections"), rejections.toEdn());
+        details.putAll(linearizable.details());
+        if (details.get(LinearizabilityCheck.WARNINGS) instanceof List<?> notChecked) {
+            notChecked.forEach(w -> warnings.add(String.valueOf(w)));
         }
         if (!warnings.isEmpty()) {
-            details.put(Keyword.of("warnings"), warnings);
+            details.put(LinearizabilityCheck.WARNINGS, warnings);
         }
-        return new WorkloadCheck(result.verdict(), withValidFirst(details));
-    }
-
-    private static Map<Keyword, Object> withValidFirst(Map<Keyword, Object> details) {
-        Map<Keyword, Object> m = new LinkedHashMap<>();
-        m.put(Keyword.of("valid?"), details.get(Keyword.of("valid?")));
-        m.putAll(details);
-        return m;
-    }
-
-    private static Map<Keyword, Object> shown(Operation op) {
-        return (op.completion() != null ? op.completion() : op.invoke()).toEdnMap();
+        return new WorkloadCheck(linearizable.verdict(), details);
     }
 
     /** Per kind of command ({@code :f}): how many the group answered, and how many of those it refused. */

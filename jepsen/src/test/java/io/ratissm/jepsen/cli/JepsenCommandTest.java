@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,34 +120,35 @@ class JepsenCommandTest {
         int compiled = ToolProvider.getSystemJavaCompiler()
                 .run(null, null, null, "-d", classes.toString(), "-cp", testClasspath, source.toString());
         assertThat(compiled).as("javac exit code").isZero();
-        Path store = dir.resolve("store");
-        StringWriter out = new StringWriter();
-        CommandLine cli = HarnessLauncher.commandLine();
-        cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute(shortKillRun(
-                store,
-                32,
-                "--workload",
-                "counter",
-                "--state-machine",
-                "com.acme.UserCounter",
-                "--classpath",
-                classes.toString()));
+        Ran r = shortKillRun(
+                dir, 32, "--workload", "counter", "--state-machine", "com.acme.UserCounter", "--classpath", classes);
 
-        assertThat(out.toString()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
-        assertThat(exit).isZero();
+        assertThat(r.out()).contains("counter-UserCounter-kill-active seed=32", "valid=true");
+        assertThat(r.exit()).isZero();
         for (String node : new String[] {"n1", "n2", "n3"}) {
-            assertThat(Files.readString(store.resolve("latest").resolve(node).resolve("node.log")))
+            assertThat(Files.readString(r.latest().resolve(node).resolve("node.log")))
                     .as("%s's log", node)
                     .contains("com.acme.UserCounter state machine", "UserCounter loaded from file:" + classes + "/");
         }
     }
 
-    /** {@code jepsen test} with {@code workload}'s options: 3 clients for 12 s, kills of 4 s after 3 s of quiet. */
-    private static String[] shortKillRun(Path store, long seed, String... workload) {
+    /** A finished {@code jepsen test}: its exit code, its output, and the run's directory in the store. */
+    private record Ran(int exit, String out, Path latest) {}
+
+    /**
+     * {@code jepsen test} with {@code workload}'s options (a {@code Path} for a path) and a store in {@code dir}: 3
+     * clients for 12 s, kills of 4 s after 3 s of quiet.
+     */
+    private static Ran shortKillRun(Path dir, long seed, Object... workload) {
+        Path store = dir.resolve("store");
+        StringWriter out = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out, true));
         List<String> args = new ArrayList<>(List.of("jepsen", "test"));
-        args.addAll(List.of(workload));
+        for (Object arg : workload) {
+            args.add(arg.toString());
+        }
         args.addAll(List.of(
                 "--nemesis",
                 "kill",
@@ -163,40 +166,22 @@ class JepsenCommandTest {
                 Long.toString(seed),
                 "--store",
                 store.toString()));
-        return args.toArray(String[]::new);
+        int exit = cli.execute(args.toArray(String[]::new));
+        return new Ran(exit, out.toString(), store.resolve("latest"));
     }
 
     @Test
-    void aStateMachineThatIsNotOnAnyClasspathIsAUsageErrorBeforeAnythingStarts(@TempDir Path store) {
+    void anUnknownWorkloadNameIsRefusedWithTheBundledNamesAndExitCodeFour(@TempDir Path store) {
         StringWriter err = new StringWriter();
         CommandLine cli = HarnessLauncher.commandLine();
         cli.setErr(new PrintWriter(err, true));
 
-        int exit = cli.execute(
-                "jepsen",
-                "test",
-                "--workload",
-                "counter",
-                "--state-machine",
-                "com.acme.JobQueue",
-                "--store",
-                store.toString());
+        int exit = cli.execute("jepsen", "test", "--workload", "queue", "--store", store.toString());
 
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--state-machine: no class com.acme.JobQueue", "--classpath");
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString())
+                .contains("unknown workload 'queue'", "register, counter, set, bank", "the class name of your");
         assertThat(store).isEmptyDirectory();
-    }
-
-    @Test
-    void anUnknownWorkloadIsAUsageErrorWithExitCodeTwo() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = HarnessLauncher.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-
-        int exit = cli.execute("jepsen", "test", "--workload", "queue");
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown workload 'queue'", "register, counter, set, bank");
     }
 
     @Test
@@ -254,13 +239,9 @@ class JepsenCommandTest {
     @Test
     void aUsersQueueDrivenOnlyByItsGeneratorIsLinearizableUnderKills(@TempDir Path dir) throws Exception {
         Path classes = UserQueue.compile(dir);
-        Path store = dir.resolve("store");
-        StringWriter out = new StringWriter();
-        CommandLine cli = HarnessLauncher.commandLine();
-        cli.setOut(new PrintWriter(out, true));
 
-        int exit = cli.execute(shortKillRun(
-                store,
+        Ran r = shortKillRun(
+                dir,
                 33,
                 "--workload",
                 "state-machine",
@@ -269,17 +250,16 @@ class JepsenCommandTest {
                 "--generator",
                 UserQueue.GENERATOR,
                 "--classpath",
-                classes.toString()));
+                classes);
 
-        assertThat(out.toString()).contains("state-machine-JobQueue-kill-active seed=33", "valid=true");
-        assertThat(exit).isZero();
-        Path latest = store.resolve("latest");
-        assertThat(Files.readString(latest.resolve("results.edn")))
+        assertThat(r.out()).contains("state-machine-JobQueue-kill-active seed=33", "valid=true");
+        assertThat(r.exit()).isZero();
+        assertThat(Files.readString(r.latest().resolve("results.edn")))
                 .startsWith("{:valid? true")
-                .contains(":model \"state-machine:com.acme.JobQueue\"", ":rejections {:enqueue {:answered");
-        assertThat(Files.readString(latest.resolve("history.edn")))
+                .contains(":model \"state-machine:com.acme.JobQueue\"", ":rejections {", ":enqueue {:answered");
+        assertThat(Files.readString(r.latest().resolve("history.edn")))
                 .contains(":command #ratis-sm/bytes", ":reply-text \"value: ", ":text \"value: \\\"size\\\"\"");
-        assertThat(Files.readString(latest.resolve("timeline.html")))
+        assertThat(Files.readString(r.latest().resolve("timeline.html")))
                 .contains("enqueue</b> {value: ", "-&gt; {value: ");
     }
 
@@ -287,15 +267,16 @@ class JepsenCommandTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "com.acme.NoSuchGenerator | --generator: no class com.acme.NoSuchGenerator on the harness's classpath",
-                "com.acme.JobQueue        | --generator: class com.acme.JobQueue is not a concrete implementation of"
-                        + " io.ratissm.jepsen.workload.OperationGenerator",
-                "com.acme.SeededGenerator | --generator: class com.acme.SeededGenerator has no public constructor"
+                "com.acme.NoSuchGenerator | 4 | --generator: no class com.acme.NoSuchGenerator on the harness's"
+                        + " classpath",
+                "com.acme.JobQueue        | 4 | --generator: class com.acme.JobQueue is not a concrete implementation"
+                        + " of io.ratissm.jepsen.workload.OperationGenerator",
+                "com.acme.SeededGenerator | 4 | --generator: class com.acme.SeededGenerator has no public constructor"
                         + " without arguments",
-                "''                       | --workload state-machine needs --generator CLASS"
+                "''                       | 2 | --workload state-machine needs --generator CLASS"
             })
-    void aGeneratorTheHarnessCannotMakeIsAUsageErrorBeforeAnythingStarts(
-            String generator, String message, @TempDir Path dir) throws Exception {
+    void aGeneratorTheHarnessCannotMakeIsRefusedBeforeAnythingStarts(
+            String generator, int exitCode, String message, @TempDir Path dir) throws Exception {
         Path classes = UserQueue.compile(dir);
         Path store = Files.createDirectories(dir.resolve("store"));
         StringWriter err = new StringWriter();
@@ -318,8 +299,120 @@ class JepsenCommandTest {
 
         int exit = cli.execute(args.toArray(String[]::new));
 
-        assertThat(exit).isEqualTo(2);
+        assertThat(exit).isEqualTo(exitCode);
         assertThat(err.toString()).contains(message);
         assertThat(store).isEmptyDirectory();
+    }
+
+    /** {@code jepsen test} with {@code args} and the user's queue compiled into {@code --classpath}: exit code, err. */
+    private static Refusal refused(Path dir, String... args) throws Exception {
+        Path classes = UserQueue.compile(dir);
+        Path store = Files.createDirectories(dir.resolve("store"));
+        StringWriter err = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("jepsen", "test", "--classpath", classes.toString()));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--nemesis", "kill", "--seed", "7", "--store", store.toString()));
+
+        int exit = cli.execute(all.toArray(String[]::new));
+
+        assertThat(store).as("the store after a refusal").isEmptyDirectory();
+        return new Refusal(exit, err.toString());
+    }
+
+    private record Refusal(int exit, String err) {}
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "com.acme.NoSuchQueue        | --state-machine: no class com.acme.NoSuchQueue on the harness's"
+                        + " classpath or in [",
+                "com.acme.JobQueueGenerator  | --state-machine: class com.acme.JobQueueGenerator is not a concrete"
+                        + " implementation of io.ratissm.StateMachine",
+                "com.acme.NamedJobQueue      | --state-machine: class com.acme.NamedJobQueue has no public constructor"
+                        + " without arguments"
+            })
+    void aStateMachineClassTheHarnessCannotUseIsRefusedWithExitCodeThree(
+            String stateMachine, String message, @TempDir Path dir) throws Exception {
+        Refusal r = refused(dir, "--workload", UserQueue.WORKLOAD, "--state-machine", stateMachine);
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).contains(message).doesNotContain("\tat ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "com.acme.NoSuchWorkload | --workload: no class com.acme.NoSuchWorkload on the harness's classpath or"
+                        + " in [",
+                "com.acme.JobQueue       | --workload: class com.acme.JobQueue is not a concrete implementation of"
+                        + " io.ratissm.jepsen.workload.Workload",
+                "com.acme.BrokenWorkload | --workload: new com.acme.BrokenWorkload() threw"
+                        + " java.lang.IllegalStateException: no queue configured at"
+                        + " com.acme.BrokenWorkload.<init>(BrokenWorkload.java:",
+                "com.acme.UncheckedWorkload | --workload com.acme.UncheckedWorkload: it has neither a model() nor a"
+                        + " check() of its own"
+            })
+    void aWorkloadClassTheHarnessCannotUseIsRefusedWithExitCodeFourAndNoStackTrace(
+            String workload, String message, @TempDir Path dir) throws Exception {
+        Refusal r = refused(dir, "--workload", workload);
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
+        assertThat(r.err()).contains(message).doesNotContain("\tat ");
+    }
+
+    @Test
+    void withDebugAConstructorThatThrowsComesWithItsStackTrace(@TempDir Path dir) throws Exception {
+        Refusal r = refused(dir, "--workload", UserQueue.BROKEN_WORKLOAD, "--debug");
+
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.err())
+                .contains(
+                        "java.lang.IllegalStateException: no queue configured",
+                        "\tat com.acme.BrokenWorkload.<init>(BrokenWorkload.java:");
+    }
+
+    @Test
+    void aModelThatDisagreesWithTheStateMachineStopsTheTestAtTheFirstOpWhereTheyDiffer(@TempDir Path dir)
+            throws Exception {
+        Refusal r = refused(dir, "--workload", UserQueue.LIFO_WORKLOAD);
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(5);
+        assertThat(r.err())
+                .contains(
+                        "workload com.acme.LifoQueueWorkload, run alone against com.acme.JobQueue in this JVM before"
+                                + " any replica started (one op at a time, seed 7): its model lifo-stack disagrees"
+                                + " with the state machine at op ",
+                        "\n  op:                           :dequeue nil\n",
+                        "\n  the model's state before it:  {:tickets ",
+                        "\n  the state machine's reply:    :ok ")
+                .doesNotContain("\tat ");
+        // the reply is the queue's head, the oldest job, where the model expected the newest one
+        Matcher shown = Pattern.compile(
+                        "state before it: +\\{:tickets \\d+, :jobs \\[(\\d+)(?: \\d+)* (\\d+)\\]}.*\\n.*reply: +:ok (\\d+)")
+                .matcher(r.err());
+        assertThat(shown.find()).as(r.err()).isTrue();
+        assertThat(shown.group(3)).isEqualTo(shown.group(2)).isNotEqualTo(shown.group(1));
+    }
+
+    @Test
+    void aUsersWorkloadNamedByItsClassIsCheckedAgainstItsModelUnderKills(@TempDir Path dir) throws Exception {
+        Path classes = UserQueue.compile(dir);
+
+        Ran r = shortKillRun(
+                dir, 34, "--classpath", classes, "--state-machine", UserQueue.QUEUE, "--workload", UserQueue.WORKLOAD);
+
+        assertThat(r.out()).contains("QueueWorkload-JobQueue-kill-active seed=34", "valid=true");
+        assertThat(r.exit()).isZero();
+        assertThat(Files.readString(r.latest().resolve("results.edn")))
+                .startsWith("{:valid? true")
+                .contains(":model \"fifo-queue\"");
+        assertThat(Files.readString(r.latest().resolve("jepsen.log")))
+                .contains("sequential run: 300 ops (seed 34) against com.acme.JobQueue in this JVM agree with the"
+                        + " model fifo-queue");
+        assertThat(Files.readString(r.latest().resolve("history.edn"))).contains(":f :dequeue", ":value \"empty\"");
     }
 }

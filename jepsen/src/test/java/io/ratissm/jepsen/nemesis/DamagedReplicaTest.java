@@ -7,7 +7,6 @@ import io.ratissm.ReplicaClient;
 import io.ratissm.ReplicaServer;
 import io.ratissm.cli.ServerCommand;
 import io.ratissm.jepsen.nodes.NodeProcess;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.proto.CounterValue;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +35,7 @@ class DamagedReplicaTest {
                         .id("n1")
                         .peers(peers)
                         .storage(storage)
-                        .stateMachine(StateMachineKind.COUNTER.factory())
+                        .stateMachine(Counter::new)
                         .build()
                         .start();
                 ReplicaClient client = ReplicaClient.builder()

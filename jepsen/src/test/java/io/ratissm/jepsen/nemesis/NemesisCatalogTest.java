@@ -8,7 +8,7 @@ import io.ratissm.jepsen.net.LoopbackNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
-import io.ratissm.jepsen.nodes.StateMachineKind;
+import io.ratissm.statemachines.Counter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ class NemesisCatalogTest {
                 IDS,
                 network,
                 new NodeSettings(
-                        NodeStateMachine.bundled(StateMachineKind.COUNTER),
+                        NodeStateMachine.of(Counter.class, List.of()),
                         Replication.ACTIVE,
                         10,
                         Duration.ofSeconds(1),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ratissm.Replication;
 import io.ratissm.jepsen.net.LoopbackNetwork;
+import io.ratissm.statemachines.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class FakedClocksTest {
     void aReplicaSeesItsClocksStepRunFastOrSlowAndKeepTheirOffsetAcrossARestart(@TempDir Path dir) throws Exception {
         assumeTrue(Faketime.whyUnavailable() == null, Faketime.whyUnavailable());
         NodeSettings settings = new NodeSettings(
-                NodeStateMachine.bundled(StateMachineKind.COUNTER),
+                NodeStateMachine.of(Counter.class, List.of()),
                 Replication.ACTIVE,
                 10_000,
                 Duration.ofSeconds(1),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeStateMachineTest {
 
     /** A state machine a replica cannot make: no constructor without arguments. */
-    public static final class NeedsAnArgument implements StateMachine {
+    public static class NeedsAnArgument implements StateMachine {
         public NeedsAnArgument(int size) {}
 
         @Override
@@ -37,6 +37,31 @@ class NodeStateMachineTest {
 
         @Override
         public void readSnapshot(InputStream in) {}
+    }
+
+    /** A state machine whose constructor throws: every replica would exit at start. */
+    public static final class Unconfigured extends NeedsAnArgument {
+        public Unconfigured() {
+            super(0);
+            throw new IllegalStateException("no limit configured");
+        }
+    }
+
+    @Test
+    void aStateMachineAWorkloadNamesByClassGoesByItsClassNameAndIsMadeOnceFirst() {
+        NodeStateMachine counter = NodeStateMachine.of(Counter.class, List.of());
+
+        assertThat(counter.configValue(Duration.ZERO)).isEqualTo(Counter.class.getName());
+        assertThat(counter.withEffects()).isTrue();
+        assertThat(counter.instances().get()).isInstanceOf(Counter.class);
+        assertThatThrownBy(() -> NodeStateMachine.of(Unconfigured.class, List.of()))
+                .isInstanceOfSatisfying(
+                        UserClasses.UnusableClassException.class,
+                        e -> assertThat(e.kind()).isEqualTo(StateMachine.class))
+                .hasMessageStartingWith("the state machine " + Unconfigured.class.getName() + ": new "
+                        + Unconfigured.class.getName() + "() threw java.lang.IllegalStateException: no limit"
+                        + " configured at ")
+                .hasRootCauseMessage("no limit configured");
     }
 
     @Test

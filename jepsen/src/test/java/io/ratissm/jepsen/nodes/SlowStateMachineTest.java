@@ -10,6 +10,7 @@ import io.ratissm.statemachines.IntSet;
 import io.ratissm.statemachines.proto.CounterValue;
 import io.ratissm.statemachines.proto.SetReply;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The slow variant's state machine: the same answers, later, and the same capabilities. */
@@ -34,10 +35,10 @@ class SlowStateMachineTest {
 
     @Test
     void theReplicasConfigurationNamesTheWrapperThatKeepsTheDelegatesCapabilities() {
-        NodeStateMachine counter = NodeStateMachine.bundled(StateMachineKind.COUNTER);
-        NodeStateMachine set = NodeStateMachine.bundled(StateMachineKind.SET);
+        NodeStateMachine counter = NodeStateMachine.of(Counter.class, List.of());
+        NodeStateMachine set = NodeStateMachine.of(IntSet.class, List.of());
 
-        assertThat(counter.configValue(Duration.ZERO)).isEqualTo("counter");
+        assertThat(counter.configValue(Duration.ZERO)).isEqualTo(Counter.class.getName());
         assertThat(counter.jvmProperties(Duration.ZERO)).isEmpty();
         assertThat(counter.configValue(DELAY)).isEqualTo(SlowEffectStateMachine.class.getName());
         assertThat(counter.jvmProperties(DELAY))

@@ -2,18 +2,21 @@ package io.ratissm.jepsen.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.CommandRejected;
+import io.ratissm.StateMachine;
 import io.ratissm.UnavailableException;
 import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.Op;
 import io.ratissm.jepsen.history.OpType;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
-import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.Workload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
+import io.ratissm.statemachines.KvStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,26 +41,17 @@ class ClientWorkerTest {
         calls.shutdownNow();
     }
 
-    /** A workload whose every call behaves as {@code outcome} says. */
-    private final class Scripted implements Workload {
-        private final String outcome;
-
-        Scripted(String outcome) {
-            this.outcome = outcome;
-        }
-
+    /** A workload of writes and reads of plain bytes, by the default rules. */
+    private static class Plain implements Workload {
         @Override
         public String name() {
-            return "scripted";
+            return "plain";
         }
 
         @Override
-        public StateMachineKind stateMachine() {
-            return StateMachineKind.KV;
+        public Class<? extends StateMachine> stateMachine() {
+            return KvStore.class;
         }
-
-        @Override
-        public void setUp(Reader reader) {}
 
         @Override
         public Invocation next(Random random) {
@@ -65,22 +59,13 @@ class ClientWorkerTest {
         }
 
         @Override
-        public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-            switch (outcome) {
-                case "hang":
-                    try {
-                        never.await(); // a client stuck on a frozen replica
-                    } catch (InterruptedException e) {
-                        throw new UnavailableException("interrupted", e);
-                    }
-                    throw new AssertionError("unreachable");
-                case "rejected":
-                    throw new CommandRejected("insufficient funds");
-                case "unavailable":
-                    throw new UnavailableException("no answer", null);
-                default:
-                    return Completion.ok(op.value());
-            }
+        public ByteString request(Invocation op) {
+            return ByteString.copyFromUtf8(op.f());
+        }
+
+        @Override
+        public Completion completion(Invocation op, ByteString reply) throws IOException {
+            return Completion.ok(op.value());
         }
 
         @Override
@@ -89,10 +74,47 @@ class ClientWorkerTest {
         }
     }
 
+    /** A group whose every request behaves as {@code outcome} says. */
+    private Transport scripted(String outcome) {
+        return new Transport() {
+            @Override
+            public ByteString submit(ByteString command) throws CommandRejected {
+                return answer();
+            }
+
+            @Override
+            public ByteString query(ByteString query) throws CommandRejected {
+                return answer();
+            }
+
+            private ByteString answer() throws CommandRejected {
+                switch (outcome) {
+                    case "hang":
+                        try {
+                            never.await(); // a client stuck on a frozen replica
+                        } catch (InterruptedException e) {
+                            throw new UnavailableException("interrupted", e);
+                        }
+                        throw new AssertionError("unreachable");
+                    case "rejected":
+                        throw new CommandRejected("insufficient funds");
+                    case "unavailable":
+                        throw new UnavailableException("no answer", null);
+                    default:
+                        return ByteString.EMPTY;
+                }
+            }
+        };
+    }
+
     private List<Op> run(String outcome, Invocation first, Path dir) {
+        return run(new Plain(), outcome, first, dir);
+    }
+
+    private List<Op> run(Workload workload, String outcome, Invocation first, Path dir) {
         HistoryRecorder history = new HistoryRecorder(new RunLog(dir.resolve("jepsen.log")));
         ClientWorker worker = new ClientWorker(
-                2, 5, new Scripted(outcome), null, history, new Random(1), Duration.ofMillis(200), calls);
+                2, 5, workload, scripted(outcome), history, new Random(1), Duration.ofMillis(200), calls);
         worker.runOnce(first);
         worker.runOnce(WRITE.equals(first) ? READ : WRITE);
         return history.history().ops();
@@ -131,5 +153,39 @@ class ClientWorkerTest {
 
         assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
         assertThat(ops.get(2).process()).isEqualTo(7L);
+    }
+
+    @Test
+    void aReplyTheWorkloadCannotReadLeavesTheOutcomeUnknown(@TempDir Path dir) {
+        Workload unreadable = new Plain() {
+            @Override
+            public Completion completion(Invocation op, ByteString reply) throws IOException {
+                throw new InvalidProtocolBufferException("truncated message");
+            }
+        };
+
+        List<Op> ops = run(unreadable, "ok", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
+        assertThat(ops.get(1).extra(Op.ERROR))
+                .isEqualTo(List.of(Keyword.of("indeterminate"), "InvalidProtocolBufferException: truncated message"));
+        assertThat(ops.get(3).type()).as("the read after it").isEqualTo(OpType.FAIL);
+        assertThat(ops.get(3).process()).isEqualTo(7L);
+    }
+
+    @Test
+    void aRefusalTheWorkloadTakesForAnAnswerIsOk(@TempDir Path dir) {
+        Workload emptyIsAnAnswer = new Plain() {
+            @Override
+            public Completion rejected(Invocation op, CommandRejected refusal) {
+                return Completion.ok(refusal.getMessage());
+            }
+        };
+
+        List<Op> ops = run(emptyIsAnAnswer, "rejected", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.OK);
+        assertThat(ops.get(1).value()).isEqualTo("insufficient funds");
+        assertThat(ops.get(2).process()).isEqualTo(2L);
     }
 }

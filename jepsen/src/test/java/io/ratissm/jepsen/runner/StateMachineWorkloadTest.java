@@ -20,7 +20,6 @@ import io.ratissm.jepsen.history.Op;
 import io.ratissm.jepsen.history.OpType;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.ReadMode;
-import io.ratissm.jepsen.workload.Reader;
 import io.ratissm.jepsen.workload.StateMachineWorkload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
 import java.io.PrintWriter;
@@ -201,7 +200,9 @@ class StateMachineWorkloadTest {
                 clients.add(queries);
                 readers.add(new Reader(commands, queries, ReadMode.LINEARIZABLE, cluster.ids(), new Random(i)));
             }
-            workload.setUp(readers.get(0));
+            for (Invocation op : workload.setUp()) {
+                ClientWorker.call(workload, readers.get(0), op, OP_TIMEOUT, calls);
+            }
             Random draws = new Random(7);
             Invocation dequeue = workload.next(draws);
             while (!dequeue.f().equals("dequeue")) {
@@ -216,7 +217,11 @@ class StateMachineWorkloadTest {
                 Random random = new Random(200 + i);
                 threads.add(new Thread(() -> {
                     for (int n = 0; n < OPS_PER_CLIENT; n++) {
-                        worker.runOnce(workload.next(random));
+                        Invocation op;
+                        synchronized (workload) { // as the harness calls the generator: one thread at a time
+                            op = workload.next(random);
+                        }
+                        worker.runOnce(op);
                     }
                 }));
             }
