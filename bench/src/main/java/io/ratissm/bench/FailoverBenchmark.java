@@ -3,6 +3,8 @@ package io.ratissm.bench;
 import com.google.protobuf.ByteString;
 import io.ratissm.LocalCluster;
 import io.ratissm.Replication;
+import io.ratissm.bench.kit.RatisSmGroup;
+import io.ratissm.bench.kit.ReplicatedBenchmark;
 import io.ratissm.bench.statemachines.PaddedCounter;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -5,6 +5,8 @@ import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
 import io.ratissm.ReplicaServer;
 import io.ratissm.Replication;
+import io.ratissm.bench.kit.RatisSmGroup;
+import io.ratissm.bench.kit.ReplicatedBenchmark;
 import io.ratissm.bench.statemachines.BlobState;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,17 +1,10 @@
 package io.ratissm.bench;
 
 import io.ratissm.bench.baseline.SofaJRaftGroup;
-import io.ratissm.bench.statemachines.PaddedCounter;
+import io.ratissm.bench.kit.ClosedLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The SOFAJRaft baseline of {@link WriteBenchmark}: the same counter commands, sizes and outstanding requests on
@@ -23,62 +16,48 @@ import org.openjdk.jmh.annotations.TearDown;
  * must be exactly 1..n: after the trial their sum must be n(n+1)/2 and every node's counter must be n, or the
  * trial fails.
  */
-public class SofaJRaftWriteBenchmark extends ReplicatedBenchmark {
+public class SofaJRaftWriteBenchmark extends CounterWriteBenchmark {
+    private SofaJRaftGroup group;
+    private final LongAdder replySum = new LongAdder();
 
-    /** One SOFAJRaft group per trial. */
-    @State(Scope.Benchmark)
-    public static class Group {
-        @Param({"16", "1024"})
-        public int commandBytes;
+    @Override
+    protected ClosedLoop start() throws Exception {
+        replySum.reset();
+        group = SofaJRaftGroup.start();
+        byte[] command = command();
+        // One command first, so the client's connection to the leader is open before the load, as the
+        // other benchmarks' clients find their leader first.
+        replySum.add(group.send(command).get());
+        return ClosedLoop.async(
+                outstanding,
+                () -> group.send(command).thenApply(value -> {
+                    replySum.add(value);
+                    return value;
+                }));
+    }
 
-        @Param({"1", "16", "128"})
-        public int outstanding;
-
-        SofaJRaftGroup group;
-        ClosedLoop load;
-        final LongAdder replySum = new LongAdder();
-
-        @Setup(Level.Trial)
-        public void start() throws Exception {
-            group = SofaJRaftGroup.start();
-            byte[] command = PaddedCounter.command(1, commandBytes);
-            // One command first, so the client's connection to the leader is open before the load, as the
-            // other benchmarks' clients find their leader first.
-            replySum.add(group.send(command).get());
-            load = ClosedLoop.async(
-                    outstanding,
-                    () -> group.send(command).thenApply(value -> {
-                        replySum.add(value);
-                        return value;
-                    }));
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() throws Exception {
-            try {
-                load.drain(60);
-                long acknowledged = load.completed() + 1;
-                Map<String, Long> values = group.appliedValues(Duration.ofSeconds(60));
-                values.forEach((id, value) -> {
-                    if (value != acknowledged) {
-                        throw new IllegalStateException("SOFAJRaft node " + id + " counted " + value
-                                + " but the leader acknowledged " + acknowledged + " commands");
-                    }
-                });
-                if (replySum.sum() != acknowledged * (acknowledged + 1) / 2) {
-                    throw new IllegalStateException("the replies to " + acknowledged
-                            + " acknowledged increments are not the values 1.." + acknowledged
-                            + " (their sum is " + replySum.sum() + ")");
-                }
-            } finally {
-                group.close();
+    @Override
+    protected void check(ClosedLoop load) throws Exception {
+        long acknowledged = load.completed() + 1;
+        Map<String, Long> values = group.appliedValues(Duration.ofSeconds(60));
+        values.forEach((id, value) -> {
+            if (value != acknowledged) {
+                throw new IllegalStateException("SOFAJRaft node " + id + " counted " + value
+                        + " but the leader acknowledged " + acknowledged + " commands");
             }
+        });
+        if (replySum.sum() != acknowledged * (acknowledged + 1) / 2) {
+            throw new IllegalStateException("the replies to " + acknowledged
+                    + " acknowledged increments are not the values 1.." + acknowledged
+                    + " (their sum is " + replySum.sum() + ")");
         }
     }
 
-    @Benchmark
-    public void write(Group g, LoadReport report) throws InterruptedException {
-        report.observe(g.load);
-        g.load.issue();
+    @Override
+    protected void stop() throws Exception {
+        if (group != null) {
+            group.close();
+            group = null;
+        }
     }
 }

@@ -3,16 +3,13 @@ package io.ratissm.bench;
 import com.google.protobuf.ByteString;
 import io.ratissm.ReplicaClient;
 import io.ratissm.Replication;
+import io.ratissm.bench.kit.ClosedLoop;
+import io.ratissm.bench.kit.LoadReport;
+import io.ratissm.bench.kit.RatisSmGroup;
 import io.ratissm.bench.statemachines.PaddedCounter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Write throughput and latency of ratis-sm: counter commands of {@code commandBytes} bytes, with
@@ -20,51 +17,35 @@ import org.openjdk.jmh.annotations.TearDown;
  * fsynced logs. One op is one command acknowledged by the group (committed on a majority and applied); the
  * latency percentiles are printed at the end of the trial ({@link LoadReport}).
  *
- * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication once the core
- * supports it. After the trial the counter must equal the number of acknowledged commands on every replica,
- * or the trial fails.
+ * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication. After the trial the
+ * counter must equal the number of acknowledged commands on every replica, or the trial fails.
  */
-public class WriteBenchmark extends ReplicatedBenchmark {
+public class WriteBenchmark extends CounterWriteBenchmark {
+    @Param({"ACTIVE"})
+    public Replication mode;
 
-    /** One group per trial. */
-    @State(Scope.Benchmark)
-    public static class Group {
-        @Param({"ACTIVE"})
-        public Replication mode;
+    private RatisSmGroup group;
 
-        @Param({"16", "1024"})
-        public int commandBytes;
-
-        @Param({"1", "16", "128"})
-        public int outstanding;
-
-        RatisSmGroup group;
-        ClosedLoop load;
-
-        @Setup(Level.Trial)
-        public void start() throws Exception {
-            group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {});
-            ReplicaClient client = group.client();
-            ByteString command = ByteString.copyFrom(PaddedCounter.command(1, commandBytes));
-            client.submit(command); // the client finds the leader before the load starts, as the baseline's does
-            load = ClosedLoop.async(outstanding, () -> client.submitAsync(command));
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() throws Exception {
-            try {
-                load.drain(60);
-                CounterCheck.everyReplicaCounted(group, load.completed() + 1);
-            } finally {
-                group.close();
-            }
-        }
+    @Override
+    protected ClosedLoop start() throws Exception {
+        group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {});
+        ReplicaClient client = group.client();
+        ByteString command = ByteString.copyFrom(command());
+        client.submit(command); // the client finds the leader before the load starts, as the baseline's does
+        return ClosedLoop.async(outstanding, () -> client.submitAsync(command));
     }
 
-    @Benchmark
-    public void write(Group g, LoadReport report) throws InterruptedException {
-        report.observe(g.load);
-        g.load.issue();
+    @Override
+    protected void check(ClosedLoop load) throws Exception {
+        CounterCheck.everyReplicaCounted(group, load.completed() + 1);
+    }
+
+    @Override
+    protected void stop() {
+        if (group != null) {
+            group.close();
+            group = null;
+        }
     }
 
     /** The end-of-trial check that every acknowledged command was applied once on every replica. */

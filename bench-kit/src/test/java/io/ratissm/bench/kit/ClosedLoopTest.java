@@ -1,11 +1,13 @@
-package io.ratissm.bench;
+package io.ratissm.bench.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ratissm.CommandRejected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,31 @@ class ClosedLoopTest {
                 .hasMessageContaining("1 request(s) failed")
                 .hasRootCauseMessage("refused");
         assertThat(loop.completed()).isZero();
+    }
+
+    @Test
+    void aRejectedCommand_isAnAnswerCountedAsRejected_notAFailure() throws Exception {
+        List<CompletableFuture<Object>> inFlight = new ArrayList<>();
+        ClosedLoop loop = ClosedLoop.async(4, () -> {
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            inFlight.add(f);
+            return f;
+        });
+        loop.issue();
+        loop.issue();
+        // as ReplicaClient's futures complete when a dependent stage rethrows: wrapped in a CompletionException
+        inFlight.get(0).completeExceptionally(new CompletionException(new CommandRejected("queue is empty")));
+        inFlight.get(1).complete("reply");
+
+        loop.issue(); // does not throw
+        assertThat(loop.completed()).isEqualTo(2);
+        assertThat(loop.rejected()).isEqualTo(1);
+        assertThat(loop.failed()).isZero();
+        assertThat(loop.firstRejection())
+                .get()
+                .extracting(Throwable::getMessage)
+                .isEqualTo("queue is empty");
+        assertThat(loop.takeLatencies().getTotalCount()).isEqualTo(2);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.ratissm.bench;
+package io.ratissm.bench.kit;
 
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;

@@ -1,7 +1,10 @@
-package io.ratissm.bench;
+package io.ratissm.bench.kit;
 
+import io.ratissm.CommandRejected;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +23,10 @@ import org.HdrHistogram.Recorder;
  * concurrency, and nothing is counted that was not answered. Latency is measured from the start of a request
  * to its completion, in nanoseconds, into an HdrHistogram {@link Recorder} that completion threads write to
  * without locking. A request that fails is counted and makes the next {@link #issue()} throw: a benchmark
- * that silently measured errors would be measuring nothing real.
+ * that silently measured errors would be measuring nothing real. A command the state machine refused with
+ * {@link CommandRejected} is not a failure but an answer (the group's deterministic "no", the same on every
+ * replica): it counts as completed and, in {@link #rejected()}, as rejected, so that a benchmark can report
+ * the rate and refuse to measure a load that is nothing but refusals.
  *
  * <p>It also counts answers per second since the first request ({@link #answersPerSecond()}), warm-up
  * included, which is how the time a group takes to warm up is measured.
@@ -40,7 +46,9 @@ public final class ClosedLoop {
     private final Recorder latencies = new Recorder(TimeUnit.HOURS.toNanos(1), 3);
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    private final AtomicReference<CommandRejected> firstRejection = new AtomicReference<>();
     // Answers in each second since the first request; a trial longer than this stops counting, not failing.
     private final AtomicLongArray perSecond = new AtomicLongArray((int) TimeUnit.HOURS.toSeconds(2));
     private final AtomicLong origin = new AtomicLong();
@@ -80,7 +88,12 @@ public final class ClosedLoop {
             throw e;
         }
         f.whenComplete((reply, error) -> {
-            if (error == null) {
+            CommandRejected rejection = rejection(error);
+            if (rejection != null) {
+                rejected.incrementAndGet();
+                firstRejection.compareAndSet(null, rejection);
+            }
+            if (error == null || rejection != null) {
                 long end = nanoClock.getAsLong();
                 latencies.recordValue(Math.max(1, end - start));
                 completed.incrementAndGet();
@@ -115,7 +128,7 @@ public final class ClosedLoop {
     }
 
     /**
-     * Requests answered successfully in each whole second since the first request was started (element 0 is
+     * Requests answered (rejections included) in each whole second since the first request was started (element 0 is
      * the first second); the second in progress is left out. Empty before the first request.
      */
     public long[] answersPerSecond() {
@@ -135,9 +148,24 @@ public final class ClosedLoop {
         return first == 0 ? 0 : (nanoClock.getAsLong() - first) / 1e9;
     }
 
-    /** Requests answered successfully so far. */
+    private static CommandRejected rejection(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof CommandRejected r ? r : null;
+    }
+
+    /** Requests answered so far, rejected commands included. */
     public long completed() {
         return completed.get();
+    }
+
+    /** Requests answered with {@link CommandRejected} so far (they are in {@link #completed()} too). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** The first {@link CommandRejected} answer, whose message says why, if there was one. */
+    public Optional<CommandRejected> firstRejection() {
+        return Optional.ofNullable(firstRejection.get());
     }
 
     /** Requests that failed so far. */
