@@ -256,11 +256,13 @@ public final class StateMachineWorkload implements Workload {
         List<String> warnings = rejections.warnings();
         warnings.forEach(w -> System.err.println("warning: " + w));
         CheckResult result;
+        StateMachineModel model;
         try {
+            model = StateMachineModel.of(factory);
             result = new WglChecker(CheckOptions.defaults()
                             .withTimeLimit(checkTimeLimit)
                             .withIndependence(CheckOptions.Independence.NO))
-                    .check(clientOps, StateMachineModel.of(factory));
+                    .check(clientOps, model);
         } catch (BrokenStateMachineException | ModelMismatchException e) {
             warnings.add("not checked: " + e.getMessage());
             details.put(Keyword.of("valid?"), Verdict.UNKNOWN.ednValue());
@@ -285,6 +287,16 @@ public final class StateMachineWorkload implements Workload {
             counterexample.put(Keyword.of("op"), shown(first.failedOp()));
             counterexample.put(
                     Keyword.of("previous-ok"), first.previousOk() == null ? null : shown(first.previousOk()));
+            // The state the longest linearization reached, from which the op above gives another reply.
+            counterexample.put(
+                    Keyword.of("state-before"),
+                    first.longestPrefix().isEmpty()
+                            ? model.initialState()
+                            : first.longestPrefix()
+                                    .get(first.longestPrefix().size() - 1)
+                                    .stateAfter());
+            counterexample.put(
+                    Keyword.of("prefix-length"), (long) first.longestPrefix().size());
             counterexample.put(Keyword.of("details"), "linearizability.edn, timeline.html");
             details.put(Keyword.of("counterexample"), counterexample);
         }
