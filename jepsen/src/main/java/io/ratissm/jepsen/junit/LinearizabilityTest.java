@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
@@ -310,6 +311,22 @@ public final class LinearizabilityTest {
     public LinearizabilityTest describeStatesWith(Function<StateMachine, String> describe) {
         this.stateDescriber = Objects.requireNonNull(describe, "describe");
         return this;
+    }
+
+    /**
+     * Why {@code fault} (a name {@link #nemesis} takes) cannot strike on this machine, or empty if it can:
+     * partitions need network namespaces (root), clock faults libfaketime, disk-full a tmpfs per replica (root).
+     * {@link #run} refuses a fault that cannot strike; a test meant for every machine asks first, e.g. {@code
+     * assumeTrue(LinearizabilityTest.whyUnavailable("partition").isEmpty())}, or leaves the fault out.
+     *
+     * @throws IllegalArgumentException for an unknown fault
+     */
+    public static Optional<String> whyUnavailable(String fault) {
+        String problem = NemesisCatalog.problem(Objects.requireNonNull(fault, "fault"));
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return Optional.ofNullable(NemesisCatalog.whyUnavailable(fault));
     }
 
     /**

@@ -15,7 +15,6 @@ import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.Faketime;
-import io.ratissm.jepsen.nodes.NodeDisk;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
@@ -121,21 +120,11 @@ public final class JepsenTest {
                 : NodeStateMachine.named(options.stateMachine(), options.classpath());
         List<String> ids =
                 IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
-        boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
-        if (wantsNetwork && Networks.whyNoNamespaces() != null) {
-            throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
-                    + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot, corrupt");
-        }
-        boolean wantsClocks = options.nemeses().stream().anyMatch(NemesisCatalog::needsClocks);
-        if (wantsClocks && Faketime.whyUnavailable() != null) {
-            throw new IllegalArgumentException("clock faults need libfaketime, which is not available here ("
-                    + Faketime.whyUnavailable() + "); faults that need none: kill*, pause*, partition*, snapshot, "
-                    + "corrupt");
-        }
-        if (wantsDisks() && NodeDisk.whyUnavailable() != null) {
-            throw new IllegalArgumentException("disk-full needs a filesystem of its own per replica (a tmpfs the "
-                    + "harness mounts), which cannot be made here (" + NodeDisk.whyUnavailable() + "); faults that "
-                    + "need none: kill*, pause*, snapshot, corrupt");
+        for (String nemesis : options.nemeses()) {
+            String unavailable = NemesisCatalog.whyUnavailable(nemesis);
+            if (unavailable != null) {
+                throw new IllegalArgumentException(unavailable);
+            }
         }
         try (HarnessLock lock = HarnessLock.acquire()) {
             Path run = Store.newRun(options.storeRoot(), options.testName());

@@ -1,5 +1,6 @@
 package io.ratissm.jepsen.junit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
@@ -82,6 +83,11 @@ class LinearizabilityTestArgumentsTest {
         assertThatThrownBy(() -> test.nemesis("kill", "explode"))
                 .hasMessageStartingWith("nemesis: unknown nemesis 'explode'; choose from [none, kill,");
         assertThatThrownBy(() -> test.nemesis()).hasMessageContaining("name at least one fault, or \"none\"");
+        assertThatThrownBy(() -> LinearizabilityTest.whyUnavailable("explode"))
+                .hasMessageStartingWith("unknown nemesis 'explode'");
+        assertThat(LinearizabilityTest.whyUnavailable("kill+snapshot"))
+                .as("needs nothing of the host")
+                .isEmpty();
         assertThatThrownBy(() -> test.nodes(0)).hasMessage("nodes: at least 1, not 0");
         assertThatThrownBy(() -> test.clients(-1)).hasMessage("clients: at least 1, not -1");
         assertThatThrownBy(() -> test.timeLimit(Duration.ZERO)).hasMessage("timeLimit: must be positive, not PT0S");
