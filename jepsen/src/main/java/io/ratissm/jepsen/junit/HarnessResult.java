@@ -22,6 +22,8 @@ import java.util.function.Function;
  */
 public final class HarnessResult {
     private static final Keyword COUNTEREXAMPLE = Keyword.of("counterexample");
+    /** How much of an invariant checker's result map the summary shows. */
+    private static final int FOUND_CHARS = 400;
 
     private final String stateMachine;
     private final String setting;
@@ -174,6 +176,13 @@ public final class HarnessResult {
                         .append(counterexample.stateBefore())
                         .append('\n');
             }
+        }
+        if (verdict == Verdict.NOT_LINEARIZABLE && counterexample == null) {
+            // An invariant checker (set, counter, bank) names what it found in its map, not an op.
+            String found = EdnWriter.write(details);
+            sb.append("  checker: ")
+                    .append(found.length() > FOUND_CHARS ? found.substring(0, FOUND_CHARS) + " ..." : found)
+                    .append('\n');
         }
         explanation().ifPresent(e -> sb.append("  why: ").append(e).append('\n'));
         if (replicas != null) {

@@ -158,7 +158,8 @@ public final class LinearizabilityTest {
     }
 
     /**
-     * A hand-written workload instead of a {@link #generator}: what the clients do and its own checker. It runs
+     * A hand-written workload instead of a {@link #generator} (or a bundled one, e.g. {@code new SetWorkload()} for a
+     * state machine that speaks the bundled set's commands): what the clients do and its own checker. It runs
      * against replicas of this test's state machine (whatever its {@link Workload#stateMachine()} says). A fresh
      * instance per run: a workload keeps state.
      */

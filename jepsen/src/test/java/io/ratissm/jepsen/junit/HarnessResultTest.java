@@ -22,6 +22,7 @@ import io.ratissm.jepsen.workload.WorkloadCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -163,6 +164,20 @@ class HarnessResultTest {
                 .hasMessageContaining("replicas: DISAGREE, the replicas hold different states: to list n1 answered");
         assertThat(partly.assertLinearizable()).isSameAs(partly);
         assertThat(partly.summary()).contains("replicas: UNKNOWN, n3 did not report");
+    }
+
+    @Test
+    void anInvariantCheckersFindingIsShownWhenThereIsNoOpToName(@TempDir Path dir) {
+        Map<Keyword, Object> found = new LinkedHashMap<>();
+        found.put(Keyword.of("valid?"), false);
+        found.put(Keyword.of("lost"), List.of(128L, 129L));
+
+        HarnessResult lost = new HarnessResult(
+                "WriteBehindSet", "ACTIVE", Verdict.NOT_LINEARIZABLE, found, null, null, COUNTS, 0, dir);
+
+        assertThatThrownBy(lost::assertLinearizable)
+                .hasMessageContaining("WriteBehindSet: not linearizable")
+                .hasMessageContaining("checker: {:valid? false, :lost [128 129]}");
     }
 
     private static WorkloadCheck check(History history, Duration limit, Path dir) throws Exception {

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.StringValue;
-import io.ratissm.CommandRejected;
 import io.ratissm.Replication;
 import io.ratissm.jepsen.checker.Verdict;
-import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.HistoryReader;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.Op;
@@ -18,22 +16,13 @@ import io.ratissm.jepsen.history.OpType;
 import io.ratissm.jepsen.junit.planted.AppendLog;
 import io.ratissm.jepsen.junit.planted.ClockStampedLog;
 import io.ratissm.jepsen.junit.planted.LeaderOnlyQuota;
-import io.ratissm.jepsen.junit.planted.WriteBehindKv;
+import io.ratissm.jepsen.junit.planted.WriteBehindSet;
 import io.ratissm.jepsen.net.Networks;
-import io.ratissm.jepsen.nodes.StateMachineKind;
 import io.ratissm.jepsen.runner.ReplicaAgreement;
-import io.ratissm.jepsen.workload.Completion;
-import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.OperationGenerator;
-import io.ratissm.jepsen.workload.Reader;
-import io.ratissm.jepsen.workload.RegisterWorkload;
-import io.ratissm.jepsen.workload.Workload;
-import io.ratissm.jepsen.workload.WorkloadCheck;
+import io.ratissm.jepsen.workload.SetWorkload;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,86 +134,46 @@ class PlantedBugsTest {
     }
 
     @Test
-    void aSnapshotThatDropsBufferedWritesLosesThemAfterASnapshotAndARestart() throws Exception {
-        HarnessResult result = LinearizabilityTest.of(WriteBehindKv.class)
-                .workload(new RegistersReadAtTheEnd(KEYS))
+    void aSnapshotThatDropsBufferedAddsLosesThemAfterASnapshotAndARestart() throws Exception {
+        HarnessResult result = LinearizabilityTest.of(WriteBehindSet.class)
+                .workload(new SetWorkload())
                 // Every replica snapshots, then all are killed at once and restarted: the group comes back from its
-                // snapshots, and the final reads (retried until the group answers) see what they kept.
+                // snapshots, and the set workload's final read (retried until the group answers) sees what they kept.
                 .nemesis("snapshot+kill-all")
                 .timeLimit(Duration.ofSeconds(10))
                 .faultCycle(Duration.ofSeconds(2), Duration.ofSeconds(6))
-                // Replicas restarted from snapshots of slightly different indexes hold different states, and the
-                // detector would fence them: off, so that the reads show what the restart lost.
+                // Replicas restarted from snapshots of different indexes hold different states, and the detector
+                // would fence them: off, so that the final read shows what the restart lost.
                 .divergenceDetection(false)
                 .seed(13)
                 .run();
 
         assertThat(result.verdict()).as("%s", result).isEqualTo(Verdict.NOT_LINEARIZABLE);
-        Counterexample c = result.counterexample().orElseThrow();
-        assertThat(c.key()).as("a register key").isInstanceOf(Long.class);
-        assertThat(c.f()).as("an op that saw the key's value").isIn("read", "cas");
-        assertThat(c.index())
-                .as("it completed after the snapshot and the restart")
-                .isGreaterThan(firstIndex(result, "stop-snapshot+kill-all"));
+        List<?> lost = (List<?>) result.details().get(Keyword.of("lost"));
+        assertThat(lost).as("acknowledged adds missing from the final read").isNotEmpty();
+        long killed = struck(result, "start-snapshot+kill-all");
+        assertThat(acknowledgedAt(result, "add"))
+                .as("each was acknowledged before the replicas were killed after their snapshots")
+                .allSatisfy((element, index) -> {
+                    if (lost.contains(element)) {
+                        assertThat(index).isLessThan(killed);
+                    }
+                });
         assertThatThrownBy(result::assertLinearizable)
-                .hasMessageContaining("WriteBehindKv: not linearizable")
-                .hasMessageContaining("first op that cannot be linearized: key " + c.key());
+                .hasMessageContaining("WriteBehindSet: not linearizable")
+                .hasMessageContaining("checker: {:valid? false")
+                .hasMessageContaining(":lost [");
     }
 
-    /** Many keys, each written rarely, so that a write the restart lost is seldom overwritten before it is read. */
-    private static final int KEYS = 16;
-
-    /**
-     * A hand-written workload: the bundled register workload on {@code keys} keys that never retire, plus a final
-     * read of every key, which the harness retries until the group answers after the last fault.
-     */
-    private static final class RegistersReadAtTheEnd implements Workload {
-        private final RegisterWorkload registers;
-        private final int keys;
-
-        RegistersReadAtTheEnd(int keys) {
-            this.registers = new RegisterWorkload(keys, Integer.MAX_VALUE, Duration.ofMinutes(1));
-            this.keys = keys;
-        }
-
-        @Override
-        public String name() {
-            return registers.name();
-        }
-
-        @Override
-        public StateMachineKind stateMachine() {
-            return null;
-        }
-
-        @Override
-        public void setUp(Reader reader) throws CommandRejected {
-            registers.setUp(reader);
-        }
-
-        @Override
-        public Invocation next(Random random) {
-            return registers.next(random);
-        }
-
-        @Override
-        public Completion invoke(Invocation op, Reader reader) throws CommandRejected {
-            return registers.invoke(op, reader);
-        }
-
-        @Override
-        public List<Invocation> finalInvocations() {
-            List<Invocation> reads = new ArrayList<>();
-            for (long k = 0; k < keys; k++) {
-                reads.add(new Invocation("read", Arrays.asList(k, null), true));
+    /** The history index at which each {@code f} op's value was acknowledged ({@code :ok}). */
+    private static Map<Object, Long> acknowledgedAt(HarnessResult result, String f) throws IOException {
+        Map<Object, Long> at = new HashMap<>();
+        for (Op o : HistoryReader.read(result.storeDir().resolve("history.edn")).ops()) {
+            if (o.isClient() && o.type() == OpType.OK && Keyword.of(f).equals(o.f())) {
+                at.put(o.value(), o.index());
             }
-            return reads;
         }
-
-        @Override
-        public WorkloadCheck check(History history, Path storeDir) throws IOException {
-            return registers.check(history, storeDir);
-        }
+        return at;
     }
 
     @Test
@@ -240,7 +189,7 @@ class PlantedBugsTest {
                 .run();
 
         result.assertLinearizable();
-        assertThat(firstIndex(result, "start-partition-leader"))
+        assertThat(struck(result, "start-partition-leader"))
                 .as("both faults struck")
                 .isPositive();
         assertThat(acknowledgedAcrossAFault(result, "append"))
@@ -283,9 +232,10 @@ class PlantedBugsTest {
         return count;
     }
 
-    private static long firstIndex(HarnessResult result, String nemesisF) throws IOException {
+    /** Where a fault first struck: the nemesis op that records what {@code nemesisF} did; -1 if it never did. */
+    private static long struck(HarnessResult result, String nemesisF) throws IOException {
         return HistoryReader.read(result.storeDir().resolve("history.edn")).ops().stream()
-                .filter(o -> Keyword.of(nemesisF).equals(o.f()))
+                .filter(o -> Keyword.of(nemesisF).equals(o.f()) && o.value() != null)
                 .mapToLong(Op::index)
                 .min()
                 .orElse(-1);
