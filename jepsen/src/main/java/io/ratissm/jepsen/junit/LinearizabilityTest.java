@@ -72,7 +72,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Replicas are compared at the end.</b> After the final heal the run reads every replica on its own with the
  * same queries ({@link ReplicaAgreement}): those given with {@link #replicaQuery}, else up to
- * {@value #DRAWN_REPLICA_QUERIES} different queries drawn from the generator, else none (health only). Replicas that
+ * {@value #DRAWN_REPLICA_QUERIES} different queries drawn from the generator once the clients are done, else none
+ * (health only). Replicas that
  * answer differently, or whose divergence detector judged them diverged, fail {@link HarnessResult#assertLinearizable}
  * even when the history is linearizable: a non-deterministic {@code apply} in ACTIVE mode answers every client alike
  * from the leader and leaves each follower its own state.
@@ -357,7 +358,6 @@ public final class LinearizabilityTest {
         Workload w = workload != null
                 ? workload
                 : new StateMachineWorkload(stateMachine, factory, generator, checkTimeLimit);
-        List<ReplicaAgreement.Query> queries = replicaQueries();
         TestOptions options = new TestOptions(
                 w.name(),
                 nemeses,
@@ -386,7 +386,7 @@ public final class LinearizabilityTest {
         TestResult r = new JepsenTest(options, System.out)
                 .withWorkload(w)
                 .withReplicaConfig(replicaConfig)
-                .withReplicaCheck(queries)
+                .withReplicaCheck(this::replicaQueries) // drawn after the run: the generator may keep state
                 .run();
         StateDescriber states = new StateDescriber(factory, describer(type));
         return new HarnessResult(

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -67,8 +68,8 @@ public final class JepsenTest {
     private final Workload workload;
 
     private final List<String> replicaConfig;
-    /** The queries {@link ReplicaAgreement} reads every replica with; null for no such check. */
-    private final List<ReplicaAgreement.Query> replicaQueries;
+    /** The queries {@link ReplicaAgreement} reads every replica with, asked for once the clients are done; null for no such check. */
+    private final Supplier<List<ReplicaAgreement.Query>> replicaQueries;
 
     public JepsenTest(TestOptions options, PrintStream console) {
         this(options, console, null, List.of(), null);
@@ -79,12 +80,12 @@ public final class JepsenTest {
             PrintStream console,
             Workload workload,
             List<String> replicaConfig,
-            List<ReplicaAgreement.Query> replicaQueries) {
+            Supplier<List<ReplicaAgreement.Query>> replicaQueries) {
         this.options = options;
         this.console = console;
         this.workload = workload;
         this.replicaConfig = List.copyOf(replicaConfig);
-        this.replicaQueries = replicaQueries == null ? null : List.copyOf(replicaQueries);
+        this.replicaQueries = replicaQueries;
     }
 
     /**
@@ -105,10 +106,11 @@ public final class JepsenTest {
 
     /**
      * This test, checking at the end that every replica holds the same state ({@link ReplicaAgreement}) by reading
-     * each with {@code queries} (none: their health and applied index only). The result is {@link
+     * each with the queries {@code queries} gives once the clients are done (none: their health and applied index
+     * only). The result is {@link
      * TestResult#replicas()} and {@code :replicas} in {@code results.edn}; it does not change the verdict.
      */
-    public JepsenTest withReplicaCheck(List<ReplicaAgreement.Query> queries) {
+    public JepsenTest withReplicaCheck(Supplier<List<ReplicaAgreement.Query>> queries) {
         return new JepsenTest(options, console, workload, replicaConfig, queries);
     }
 
@@ -280,7 +282,7 @@ public final class JepsenTest {
             progress.stop();
             ReplicaAgreement replicas = null;
             if (replicaQueries != null) {
-                replicas = ReplicaAgreement.check(cluster, setup, replicaQueries, REPLICA_CATCH_UP);
+                replicas = ReplicaAgreement.check(cluster, setup, replicaQueries.get(), REPLICA_CATCH_UP);
                 log.info("jepsen.core", "replicas " + replicas.outcome() + ": " + replicas.summary());
             }
             long retries = clients.stream()
