@@ -1,6 +1,9 @@
 package io.ratissm.jepsen.nemesis;
 
+import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.nodes.Cluster;
+import io.ratissm.jepsen.nodes.Faketime;
+import io.ratissm.jepsen.nodes.NodeDisk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -67,6 +70,28 @@ public final class NemesisCatalog {
     /** True if {@code name} fills disks (and so needs each replica's storage on a filesystem of its own). */
     public static boolean needsDisks(String name) {
         return parts(name).stream().anyMatch(p -> p.startsWith("disk-full"));
+    }
+
+    /**
+     * Null if the fault {@code name} (simple or joined with {@code +}, known to {@link #problem}) can strike on this
+     * machine, else why not and which faults can: partitions need network namespaces (root), clock faults
+     * libfaketime, disk-full a filesystem of its own per replica (a tmpfs, root).
+     */
+    public static String whyUnavailable(String name) {
+        if (needsNetwork(name) && Networks.whyNoNamespaces() != null) {
+            return "partitions need network namespaces, which are not available here (" + Networks.whyNoNamespaces()
+                    + "); faults that need none: kill*, pause*, snapshot, corrupt";
+        }
+        if (needsClocks(name) && Faketime.whyUnavailable() != null) {
+            return "clock faults need libfaketime, which is not available here (" + Faketime.whyUnavailable()
+                    + "); faults that need none: kill*, pause*, partition*, snapshot, corrupt";
+        }
+        if (needsDisks(name) && NodeDisk.whyUnavailable() != null) {
+            return "disk-full needs a filesystem of its own per replica (a tmpfs the harness mounts), which cannot be"
+                    + " made here (" + NodeDisk.whyUnavailable() + "); faults that need none: kill*, pause*, snapshot,"
+                    + " corrupt";
+        }
+        return null;
     }
 
     /** The nemeses named in {@code names} (e.g. {@code ["kill", "partition-leader+clock-rate"]}), in order. */

@@ -146,6 +146,7 @@ public final class Cluster implements AutoCloseable {
         if (settings.diskBytes() > 0) {
             lines.add(Settings.RATIS_PREFIX + SMALL_PREALLOCATION);
         }
+        lines.addAll(settings.extraConfig());
         return lines;
     }
 

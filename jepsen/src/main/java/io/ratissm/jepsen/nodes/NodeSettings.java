@@ -2,6 +2,7 @@ package io.ratissm.jepsen.nodes;
 
 import io.ratissm.Replication;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How every replica of a test is configured.
@@ -14,6 +15,8 @@ import java.time.Duration;
  * @param leaseReads      whether leaders answer linearizable reads from their lease instead of a heartbeat round
  * @param diskBytes       the size of each replica's own filesystem for its storage ({@link NodeDisk}), or 0 to keep
  *                        the storage on the host's filesystem
+ * @param extraConfig     further lines of every replica's configuration file, {@code key = value} in the keys of
+ *                        {@code ratis-sm server} (e.g. {@code digest.every = 100}), written after the harness's own
  */
 public record NodeSettings(
         NodeStateMachine stateMachine,
@@ -22,11 +25,25 @@ public record NodeSettings(
         Duration electionTimeout,
         Duration executeDelay,
         boolean leaseReads,
-        long diskBytes) {
+        long diskBytes,
+        List<String> extraConfig) {
 
     public NodeSettings {
         if (diskBytes < 0) {
             throw new IllegalArgumentException("a replica's disk size must not be negative, was " + diskBytes);
         }
+        extraConfig = List.copyOf(extraConfig);
+    }
+
+    /** Settings with nothing added to the replicas' configuration files. */
+    public NodeSettings(
+            NodeStateMachine stateMachine,
+            Replication replication,
+            long snapshotEvery,
+            Duration electionTimeout,
+            Duration executeDelay,
+            boolean leaseReads,
+            long diskBytes) {
+        this(stateMachine, replication, snapshotEvery, electionTimeout, executeDelay, leaseReads, diskBytes, List.of());
     }
 }

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * What a replica last said about itself on its {@code GET /status} endpoint: whether it leads, in which term, how
- * far it applied, and whether it called itself healthy.
+ * far it applied, whether it called itself healthy, and if not why ({@code reason}, e.g. {@code "diverged: at log
+ * index 200 ..."} from its divergence detector; empty while healthy).
  */
-public record NodeStatus(boolean leader, long term, long appliedIndex, boolean healthy) {
+public record NodeStatus(boolean leader, long term, long appliedIndex, boolean healthy, String reason) {
 
     /** The status in the fields of a {@code /status} answer ({@link #fields}); empty if one is missing. */
     static Optional<NodeStatus> of(Map<String, String> fields) {
@@ -17,7 +18,8 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
                     "LEADER".equals(fields.get("role")),
                     Long.parseLong(fields.get("term")),
                     Long.parseLong(fields.get("appliedIndex")),
-                    Boolean.parseBoolean(fields.get("healthy"))));
+                    Boolean.parseBoolean(fields.get("healthy")),
+                    fields.get("reason")));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.ratissm.jepsen.runner;
 
+import io.ratissm.MetricNames;
 import io.ratissm.ReplicaClient;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.history.History;
@@ -13,7 +14,6 @@ import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.net.TestNetwork;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.Faketime;
-import io.ratissm.jepsen.nodes.NodeDisk;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
@@ -38,14 +38,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * One harness run, start to verdict: build the network, start the replicas as processes, run the clients and
- * the nemesis for the time limit, heal everything, let the cluster recover, run the final reads, stop the
- * replicas, tear the network down, then check the history and write the store. Processes, namespaces and rules
- * are removed on every exit path, and by a shutdown hook if the harness JVM is interrupted.
+ * the nemesis for the time limit, heal everything, let the cluster recover, run the final reads (and, if asked, read
+ * every replica on its own: {@link ReplicaAgreement}), stop the replicas, tear the network down, then check the
+ * history and write the store. Processes, namespaces and rules are removed on every exit path, and by a shutdown hook
+ * if the harness JVM is interrupted.
  */
 public final class JepsenTest {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -54,42 +56,84 @@ public final class JepsenTest {
      * of a run of several minutes, small enough to fill at once.
      */
     static final long DISK_BYTES = 64L << 20;
+    /**
+     * How long the replicas get to serve again and catch up with each other before {@link ReplicaAgreement} reads
+     * them: a replica the final heal restarted needs a JVM start and an election on a loaded machine.
+     */
+    private static final Duration REPLICA_CATCH_UP = Duration.ofSeconds(20);
 
     private final TestOptions options;
     private final PrintStream console;
+    /** The caller's workload, or null for the one {@code options.workload()} names. */
+    private final Workload workload;
+
+    private final List<String> replicaConfig;
+    /** The queries {@link ReplicaAgreement} reads every replica with, asked for once the clients are done; null for no such check. */
+    private final Supplier<List<ReplicaAgreement.Query>> replicaQueries;
 
     public JepsenTest(TestOptions options, PrintStream console) {
+        this(options, console, null, List.of(), null);
+    }
+
+    private JepsenTest(
+            TestOptions options,
+            PrintStream console,
+            Workload workload,
+            List<String> replicaConfig,
+            Supplier<List<ReplicaAgreement.Query>> replicaQueries) {
         this.options = options;
         this.console = console;
+        this.workload = workload;
+        this.replicaConfig = List.copyOf(replicaConfig);
+        this.replicaQueries = replicaQueries;
+    }
+
+    /**
+     * This test with {@code workload}, made by the caller (a user's own), instead of the one {@code
+     * options.workload()} names; that name still names the run in the store, so it should be the workload's.
+     */
+    public JepsenTest withWorkload(Workload workload) {
+        return new JepsenTest(options, console, workload, replicaConfig, replicaQueries);
+    }
+
+    /**
+     * This test with {@code lines} ({@code key = value} in {@code ratis-sm server}'s keys) added to every replica's
+     * configuration file, e.g. {@code digest.every = 100} so that a short run compares the replicas' states.
+     */
+    public JepsenTest withReplicaConfig(List<String> lines) {
+        return new JepsenTest(options, console, workload, lines, replicaQueries);
+    }
+
+    /**
+     * This test, checking at the end that every replica holds the same state ({@link ReplicaAgreement}) by reading
+     * each with the queries {@code queries} gives once the clients are done (none: their health and applied index
+     * only). The result is {@link
+     * TestResult#replicas()} and {@code :replicas} in {@code results.edn}; it does not change the verdict.
+     */
+    public JepsenTest withReplicaCheck(Supplier<List<ReplicaAgreement.Query>> queries) {
+        return new JepsenTest(options, console, workload, replicaConfig, queries);
     }
 
     /** Runs the test; see the class comment. */
     public TestResult run() throws IOException, InterruptedException {
-        Workload workload = Workloads.create(options.workload(), options);
+        Workload workload = this.workload != null ? this.workload : Workloads.create(options.workload(), options);
         requireUsable(workload);
         NodeStateMachine stateMachine = options.stateMachine() == null
                 ? NodeStateMachine.of(workload.stateMachine(), options.classpath())
                 : NodeStateMachine.named(options.stateMachine(), options.classpath());
-        // A fresh workload, so that the test's own starts from the beginning of its generator.
-        String sequentialRun = SequentialRun.check(
-                Workloads.create(options.workload(), options), stateMachine.instances(), options.seed());
+        // A fresh workload, so that the test's own starts from the beginning of its generator. A caller's own
+        // workload instance (LinearizabilityTest) cannot be made afresh, so it is not run sequentially first.
+        String sequentialRun = this.workload != null
+                ? "a caller's workload: no sequential run before the test"
+                : SequentialRun.check(
+                        Workloads.create(options.workload(), options), stateMachine.instances(), options.seed());
         List<String> ids =
                 IntStream.rangeClosed(1, options.nodes()).mapToObj(i -> "n" + i).toList();
-        boolean wantsNetwork = options.nemeses().stream().anyMatch(NemesisCatalog::needsNetwork);
-        if (wantsNetwork && Networks.whyNoNamespaces() != null) {
-            throw new IllegalArgumentException("partitions need network namespaces, which are not available here ("
-                    + Networks.whyNoNamespaces() + "); faults that need none: kill*, pause*, snapshot, corrupt");
-        }
-        boolean wantsClocks = options.nemeses().stream().anyMatch(NemesisCatalog::needsClocks);
-        if (wantsClocks && Faketime.whyUnavailable() != null) {
-            throw new IllegalArgumentException("clock faults need libfaketime, which is not available here ("
-                    + Faketime.whyUnavailable() + "); faults that need none: kill*, pause*, partition*, snapshot, "
-                    + "corrupt");
-        }
-        if (wantsDisks() && NodeDisk.whyUnavailable() != null) {
-            throw new IllegalArgumentException("disk-full needs a filesystem of its own per replica (a tmpfs the "
-                    + "harness mounts), which cannot be made here (" + NodeDisk.whyUnavailable() + "); faults that "
-                    + "need none: kill*, pause*, snapshot, corrupt");
+        for (String nemesis : options.nemeses()) {
+            String unavailable = NemesisCatalog.whyUnavailable(nemesis);
+            if (unavailable != null) {
+                throw new IllegalArgumentException(unavailable);
+            }
         }
         try (HarnessLock lock = HarnessLock.acquire()) {
             Path run = Store.newRun(options.storeRoot(), options.testName());
@@ -134,7 +178,7 @@ public final class JepsenTest {
         log.info("jepsen.core", "test " + options.testName() + " seed " + options.seed() + " " + options);
         HistoryRecorder history = new HistoryRecorder(log);
         Random seeds = new Random(options.seed());
-        List<long[]> faultWindows;
+        Phases phases;
         try (TestNetwork network = Networks.create(ids, true)) {
             log.info("jepsen.net", network.describe());
             log.info(
@@ -149,7 +193,8 @@ public final class JepsenTest {
                     Duration.ofSeconds(1),
                     options.executeDelay(),
                     options.leaseReads(),
-                    wantsDisks() ? DISK_BYTES : 0);
+                    wantsDisks() ? DISK_BYTES : 0,
+                    replicaConfig);
             Cluster cluster = Cluster.create(ids, network, settings, data, run);
             if (wantsDisks()) {
                 log.info(
@@ -177,7 +222,7 @@ public final class JepsenTest {
                                 + stateMachine.name()
                                 + (stateMachine.classpath().isEmpty() ? "" : " from " + stateMachine.classpath())
                                 + ")");
-                faultWindows = runPhases(workload, cluster, history, seeds, log);
+                phases = runPhases(workload, cluster, history, seeds, log);
                 logReplicas(cluster, log);
             } finally {
                 cluster.close();
@@ -188,18 +233,23 @@ public final class JepsenTest {
         HistoryWriter.writeStore(h, run);
         WorkloadCheck check = workload.check(h, run);
         HistoryRecorder.Counts counts = history.counts();
-        writeResults(run, check, counts);
+        writeResults(run, check, counts, phases);
         try {
-            PerfPlots.write(h, faultWindows, run);
+            PerfPlots.write(h, phases.faultWindows(), run);
         } catch (RuntimeException e) {
             log.info("jepsen.checker.perf", "plots not written: " + e);
         }
         log.info("jepsen.core", "valid? " + check.verdict().text());
-        return new TestResult(check.verdict(), check, counts, run);
+        return new TestResult(check.verdict(), check, counts, run, phases.replicas(), phases.clientRetries());
     }
 
-    private List<long[]> runPhases(
-            Workload workload, Cluster cluster, HistoryRecorder history, Random seeds, RunLog log)
+    /**
+     * What the phases of a run leave besides the history: the fault windows, the replicas' agreement (null if not
+     * asked for) and the clients' retries.
+     */
+    private record Phases(List<long[]> faultWindows, ReplicaAgreement replicas, long clientRetries) {}
+
+    private Phases runPhases(Workload workload, Cluster cluster, HistoryRecorder history, Random seeds, RunLog log)
             throws InterruptedException {
         List<ReplicaClient> clients = new ArrayList<>();
         ExecutorService calls = Executors.newCachedThreadPool(r -> {
@@ -262,7 +312,16 @@ public final class JepsenTest {
             Thread.sleep(options.recovery().toMillis()); // the recovery period is part of the test's timetable
             runFinal(workload, setupReader, history, options.concurrency() * 1000L, harnessTimeout, calls);
             progress.stop();
-            return schedule.windows();
+            ReplicaAgreement replicas = null;
+            if (replicaQueries != null) {
+                replicas = ReplicaAgreement.check(cluster, setup, replicaQueries.get(), REPLICA_CATCH_UP);
+                log.info("jepsen.core", "replicas " + replicas.outcome() + ": " + replicas.summary());
+            }
+            long retries = clients.stream()
+                    .mapToLong(
+                            c -> c.metrics().counter(MetricNames.Client.RETRIES).getCount())
+                    .sum();
+            return new Phases(schedule.windows(), replicas, retries);
         } finally {
             calls.shutdownNow();
             clients.forEach(ReplicaClient::close);
@@ -360,17 +419,22 @@ public final class JepsenTest {
         }
     }
 
-    private void writeResults(Path run, WorkloadCheck check, HistoryRecorder.Counts counts) throws IOException {
+    private void writeResults(Path run, WorkloadCheck check, HistoryRecorder.Counts counts, Phases phases)
+            throws IOException {
         Map<Keyword, Object> stats = new LinkedHashMap<>();
         stats.put(Keyword.of("ok-count"), counts.ok());
         stats.put(Keyword.of("fail-count"), counts.fail());
         stats.put(Keyword.of("info-count"), counts.info());
+        stats.put(Keyword.of("client-retries"), phases.clientRetries());
         Map<Keyword, Object> top = new LinkedHashMap<>();
         top.put(Keyword.of("valid?"), check.verdict().ednValue());
         top.put(Keyword.of("test"), options.testName());
         top.put(Keyword.of("seed"), options.seed());
         top.put(Keyword.of("stats"), stats);
         top.put(Keyword.of("workload"), check.details());
+        if (phases.replicas() != null) {
+            top.put(Keyword.of("replicas"), phases.replicas().toEdn());
+        }
         StringBuilder sb = new StringBuilder("{");
         boolean first = true;
         for (Map.Entry<Keyword, Object> e : top.entrySet()) {

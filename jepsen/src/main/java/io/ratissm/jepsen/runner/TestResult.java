@@ -4,8 +4,19 @@ import io.ratissm.jepsen.checker.Verdict;
 import io.ratissm.jepsen.workload.WorkloadCheck;
 import java.nio.file.Path;
 
-/** The outcome of a run: the verdict, the workload checker's details, the op counts, and where the store is. */
-public record TestResult(Verdict verdict, WorkloadCheck check, HistoryRecorder.Counts counts, Path storeDir) {
+/**
+ * The outcome of a run: the verdict, the workload checker's details, the op counts, where the store is, whether the
+ * replicas hold the same state at the end ({@link ReplicaAgreement}; null unless the run was asked to check it, and
+ * apart from the verdict), and how many requests the clients sent again after a failed or unanswered attempt (their
+ * own retries, which the group must never apply twice).
+ */
+public record TestResult(
+        Verdict verdict,
+        WorkloadCheck check,
+        HistoryRecorder.Counts counts,
+        Path storeDir,
+        ReplicaAgreement replicas,
+        long clientRetries) {
 
     /** 0 valid, 1 invalid, 2 unknown: the CLI's exit code. */
     public int exitCode() {

@@ -74,7 +74,8 @@ public final class LinearizabilityCheck {
         }
         KeyResult first = result.firstFailure();
         if (first != null) {
-            details.put(Keyword.of("counterexample"), counterexample(first, "linearizability.edn, timeline.html"));
+            details.put(
+                    Keyword.of("counterexample"), counterexample(first, model, "linearizability.edn, timeline.html"));
         }
         return new WorkloadCheck(result.verdict(), details);
     }
@@ -102,15 +103,26 @@ public final class LinearizabilityCheck {
 
     /**
      * A failing key's counterexample for {@code results.edn}: its {@code :key} (if split), the {@code :op} that cannot
-     * be linearized, the {@code :previous-ok} op, and where the {@code :details} are.
+     * be linearized, the {@code :previous-ok} op, the {@code :state-before} it (the model state the longest
+     * linearization reached, from which that op would have answered otherwise) with that linearization's
+     * {@code :prefix-length}, and where the {@code :details} are.
      */
-    static Map<Keyword, Object> counterexample(KeyResult first, String detailsAt) {
+    static Map<Keyword, Object> counterexample(KeyResult first, Model model, String detailsAt) {
         Map<Keyword, Object> counterexample = new LinkedHashMap<>();
         if (first.key() != null) {
             counterexample.put(Keyword.of("key"), first.key());
         }
         counterexample.put(Keyword.of("op"), shown(first.failedOp()));
         counterexample.put(Keyword.of("previous-ok"), first.previousOk() == null ? null : shown(first.previousOk()));
+        counterexample.put(
+                Keyword.of("state-before"),
+                first.longestPrefix().isEmpty()
+                        ? model.initialState()
+                        : first.longestPrefix()
+                                .get(first.longestPrefix().size() - 1)
+                                .stateAfter());
+        counterexample.put(
+                Keyword.of("prefix-length"), (long) first.longestPrefix().size());
         counterexample.put(Keyword.of("details"), detailsAt);
         return counterexample;
     }

@@ -179,7 +179,7 @@ public final class RegisterWorkload implements Workload {
         if (first != null) {
             details.put(
                     Keyword.of("counterexample"),
-                    LinearizabilityCheck.counterexample(first, "independent/" + first.key() + "/results.edn"));
+                    LinearizabilityCheck.counterexample(first, model(), "independent/" + first.key() + "/results.edn"));
         }
         return new WorkloadCheck(result.verdict(), details);
     }

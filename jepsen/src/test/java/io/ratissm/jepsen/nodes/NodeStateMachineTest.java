@@ -3,12 +3,10 @@ package io.ratissm.jepsen.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import io.ratissm.StateMachine;
+import io.ratissm.jepsen.EchoStateMachine;
 import io.ratissm.statemachines.Counter;
 import io.ratissm.statemachines.IntSet;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,24 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeStateMachineTest {
 
     /** A state machine a replica cannot make: no constructor without arguments. */
-    public static class NeedsAnArgument implements StateMachine {
+    public static class NeedsAnArgument extends EchoStateMachine {
         public NeedsAnArgument(int size) {}
-
-        @Override
-        public ByteString apply(ByteString command) {
-            return command;
-        }
-
-        @Override
-        public ByteString query(ByteString query) {
-            return query;
-        }
-
-        @Override
-        public void writeSnapshot(OutputStream out) {}
-
-        @Override
-        public void readSnapshot(InputStream in) {}
     }
 
     /** A state machine whose constructor throws: every replica would exit at start. */

@@ -15,10 +15,11 @@ class NodeStatusTest {
             + "\"reason\":\"lagging: \\\"n2\\\"\\n\\u0041\",\"wallClockMillis\":12000,\"monotonicNanos\":7000000000}\n";
 
     @Test
-    void leadershipTermAppliedIndexAndHealthComeFromTheStatusAnswer() {
-        assertThat(NodeStatus.of(NodeStatus.fields(LEADER))).contains(new NodeStatus(true, 4, 120, false));
+    void leadershipTermAppliedIndexHealthAndItsReasonComeFromTheStatusAnswer() {
+        assertThat(NodeStatus.of(NodeStatus.fields(LEADER)))
+                .contains(new NodeStatus(true, 4, 120, false, "lagging: \"n2\"\nA"));
         assertThat(NodeStatus.of(NodeStatus.fields(LEADER.replace("LEADER", "FOLLOWER"))))
-                .contains(new NodeStatus(false, 4, 120, false));
+                .contains(new NodeStatus(false, 4, 120, false, "lagging: \"n2\"\nA"));
     }
 
     @Test
