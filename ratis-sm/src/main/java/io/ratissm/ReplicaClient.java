@@ -358,7 +358,7 @@ public final class ReplicaClient implements AutoCloseable {
         org.apache.ratis.protocol.Message request = Bytes.message(batch);
         // One replica asked: its refusal may be a restart, and no other replica could answer instead.
         return untilAnswered(
-                round -> router.to(replica, RaftClientRequest.staleReadRequestType(0), request),
+                round -> router.to(replica, Router.LOCAL_READ, request),
                 wanted,
                 null,
                 reply -> BatchReply.parseFrom(Bytes.content(reply.getMessage())));
@@ -387,10 +387,10 @@ public final class ReplicaClient implements AutoCloseable {
         AtomicBoolean over = new AtomicBoolean();
         org.apache.ratis.protocol.Message request =
                 Bytes.message(QueryRequest.newBuilder().setDescribe(true).build());
-        // A stale read with no minimum index: any replica answers it from what it runs, and one that fails sends the
-        // next attempt to the next replica.
+        // A read of the local state (Router.LOCAL_READ): any replica answers it from what it runs, and one that fails
+        // sends the next attempt to the next replica.
         CompletableFuture<GroupDescription> described = untilAnswered(
-                round -> router.toLeader(RaftClientRequest.staleReadRequestType(0), request, round),
+                round -> router.toLeader(Router.LOCAL_READ, request, round),
                 () -> !over.get() && !closed.get(),
                 "request",
                 reply -> Descriptions.read(

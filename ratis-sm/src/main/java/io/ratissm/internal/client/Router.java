@@ -51,6 +51,14 @@ public final class Router implements AutoCloseable {
     /** The leader id the Ratis client must be built with. */
     public static final String NO_LEADER_GUESS = "ratis-sm-client-routes-itself";
 
+    /**
+     * A read of one replica's local state as it is, however much of its log it knows to be committed. Ratis refuses
+     * a stale read whose minimum index is above the replica's commit index, and that is -1 while a replica knows of
+     * no commit: a new one, and one restarted without a snapshot until a leader speaks to it (Ratis's commit-index
+     * entries are off). A minimum of 0 would refuse those.
+     */
+    public static final RaftClientRequest.Type LOCAL_READ = RaftClientRequest.staleReadRequestType(-1);
+
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final long RECONNECT_GAP_MILLIS = 250;
 

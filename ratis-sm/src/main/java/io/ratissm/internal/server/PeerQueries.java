@@ -2,6 +2,7 @@ package io.ratissm.internal.server;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.internal.Bytes;
+import io.ratissm.internal.client.Router;
 import io.ratissm.internal.proto.QueryRequest;
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -45,10 +45,7 @@ final class PeerQueries implements AutoCloseable {
     /** The answer of {@code peer}, one of {@code others} (every member but this replica), within 5 s. */
     ByteString ask(List<RaftPeer> others, RaftPeer peer, QueryRequest question) throws Exception {
         RaftClientReply reply = UnorderedAsync.send(
-                        RaftClientRequest.staleReadRequestType(0),
-                        Bytes.message(question),
-                        peer.getId(),
-                        (RaftClientImpl) clientFor(others))
+                        Router.LOCAL_READ, Bytes.message(question), peer.getId(), (RaftClientImpl) clientFor(others))
                 .get(5, TimeUnit.SECONDS);
         if (reply.getException() != null) {
             throw reply.getException();
