@@ -41,6 +41,7 @@ import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -328,10 +329,20 @@ public final class RaftStateMachine extends BaseStateMachine {
         protocol.notLeader();
     }
 
+    /** Told of each leader change a replica sees; a test's hook blocks it to hold a new leader before it is ready. */
+    interface LeaderChangeHook {
+        void changed(String replicaId, String newLeaderId);
+    }
+
+    /** For tests only: production never sets it. */
+    static volatile LeaderChangeHook leaderChangeHook = (replicaId, newLeaderId) -> {};
+
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
         // An operator following a replica's log wants to see who leads without asking for the status.
         LOG.info("{}: leader is now {}", replicaId, newLeaderId == null ? "unknown" : newLeaderId);
+        // Ratis calls this as the replica becomes leader, before it appends the first entry of its term.
+        leaderChangeHook.changed(replicaId, newLeaderId == null ? null : newLeaderId.toString());
         if (!memberId.getPeerId().equals(newLeaderId)) {
             protocol.notLeader();
         }
@@ -489,6 +500,41 @@ public final class RaftStateMachine extends BaseStateMachine {
 
     // ---- reads
 
+    /** A stale read, as Ratis's {@code queryStale} hands it to {@link #query}: answered from the local state as is. */
+    private record StaleRead(Message request) implements Message {
+        @Override
+        public org.apache.ratis.thirdparty.com.google.protobuf.ByteString getContent() {
+            return request.getContent();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+        // Ratis's own waiting for minIndex to be applied, then query() without the leader's readiness check.
+        return super.queryStale(new StaleRead(request), minIndex);
+    }
+
+    /**
+     * Refuses a linearizable read at a leader that has not applied the first entry of its term yet (the client asks
+     * again shortly). Ratis answers the read index of a group of one with the leader's commit index at once, and a
+     * restarted replica's commit index is no higher than its snapshot until that entry commits (Ratis's commit-index
+     * entries are off, {@link ServerSettings}): its state could miss acknowledged commands. A larger group's leader
+     * does not get here unready (Ratis waits for that entry to be applied), nor does a follower (its read index came
+     * from a leader); and once the entry is applied, the state holds every command committed before this term.
+     */
+    private void refuseUnlessReadyToRead() throws NotReadyException {
+        DivisionInfo info;
+        try {
+            info = division().getInfo();
+        } catch (IOException e) {
+            throw new NotReadyException(replicaId + " serves no group now: " + e.getMessage());
+        }
+        if (info.isLeader() && !info.isLeaderReady()) {
+            throw new NotReadyException(replicaId + " has just become leader and has not applied the first entry of"
+                    + " its term yet: until then its state may miss acknowledged commands");
+        }
+    }
+
     @Override
     public CompletableFuture<Message> query(Message request) {
         long start = System.nanoTime();
@@ -510,6 +556,9 @@ public final class RaftStateMachine extends BaseStateMachine {
                         .build()));
             }
             refuseIfFailed();
+            if (!(request instanceof StaleRead)) {
+                refuseUnlessReadyToRead();
+            }
             if (q.getQueriesCount() > 0) {
                 BatchReply answers = host.queryAll(q.getQueriesList());
                 metrics.queried(System.nanoTime() - start, q.getQueriesCount());
@@ -521,7 +570,7 @@ public final class RaftStateMachine extends BaseStateMachine {
             outcome = Outcome.newBuilder()
                     .setMalformed("the request is not a ratis-sm query: " + e.getMessage())
                     .build();
-        } catch (ReplicaFailedException | GroupFailedException e) {
+        } catch (ReplicaFailedException | GroupFailedException | NotReadyException e) {
             // Ratis passes on only a StateMachineException from a query; it sends its cause's class and message.
             return CompletableFuture.failedFuture(new StateMachineException(e.getMessage(), e));
         }
