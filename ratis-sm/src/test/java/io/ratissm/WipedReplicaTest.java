@@ -56,6 +56,38 @@ class WipedReplicaTest {
     }
 
     /**
+     * A replica wiped while its whole group was down, started again just after the others and before they elect a
+     * leader: having restarted, none of them remembers its commit index, and without a snapshot none knows yet how
+     * much of its own log is committed, but their logs show that the group ran. So it starts as a joining replica,
+     * a listener with no vote, not as a voting member of a new group.
+     */
+    @Test
+    void aReplicaWipedWhileTheWholeGroupWasDownStartsWithoutAVote() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder()
+                .replicas(3)
+                .stateMachine(NonNegativeCounter::new)
+                // No snapshot: what a peer holds is its log alone. A short election timeout for the first leader only.
+                .configure(b -> b.snapshotEvery(10_000).electionTimeout(Duration.ofMillis(300)))
+                .start()) {
+            try (ReplicaClient client = cluster.newClient()) {
+                client.submit(NonNegativeCounter.add(1));
+            }
+            cluster.ids().forEach(cluster::kill);
+            cluster.wipe("n3");
+            // No election before n3 has asked them: it asks as it starts, and they wait at least 5 s to campaign.
+            for (String id : List.of("n1", "n2")) {
+                cluster.restart(id, b -> b.electionTimeout(Duration.ofSeconds(5)));
+            }
+
+            ReplicaServer n3 = cluster.restart("n3");
+
+            assertThat(n3.members())
+                    .as("n3's voting members: none while it joins as a listener")
+                    .isEmpty();
+        }
+    }
+
+    /**
      * The replica starts as a listener and waits for the leader to send the configuration. Started 45 s after
      * the first writes, it was shut down by Ratis every time until the leader's retry waits were bounded (see
      * ServerSettingsTest#aLeaderRetryingAFollowerNeverWaitsAsLongAsAnElectionTimeout); here it starts at once, to

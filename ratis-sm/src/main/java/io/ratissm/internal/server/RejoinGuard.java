@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.LogInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -38,12 +39,14 @@ import org.slf4j.LoggerFactory;
  *       membership must be removed before it is added back. Once the leader no longer counts it as a member (it
  *       was removed), what a follower that has not caught up with the removal remembers does not count;</li>
  *   <li>else, with {@code join}, it starts as a joining replica, as asked;</li>
- *   <li>else, if one of them has committed entries and counts this replica as a member, the group already runs
- *       without ever having heard from this replica: it starts as a joining replica too, a listener with no
+ *   <li>else, if one of them holds log entries (or a snapshot) and counts this replica as a member, the group
+ *       already runs, or ran, without this replica's log: it starts as a joining replica too, a listener with no
  *       vote, so that it neither campaigns nor votes until the leader has sent it the group's configuration (a new
- *       group whose replicas are started one after another takes this path for the later ones);</li>
- *   <li>else (nobody answered, or nobody has committed anything) the group is new: it starts with the given peers
- *       as the group's first membership.</li>
+ *       group whose replicas are started one after another takes this path for the later ones). What a peer holds
+ *       counts, not what it knows to be committed: a restarted replica learns how much of its log is committed only
+ *       from the next leader (Ratis's commit-index entries are off, {@link ServerSettings});</li>
+ *   <li>else (nobody answered, or no peer holds an entry) the group is new: it starts with the given peers as the
+ *       group's first membership.</li>
  * </ol>
  *
  * <p>What it cannot tell apart. A replica's peers remember its commit index only in memory (Ratis's commit
@@ -79,9 +82,9 @@ public final class RejoinGuard {
      * @param leader         whether it is the leader
      * @param countsAsMember whether its configuration has the asking replica as a member
      * @param commitIndex    the asking replica's commit index as it last heard of it; -1 if it never did
-     * @param committed      its own commit index; -1 if it has committed nothing
+     * @param held           the last index its own log or snapshot holds; -1 if it holds none
      */
-    record PeerView(String peer, boolean leader, boolean countsAsMember, long commitIndex, long committed) {}
+    record PeerView(String peer, boolean leader, boolean countsAsMember, long commitIndex, long held) {}
 
     private RejoinGuard() {}
 
@@ -116,16 +119,15 @@ public final class RejoinGuard {
         if (join) {
             return Start.JOINING;
         }
-        Optional<PeerView> running = views.stream()
-                .filter(v -> v.countsAsMember() && v.committed() >= 0)
-                .findFirst();
+        Optional<PeerView> running =
+                views.stream().filter(v -> v.countsAsMember() && v.held() >= 0).findFirst();
         if (running.isPresent()) {
             LOG.info(
-                    "{}: storage is empty and the group already runs ({} has committed index {}, and never heard from"
+                    "{}: storage is empty and the group already runs ({} holds log index {}, and never heard from"
                             + " {}): waiting for the leader to send the log before taking part in elections",
                     id,
                     running.get().peer(),
-                    running.get().committed(),
+                    running.get().held(),
                     id);
             return Start.JOINING;
         }
@@ -179,11 +181,12 @@ public final class RejoinGuard {
                     .mapToLong(CommitInfoProto::getCommitIndex)
                     .max()
                     .orElse(-1);
-            long committed = reply.getLogInfoProto().hasCommitted()
-                    ? reply.getLogInfoProto().getCommitted().getIndex()
-                    : -1;
+            LogInfoProto log = reply.getLogInfoProto();
+            long held = Math.max(
+                    log.hasLastEntry() ? log.getLastEntry().getIndex() : -1,
+                    log.hasLastSnapshot() ? log.getLastSnapshot().getIndex() : -1);
             boolean leader = reply.getRoleInfoProto().getRole() == RaftPeerRole.LEADER;
-            return Optional.of(new PeerView(peer, leader, member, commitIndex, committed));
+            return Optional.of(new PeerView(peer, leader, member, commitIndex, held));
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: {} did not answer: {}", settings.id(), peer, e.toString());
             return Optional.empty();

@@ -13,13 +13,16 @@ import org.junit.jupiter.api.Test;
 class RejoinGuardTest {
     private static final String STEPS = "(the way back)";
 
-    /** A follower's view: whether it counts n3 as a member, n3's commit index as it heard it, its own commit index. */
-    private static PeerView view(String peer, boolean n3IsMember, long n3Commit, long committed) {
-        return new PeerView(peer, false, n3IsMember, n3Commit, committed);
+    /**
+     * A follower's view: whether it counts n3 as a member, n3's commit index as it heard it, the last index its own
+     * log or snapshot holds.
+     */
+    private static PeerView view(String peer, boolean n3IsMember, long n3Commit, long held) {
+        return new PeerView(peer, false, n3IsMember, n3Commit, held);
     }
 
-    private static PeerView leader(String peer, boolean n3IsMember, long n3Commit, long committed) {
-        return new PeerView(peer, true, n3IsMember, n3Commit, committed);
+    private static PeerView leader(String peer, boolean n3IsMember, long n3Commit, long held) {
+        return new PeerView(peer, true, n3IsMember, n3Commit, held);
     }
 
     private static Start decide(boolean join, PeerView... views) throws StorageRecoveryException {
@@ -32,7 +35,7 @@ class RejoinGuardTest {
     }
 
     @Test
-    void peersThatHaveCommittedNothingMeanANewGroup() throws Exception {
+    void peersThatHoldNoEntryMeanANewGroup() throws Exception {
         assertThat(decide(false, view("n1", true, -1, -1), view("n2", true, -1, -1)))
                 .isEqualTo(Start.WITH_PEERS);
     }
