@@ -49,6 +49,7 @@ final class BareRatisSettings {
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, SNAPSHOT_EVERY));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(LOG_SEGMENT_BYTES));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, LOG_SEGMENT_BYTES)));
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         long entryLimit = Math.max(4L << 20, 2L * MAX_COMMAND_BYTES + (64 << 10)) + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));

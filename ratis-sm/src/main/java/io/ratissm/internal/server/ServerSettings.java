@@ -118,10 +118,14 @@ public record ServerSettings(
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, snapshotEvery)));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(logSegmentBytes));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(logPreallocatedBytes()));
-        // Ratis's commit-index metadata entry after every commit stays on (its default), although it doubles a lone
-        // command's entries and fsyncs (bench/RESULTS.md run F): a restarted replica takes its commit index from it,
-        // and without it a restarted single-replica group answered a linearizable read from the empty state (Ratis's
-        // read index returns the commit index at once for a group of one, before the leader's first entry commits).
+        // No commit-index entry after every commit (Ratis appends one by default): it doubled a lone command's log
+        // entries and fsyncs (bench/PROFILE.md). An acknowledged command does not depend on it (it is acknowledged
+        // once a majority fsynced it); what changes is that a restarted replica no longer reads its commit index back
+        // from its log but learns it from the leader's first entry of the term, and holds only its snapshot's state
+        // until then. That is safe because no leader answers a linearizable read before it has applied that entry
+        // (RaftStateMachine.query: Ratis's read index skips that wait in a group of one), and RejoinGuard asks what a
+        // peer's log holds, not what it knows to be committed.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
         long entryLimit = maxEntryBytes() + (4 << 10);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
