@@ -17,7 +17,7 @@ class GroupAdminTest {
     Path dir;
 
     @Test
-    void statusLeadershipTransferAndSnapshotWorkOnARunningGroup() throws Exception {
+    void statusLeadershipTransferSnapshotAndRemovalWorkOnARunningGroup() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, Replication.ACTIVE);
                 ReplicaClient client = cluster.newClient();
                 GroupAdmin admin = GroupAdmin.connect(cluster.peers())) {
@@ -44,6 +44,14 @@ class GroupAdminTest {
             long index = admin.snapshot(leader);
             assertThat(index).isPositive();
             assertThat(cluster.replica(leader).latestSnapshotIndex()).isEqualTo(index);
+
+            // A removed follower is told to stop, and says why: the group left it out, Ratis did not close it.
+            admin.removeReplica(leader);
+            Awaits.await(leader + " stops by itself", WAIT, cluster.replica(leader)::isStopped);
+            assertThat(cluster.replica(leader).stoppedBecause())
+                    .as("why %s stopped", leader)
+                    .hasValue("removed from group ratis-sm");
+            assertThat(decode(client.submit(add(1)))).isEqualTo(7);
         }
     }
 

@@ -91,6 +91,8 @@ public final class RaftStateMachine extends BaseStateMachine {
     private volatile String untrusted;
     /** What an operator does when this replica's snapshots cannot be used. */
     private final String recoverySteps;
+    /** The division Ratis runs this bridge in, once its server started ({@link #started}). */
+    private volatile RaftServer.Division started;
 
     /**
      * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
@@ -211,14 +213,20 @@ public final class RaftStateMachine extends BaseStateMachine {
         return getServer().join().getDivision(getGroupId());
     }
 
+    /**
+     * Tells this bridge that its Raft server started, running {@code division}. Kept, not looked up: Ratis drops the
+     * division from its server as it closes it, and {@link #removedFromGroup} asks about it then.
+     */
+    public void started(RaftServer.Division division) {
+        this.started = division;
+    }
+
     /** The group's members as this replica's log records them now; none before the server is up. */
     private Collection<RaftPeer> currentMembers() {
+        RaftServer.Division d = started;
         try {
-            RaftServer server = getServer().getNow(null);
-            return server == null
-                    ? List.of()
-                    : server.getDivision(getGroupId()).getRaftConf().getCurrentPeers();
-        } catch (IOException | RuntimeException e) {
+            return d == null ? List.of() : d.getRaftConf().getCurrentPeers();
+        } catch (RuntimeException e) {
             return List.of();
         }
     }
@@ -266,11 +274,21 @@ public final class RaftStateMachine extends BaseStateMachine {
     }
 
     /**
-     * Whether this replica learnt that the group removed it: a configuration without it was applied, or it was told
-     * to leave the group. Otherwise Ratis closing it means something else (a JVM pause past its close threshold).
+     * Whether this replica learnt that the group removed it: a configuration without it was applied, or its log holds
+     * one, or it was told to leave the group. Otherwise Ratis closing it means something else (a JVM pause past its
+     * close threshold).
+     *
+     * <p>The log counts too because a removed follower may never apply that configuration: the leader stops sending
+     * to it once the configuration commits, so the follower may not learn that it did (no commit-index entries,
+     * {@link ServerSettings}); and Ratis tells of a removal by {@code GroupAdmin} only after it closed the member.
      */
     public boolean removedFromGroup() {
-        return removed;
+        if (removed) {
+            return true;
+        }
+        Collection<RaftPeer> members = currentMembers(); // none for a joining replica that was sent none yet
+        return !members.isEmpty()
+                && members.stream().noneMatch(p -> p.getId().toString().equals(replicaId));
     }
 
     @Override

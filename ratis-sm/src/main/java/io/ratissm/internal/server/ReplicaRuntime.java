@@ -227,8 +227,9 @@ public final class ReplicaRuntime implements AutoCloseable {
                 }
                 throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
             }
-            storage.started(
-                    s.getDivision(settings.group().groupId()).getRaftStorage().getMetadataFile());
+            RaftServer.Division division = s.getDivision(settings.group().groupId());
+            storage.started(division.getRaftStorage().getMetadataFile());
+            stateMachine.started(division);
             stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
         }
     }
