@@ -31,9 +31,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -42,6 +44,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -286,9 +289,22 @@ public final class RaftStateMachine extends BaseStateMachine {
         if (removed) {
             return true;
         }
-        Collection<RaftPeer> members = currentMembers(); // none for a joining replica that was sent none yet
-        return !members.isEmpty()
-                && members.stream().noneMatch(p -> p.getId().toString().equals(replicaId));
+        RaftServer.Division d = started;
+        if (d == null) {
+            return false;
+        }
+        try {
+            // The newest configuration its log holds; during a change, the one the group is changing to. A joining
+            // replica is a listener of a configuration with no voters until the leader sends the group's.
+            RaftConfiguration conf = d.getRaftConf();
+            return !conf.getCurrentPeers().isEmpty()
+                    && Stream.concat(
+                                    conf.getCurrentPeers().stream(),
+                                    conf.getCurrentPeers(RaftPeerRole.LISTENER).stream())
+                            .noneMatch(p -> p.getId().toString().equals(replicaId));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
