@@ -37,6 +37,8 @@ final class BareRatisSettings {
                 p, TimeDuration.valueOf(2 * ELECTION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(
                 p, TimeDuration.valueOf(Math.max(3000, 2 * ELECTION_TIMEOUT_MILLIS), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(
+                p, "1ms,10, " + Math.max(1, ELECTION_TIMEOUT_MILLIS / 4) + "ms," + Integer.MAX_VALUE);
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
