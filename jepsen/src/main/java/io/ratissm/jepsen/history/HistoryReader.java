@@ -1,7 +1,6 @@
 package io.ratissm.jepsen.history;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +28,9 @@ public final class HistoryReader {
      * @throws MalformedHistoryException if it is not a history (the message names the file)
      */
     public static History read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] text = Files.readAllBytes(file);
         try {
-            return parse(text);
+            return parse(new EdnReader(text));
         } catch (MalformedHistoryException e) {
             throw new MalformedHistoryException(file + ": " + e.getMessage());
         }
@@ -39,7 +38,11 @@ public final class HistoryReader {
 
     /** Parses history text in any of the supported formats. */
     public static History parse(String text) {
-        List<Object> forms = EdnReader.readAll(text);
+        return parse(new EdnReader(text));
+    }
+
+    private static History parse(EdnReader reader) {
+        List<Object> forms = reader.readAll();
         List<?> elements = forms;
         if (forms.size() == 1 && forms.get(0) instanceof List<?> list) {
             elements = list;
