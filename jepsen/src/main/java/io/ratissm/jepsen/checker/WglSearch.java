@@ -3,11 +3,9 @@ package io.ratissm.jepsen.checker;
 import io.ratissm.jepsen.history.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -64,22 +62,37 @@ final class WglSearch {
         this.key = history.key();
         this.deadlineNanos = deadlineNanos;
         this.cancelled = cancelled;
-        List<Operation> ok = new ArrayList<>();
-        List<Operation> indeterminate = new ArrayList<>();
-        for (Operation op : history.operations()) {
+        // Completed ops in completion order, then crashed and pending ones in invocation order: sort keys of
+        // (position << 32 | list index), which a plain long sort orders as a stable sort by position would.
+        List<Operation> all = history.operations();
+        int completed = 0;
+        int open = 0;
+        for (Operation op : all) {
             if (op.outcome() == Operation.Outcome.OK) {
-                ok.add(op);
+                completed++;
             } else if (op.isIndeterminate()) {
-                indeterminate.add(op);
+                open++;
             }
         }
-        ok.sort(Comparator.comparingInt(Operation::completePosition));
-        indeterminate.sort(Comparator.comparingInt(Operation::invokePosition));
-        okCount = ok.size();
-        int n = okCount + indeterminate.size();
+        long[] okOrder = new long[completed];
+        long[] openOrder = new long[open];
+        completed = 0;
+        open = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Operation op = all.get(i);
+            if (op.outcome() == Operation.Outcome.OK) {
+                okOrder[completed++] = ((long) op.completePosition() << 32) | i;
+            } else if (op.isIndeterminate()) {
+                openOrder[open++] = ((long) op.invokePosition() << 32) | i;
+            }
+        }
+        Arrays.sort(okOrder);
+        Arrays.sort(openOrder);
+        okCount = completed;
+        int n = completed + open;
         ops = new Operation[n];
         for (int i = 0; i < n; i++) {
-            ops[i] = i < okCount ? ok.get(i) : indeterminate.get(i - okCount);
+            ops[i] = all.get((int) (i < okCount ? okOrder[i] : openOrder[i - okCount]));
         }
 
         kind = new int[n];
@@ -165,9 +178,8 @@ final class WglSearch {
     private KeyResult search() {
         final int n = ops.length;
         final long[] zobrist = new long[n];
-        SplittableRandom random = new SplittableRandom(n * 0x9E3779B97F4A7C15L + 1);
         for (int i = 0; i < n; i++) {
-            zobrist[i] = random.nextLong();
+            zobrist[i] = SplitMix.value(n * 0x9E3779B97F4A7C15L + 1, i + 1);
         }
         final long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
         final int[] stackOp = new int[n];
