@@ -65,6 +65,20 @@ class CheckCommandTest {
     }
 
     @Test
+    void exitsTwoAndSaysWhyWhenAFileIsMissingOrADirectory() {
+        Path missing = tmp.resolve("missing.edn");
+
+        int code = run("check", "--model", "cas-register", file(GOOD), missing.toString(), tmp.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).contains(missing + " valid=unknown ms=0").contains(tmp + " valid=unknown ms=0");
+        assertThat(err.toString())
+                .contains(missing + ": cannot check: no such file")
+                .contains(tmp + ": cannot check: ")
+                .contains("Is a directory");
+    }
+
+    @Test
     void exitsTwoWhenTheTimeLimitIsReached() {
         int code = run("check", "--model", "cas-register", "--time-limit", "0.000000001", file("etcd/etcd_007.edn"));
 

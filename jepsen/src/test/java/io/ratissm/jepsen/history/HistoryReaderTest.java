@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,5 +128,15 @@ class HistoryReaderTest {
                 .isInstanceOf(MalformedHistoryException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("not valid UTF-8 at line 2, column 46");
+    }
+
+    @Test
+    void readsAFileOnAnotherFileSystem(@TempDir Path dir) throws IOException {
+        try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("h.zip"), Map.of("create", "true"))) {
+            Path file = zip.getPath("h.edn");
+            Files.writeString(file, "{:process 0, :type :invoke, :f :read, :value nil}\n");
+
+            assertThat(HistoryReader.read(file).ops()).hasSize(1);
+        }
     }
 }
