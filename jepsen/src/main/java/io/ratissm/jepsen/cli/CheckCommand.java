@@ -230,15 +230,19 @@ public final class CheckCommand implements Callable<Integer> {
     /** What {@code --timings} prints; loads the management classes only when asked for. */
     private static final class Timings {
         private final PrintWriter err;
-        private final java.lang.management.ThreadMXBean threads =
-                java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.lang.management.ThreadMXBean threads;
 
         Timings(PrintWriter err) {
             this.err = err;
-            err.println(String.format(
-                    Locale.ROOT,
-                    "timings: JVM age at the command's start %d ms",
-                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()));
+            // The process's age before the management classes load (the OS gives the start in 10 ms steps).
+            java.time.Instant now = java.time.Instant.now();
+            long ageMs = ProcessHandle.current()
+                    .info()
+                    .startInstant()
+                    .map(start -> Duration.between(start, now).toMillis())
+                    .orElse(-1L);
+            this.threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            err.println(String.format(Locale.ROOT, "timings: JVM age at the command's start %d ms", ageMs));
         }
 
         long cpuNanos() {
