@@ -234,14 +234,12 @@ public final class CheckCommand implements Callable<Integer> {
 
         Timings(PrintWriter err) {
             this.err = err;
-            // The process's age before the management classes load (the OS gives the start in 10 ms steps).
-            java.time.Instant now = java.time.Instant.now();
-            long ageMs = ProcessHandle.current()
-                    .info()
-                    .startInstant()
-                    .map(start -> Duration.between(start, now).toMillis())
-                    .orElse(-1L);
+            long asked = System.nanoTime();
             this.threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            // The JVM's age when asked, without the time the management classes took to load.
+            long ageMs =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                            - (System.nanoTime() - asked) / 1_000_000;
             err.println(String.format(Locale.ROOT, "timings: JVM age at the command's start %d ms", ageMs));
         }
 
