@@ -19,7 +19,8 @@
 #              count as 0) and the process's wall time.
 # Both sides' verdicts are checked against the ones porcupine_test.go asserts. Prints every round, then medians.
 # With PER_FILE=1 it also runs each history in its own process on both sides (one JVM per file: what a user who
-# checks one history at a time waits for) and reports the sums of those.
+# checks one history at a time waits for) and reports the sums of those. With BASELINE=DIR, another built checkout
+# (e.g. an older commit's worktree) is timed in the same rounds as a third side, "baseline", the same way as ours.
 set -euo pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -69,12 +70,12 @@ regex() { echo "^TestEtcdJepsen($(echo $1 | tr ' ' '|'))\$"; }
 
 now() { date +%s%N; }
 
-# ours HALF [FILES...]: prints "sum_ms wall_ms"; checks verdicts.
+# ours HALF [FILES...]: prints "sum_ms wall_ms"; checks verdicts. LAUNCHER_ROOT picks the checkout (default: this one).
 ours() {
   local half=$1 start end
   shift
   start=$(now)
-  "$root/bin/ratis-sm" check --model cas-register --init nil "$@" >"$work/out" 2>"$work/err" || true
+  "${LAUNCHER_ROOT:-$root}/bin/ratis-sm" check --model cas-register --init nil "$@" >"$work/out" 2>"$work/err" || true
   end=$(now)
   awk '{ split($1, p, "/"); f = p[length(p)]; sub(/^etcd_/, "", f); sub(/\.edn$/, "", f); split($2, v, "=");
          print f, v[2] }' "$work/out" | sort >"$work/got"
@@ -101,7 +102,11 @@ per_file() { # SIDE HALF NUMBERS...: sums over one process per file
   local side=$1 half=$2 n sum=0 wall=0 r
   shift 2
   for n in "$@"; do
-    if [ "$side" = ours ]; then r=$(ours "$half" "$work/h$half/etcd_$n.edn"); else r=$(porcupine_run "$n"); fi
+    case $side in
+      ours) r=$(ours "$half" "$work/h$half/etcd_$n.edn") ;;
+      baseline) r=$(LAUNCHER_ROOT="$BASELINE" ours "$half" "$work/h$half/etcd_$n.edn") ;;
+      *) r=$(porcupine_run "$n") ;;
+    esac
     sum=$(awk -v a=$sum -v b="${r% *}" 'BEGIN { print a + b }')
     wall=$((wall + ${r#* }))
   done
@@ -118,10 +123,14 @@ for ((r = 1; r <= rounds; r++)); do
     [ $half = 2 ] && nums=$second
     files=()
     for n in $nums; do files+=("$work/h$half/etcd_$n.edn"); done
-    sides="ours porcupine"
-    [ $((r % 2)) = 0 ] && sides="porcupine ours"
+    sides="ours porcupine${BASELINE:+ baseline}"
+    [ $((r % 2)) = 0 ] && sides="${BASELINE:+baseline }porcupine ours"
     for side in $sides; do
-      if [ "$side" = ours ]; then res=$(ours "$half" "${files[@]}"); else res=$(porcupine_run $nums); fi
+      case $side in
+        ours) res=$(ours "$half" "${files[@]}") ;;
+        baseline) res=$(LAUNCHER_ROOT="$BASELINE" ours "$half" "${files[@]}") ;;
+        *) res=$(porcupine_run $nums) ;;
+      esac
       echo "$r $half $side $res" >>"$work/rows"
       printf "%-6s %-5s %-10s %12s %10s\n" "$r" "$half" "$side" ${res}
       if [ "${PER_FILE:-0}" = 1 ]; then
@@ -144,18 +153,19 @@ awk '
   { key = $2 " " $3; ms[key] = ms[key] " " $4; wall[key] = wall[key] " " $5; row[$1 " " key] = $4 " " $5 }
   END {
     for (half = 1; half <= 2; half++) {
-      for (k = 0; k < 2; k++) {
-        suffix = k ? "-per-file" : ""
-        o = half " ours" suffix; p = half " porcupine" suffix
+      for (k = 0; k < 4; k++) {
+        suffix = k % 2 ? "-per-file" : ""
+        side = k < 2 ? "ours" : "baseline"
+        o = half " " side suffix; p = half " porcupine" suffix
         if (!(o in ms)) continue
         rm = ""; rw = ""
         for (r = 1; (r " " o) in row; r++) {
           split(row[r " " o], a, " "); split(row[r " " p], b, " ")
           rm = rm " " (b[1] > 0 ? a[1] / b[1] : 0); rw = rw " " a[2] / b[2]
         }
-        printf "half %d%s: sum of ms: ours %.0f, Porcupine %.0f, ratio %.2f (per-round %.2f); wall: ours %.0f ms, Porcupine %.0f ms, ratio %.2f (per-round %.2f)\n",
-          half, suffix, median(ms[o]), median(ms[p]), median(ms[o]) / median(ms[p]), median(rm),
-          median(wall[o]), median(wall[p]), median(wall[o]) / median(wall[p]), median(rw)
+        printf "half %d%s: sum of ms: %s %.0f, Porcupine %.0f, ratio %.2f (per-round %.2f); wall: %s %.0f ms, Porcupine %.0f ms, ratio %.2f (per-round %.2f)\n",
+          half, suffix, side, median(ms[o]), median(ms[p]), median(ms[o]) / median(ms[p]), median(rm),
+          side, median(wall[o]), median(wall[p]), median(wall[o]) / median(wall[p]), median(rw)
       }
     }
   }' "$work/rows"
