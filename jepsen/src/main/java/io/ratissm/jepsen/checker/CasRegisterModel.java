@@ -32,6 +32,15 @@ public final class CasRegisterModel extends RegisterModel {
         return Objects.equals(pair.get(0), state) ? pair.get(1) : INCONSISTENT;
     }
 
+    /** A {@code :cas [v v]}: it leaves a state it can happen in as it is. */
+    @Override
+    protected boolean readsOnlyOther(Object f, Object value) {
+        return f == CAS
+                && value instanceof List<?> pair
+                && pair.size() == 2
+                && Objects.equals(pair.get(0), pair.get(1));
+    }
+
     @Override
     protected String operations() {
         return ":read, :write and :cas";

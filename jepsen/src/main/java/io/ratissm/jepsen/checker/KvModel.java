@@ -54,6 +54,11 @@ public final class KvModel implements Model {
     }
 
     @Override
+    public boolean readsOnly(Object f, Object value) {
+        return f == GET;
+    }
+
+    @Override
     public Object keyOf(Operation op) {
         if (op.invoke().extras().containsKey(KEY)) {
             return op.invoke().extra(KEY);

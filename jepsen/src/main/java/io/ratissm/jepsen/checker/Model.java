@@ -62,6 +62,21 @@ public interface Model {
     }
 
     /**
+     * Whether the operation never changes the state: in every state, {@link #step} returns that state or
+     * {@link #INCONSISTENT} (a read, a compare-and-set whose old and new values are equal, a query). The search then
+     * never tries such an operation later than the first point where it can take effect, since moving it earlier
+     * changes nothing, and leaves crashed and pending ones out (they need not take effect, and taking effect would
+     * change nothing); concurrent reads then cost the search little. Saying true of an operation that can change
+     * the state makes verdicts wrong. Defaults to false, which is always sound.
+     *
+     * @param f the operation's {@code :f}
+     * @param value its value as {@link #step} receives it
+     */
+    default boolean readsOnly(Object f, Object value) {
+        return false;
+    }
+
+    /**
      * The key this operation touches, when the model's keys are independent, or null when the model checks
      * the history as a whole. Defaults to null.
      */

@@ -69,4 +69,18 @@ public final class MultiRegisterModel implements Model {
         }
         return next == null ? current : Collections.unmodifiableMap(next);
     }
+
+    /** A {@code :txn} of reads only. */
+    @Override
+    public boolean readsOnly(Object f, Object value) {
+        if (f != TXN || !(value instanceof List<?> microOps)) {
+            return false;
+        }
+        for (Object m : microOps) {
+            if (!(m instanceof List<?> micro) || micro.size() != 3 || micro.get(0) != RegisterModel.READ) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -39,6 +39,17 @@ public class RegisterModel implements Model {
         return stepOther(state, f, value);
     }
 
+    /** A read; and whatever {@link #readsOnlyOther} says of other operations. */
+    @Override
+    public boolean readsOnly(Object f, Object value) {
+        return f == READ || (f != WRITE && readsOnlyOther(f, value));
+    }
+
+    /** Whether an operation beyond read and write never changes the state; a plain register has none. */
+    protected boolean readsOnlyOther(Object f, Object value) {
+        return false;
+    }
+
     /** Operations beyond read and write; a plain register has none. */
     protected Object stepOther(Object state, Object f, Object value) {
         throw new ModelMismatchException(

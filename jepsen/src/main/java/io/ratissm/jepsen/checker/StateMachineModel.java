@@ -207,6 +207,12 @@ public final class StateMachineModel implements Model {
         return after.equals(before) ? before : after;
     }
 
+    /** A query: it runs {@link StateMachine#query}, which leaves the state as it is. */
+    @Override
+    public boolean readsOnly(Object f, Object value) {
+        return value instanceof Map<?, ?> m && m.containsKey(QUERY) && !m.containsKey(COMMAND);
+    }
+
     @Override
     public long stateSizeBytes(Object state) {
         return STATE_OVERHEAD_BYTES + ((Snapshot) state).size();

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The model's states as small integers, with memoised transitions, for one key's search.
@@ -34,7 +33,6 @@ final class StateSpace {
     private final MemoryBudget budget;
     private final List<Object> states = new ArrayList<>();
     private final Map<Object, Integer> ids = new HashMap<>();
-    private final SplittableRandom random = new SplittableRandom(0x5EEDL);
     private final boolean dense;
     private int[][] next = new int[16][];
     private long[] mix = new long[16];
@@ -117,7 +115,7 @@ final class StateSpace {
             Arrays.fill(row, NOT_COMPUTED);
             next[fresh] = row;
         }
-        mix[fresh] = random.nextLong();
+        mix[fresh] = SplitMix.value(0x5EEDL, fresh + 1);
         states.add(state);
         ids.put(state, fresh);
         return fresh;

@@ -4,7 +4,6 @@ import io.ratissm.jepsen.history.History;
 import io.ratissm.jepsen.history.PairedHistory;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -25,11 +24,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Verdict#UNKNOWN}. Thread-safe: one checker may check many histories at once.
  */
 public final class WglChecker {
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "wgl-checker");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The threads that check keys next to the caller's; created on first use, as most checks have one key. */
+    private static final class Workers {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "wgl-checker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private final CheckOptions options;
 
@@ -57,11 +59,16 @@ public final class WglChecker {
             searches.add(new WglSearch(key, model, budget, deadline, cancelled));
         }
         KeyResult[] results = new KeyResult[keys.size()];
-        Integer[] order = new Integer[keys.size()];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(
-                order,
-                Comparator.comparingInt((Integer i) -> -keys.get(i).operations().size()));
+        // Largest keys first, ties in key order: sort keys of (fewer ops first after inverting << 32 | key index).
+        long[] bySize = new long[keys.size()];
+        for (int i = 0; i < bySize.length; i++) {
+            bySize[i] = ((long) (Integer.MAX_VALUE - keys.get(i).operations().size()) << 32) | i;
+        }
+        Arrays.sort(bySize);
+        int[] order = new int[bySize.length];
+        for (int t = 0; t < order.length; t++) {
+            order[t] = (int) bySize[t];
+        }
         runAll(searches, order, results, cancelled);
 
         Verdict verdict = Verdict.LINEARIZABLE;
@@ -79,41 +86,55 @@ public final class WglChecker {
                 verdict, cause, model.name(), partitioned, List.of(results), keys, System.nanoTime() - start);
     }
 
-    private void runAll(List<WglSearch> searches, Integer[] order, KeyResult[] results, AtomicBoolean cancelled) {
+    private void runAll(List<WglSearch> searches, int[] order, KeyResult[] results, AtomicBoolean cancelled) {
         AtomicInteger nextTask = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            int t;
-            while ((t = nextTask.getAndIncrement()) < order.length) {
-                int i = order[t];
-                if (cancelled.get()) {
-                    results[i] = KeyResult.unknown(
-                            searches.get(i).key(), ":cancelled", searches.get(i).operationCount(), 0);
-                    continue;
-                }
-                try {
-                    KeyResult r = runOne(searches.get(i));
-                    results[i] = r;
-                    if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
-                        cancelled.set(true);
-                    }
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                    cancelled.set(true);
-                    results[i] = KeyResult.unknown(
-                            searches.get(i).key(), ":error", searches.get(i).operationCount(), 0);
-                }
-            }
-        };
         int helpers = Math.min(options.parallelism(), order.length) - 1;
-        CompletableFuture<?>[] running = new CompletableFuture<?>[Math.max(0, helpers)];
-        for (int h = 0; h < running.length; h++) {
-            running[h] = CompletableFuture.runAsync(worker, WORKERS);
+        CompletableFuture<?>[] running = null;
+        if (helpers > 0) { // a single key runs on the caller alone, without starting the pool
+            running = new CompletableFuture<?>[helpers];
+            for (int h = 0; h < helpers; h++) {
+                running[h] = CompletableFuture.runAsync(
+                        () -> drain(searches, order, results, cancelled, nextTask, failure), Workers.POOL);
+            }
         }
-        worker.run();
-        CompletableFuture.allOf(running).join();
+        drain(searches, order, results, cancelled, nextTask, failure);
+        if (running != null) {
+            CompletableFuture.allOf(running).join();
+        }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /** Takes keys in {@code order} and checks them until none is left; run by the caller and each helper. */
+    private static void drain(
+            List<WglSearch> searches,
+            int[] order,
+            KeyResult[] results,
+            AtomicBoolean cancelled,
+            AtomicInteger nextTask,
+            AtomicReference<RuntimeException> failure) {
+        int t;
+        while ((t = nextTask.getAndIncrement()) < order.length) {
+            int i = order[t];
+            if (cancelled.get()) {
+                results[i] = KeyResult.unknown(
+                        searches.get(i).key(), ":cancelled", searches.get(i).operationCount(), 0);
+                continue;
+            }
+            try {
+                KeyResult r = runOne(searches.get(i));
+                results[i] = r;
+                if (r.verdict() == Verdict.NOT_LINEARIZABLE) {
+                    cancelled.set(true);
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                cancelled.set(true);
+                results[i] = KeyResult.unknown(
+                        searches.get(i).key(), ":error", searches.get(i).operationCount(), 0);
+            }
         }
     }
 

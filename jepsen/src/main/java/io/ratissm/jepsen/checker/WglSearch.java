@@ -3,11 +3,9 @@ package io.ratissm.jepsen.checker;
 import io.ratissm.jepsen.history.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +28,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * tried only where the completed operations cannot go on without it. That wins when crashed commands change
  * state that stays hidden for long (a queue's tail) and loses when they are read at once (a register).
  *
+ * <p>Two reductions keep one linearization of every kind the plain search would find, so they change no verdict and
+ * no failing operation (a reduced configuration's completed operations, which decide both, are those of one it
+ * replaces):
+ *
+ * <ul>
+ *   <li><b>Read-only operations</b> ({@link Model#readsOnly}) are not tried later than where they first can take
+ *       effect: if a configuration with such an op just linearized leads nowhere, the one before it does not either,
+ *       because any way on from there can take the op first instead (it is already invoked, its real-time
+ *       predecessors are in, and it changes no state). So undoing one undoes the choice before it too. Crashed and
+ *       pending read-only ops are left out: they need not take effect and would change nothing.</li>
+ *   <li><b>Twins</b>: crashed or pending ops of the same kind (same {@code :f} and value) are interchangeable, so
+ *       each is tried only after its twin invoked before it: a linearization that uses the later one alone, or both
+ *       with the later first, becomes one that does not by swapping them (the earlier one is invoked by then too).
+ *       Without this, {@code k} crashed writes of one value make up to {@code 2^k} linearized sets of the same
+ *       effect.</li>
+ * </ul>
+ *
  * <p>Bit ids put completed operations first in completion order, so the length of the all-ones prefix of the
  * linearized set is how many completed operations are linearized in order; the largest such prefix names the
  * failing operation, as in Knossos. The linearized set's hash is kept incrementally (Zobrist: one random
@@ -42,6 +57,11 @@ final class WglSearch {
     private final Operation[] ops;
     private final int okCount;
     private final int[] kind;
+    /** For a crashed or pending op, the last one of the same kind invoked before it; -1 for none and other ops. */
+    private final int[] twinBefore;
+    /** Per operation kind: whether it never changes the model's state ({@link Model#readsOnly}). */
+    private final boolean[] readOnly;
+
     private final StateSpace space;
     private final MemoryBudget budget;
     /** Created in {@link #run()} so that an exhausted budget becomes a verdict, not an exception. */
@@ -64,22 +84,40 @@ final class WglSearch {
         this.key = history.key();
         this.deadlineNanos = deadlineNanos;
         this.cancelled = cancelled;
-        List<Operation> ok = new ArrayList<>();
-        List<Operation> indeterminate = new ArrayList<>();
-        for (Operation op : history.operations()) {
+        // Completed ops in completion order, then crashed and pending ones in invocation order: sort keys of
+        // (position << 32 | list index), which a plain long sort orders as a stable sort by position would.
+        List<Operation> all = history.operations();
+        int completed = 0;
+        int open = 0;
+        boolean[] needed = new boolean[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            Operation op = all.get(i);
             if (op.outcome() == Operation.Outcome.OK) {
-                ok.add(op);
-            } else if (op.isIndeterminate()) {
-                indeterminate.add(op);
+                completed++;
+            } else if (op.isIndeterminate() && !model.readsOnly(op.f(), op.value())) {
+                open++; // a crashed read-only op need not take effect, and taking effect changes nothing: left out
+                needed[i] = true;
             }
         }
-        ok.sort(Comparator.comparingInt(Operation::completePosition));
-        indeterminate.sort(Comparator.comparingInt(Operation::invokePosition));
-        okCount = ok.size();
-        int n = okCount + indeterminate.size();
+        long[] okOrder = new long[completed];
+        long[] openOrder = new long[open];
+        completed = 0;
+        open = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Operation op = all.get(i);
+            if (op.outcome() == Operation.Outcome.OK) {
+                okOrder[completed++] = ((long) op.completePosition() << 32) | i;
+            } else if (needed[i]) {
+                openOrder[open++] = ((long) op.invokePosition() << 32) | i;
+            }
+        }
+        Arrays.sort(okOrder);
+        Arrays.sort(openOrder);
+        okCount = completed;
+        int n = completed + open;
         ops = new Operation[n];
         for (int i = 0; i < n; i++) {
-            ops[i] = i < okCount ? ok.get(i) : indeterminate.get(i - okCount);
+            ops[i] = all.get((int) (i < okCount ? okOrder[i] : openOrder[i - okCount]));
         }
 
         kind = new int[n];
@@ -99,6 +137,18 @@ final class WglSearch {
             kind[i] = id;
         }
         space = new StateSpace(model, kindF.toArray(), kindValue.toArray(), budget);
+        twinBefore = new int[n];
+        int[] lastOfKind = new int[kindF.size()];
+        Arrays.fill(lastOfKind, -1);
+        Arrays.fill(twinBefore, -1);
+        for (int i = okCount; i < n; i++) { // the open ops, in invocation order
+            twinBefore[i] = lastOfKind[kind[i]];
+            lastOfKind[kind[i]] = i;
+        }
+        readOnly = new boolean[kindF.size()];
+        for (int k = 0; k < readOnly.length; k++) {
+            readOnly[k] = model.readsOnly(kindF.get(k), kindValue.get(k));
+        }
         this.budget = budget;
 
         boolean deferred = model.defersCrashedOperations();
@@ -165,9 +215,8 @@ final class WglSearch {
     private KeyResult search() {
         final int n = ops.length;
         final long[] zobrist = new long[n];
-        SplittableRandom random = new SplittableRandom(n * 0x9E3779B97F4A7C15L + 1);
         for (int i = 0; i < n; i++) {
-            zobrist[i] = random.nextLong();
+            zobrist[i] = SplitMix.value(n * 0x9E3779B97F4A7C15L + 1, i + 1);
         }
         final long[] linearized = new long[Math.max(1, (n + 63) >>> 6)];
         final int[] stackOp = new int[n];
@@ -198,7 +247,7 @@ final class WglSearch {
             }
             if (entry < n) {
                 int op = entry;
-                int after = space.step(state, kind[op]);
+                int after = waitsForTwin(op, linearized) ? StateSpace.INCONSISTENT : space.step(state, kind[op]);
                 if (after != StateSpace.INCONSISTENT && remember(setHash, op, after, linearized, zobrist)) {
                     stackOp[depth] = op;
                     stackState[depth] = state;
@@ -222,7 +271,9 @@ final class WglSearch {
             int k = indeterminateOrder.length;
             for (int t = firstTry; t < 2 * k; t++) {
                 int op = indeterminateOrder[t < k ? t : t - k];
-                if (ops[op].invokePosition() > waiting || (linearized[op >>> 6] & (1L << op)) != 0) {
+                if (ops[op].invokePosition() > waiting
+                        || (linearized[op >>> 6] & (1L << op)) != 0
+                        || waitsForTwin(op, linearized)) {
                     continue;
                 }
                 int after = space.step(state, kind[op]);
@@ -253,23 +304,39 @@ final class WglSearch {
                 bestOps = Arrays.copyOf(stackOp, depth);
                 bestStates = statesAfter(stackState, depth, state);
             }
-            if (depth == 0) {
-                return failure(bestPrefix, bestOps, bestStates);
-            }
-            depth--;
-            int undone = stackOp[depth];
-            state = stackState[depth];
-            setHash ^= zobrist[undone];
-            linearized[undone >>> 6] &= ~(1L << undone);
-            if (stackReturn[depth] == -1) {
+            while (true) {
+                if (depth == 0) {
+                    return failure(bestPrefix, bestOps, bestStates);
+                }
+                depth--;
+                int undone = stackOp[depth];
+                state = stackState[depth];
+                setHash ^= zobrist[undone];
+                linearized[undone >>> 6] &= ~(1L << undone);
+                if (stackReturn[depth] != -1) {
+                    entry = stackReturn[depth];
+                    firstTry = stackNextTry[depth];
+                    break;
+                }
                 unlift(undone);
-                entry = next[undone];
-            } else {
-                entry = stackReturn[depth];
-                firstTry = stackNextTry[depth];
+                if (!readOnly[kind[undone]]) {
+                    entry = next[undone];
+                    break;
+                }
+                // A read-only op that could take effect here but led nowhere: it cannot help later either (see the
+                // class comment), so this configuration is a dead end too.
             }
         }
         return success(stackOp, stackState, depth, state);
+    }
+
+    /**
+     * Whether {@code op} is a crashed or pending operation whose twin (the one of the same kind invoked before it) has
+     * not been linearized: twins are interchangeable, so only the first of them is tried (see the class comment).
+     */
+    private boolean waitsForTwin(int op, long[] linearized) {
+        int twin = twinBefore[op];
+        return twin >= 0 && (linearized[twin >>> 6] & (1L << twin)) == 0;
     }
 
     /**

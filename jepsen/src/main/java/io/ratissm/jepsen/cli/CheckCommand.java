@@ -140,6 +140,13 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Unmeasured checks of each file before the measured ones, so JIT warm-up is excluded.")
     private int warmup;
 
+    @Option(
+            names = "--timings",
+            description = "Also print to standard error, per file, where its time went: reading and parsing, checking"
+                    + " (pairing, splitting, searching), and this thread's CPU time; and the JVM's age when the"
+                    + " command started. For finding where a cold start's time goes.")
+    private boolean timings;
+
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "History files.")
     private List<Path> files;
 
@@ -154,13 +161,14 @@ public final class CheckCommand implements Callable<Integer> {
         boolean anyUnknown = false;
         double totalMs = 0;
         Set<String> usedDirs = new HashSet<>();
+        Timings timed = timings ? new Timings(stderr) : null;
         for (Path file : files) {
             Outcome outcome;
             try {
                 for (int i = 0; i < warmup; i++) {
                     checkOnce(file, model, checker);
                 }
-                outcome = measure(file, model, checker);
+                outcome = measure(file, model, checker, timed);
             } catch (IOException | MalformedHistoryException | ModelMismatchException | BrokenStateMachineException e) {
                 stderr.println(file + ": cannot check: " + describe(e));
                 stdout.println(file + " valid=unknown ms=0");
@@ -198,19 +206,56 @@ public final class CheckCommand implements Callable<Integer> {
 
     private record Outcome(History history, CheckResult result, double medianMs) {}
 
-    private Outcome measure(Path file, Model model, WglChecker checker) throws IOException {
+    private Outcome measure(Path file, Model model, WglChecker checker, Timings timed) throws IOException {
         double[] ms = new double[repeat];
         History history = null;
         CheckResult result = null;
         for (int i = 0; i < repeat; i++) {
+            long cpu = timed != null ? timed.cpuNanos() : 0;
             long start = System.nanoTime();
             history = HistoryReader.read(file);
+            long read = System.nanoTime();
             result = checker.check(history, model);
-            ms[i] = (System.nanoTime() - start) / 1e6;
+            long end = System.nanoTime();
+            ms[i] = (end - start) / 1e6;
+            if (timed != null) {
+                timed.print(file, read - start, end - read, timed.cpuNanos() - cpu);
+            }
         }
         Arrays.sort(ms);
         double median = repeat % 2 == 1 ? ms[repeat / 2] : (ms[repeat / 2 - 1] + ms[repeat / 2]) / 2;
         return new Outcome(history, result, median);
+    }
+
+    /** What {@code --timings} prints; loads the management classes only when asked for. */
+    private static final class Timings {
+        private final PrintWriter err;
+        private final java.lang.management.ThreadMXBean threads;
+
+        Timings(PrintWriter err) {
+            this.err = err;
+            long asked = System.nanoTime();
+            this.threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            // The JVM's age when asked, without the time the management classes took to load.
+            long ageMs =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                            - (System.nanoTime() - asked) / 1_000_000;
+            err.println(String.format(Locale.ROOT, "timings: JVM age at the command's start %d ms", ageMs));
+        }
+
+        long cpuNanos() {
+            return threads.getCurrentThreadCpuTime();
+        }
+
+        void print(Path file, long readNanos, long checkNanos, long cpuNanos) {
+            err.println(String.format(
+                    Locale.ROOT,
+                    "timings: %s read=%.2f check=%.2f cpu=%.2f ms",
+                    file,
+                    readNanos / 1e6,
+                    checkNanos / 1e6,
+                    cpuNanos / 1e6));
+        }
     }
 
     private static void checkOnce(Path file, Model model, WglChecker checker) throws IOException {

@@ -1,8 +1,12 @@
 package io.ratissm.jepsen.history;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +33,39 @@ public final class HistoryReader {
      * @throws MalformedHistoryException if it is not a history (the message names the file)
      */
     public static History read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] text = readBytes(file);
         try {
-            return parse(text);
+            return parse(new EdnReader(text));
         } catch (MalformedHistoryException e) {
             throw new MalformedHistoryException(file + ": " + e.getMessage());
         }
     }
 
+    /**
+     * The file's bytes. On the default file system through a {@link FileInputStream}: a cold JVM's first
+     * {@code Files.readAllBytes} loads and links some 25 channel classes, several milliseconds of the first check.
+     */
+    private static byte[] readBytes(Path file) throws IOException {
+        if (file.getFileSystem() != FileSystems.getDefault()) {
+            return Files.readAllBytes(file);
+        }
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            return in.readAllBytes();
+        } catch (FileNotFoundException e) {
+            if (Files.notExists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            throw e;
+        }
+    }
+
     /** Parses history text in any of the supported formats. */
     public static History parse(String text) {
-        List<Object> forms = EdnReader.readAll(text);
+        return parse(new EdnReader(text));
+    }
+
+    private static History parse(EdnReader reader) {
+        List<Object> forms = reader.readAll();
         List<?> elements = forms;
         if (forms.size() == 1 && forms.get(0) instanceof List<?> list) {
             elements = list;

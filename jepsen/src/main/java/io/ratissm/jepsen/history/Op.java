@@ -28,7 +28,9 @@ public record Op(
     public static final Keyword ERROR = Keyword.of("error");
 
     public Op {
-        extras = extras == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extras));
+        extras = extras == null || extras.isEmpty()
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(extras));
     }
 
     /** Convenience for ops built in code (tests, harness): no time, no extras. */
@@ -59,20 +61,27 @@ public record Op(
         }
         long index = map.get(INDEX) instanceof Long l ? l : position;
         long time = map.get(TIME) instanceof Long t ? t : NO_TIME;
-        Map<Keyword, Object> extras = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            Object k = e.getKey();
-            if (k instanceof Keyword kw
-                    && k != INDEX
-                    && k != TIME
-                    && k != TYPE
-                    && k != PROCESS
-                    && k != F
-                    && k != VALUE) {
-                extras.put(kw, e.getValue());
+        Map<Keyword, Object> extras = null;
+        if (map instanceof ArrayMap small) { // what the reader returns for an op: no iterator, no entry objects
+            for (int i = 0; i < small.size(); i++) {
+                extras = addExtra(extras, small.keyAt(i), small.valueAt(i));
+            }
+        } else {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                extras = addExtra(extras, e.getKey(), e.getValue());
             }
         }
         return new Op(index, time, type, map.get(PROCESS), map.get(F), map.get(VALUE), extras);
+    }
+
+    /** Adds a key other than the six an op always has to {@code extras}, created on the first. */
+    private static Map<Keyword, Object> addExtra(Map<Keyword, Object> extras, Object k, Object value) {
+        if (k instanceof Keyword kw && k != INDEX && k != TIME && k != TYPE && k != PROCESS && k != F && k != VALUE) {
+            Map<Keyword, Object> m = extras != null ? extras : new LinkedHashMap<>();
+            m.put(kw, value);
+            return m;
+        }
+        return extras;
     }
 
     /** True for client ops, whose process is an integer; the nemesis and other actors are not clients. */

@@ -27,11 +27,22 @@ class BruteForceAgreementTest {
 
     @Test
     void wglAgreesWithExhaustiveSearchWhenCrashedOperationsAreDeferred() {
+        assertAgreement(variant(true, true));
+    }
+
+    @Test
+    void wglAgreesWithExhaustiveSearchWithoutKnowingWhichOperationsReadOnly() {
+        assertAgreement(variant(false, false));
+        assertAgreement(variant(true, false));
+    }
+
+    /** The cas-register, deferring crashed operations or not, and saying which operations read only or not. */
+    private static Model variant(boolean defers, boolean readsOnly) {
         Model register = Models.create("cas-register", true, 0L);
-        assertAgreement(new Model() {
+        return new Model() {
             @Override
             public String name() {
-                return "deferring-cas-register";
+                return "cas-register-variant";
             }
 
             @Override
@@ -46,9 +57,14 @@ class BruteForceAgreementTest {
 
             @Override
             public boolean defersCrashedOperations() {
-                return true;
+                return defers;
             }
-        });
+
+            @Override
+            public boolean readsOnly(Object f, Object value) {
+                return readsOnly && register.readsOnly(f, value);
+            }
+        };
     }
 
     private static void assertAgreement(Model model) {

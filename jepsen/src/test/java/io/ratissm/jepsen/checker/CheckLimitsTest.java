@@ -43,6 +43,7 @@ class CheckLimitsTest {
         CheckResult r = new WglChecker(CheckOptions.defaults()).check(hardHistory(), ETCD_MODEL);
 
         assertThat(r.verdict()).isEqualTo(Verdict.LINEARIZABLE);
-        assertThat(r.keys().get(0).configurationsExplored()).isGreaterThan(10_000);
+        // Still hard after the search's reductions (read-only ops, twins): 7,549 configurations, 37,154 before them.
+        assertThat(r.keys().get(0).configurationsExplored()).isGreaterThan(5_000);
     }
 }

@@ -122,4 +122,28 @@ class ModelsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cas-register");
     }
+
+    @Test
+    void modelsSayWhichOperationsReadOnly() {
+        Model cas = Models.create("cas-register", false, null);
+        Model multi = Models.create("multi-register", false, null);
+        Model kv = Models.create("kv", false, null);
+        Keyword txn = Keyword.of("txn");
+
+        assertThat(cas.readsOnly(Keyword.of("read"), 1L)).isTrue();
+        assertThat(cas.readsOnly(Keyword.of("write"), 1L)).isFalse();
+        assertThat(cas.readsOnly(CAS, List.of(2L, 2L))).isTrue();
+        assertThat(cas.readsOnly(CAS, List.of(2L, 3L))).isFalse();
+        assertThat(cas.readsOnly(CAS, 2L)).isFalse();
+        assertThat(Models.create("register", false, null).readsOnly(CAS, List.of(2L, 2L)))
+                .isFalse();
+        assertThat(multi.readsOnly(txn, EdnReader.readOne("[[:read :x 1] [:read :y nil]]")))
+                .isTrue();
+        assertThat(multi.readsOnly(txn, EdnReader.readOne("[[:read :x 1] [:write :y 2]]")))
+                .isFalse();
+        assertThat(kv.readsOnly(Keyword.of("get"), "x")).isTrue();
+        assertThat(kv.readsOnly(Keyword.of("append"), "x")).isFalse();
+        assertThat(Models.create("mutex", false, null).readsOnly(Keyword.of("acquire"), null))
+                .isFalse();
+    }
 }

@@ -44,6 +44,17 @@ class StateMachineModelTest {
     }
 
     @Test
+    void queriesReadOnlyAndCommandsDoNot() {
+        ByteString bytes = ByteString.copyFromUtf8("x");
+
+        assertThat(QUEUE.readsOnly(Keyword.of("peek"), StateMachineModel.query(bytes)))
+                .isTrue();
+        assertThat(QUEUE.readsOnly(Keyword.of("enqueue"), StateMachineModel.command(bytes)))
+                .isFalse();
+        assertThat(QUEUE.readsOnly(Keyword.of("peek"), "not a request")).isFalse();
+    }
+
+    @Test
     void aLostEnqueueIsNotLinearizable() {
         CheckResult r = CHECKER.check(
                 QueueHistories.generate(smallQueue(1).withCrashRate(0).with(Mutation.LOST_ENQUEUE))

@@ -46,6 +46,40 @@ class WglCheckerTest {
     }
 
     @Test
+    void crashedWritesOfOneValueAreTriedInOneOrderOnly() {
+        // Every subset of the 14 crashed writes would be 16384 linearized sets; one per count of them is 15.
+        assertThat(exploredRefuting(":type :invoke, :f :write, :value 1", ":type :info, :f :write, :value 1"))
+                .isLessThan(100);
+    }
+
+    @Test
+    void concurrentReadsAreNotTriedInEveryOrder() {
+        // Backtracking over the 14 concurrent reads would visit every subset of them: 16384 linearized sets.
+        assertThat(exploredRefuting(":type :invoke, :f :read, :value nil", ":type :ok, :f :read, :value 0"))
+                .isLessThan(100);
+    }
+
+    /**
+     * The configurations explored to refute a history of 14 concurrent ops (each process's {@code invoke}, then
+     * each one's {@code completion}) followed by a read of a value nobody wrote.
+     */
+    private long exploredRefuting(String invoke, String completion) {
+        StringBuilder history = new StringBuilder();
+        for (String half : new String[] {invoke, completion}) {
+            for (int p = 0; p < 14; p++) {
+                history.append("{:process ").append(p).append(", ").append(half).append("}\n");
+            }
+        }
+        history.append("{:process 20, :type :invoke, :f :read, :value nil}\n");
+        history.append("{:process 20, :type :ok, :f :read, :value 2}\n");
+
+        CheckResult r = checker.check(parse(history.toString()), Models.create("cas-register", true, 0L));
+
+        assertThat(r.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        return r.keys().get(0).configurationsExplored();
+    }
+
+    @Test
     void aCrashedWriteMayTakeEffectLongAfterItsClientGaveUp() {
         assertThat(check("cas-register", 0L, """
         {:process 0, :type :invoke, :f :write, :value 1}

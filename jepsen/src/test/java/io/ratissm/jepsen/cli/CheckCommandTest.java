@@ -65,6 +65,20 @@ class CheckCommandTest {
     }
 
     @Test
+    void exitsTwoAndSaysWhyWhenAFileIsMissingOrADirectory() {
+        Path missing = tmp.resolve("missing.edn");
+
+        int code = run("check", "--model", "cas-register", file(GOOD), missing.toString(), tmp.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).contains(missing + " valid=unknown ms=0").contains(tmp + " valid=unknown ms=0");
+        assertThat(err.toString())
+                .contains(missing + ": cannot check: no such file")
+                .contains(tmp + ": cannot check: ")
+                .contains("Is a directory");
+    }
+
+    @Test
     void exitsTwoWhenTheTimeLimitIsReached() {
         int code = run("check", "--model", "cas-register", "--time-limit", "0.000000001", file("etcd/etcd_007.edn"));
 
@@ -118,5 +132,39 @@ class CheckCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("--init is not an EDN value: map key :x has no value");
+    }
+
+    @Test
+    void theLauncherRunsCheckWithoutBuildingTheOtherCommandsAndWithTheSameResult() {
+        String[] args = {"check", "--model", "cas-register", "--init", "0", file(GOOD), file(BAD)};
+        CommandLine checkOnly = HarnessLauncher.commandLineFor(args);
+        StringWriter checkOnlyOut = new StringWriter();
+        checkOnly.setOut(new PrintWriter(checkOnlyOut));
+        checkOnly.setErr(new PrintWriter(new StringWriter()));
+
+        int code = checkOnly.execute(args);
+
+        assertThat(checkOnly.getSubcommands()).containsOnlyKeys("check");
+        assertThat(checkOnly.getSubcommands().get("check").getUsageMessage()).startsWith("Usage: ratis-sm check ");
+        assertThat(HarnessLauncher.commandLineFor(new String[] {"server", "--help"})
+                        .getSubcommands())
+                .containsKeys("server", "client", "admin", "demo", "check", "jepsen");
+        assertThat(code).isEqualTo(run(args));
+        assertThat(withoutTimes(checkOnlyOut.toString())).isEqualTo(withoutTimes(out.toString()));
+    }
+
+    @Test
+    void timingsSayWhereEachFilesTimeWent() {
+        int code = run("check", "--model", "cas-register", "--init", "0", "--timings", file(GOOD));
+
+        assertThat(code).isZero();
+        assertThat(err.toString())
+                .containsPattern("timings: JVM age at the command's start \\d+ ms")
+                .containsPattern("timings: \\Q" + file(GOOD)
+                        + "\\E read=\\d+\\.\\d\\d check=\\d+\\.\\d\\d cpu=\\d+\\.\\d\\d ms");
+    }
+
+    private static String withoutTimes(String output) {
+        return output.replaceAll("ms=\\d+\\.\\d\\d", "ms=");
     }
 }

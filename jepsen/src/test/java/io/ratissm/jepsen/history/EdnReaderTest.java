@@ -84,4 +84,56 @@ class EdnReaderTest {
 
         assertThat(EdnReader.readOne(EdnWriter.write(value))).isEqualTo(value);
     }
+
+    @Test
+    void readsUtf8TextAndTakesUnicodeWhitespaceAsASeparator() {
+        assertThat(EdnReader.readAll("\"é \uD83D\uDE00\" :ké\u2003sym\u00e9 \\é"))
+                .containsExactly("é \uD83D\uDE00", Keyword.of("ké"), new Symbol("symé"), 'é');
+    }
+
+    @Test
+    void aBadUnicodeEscapeIsAParseErrorNotACrash() {
+        assertThatThrownBy(() -> EdnReader.readOne("\"\\uZZZZ\""))
+                .isInstanceOf(EdnParseException.class)
+                .hasMessageContaining("'\\uZZZZ' is not a \\u escape");
+        assertThatThrownBy(() -> EdnReader.readOne("\\uZZZZ"))
+                .isInstanceOf(EdnParseException.class)
+                .hasMessageContaining("'\\uZZZZ' is not a \\u escape");
+    }
+
+    @Test
+    void smallAndLargeMapsEqualAnyMapWithTheSameEntriesAndTheLastValueOfARepeatedKeyWins() {
+        Map<Object, Object> small = castMap(EdnReader.readOne("{:a 1, :b 2, :a 3}"));
+        StringBuilder text = new StringBuilder("{");
+        Map<Object, Object> expected = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 12; i++) {
+            text.append(':').append("k").append(i).append(' ').append(i).append(' ');
+            expected.put(Keyword.of("k" + i), (long) i);
+        }
+        Map<Object, Object> large =
+                castMap(EdnReader.readOne(text.append(":k0 99}").toString()));
+        expected.put(Keyword.of("k0"), 99L);
+
+        assertThat(small).isEqualTo(Map.of(Keyword.of("a"), 3L, Keyword.of("b"), 2L));
+        assertThat(small.hashCode())
+                .isEqualTo(Map.of(Keyword.of("a"), 3L, Keyword.of("b"), 2L).hashCode());
+        assertThat(small.keySet()).containsExactly(Keyword.of("a"), Keyword.of("b"));
+        assertThat(large).isEqualTo(expected);
+        assertThat(large.keySet()).containsExactlyElementsOf(expected.keySet());
+        assertThatThrownBy(() -> small.put(Keyword.of("c"), 4L)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> large.put(Keyword.of("c"), 4L)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aMapMayHaveNilAsAKey() {
+        assertThat(castMap(EdnReader.readOne("{nil 1, :a nil}")))
+                .containsEntry(null, 1L)
+                .containsEntry(Keyword.of("a"), null)
+                .hasSize(2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Object, Object> castMap(Object form) {
+        return (Map<Object, Object>) form;
+    }
 }

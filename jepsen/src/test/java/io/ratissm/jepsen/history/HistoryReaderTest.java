@@ -3,8 +3,16 @@ package io.ratissm.jepsen.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HistoryReaderTest {
     @Test
@@ -98,5 +106,37 @@ class HistoryReaderTest {
                 + "{:process 3, :type :fail, :f :read, :value nil, :error \"no leader\"}\n");
 
         assertThat(HistoryWriter.toText(h)).isEqualTo("3\t:invoke\t:read\tnil\n3\t:fail\t:read\tnil\t\"no leader\"\n");
+    }
+
+    @Test
+    void readsAFileWithUtf8Text(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("h.edn");
+        Files.writeString(file, "{:process 0, :type :invoke, :f :write, :value \"grüße\"}\n", StandardCharsets.UTF_8);
+
+        assertThat(HistoryReader.read(file).ops().get(0).value()).isEqualTo("grüße");
+    }
+
+    @Test
+    void namesTheFileLineAndColumnOfTextThatIsNotUtf8(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("latin1.edn");
+        Files.write(
+                file,
+                "{:process 0, :type :invoke, :f :write, :value 1}\n{:process 0, :type :ok, :f :write, :value \"gr\u00fc\"}\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> HistoryReader.read(file))
+                .isInstanceOf(MalformedHistoryException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not valid UTF-8 at line 2, column 46");
+    }
+
+    @Test
+    void readsAFileOnAnotherFileSystem(@TempDir Path dir) throws IOException {
+        try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("h.zip"), Map.of("create", "true"))) {
+            Path file = zip.getPath("h.edn");
+            Files.writeString(file, "{:process 0, :type :invoke, :f :read, :value nil}\n");
+
+            assertThat(HistoryReader.read(file).ops()).hasSize(1);
+        }
     }
 }
