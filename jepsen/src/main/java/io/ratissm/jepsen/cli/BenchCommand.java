@@ -5,19 +5,18 @@ import io.ratissm.StateMachine;
 import io.ratissm.bench.kit.CommandGenerator;
 import io.ratissm.bench.kit.internal.QuickBench;
 import io.ratissm.bench.kit.internal.QuickBench.TrialFailedException;
-import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.nodes.UserClasses;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,13 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--classpath",
-            paramLabel = "PATHS",
-            description = "Jars or directories of your state machine and generator and the jars they need, separated"
-                    + " by ',' or ':' (repeatable); a pattern in the last part takes the matching jars of a directory"
-                    + " (lib/*.jar).")
-    List<String> classpath = new ArrayList<>();
+    @Mixin
+    UserClasspath classpath = new UserClasspath();
 
     @Option(
             names = "--state-machine",
@@ -172,14 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (commands.bytes != null && commands.bytes < 0) {
             throw new IllegalArgumentException("--command-bytes must be 0 or more, was " + commands.bytes);
         }
-        List<Path> classes = new ArrayList<>();
-        for (String entries : classpath) {
-            try {
-                classes.addAll(ClassPath.expand(entries, Path.of("")));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
-            }
-        }
+        List<Path> classes = classpath.paths();
         ClassLoader loader = UserClasses.loader(classes);
         UserClasses.constructor("--state-machine", stateMachine, StateMachine.class, loader, classes);
         if (commands.generator != null) {

@@ -1,6 +1,5 @@
 package io.ratissm.jepsen.cli;
 
-import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.checker.BrokenStateMachineException;
 import io.ratissm.jepsen.checker.CheckOptions;
 import io.ratissm.jepsen.checker.CheckResult;
@@ -22,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +28,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -78,12 +77,8 @@ public final class CheckCommand implements Callable<Integer> {
                     + " without arguments) or a bundled short name; its jar or class directory: --classpath.")
     private String stateMachine;
 
-    @Option(
-            names = "--classpath",
-            paramLabel = "PATHS",
-            description = "With --model state-machine: jars or directories of the state machine's classes, separated"
-                    + " by ',' or ':' (repeatable); lib/*.jar patterns allowed.")
-    private List<String> classpath = new ArrayList<>();
+    @Mixin
+    UserClasspath classpath = new UserClasspath();
 
     @Option(
             names = "--init",
@@ -314,10 +309,7 @@ public final class CheckCommand implements Callable<Integer> {
                     spec.commandLine(), "--model state-machine needs --state-machine CLASS (and its --classpath)");
         }
         try {
-            List<Path> classes = new ArrayList<>();
-            for (String entries : classpath) {
-                classes.addAll(ClassPath.expand(entries, Path.of("")));
-            }
+            List<Path> classes = classpath.paths();
             return StateMachineModel.of(StateMachineWorkload.stateMachineFactory(stateMachine, classes));
         } catch (IllegalArgumentException | BrokenStateMachineException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

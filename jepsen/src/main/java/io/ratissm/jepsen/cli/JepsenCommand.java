@@ -2,7 +2,6 @@ package io.ratissm.jepsen.cli;
 
 import io.ratissm.Replication;
 import io.ratissm.StateMachine;
-import io.ratissm.internal.config.ClassPath;
 import io.ratissm.jepsen.history.EdnWriter;
 import io.ratissm.jepsen.nemesis.ClockFaults;
 import io.ratissm.jepsen.nemesis.NemesisCatalog;
@@ -15,10 +14,10 @@ import io.ratissm.jepsen.workload.ReadMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -100,16 +99,11 @@ public final class JepsenCommand {
                         + " state-machine): the class name of a"
                         + " StateMachine with a public constructor without arguments (its jar: --classpath), or a"
                         + " bundled short name (kv, counter, set, bank). The replicas' configuration names it as"
-                        + " 'state-machine'.")
+                        + " 'state-machine'; --classpath comes after the harness's own classes on their classpath.")
         String stateMachine;
 
-        @Option(
-                names = "--classpath",
-                paramLabel = "PATHS",
-                description = "Jars or directories of the state machine's classes and the jars it needs, separated by"
-                        + " ',' or ':' (repeatable); a pattern in the last part takes the matching jars of a directory"
-                        + " (lib/*.jar). Added to the replicas' classpath after the harness's own.")
-        List<String> classpath = new ArrayList<>();
+        @Mixin
+        UserClasspath classpath = new UserClasspath();
 
         @Option(
                 names = "--generator",
@@ -272,14 +266,7 @@ public final class JepsenCommand {
             if (generator != null && !workload.equals("state-machine")) {
                 throw new IllegalArgumentException("--generator drives --workload state-machine only, not " + workload);
             }
-            List<Path> classes = new ArrayList<>();
-            for (String entries : classpath) {
-                try {
-                    classes.addAll(ClassPath.expand(entries, Path.of("")));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--classpath: " + e.getMessage(), e);
-                }
-            }
+            List<Path> classes = classpath.paths();
             ClockFaults clocks = new ClockFaults(
                     Duration.ofSeconds(clockSkewMaxSeconds), clockRateRange.get(0), clockRateRange.get(1));
             // The workload and the state machine are made and checked by the test before anything starts.
