@@ -183,7 +183,7 @@ class PlantedBugsTest {
                 .generator(new AppendGenerator())
                 .replication(Replication.PASSIVE)
                 .nemesis("kill-leader", "partition-leader")
-                .timeLimit(Duration.ofSeconds(20))
+                .timeLimit(Duration.ofSeconds(16))
                 .faultCycle(Duration.ofSeconds(4), Duration.ofSeconds(3))
                 .seed(14)
                 .run();

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The shared fixture of the harness's end-to-end tests: short runs (about 30 s of load) with faults every few
+ * The shared fixture of the harness's end-to-end tests: short runs (18 s of load) with faults every few
  * seconds, stores under {@code target/jepsen-store} so that a failing run can be inspected after the build.
  */
 final class HarnessRuns {
@@ -26,7 +26,7 @@ final class HarnessRuns {
                 replication,
                 3,
                 4,
-                Duration.ofSeconds(26),
+                Duration.ofSeconds(18),
                 Duration.ofSeconds(6),
                 Duration.ofSeconds(4),
                 Duration.ofSeconds(3),
