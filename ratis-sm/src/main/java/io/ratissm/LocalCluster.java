@@ -1,5 +1,6 @@
 package io.ratissm;
 
+import io.ratissm.internal.CommonPool;
 import io.ratissm.internal.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,11 @@ import java.util.stream.Stream;
  * {@code kill}/{@code restart} of the same replica.
  */
 public final class LocalCluster implements AutoCloseable {
+    static {
+        // Before anything of Ratis runs: see CommonPool.
+        CommonPool.ensureParallel();
+    }
+
     private final List<String> ids;
     private final List<String> peers;
     private final Path root;

@@ -10,6 +10,7 @@ import com.google.protobuf.Parser;
 import io.ratissm.internal.BatchTooLargeException;
 import io.ratissm.internal.Bytes;
 import io.ratissm.internal.Causes;
+import io.ratissm.internal.CommonPool;
 import io.ratissm.internal.Descriptions;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.ReplicaFailedException;
@@ -124,6 +125,11 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  * <p>Thread-safe; one client serves many threads. Close it to release its connections.
  */
 public final class ReplicaClient implements AutoCloseable {
+    static {
+        // Before anything of Ratis runs: see CommonPool.
+        CommonPool.ensureParallel();
+    }
+
     /** How long one attempt at one replica may take; a call's own timeout bounds its attempts together. */
     private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
 

@@ -1,6 +1,7 @@
 package io.ratissm;
 
 import com.codahale.metrics.MetricRegistry;
+import io.ratissm.internal.CommonPool;
 import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.config.Settings;
 import io.ratissm.internal.server.ReplicaRuntime;
@@ -60,6 +61,11 @@ import java.util.function.Supplier;
  * was never started needs no close.
  */
 public final class ReplicaServer implements AutoCloseable {
+    static {
+        // Before anything of Ratis runs: see CommonPool.
+        CommonPool.ensureParallel();
+    }
+
     /**
      * The shortest {@linkplain Builder#sessionIdleTimeout session idle timeout}: twice a client's default timeout, so
      * that a client's retries never outlive its session.

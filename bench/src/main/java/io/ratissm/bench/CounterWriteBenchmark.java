@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Param;
             CounterWriteBenchmark.FORK_HEAP_MAX,
             CounterWriteBenchmark.FORK_LOG_LEVEL,
             CounterWriteBenchmark.FORK_RATIS_LOG_LEVEL,
+            CounterWriteBenchmark.FORK_COMMON_POOL,
             "-Dorg.slf4j.simpleLogger.log.com.alipay=error",
             "-Dcom.google.protobuf.use_unsafe_pre22_gencode"
         })

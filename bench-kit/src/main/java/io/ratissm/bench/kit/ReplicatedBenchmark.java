@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>A subclass that needs more JVM options declares its own {@code @Fork}, which replaces this one (JMH does not
  * merge them): {@code @Fork(value = 1, jvmArgsAppend = {FORK_HEAP_MIN, FORK_HEAP_MAX, FORK_LOG_LEVEL,
- * FORK_RATIS_LOG_LEVEL, "-Dmore"})}.
+ * FORK_RATIS_LOG_LEVEL, FORK_COMMON_POOL, "-Dmore"})}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
             ReplicatedBenchmark.FORK_HEAP_MIN,
             ReplicatedBenchmark.FORK_HEAP_MAX,
             ReplicatedBenchmark.FORK_LOG_LEVEL,
-            ReplicatedBenchmark.FORK_RATIS_LOG_LEVEL
+            ReplicatedBenchmark.FORK_RATIS_LOG_LEVEL,
+            ReplicatedBenchmark.FORK_COMMON_POOL
         })
 @Threads(1)
 public abstract class ReplicatedBenchmark {
@@ -47,8 +48,14 @@ public abstract class ReplicatedBenchmark {
     public static final String FORK_HEAP_MAX = "-Xmx3g";
     public static final String FORK_LOG_LEVEL = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
     public static final String FORK_RATIS_LOG_LEVEL = "-Dorg.slf4j.simpleLogger.log.org.apache.ratis=error";
+    /**
+     * At least 2 threads in the common ForkJoinPool, as {@code bin/ratis-sm} starts a server: on 2 processors the
+     * JDK's default, 1, makes every asynchronous completion in Ratis start a thread of its own (bench/RESULTS.md, run
+     * H). ratis-sm sets it itself when nothing used the pool before it; the flag makes the baselines run alike.
+     */
+    public static final String FORK_COMMON_POOL = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
     /** The options of the forked JVM above, in order, for runners that fork a trial themselves. */
     public static final List<String> FORK_JVM_ARGS =
-            List.of(FORK_HEAP_MIN, FORK_HEAP_MAX, FORK_LOG_LEVEL, FORK_RATIS_LOG_LEVEL);
+            List.of(FORK_HEAP_MIN, FORK_HEAP_MAX, FORK_LOG_LEVEL, FORK_RATIS_LOG_LEVEL, FORK_COMMON_POOL);
 }

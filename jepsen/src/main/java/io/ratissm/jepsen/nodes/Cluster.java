@@ -40,6 +40,8 @@ public final class Cluster implements AutoCloseable {
             "-Xmx256m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
+            // as bin/ratis-sm starts a server (io.ratissm.internal.CommonPool)
+            "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
             "-Xshare:auto",
             "-Djava.net.preferIPv4Stack=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
