@@ -2,6 +2,10 @@ package io.ratissm.jepsen.runner;
 
 import com.google.protobuf.ByteString;
 import io.ratissm.CommandRejected;
+import io.ratissm.ConnectionRefusedException;
+import io.ratissm.FailStoppedException;
+import io.ratissm.QueueFullException;
+import io.ratissm.SchemaMismatchException;
 import io.ratissm.jepsen.history.OpType;
 import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
@@ -126,11 +130,27 @@ final class ClientWorker {
             throw new OutcomeUnknown("interrupted", "the run ended while the op was in flight", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (neverApplied(cause)) {
+                return Completion.fail(op, "not-applied", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            }
             throw new OutcomeUnknown(
                     op.readOnly() ? "unavailable" : "indeterminate",
                     cause.getClass().getSimpleName() + ": " + cause.getMessage(),
                     cause);
         }
+    }
+
+    /**
+     * Whether the client says the request definitely reached no replica or was refused before any log took it, so
+     * that it never takes effect: every replica refused the connection (nothing listens, e.g. all killed), the
+     * client's queue was full, a typed client's types do not match the group's, or fail-stopped replicas refused it
+     * before the log. Each is thrown by the call itself, never after an attempt that got further.
+     */
+    private static boolean neverApplied(Throwable failure) {
+        return failure instanceof ConnectionRefusedException
+                || failure instanceof QueueFullException
+                || failure instanceof SchemaMismatchException
+                || (failure instanceof FailStoppedException f && !f.outcomeUnknown());
     }
 
     private static Completion perform(Workload workload, Transport transport, Invocation op) throws IOException {

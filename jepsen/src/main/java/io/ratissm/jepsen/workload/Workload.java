@@ -27,6 +27,9 @@ import java.util.Random;
  *   <li>a {@link CommandRejected} (the state machine's deterministic "no", or the framework's refusal of a command
  *       too large) becomes what {@link #rejected} returns, by default {@code :fail} with {@code [:rejected
  *       "message"]};</li>
+ *   <li>a request the client says never reached the log ({@code ConnectionRefusedException}: every replica refused
+ *       the connection; {@code QueueFullException}; {@code SchemaMismatchException}; a {@code FailStoppedException}
+ *       whose outcome is known) is {@code :fail} with {@code [:not-applied "..."]}: it never takes effect;</li>
  *   <li>no reply within the op timeout, any other exception on the way (notably {@code UnavailableException}), and an
  *       exception from {@link #request} or {@link #completion} (a reply it cannot read) leave the outcome unknown:
  *       {@code :info} for a command, whose process then continues under a new id, and {@code :fail} for a read-only

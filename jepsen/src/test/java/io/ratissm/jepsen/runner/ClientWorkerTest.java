@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.CommandRejected;
+import io.ratissm.ConnectionRefusedException;
+import io.ratissm.FailStoppedException;
+import io.ratissm.QueueFullException;
 import io.ratissm.StateMachine;
 import io.ratissm.UnavailableException;
 import io.ratissm.jepsen.history.History;
@@ -17,6 +20,7 @@ import io.ratissm.jepsen.workload.Workload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
 import io.ratissm.statemachines.KvStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +104,17 @@ class ClientWorkerTest {
                         throw new CommandRejected("insufficient funds");
                     case "unavailable":
                         throw new UnavailableException("no answer", null);
+                    case "refused":
+                        throw new ConnectionRefusedException(
+                                "every replica refused the connection; the command was never sent",
+                                List.of("127.0.0.1:1"),
+                                null);
+                    case "queue-full":
+                        throw new QueueFullException("the client's queue is full; definitely not sent");
+                    case "fail-stopped-before-log":
+                        throw new FailStoppedException("fail-stopped; refused before the log", false, -1, null);
+                    case "fail-stopped-maybe-logged":
+                        throw new FailStoppedException("fail-stopped; it may be in the log", true, 7, null);
                     default:
                         return ByteString.EMPTY;
                 }
@@ -150,6 +165,28 @@ class ClientWorkerTest {
     @Test
     void anUnavailableGroupMakesAWriteIndeterminate(@TempDir Path dir) {
         List<Op> ops = run("unavailable", WRITE, dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
+        assertThat(ops.get(2).process()).isEqualTo(7L);
+    }
+
+    @Test
+    void aCommandTheClientDefinitelyNeverDeliveredIsAFailureAndKeepsItsProcess(@TempDir Path dir) throws IOException {
+        // Every op sent while all replicas are down (kill-all) used to be :info, and a queue history with dozens of
+        // them was out of the checker's reach (batch I, I7): they cannot have taken effect.
+        for (String outcome : List.of("refused", "queue-full", "fail-stopped-before-log")) {
+            List<Op> ops = run(outcome, WRITE, Files.createDirectories(dir.resolve(outcome)));
+
+            assertThat(ops.get(1).type()).as(outcome).isEqualTo(OpType.FAIL);
+            assertThat(ops.get(1).value()).isEqualTo(1L);
+            assertThat(((List<?>) ops.get(1).extra(Op.ERROR)).get(0)).isEqualTo(Keyword.of("not-applied"));
+            assertThat(ops.get(2).process()).as(outcome).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void aCommandAFailStoppedGroupMayHaveLoggedIsIndeterminate(@TempDir Path dir) {
+        List<Op> ops = run("fail-stopped-maybe-logged", WRITE, dir);
 
         assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
         assertThat(ops.get(2).process()).isEqualTo(7L);
