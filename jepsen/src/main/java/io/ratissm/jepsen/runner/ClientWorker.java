@@ -6,12 +6,14 @@ import io.ratissm.ConnectionRefusedException;
 import io.ratissm.FailStoppedException;
 import io.ratissm.QueueFullException;
 import io.ratissm.SchemaMismatchException;
+import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.OpType;
 import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.Workload;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * as timed out (and interrupted), so a client that hangs on a frozen replica cannot stall the process's history.
  */
 final class ClientWorker {
+    /** The error kind of a request that never reached the log: {@code :fail}, as it never takes effect. */
+    static final Keyword NOT_APPLIED = Keyword.of("not-applied");
+
     private final Workload workload;
     private final Transport transport;
     private final HistoryRecorder history;
@@ -131,7 +136,8 @@ final class ClientWorker {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (neverApplied(cause)) {
-                return Completion.fail(op, "not-applied", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                return Completion.fail(
+                        op, NOT_APPLIED.name(), cause.getClass().getSimpleName() + ": " + cause.getMessage());
             }
             throw new OutcomeUnknown(
                     op.readOnly() ? "unavailable" : "indeterminate",
@@ -151,6 +157,14 @@ final class ClientWorker {
                 || failure instanceof QueueFullException
                 || failure instanceof SchemaMismatchException
                 || (failure instanceof FailStoppedException f && !f.outcomeUnknown());
+    }
+
+    /** Whether {@code c} is the {@code :fail} of a request that never reached the log (above), not a refusal. */
+    static boolean neverApplied(Completion c) {
+        return c.type() == OpType.FAIL
+                && c.error() instanceof List<?> error
+                && !error.isEmpty()
+                && NOT_APPLIED.equals(error.get(0));
     }
 
     private static Completion perform(Workload workload, Transport transport, Invocation op) throws IOException {

@@ -373,6 +373,11 @@ public final class JepsenTest {
             Invocation op = setUp.get(0);
             try {
                 Completion c = ClientWorker.call(workload, reader, op, timeout, calls);
+                if (ClientWorker.neverApplied(c)) { // e.g. no replica listens yet: not ready, nothing refused
+                    last = EdnWriter.write(c.error());
+                    pause(Duration.ofMillis(250));
+                    continue;
+                }
                 if (c.type() != OpType.OK) {
                     throw new IllegalStateException(
                             "workload set-up op :" + op.f() + " was refused: " + EdnWriter.write(c.error()));
