@@ -121,7 +121,7 @@ public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery
         return reply.build();
     }
 
-    // Delimited: the stream may go on past the snapshot, and this must read its own bytes only.
+    // One length-delimited message: an empty stream reads as null (refused below), a cut one fails to parse.
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
         QueueSnapshot.newBuilder().addAllJobs(jobs).build().writeDelimitedTo(out);
