@@ -28,8 +28,8 @@ public class BaselineWriteBenchmark extends CounterWriteBenchmark {
 
     @Override
     protected void check(ClosedLoop load) throws Exception {
-        Map<String, Long> values = group.appliedValues(Duration.ofSeconds(60));
         long acknowledged = load.completed() + 1;
+        Map<String, Long> values = group.appliedValues(acknowledged, Duration.ofSeconds(60));
         values.forEach((id, value) -> {
             if (value != acknowledged) {
                 throw new IllegalStateException("bare replica " + id + " counted " + value + " but Ratis acknowledged "

@@ -39,7 +39,7 @@ public class SofaJRaftWriteBenchmark extends CounterWriteBenchmark {
     @Override
     protected void check(ClosedLoop load) throws Exception {
         long acknowledged = load.completed() + 1;
-        Map<String, Long> values = group.appliedValues(Duration.ofSeconds(60));
+        Map<String, Long> values = group.appliedValues(acknowledged, Duration.ofSeconds(60));
         values.forEach((id, value) -> {
             if (value != acknowledged) {
                 throw new IllegalStateException("SOFAJRaft node " + id + " counted " + value

@@ -38,7 +38,7 @@ class SofaJRaftGroupTest {
         assertThat(after)
                 .as("the reply of the command sent after leadership moved to " + newLeader)
                 .isEqualTo(before + 1);
-        assertThat(group.appliedValues(Duration.ofSeconds(10)))
+        assertThat(group.appliedValues(after, Duration.ofSeconds(10)))
                 .hasSize(3)
                 .allSatisfy((node, value) -> assertThat(value).as(node).isEqualTo(after));
     }
