@@ -59,25 +59,33 @@ class PlantedBugsTest {
                 .isEqualTo("submitted");
         assertThat(c.stateBefore()).startsWith("{total ");
         ReplicaAgreement replicas = result.replicas().orElseThrow();
-        assertThat(replicas.outcome()).isEqualTo(ReplicaAgreement.Outcome.DISAGREE);
         assertThat(replicas.replicas().stream()
                         .map(r -> r.answers().get("total"))
                         .distinct())
                 .as("the total, which every command's effect carries, is the same everywhere")
                 .hasSize(1);
-        assertThat(replicas.replicas().stream()
-                        .map(r -> r.answers().get("submitted"))
-                        .distinct())
-                .as("the count is not")
-                .hasSizeGreaterThan(1);
-        assertThatThrownBy(result::assertLinearizable)
+        // The final reads differ only if the last leader validated a command after it was elected. A kill near the
+        // end of the load can leave a leader that validated none, and then every replica answers 0 (seen in CI: all
+        // three answered "{}"), so the count is compared only when the replicas disagree; the history shows the bug
+        // either way.
+        if (replicas.outcome() == ReplicaAgreement.Outcome.DISAGREE) {
+            assertThat(replicas.replicas().stream()
+                            .map(r -> r.answers().get("submitted"))
+                            .distinct())
+                    .as("the count is what differs")
+                    .hasSizeGreaterThan(1);
+        }
+        var failure = assertThatThrownBy(result::assertLinearizable)
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("LeaderOnlyQuota: not linearizable, and the replicas hold different states")
+                .hasMessageContaining("LeaderOnlyQuota: not linearizable")
                 .hasMessageContaining("first op that cannot be linearized: :ok by process")
                 .hasMessageContaining(":submitted")
                 .hasMessageContaining("model state before it (after the longest linearizable prefix): {total ")
-                .hasMessageContaining("to submitted n")
                 .hasMessageContaining(result.storeDir().toAbsolutePath().toString());
+        if (replicas.outcome() == ReplicaAgreement.Outcome.DISAGREE) {
+            failure.hasMessageContaining("and the replicas hold different states")
+                    .hasMessageContaining("to submitted n");
+        }
     }
 
     @Test
@@ -99,7 +107,7 @@ class PlantedBugsTest {
                 .hasMessageContaining("the replicas hold different states (their divergence detector found it too)")
                 // Replicas that found it at the same index are named together ("n1 and n3 say ..."); one that
                 // compared digests earlier or later gets its own clause (CI: n2 at index 50, n1 and n3 at 100).
-                .hasMessageContaining("say diverged: at log index")
+                .hasMessageContaining("diverged: at log index")
                 .hasMessageContaining("n1")
                 .hasMessageContaining("n2")
                 .hasMessageContaining("n3");
