@@ -105,12 +105,9 @@ class PlantedBugsTest {
                 .isPositive();
         assertThatThrownBy(result::assertLinearizable)
                 .hasMessageContaining("the replicas hold different states (their divergence detector found it too)")
-                // Replicas that found it at the same index are named together ("n1 and n3 say ..."); one that
-                // compared digests earlier or later gets its own clause (CI: n2 at index 50, n1 and n3 at 100).
-                .hasMessageContaining("diverged: at log index")
-                .hasMessageContaining("n1")
-                .hasMessageContaining("n2")
-                .hasMessageContaining("n3");
+                // Replicas that found it at the same index are named together ("n1 and n3 say ..."), each other one
+                // alone (CI: n2 at index 50, n1 and n3 at 100); that each replica reports it is checked above.
+                .hasMessageContaining("diverged: at log index");
     }
 
     @Test
