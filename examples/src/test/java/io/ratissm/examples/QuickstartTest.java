@@ -102,8 +102,8 @@ class QuickstartTest {
                     () -> !n1.isAlive() || client.run("query", "size {}").exit() == 0);
             assertThat(n1.isAlive()).as("n1 is running; its log:%n%s", n1.log()).isTrue();
 
-            assertThat(client.call("enqueue { job: \"a\" }")).isEqualTo("size: 1");
-            assertThat(client.call("enqueue { job: \"b\" }")).isEqualTo("size: 2");
+            assertThat(client.call("enqueue { job: \"a\" }")).isEqualTo("size: 1 ticket: 1");
+            assertThat(client.call("enqueue { job: \"b\" }")).isEqualTo("size: 2 ticket: 2");
             assertThat(client.query("peek {}")).isEqualTo("job: \"a\" size: 2");
             assertThat(client.call("dequeue {}")).isEqualTo("job: \"a\" size: 1");
             assertThat(client.query("size {}")).isEqualTo("size: 1");

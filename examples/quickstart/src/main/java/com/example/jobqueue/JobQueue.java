@@ -21,13 +21,15 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 
 /**
- * A FIFO queue of jobs, replicated: {@code enqueue} adds a job at the tail, {@code dequeue} takes the head job;
- * {@code peek} reads the head job and {@code size} the length. Every reply is a {@link JobReply}: the head job, if
- * the command or query is about one, and the length after the command. In PASSIVE mode the leader logs each
- * command's change ({@link JobUpdate}) rather than the whole queue.
+ * A FIFO queue of jobs, replicated: {@code enqueue} adds a job at the tail and answers with its ticket (1 for the
+ * first job ever enqueued, then 2, 3, ...), {@code dequeue} takes the head job; {@code peek} reads the head job and
+ * {@code size} the length. Every reply is a {@link JobReply}: the ticket or the head job, if the command or query is
+ * about one, and the length after the command. In PASSIVE mode the leader logs each command's change
+ * ({@link JobUpdate}) rather than the whole queue.
  */
 public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery, JobUpdate> {
     private final ArrayDeque<String> jobs = new ArrayDeque<>();
+    private long tickets; // jobs ever enqueued: the last ticket handed out
 
     /** An empty queue; the servers create it by this constructor. */
     public JobQueue() {
@@ -94,13 +96,19 @@ public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery
         }
         JobUpdate update = change.build();
         applyUpdate(update);
+        if (command.hasEnqueue()) {
+            reply.setTicket(tickets);
+        }
         return new Effect<>(reply.setSize(jobs.size()).build(), update);
     }
 
     @Override
     protected void applyUpdate(JobUpdate update) {
         switch (update.getChangeCase()) {
-            case ADDED -> jobs.addLast(update.getAdded());
+            case ADDED -> {
+                jobs.addLast(update.getAdded());
+                tickets++;
+            }
             case REMOVED -> jobs.removeFirst();
             case CHANGE_NOT_SET -> {} // a dequeue of an empty queue changes nothing
         }
@@ -124,7 +132,7 @@ public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery
     // One length-delimited message: an empty stream reads as null (refused below), a cut one fails to parse.
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
-        QueueSnapshot.newBuilder().addAllJobs(jobs).build().writeDelimitedTo(out);
+        QueueSnapshot.newBuilder().addAllJobs(jobs).setTickets(tickets).build().writeDelimitedTo(out);
     }
 
     @Override
@@ -135,5 +143,6 @@ public final class JobQueue extends ProtoEffectStateMachine<JobCommand, JobQuery
         }
         jobs.clear();
         jobs.addAll(snapshot.getJobsList());
+        tickets = snapshot.getTickets();
     }
 }

@@ -21,11 +21,8 @@ class JobQueueHarnessTest {
                 .generator(new JobQueueOperations())
                 .replication(Replication.PASSIVE)
                 .nemesis(faults())
-                // 2 clients: with 4, on a quiet machine, 20 s (4,985 ops) and 12 s (2,396 ops, none crashed) gave
-                // histories the checker could not decide (unknown, out of memory or time after 1-2 million
-                // configurations); not yet understood, see the session note of 2026-12-02.
-                .clients(2)
-                .timeLimit(Duration.ofSeconds(12))
+                .clients(4)
+                .timeLimit(Duration.ofSeconds(20))
                 .seed(7)
                 .run()
                 .assertLinearizable(); // on failure: the first op that cannot be linearized, and the store path
@@ -39,9 +36,11 @@ class JobQueueHarnessTest {
     }
 
     /**
-     * What the clients send: enqueues of jobs never sent before, dequeues, and reads. Replies carry the queue's
-     * length, which orders concurrent commands for the checker at once; as many dequeues as enqueues keep the queue
-     * short, and so the check quick.
+     * What the clients send: enqueues of jobs never sent before, dequeues, and reads. An enqueue's ticket orders
+     * concurrent enqueues for the checker at once; the length alone would not (two enqueues answering the same length
+     * around a dequeue could have taken effect in either order, which shows only when their jobs leave the queue, and
+     * each such pair doubles the states the checker follows until then). As many dequeues as enqueues keep the
+     * queue short.
      */
     private static final class JobQueueOperations implements OperationGenerator {
         private long jobs;

@@ -21,7 +21,8 @@ class JobQueueTest {
     @Test
     void jobsLeaveInTheOrderTheyCameAndASnapshotKeepsTheRest() throws Exception {
         JobQueue queue = new JobQueue();
-        queue.apply(JobQueue.enqueue("a").toByteString());
+        assertThat(JobReply.parseFrom(queue.apply(JobQueue.enqueue("a").toByteString())).getTicket())
+                .isEqualTo(1);
         queue.apply(JobQueue.enqueue("b").toByteString());
         queue.apply(JobQueue.enqueue("c").toByteString());
         JobReply first = JobReply.parseFrom(queue.apply(JobQueue.dequeue().toByteString()));
@@ -36,6 +37,8 @@ class JobQueueTest {
         JobReply head = JobReply.parseFrom(restored.query(JobQueue.peek().toByteString()));
         assertThat(head.getJob()).isEqualTo("b");
         assertThat(head.getSize()).isEqualTo(2);
+        JobReply next = JobReply.parseFrom(restored.apply(JobQueue.enqueue("d").toByteString()));
+        assertThat(next.getTicket()).as("tickets go on after a snapshot").isEqualTo(4);
     }
 
     @Test
