@@ -144,15 +144,25 @@ public final class HarnessResult {
     }
 
     /**
-     * Returns this result if it {@linkplain #passed() passed}; otherwise throws an {@link AssertionError} whose
-     * message is {@link #summary()}: the verdict, the first op that cannot be linearized with the model state before
-     * it, or why the check could not decide, what the replicas said, and the store directory.
+     * Returns this result if it {@linkplain #passed() passed}, after printing one line to standard output (the
+     * verdict, the ops and the store directory, {@link #passLine()}), so that a test's output says where its run is;
+     * otherwise throws an {@link AssertionError} whose message is {@link #summary()}: the verdict, the first op that
+     * cannot be linearized with the model state before it, or why the check could not decide, what the replicas
+     * said, and the store directory.
      */
     public HarnessResult assertLinearizable() {
         if (!passed()) {
             throw new AssertionError(summary());
         }
+        System.out.println(passLine());
         return this;
+    }
+
+    /** One line for a run that passed: the verdict, the ops, the store directory. */
+    public String passLine() {
+        return String.format(
+                "%s: %s; %s; %d ops (%d ok, %d fail, %d info); store: %s",
+                stateMachine, headline(), setting, ok + fail + info, ok, fail, info, storeDir.toAbsolutePath());
     }
 
     /** What the run found, in a few lines for a test report. */

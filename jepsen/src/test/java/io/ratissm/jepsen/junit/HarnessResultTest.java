@@ -163,6 +163,9 @@ class HarnessResultTest {
                 .hasMessageContaining("replicas: DISAGREE, the replicas hold different states: to list n1 answered");
         assertThat(partly.assertLinearizable()).isSameAs(partly);
         assertThat(partly.summary()).contains("replicas: UNKNOWN, n3 did not report");
+        assertThat(partly.passLine())
+                .startsWith("AppendLog: linearizable; ACTIVE; ")
+                .endsWith("store: " + dir.toAbsolutePath());
     }
 
     @Test
