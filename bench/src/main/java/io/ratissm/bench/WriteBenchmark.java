@@ -17,18 +17,23 @@ import org.openjdk.jmh.annotations.Param;
  * fsynced logs. One op is one command acknowledged by the group (committed on a majority and applied); the
  * latency percentiles are printed at the end of the trial ({@link LoadReport}).
  *
- * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication. After the trial the
- * counter must equal the number of acknowledged commands on every replica, or the trial fails.
+ * <p>{@code mode} is ACTIVE by default; {@code -p mode=ACTIVE,PASSIVE} adds PASSIVE replication.
+ * {@code batchesInFlight} is the client's batching setting ({@link ReplicaClient.Builder#batching}, 1024 commands and
+ * 1 MiB per batch), 1 by default as in the client; {@code -p batchesInFlight=1,2} measures overlapping batches. After
+ * the trial the counter must equal the number of acknowledged commands on every replica, or the trial fails.
  */
 public class WriteBenchmark extends CounterWriteBenchmark {
     @Param({"ACTIVE"})
     public Replication mode;
 
+    @Param({"1"})
+    public int batchesInFlight;
+
     private RatisSmGroup group;
 
     @Override
     protected ClosedLoop start() throws Exception {
-        group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {});
+        group = RatisSmGroup.start(mode, PaddedCounter::new, b -> {}, c -> c.batching(1024, 1 << 20, batchesInFlight));
         ReplicaClient client = group.client();
         ByteString command = ByteString.copyFrom(command());
         client.submit(command); // the client finds the leader before the load starts, as the baseline's does
