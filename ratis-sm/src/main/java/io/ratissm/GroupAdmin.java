@@ -23,6 +23,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.retry.RetryPolicies;
@@ -33,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operates a running group: its status, leadership transfer, snapshots, and membership changes while it serves.
+ * Operates a running group: its status, leadership transfer, snapshots, and membership changes while it serves;
+ * and creates and removes groups on running servers, each of which can serve many groups through one port.
  *
  * <pre>{@code
  * try (GroupAdmin admin = GroupAdmin.connect("n1=10.0.0.1:7001,n2=10.0.0.2:7001,n3=10.0.0.3:7001")) {
@@ -151,7 +153,9 @@ public final class GroupAdmin implements AutoCloseable {
     /**
      * Adds replica {@code id} at {@code address} ({@code host:port}) to the group, and returns once the group's
      * membership includes it. Start the replica first, with {@link ReplicaServer.Builder#join(boolean) join}: the
-     * leader sends it the state before it counts toward the majority.
+     * leader sends it the state before it counts toward the majority. A server that is already running with other
+     * groups ({@link #createGroup}) needs no restart: it starts serving this group too, and a replica of the group
+     * moves from one server to another with this call and then {@link #removeReplica}.
      *
      * @throws IllegalArgumentException if {@code id} is already a member, the address is a member's, or either is
      *                                  malformed
@@ -171,7 +175,11 @@ public final class GroupAdmin implements AutoCloseable {
             }
         });
         Answer probe = ask(id, address);
-        if (!probe.reachable()) {
+        if (probe.otherGroup()) {
+            // A running server that serves other groups: it starts serving this one as a listener, as a replica
+            // started with join does, and receives the state once the group counts it.
+            serveAsListener(joining, id, address);
+        } else if (!probe.reachable()) {
             throw new UnavailableException(
                     "replica " + id + " at " + address + " does not answer (" + probe.error()
                             + "); start it first, with join=true and group=" + given.name(),
@@ -186,6 +194,22 @@ public final class GroupAdmin implements AutoCloseable {
                         .setMode(SetConfigurationRequest.Mode.ADD)
                         .build(),
                 "add " + id);
+    }
+
+    /** Makes the running server {@code id} serve the group as a listener (no vote) before it is added. */
+    private void serveAsListener(GroupSpec joining, String id, String address) {
+        try (RaftClient c = client(Map.of(id, address), timeout, RetryPolicies.noRetry())) {
+            RaftClientReply reply =
+                    c.getGroupManagementApi(RaftPeerId.valueOf(id)).add(joining.joiningRaftGroup(id), true);
+            check(reply, "add " + id);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RatisSmException r) {
+                throw r;
+            }
+            if (!(Causes.root(e) instanceof AlreadyExistsException)) {
+                throw unavailable("add " + id, e);
+            }
+        }
     }
 
     /**
@@ -215,6 +239,120 @@ public final class GroupAdmin implements AutoCloseable {
                 "remove " + id);
         if (!m.leader().equals(Optional.of(id))) {
             tellToLeave(id, m.addresses().get(id));
+        }
+    }
+
+    /**
+     * Creates this admin's group on the servers it was given, which become its first members, and returns once the
+     * group has elected a leader. Each server is a running {@link ReplicaServer} and already serves a group of its
+     * own (the one it was built with); it serves the new one beside it, through the same port, with the state
+     * machine, replication mode and settings it was built with. Clients reach the new group by its name and the same
+     * peers ({@link ReplicaClient.Builder#group}).
+     *
+     * <p>Every server is asked first; if one does not answer, nothing is created. A server that already serves the
+     * group is left as it is, so a creation that failed half way can simply be run again.
+     *
+     * @throws UnavailableException if a server does not answer, or no leader was elected within the timeout
+     * @throws RatisSmException     if a server refused to create the group (the message says which servers serve it
+     *                              now)
+     */
+    public void createGroup() {
+        Map<String, Answer> answers = askAll(given.addresses());
+        List<String> down = answers.values().stream()
+                .filter(a -> !a.reachable() && !a.otherGroup())
+                .map(a -> a.id() + " at " + a.address() + " (" + a.error() + ")")
+                .toList();
+        if (!down.isEmpty()) {
+            throw new UnavailableException(
+                    "create group " + given.name() + ": nothing was created, because these servers do not answer: "
+                            + String.join(", ", down),
+                    null);
+        }
+        List<String> serving = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (Answer a : answers.values()) {
+            if (a.reachable()) {
+                serving.add(a.id()); // already serves it
+                continue;
+            }
+            try (RaftClient c = client(Map.of(a.id(), a.address()), timeout, RetryPolicies.noRetry())) {
+                RaftClientReply reply =
+                        c.getGroupManagementApi(RaftPeerId.valueOf(a.id())).add(given.raftGroup(), true);
+                if (reply.isSuccess()) {
+                    serving.add(a.id());
+                } else {
+                    failed.put(a.id(), describe(reply.getException()));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (Causes.root(e) instanceof AlreadyExistsException) {
+                    serving.add(a.id());
+                } else {
+                    failed.put(a.id(), describe(e));
+                }
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new RatisSmException(
+                    "create group " + given.name() + " failed on " + failed + "; it is served now by " + serving
+                            + " (run it again to finish, or remove the group)",
+                    null);
+        }
+        LOG.info("created group {} on {}", given.name(), serving);
+        awaitLeader("create group " + given.name());
+    }
+
+    /**
+     * Removes this admin's group from every server that serves it, and deletes its log and snapshots there: its
+     * state is gone for good. The servers go on serving their other groups; a server built with this group as its
+     * first group stops, as a removed replica does. Servers that do not answer keep the group: the call then fails
+     * and names them, and can be run again once they are back.
+     *
+     * @throws GroupNotFoundException if no server it was given serves the group
+     * @throws UnavailableException   if some members did not answer (the message names them)
+     */
+    public void removeGroup() {
+        Map<String, Answer> answers = askAll(given.addresses());
+        requireServed(answers);
+        Map<String, String> members = new LinkedHashMap<>(given.addresses());
+        members.putAll(Membership.of(answers.values()).addresses());
+        Map<String, String> failed = new LinkedHashMap<>();
+        members.forEach((id, address) -> {
+            try (RaftClient c = client(Map.of(id, address), timeout, RetryPolicies.noRetry())) {
+                RaftClientReply reply =
+                        c.getGroupManagementApi(RaftPeerId.valueOf(id)).remove(given.groupId(), true, false);
+                if (!reply.isSuccess() && !(reply.getException() instanceof GroupMismatchException)) {
+                    failed.put(id, describe(reply.getException()));
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!(Causes.root(unpacked(e)) instanceof GroupMismatchException)) {
+                    failed.put(id, describe(e));
+                }
+            }
+        });
+        if (!failed.isEmpty()) {
+            throw new UnavailableException(
+                    "remove group " + given.name() + ": these servers may still serve it: " + failed
+                            + "; run it again once they answer",
+                    null);
+        }
+        LOG.info("removed group {} from {}", given.name(), members.keySet());
+    }
+
+    /** Waits until a member of the group reports itself leader, within the timeout. */
+    private void awaitLeader(String what) {
+        RetryPause retry = RetryPause.until(timeout);
+        while (true) {
+            Map<String, Answer> answers = askAll(given.addresses());
+            if (answers.values().stream()
+                    .anyMatch(a -> a.reachable()
+                            && a.reply().getRoleInfoProto().getRole()
+                                    == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER)) {
+                return;
+            }
+            if (!pause(retry, what)) {
+                throw new UnavailableException(
+                        what + ": no leader was elected within " + timeout.toSeconds() + " s", null);
+            }
         }
     }
 

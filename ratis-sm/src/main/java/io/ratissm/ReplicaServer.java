@@ -49,6 +49,12 @@ import java.util.function.Supplier;
  * {@link Builder#httpPort} set, the replica also serves
  * {@code GET /metrics} (Prometheus text), {@code GET /health} and {@code GET /status} (JSON).
  *
+ * <p>Many groups: besides the group it is built with, a replica serves every group created on it while it runs
+ * ({@link GroupAdmin#createGroup}, {@link GroupAdmin#addReplica}), through the same port and threads, each with its
+ * own log, snapshots, sessions and state machine instance, of the same factory and replication mode. Its storage
+ * holds a directory per group, and a restart serves them all again. {@link #groups()} reports on each; the other
+ * methods here are about the group it was built with.
+ *
  * <p>All replicas of a group must be built with the same peers, group name, replication mode and state
  * machine. Thread-safe. {@link #close()} stops the replica; its storage stays for a restart.
  *
@@ -122,7 +128,7 @@ public final class ReplicaServer implements AutoCloseable {
                         + "starts once: build a new ReplicaServer (on the same storage, to restart it)");
             }
             try {
-                r = new ReplicaRuntime(plan, this, metrics, stopped);
+                r = new ReplicaRuntime(plan, metrics, stopped);
             } catch (RuntimeException e) {
                 closed = true;
                 stopped.countDown();
@@ -254,11 +260,32 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
+     * Where this replica stands in every group it serves, by Raft group id: the group it was built with, and every
+     * group created on it since ({@link GroupAdmin#createGroup}). The health of each is the replica's own (a stopped
+     * replica serves no group), then that group's: its state machine fail-stopped or diverged, or it lags.
+     */
+    public Map<String, ReplicaStatus> groups() {
+        return started(
+                ReplicaRuntime::groups,
+                Map.of(
+                        GroupSpec.groupIdOf(plan.settings().group().name())
+                                .getUuid()
+                                .toString(),
+                        status()));
+    }
+
+    /** Where this replica stands in the group of this name, if it serves it. */
+    public Optional<ReplicaStatus> status(String groupName) {
+        return started(r -> r.status(groupName), Optional.empty());
+    }
+
+    /**
      * Whether this replica is serving and keeps up with its group; if not, why, with the numbers: its state machine
      * fail-stopped or diverged, it is stopped, its disk is full (its Raft server then waits for space and restarts by
      * itself), or it has stayed behind the commit index it knows of, or behind its leader, for longer than its
      * {@linkplain Builder#lagLimit lag limit}. OPERATIONS.md, "When a replica is unhealthy", lists every reason and
-     * what to do.
+     * what to do. When all that is fine, a problem of another group the replica serves ({@link #groups()}) makes it
+     * unhealthy too, with the group's id in the reason.
      */
     public Health health() {
         ReplicaRuntime r = runtime;
@@ -279,6 +306,21 @@ public final class ReplicaServer implements AutoCloseable {
             throw new IOException(id() + ": not started");
         }
         return r.takeSnapshot();
+    }
+
+    /**
+     * Takes a snapshot now of the state of the group of this name, which this replica serves, and purges that
+     * group's log behind it.
+     *
+     * @return the log index the snapshot covers
+     * @throws IOException if the replica serves no such group, or the snapshot could not be written
+     */
+    public long takeSnapshot(String groupName) throws IOException {
+        ReplicaRuntime r = runtime;
+        if (r == null) {
+            throw new IOException(id() + ": not started");
+        }
+        return r.takeSnapshot(groupName);
     }
 
     /**

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
         name = "admin",
         mixinStandardHelpOptions = true,
         description = {
-            "Operate a running group: status, leadership, snapshots, adding and removing replicas.",
+            "Operate a running group: status, leadership, snapshots, adding and removing replicas; create and remove"
+                    + " groups on running servers.",
             "--peers needs only one replica that answers; the group's current membership is asked from it.",
             "--timeout bounds transfer-leader; snapshots and membership changes get at least 30 s."
         },
@@ -133,6 +134,40 @@ public final class AdminCommand {
         return with(admin -> {
             admin.removeReplica(id);
             out.println("OK: " + id + " is no longer a member");
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "create-group",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create group --group on the running servers --peers, which become its members; returns once it has a"
+                        + " leader.",
+                "Each server serves it beside its other groups, through the same port, with the state machine and"
+                        + " settings it was started with.",
+                "Nothing is created if a server does not answer; servers that already serve the group are left as"
+                        + " they are, so it can be run again."
+            })
+    int createGroup() {
+        return with(admin -> {
+            admin.createGroup();
+            out.println("OK: group " + group.group + " is served by " + group.peers());
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "remove-group",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Remove group --group from every server that serves it and delete its log and snapshots there.",
+                "The servers go on serving their other groups. Its state is gone for good."
+            })
+    int removeGroup() {
+        return with(admin -> {
+            admin.removeGroup();
+            out.println("OK: group " + group.group + " is removed");
             return 0;
         });
     }

@@ -113,6 +113,33 @@ class ClientExitCodesTest {
     }
 
     @Test
+    void aGroupCreatedOnTheRunningServersServesBesideTheirOwnUntilItIsRemoved() throws Exception {
+        Result created = admin("--peers", cluster.peers(), "--group", "second", "create-group");
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.text()).contains("OK: group second is served by " + cluster.peers());
+
+        Result put = client("--peers", cluster.peers(), "--group", "second", "put", "s1", "v");
+        assertThat(put.exit()).as(put.err()).isZero();
+        Result get = client("--peers", cluster.peers(), "--group", "second", "get", "s1");
+        assertThat(get.text()).isEqualTo("v\n");
+        assertThat(client("--peers", cluster.peers(), "get", "s1").exit())
+                .as("the first group does not hold the second's key")
+                .isEqualTo(GroupOptions.REFUSED);
+
+        Result removed = admin("--peers", cluster.peers(), "remove-group", "--group", "second");
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(client("--peers", cluster.peers(), "--group", "second", "get", "s1")
+                        .exit())
+                .isEqualTo(GroupOptions.NO_SUCH_GROUP);
+
+        String down = "n1=" + cluster.replica("n1").address() + ",n9=127.0.0.1:" + FreePorts.next();
+        Result refused = admin("--peers", down, "--group", "third", "create-group");
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(GroupOptions.UNAVAILABLE);
+        assertThat(refused.err()).contains("nothing was created").contains("n9 at 127.0.0.1:");
+        assertThat(cluster.replica("n1").groups()).hasSize(1);
+    }
+
+    @Test
     void anAdminOfAGroupNameNoReplicaServesIsExit5() {
         Result r = admin("--peers", cluster.peers(), "--group", "other", "snapshot", "n1");
 

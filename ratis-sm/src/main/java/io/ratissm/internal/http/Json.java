@@ -6,7 +6,7 @@ import java.util.Map;
 final class Json {
     private Json() {}
 
-    /** A JSON object of the entries, in their order; values are strings, numbers, booleans or null. */
+    /** A JSON object of the entries, in their order; values are strings, numbers, booleans, null or such objects. */
     static String object(Map<String, ?> entries) {
         StringBuilder b = new StringBuilder("{");
         entries.forEach((k, v) -> {
@@ -19,6 +19,10 @@ final class Json {
                 b.append("null");
             } else if (v instanceof Number || v instanceof Boolean) {
                 b.append(v);
+            } else if (v instanceof Map<?, ?> inner) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> object = (Map<String, ?>) inner;
+                b.append(object(object));
             } else {
                 string(b, v.toString());
             }

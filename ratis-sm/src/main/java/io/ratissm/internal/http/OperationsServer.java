@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text (version 0.0.4);</li>
  *   <li>{@code GET /health}: 200 {@code OK} when healthy, otherwise 503 with the reason as the body;</li>
  *   <li>{@code GET /status}: the {@link ReplicaStatus} as a JSON object, with the replica's two clocks as it
- *       answered ({@code wallClockMillis}, {@code monotonicNanos}).</li>
+ *       answered ({@code wallClockMillis}, {@code monotonicNanos}), and under {@code groups} the status in every
+ *       group it serves, by group id.</li>
  * </ul>
  * Other paths answer 404, other methods 405 (with {@code Allow: GET}), a malformed request 400. Requests are
  * served on this server's own daemon threads, so a slow scraper never holds a Ratis thread; and slow, idle or
@@ -30,6 +31,11 @@ public final class OperationsServer implements AutoCloseable {
         Health health();
 
         ReplicaStatus status();
+
+        /** Every group the replica serves, by group id, its first one included. */
+        default Map<String, ReplicaStatus> groups() {
+            return Map.of();
+        }
 
         /** The replica's metrics in the Prometheus text format. */
         String prometheusText();
@@ -102,7 +108,7 @@ public final class OperationsServer implements AutoCloseable {
                 new Response(
                         200,
                         "application/json",
-                        statusJson(replica.status(), System.currentTimeMillis(), System.nanoTime()));
+                        statusJson(replica.status(), replica.groups(), System.currentTimeMillis(), System.nanoTime()));
         };
     }
 
@@ -111,7 +117,18 @@ public final class OperationsServer implements AutoCloseable {
      * {@code wallClockMillis} from every replica sees their skew, and two readings of {@code monotonicNanos} (the
      * clock Ratis times elections and the lease with) give its rate against the monitor's own clock.
      */
-    static String statusJson(ReplicaStatus s, long wallClockMillis, long monotonicNanos) {
+    static String statusJson(
+            ReplicaStatus s, Map<String, ReplicaStatus> groups, long wallClockMillis, long monotonicNanos) {
+        Map<String, Object> m = fields(s);
+        Map<String, Object> byGroup = new LinkedHashMap<>();
+        groups.forEach((group, status) -> byGroup.put(group, fields(status)));
+        m.put("groups", byGroup);
+        m.put("wallClockMillis", wallClockMillis);
+        m.put("monotonicNanos", monotonicNanos);
+        return Json.object(m) + "\n";
+    }
+
+    private static Map<String, Object> fields(ReplicaStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("role", s.role().name());
@@ -125,8 +142,6 @@ public final class OperationsServer implements AutoCloseable {
         m.put("replication", s.replication().name());
         m.put("healthy", s.health().healthy());
         m.put("reason", s.health().reason());
-        m.put("wallClockMillis", wallClockMillis);
-        m.put("monotonicNanos", monotonicNanos);
-        return Json.object(m) + "\n";
+        return m;
     }
 }

@@ -8,6 +8,8 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -60,19 +62,44 @@ public final class PrometheusText {
 
     /** The whole registry as one exposition. */
     public String render(MetricRegistry registry) {
-        Map<String, String> families = new TreeMap<>();
-        new TreeMap<>(registry.getMetrics()).forEach((name, metric) -> {
-            String family = familyName(name, metric);
-            if (family != null && !families.containsKey(family)) {
-                String text = family(family, name, metric);
-                if (text != null) {
-                    families.put(family, text);
+        return renderAll(List.of(Map.entry(this, registry)));
+    }
+
+    /**
+     * Several registries as one exposition, each with its own labels: a family that several hold is written once,
+     * with one header and the samples of each (the Prometheus text format wants a family's samples together).
+     */
+    public static String renderAll(List<Map.Entry<PrometheusText, MetricRegistry>> parts) {
+        Map<String, String> headers = new TreeMap<>();
+        Map<String, StringBuilder> samples = new TreeMap<>();
+        for (Map.Entry<PrometheusText, MetricRegistry> part : parts) {
+            PrometheusText text = part.getKey();
+            Set<String> seen = new HashSet<>();
+            new TreeMap<>(part.getValue().getMetrics()).forEach((name, metric) -> {
+                String family = text.familyName(name, metric);
+                if (family == null || !seen.add(family)) {
+                    return;
                 }
-            }
-        });
+                StringBuilder header = new StringBuilder();
+                StringBuilder body = new StringBuilder();
+                if (!text.family(header, body, family, name, metric)) {
+                    return;
+                }
+                String known = headers.putIfAbsent(family, header.toString());
+                if (known == null || known.endsWith(typeLine(header))) {
+                    samples.computeIfAbsent(family, f -> new StringBuilder()).append(body);
+                }
+            });
+        }
         StringBuilder out = new StringBuilder();
-        families.values().forEach(out::append);
+        headers.forEach((family, header) -> out.append(header).append(samples.get(family)));
         return out.toString();
+    }
+
+    /** The {@code # TYPE} line that ends a header. */
+    private static String typeLine(CharSequence header) {
+        String h = header.toString();
+        return h.substring(h.lastIndexOf("# TYPE "));
     }
 
     /** A Dropwizard name as a valid Prometheus metric name. */
@@ -104,8 +131,8 @@ public final class PrometheusText {
         return base;
     }
 
-    private String family(String family, String source, Metric metric) {
-        StringBuilder b = new StringBuilder();
+    /** Writes one metric's header and samples; false if it is of a kind not exposed. */
+    private boolean family(StringBuilder h, StringBuilder b, String family, String source, Metric metric) {
         if (metric instanceof Gauge<?> g) {
             Object v = g.getValue();
             double value;
@@ -114,28 +141,29 @@ public final class PrometheusText {
             } else if (v instanceof Boolean flag) {
                 value = flag ? 1 : 0;
             } else {
-                return null;
+                return false;
             }
-            header(b, family, source, "gauge");
+            header(h, family, source, "gauge");
             sample(b, family, null, value);
         } else if (metric instanceof Counter c) {
-            header(b, family, source, "gauge");
+            header(h, family, source, "gauge");
             sample(b, family, null, c.getCount());
         } else if (metric instanceof Meter m) {
-            header(b, family, source, "counter");
+            header(h, family, source, "counter");
             sample(b, family, null, m.getCount());
         } else if (metric instanceof Timer t) {
-            summary(b, family, source, t.getSnapshot(), t.getCount(), 1 / NANOS_PER_SECOND);
-        } else if (metric instanceof Histogram h) {
-            summary(b, family, source, h.getSnapshot(), h.getCount(), 1);
+            summary(h, b, family, source, t.getSnapshot(), t.getCount(), 1 / NANOS_PER_SECOND);
+        } else if (metric instanceof Histogram hist) {
+            summary(h, b, family, source, hist.getSnapshot(), hist.getCount(), 1);
         } else {
-            return null;
+            return false;
         }
-        return b.toString();
+        return true;
     }
 
-    private void summary(StringBuilder b, String family, String source, Snapshot s, long count, double scale) {
-        header(b, family, source, "summary");
+    private void summary(
+            StringBuilder h, StringBuilder b, String family, String source, Snapshot s, long count, double scale) {
+        header(h, family, source, "summary");
         for (double q : QUANTILES) {
             sample(b, family, "quantile=\"" + q + "\"", s.getValue(q) * scale);
         }

@@ -30,7 +30,8 @@ import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
-import io.ratissm.ReplicaServer;
+import io.ratissm.Health;
+import io.ratissm.ReplicaStats;
 import io.ratissm.Replication;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,8 +95,21 @@ public final class ServerMetrics {
         shippedState.update(bytes);
     }
 
+    /** What the gauges of a replica's place in one group read. */
+    public interface Readings {
+        Replication replication();
+
+        boolean isLeader();
+
+        long term();
+
+        Health health();
+
+        ReplicaStats stats();
+    }
+
     /** Registers the gauges that read the replica's state; they are read on a scrape, never on the hot path. */
-    public void readFrom(ReplicaServer r) {
+    public void readFrom(Readings r) {
         flag(REPLICATION_PASSIVE, () -> r.replication() == Replication.PASSIVE);
         flag(LEADER, r::isLeader);
         number(TERM, r::term);

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -72,7 +73,10 @@ final class DivergenceDetector implements AutoCloseable {
     private final AtomicLong comparisons = new AtomicLong();
     private final AtomicLong divergences = new AtomicLong();
     private long lastRecorded;
-    private ScheduledExecutorService timer;
+    /** The periodic comparison, once started; null before, and never started after {@link #close()}. */
+    private ScheduledFuture<?> task;
+
+    private boolean closed;
 
     /**
      * @param members          the group's current members (this replica included); read before every comparison
@@ -102,17 +106,20 @@ final class DivergenceDetector implements AutoCloseable {
         this.peers = peers;
     }
 
-    /** Starts comparing with the other replicas every {@code intervalMillis}. */
-    synchronized void start(long intervalMillis) {
-        if (every <= 0 || timer != null) {
+    /**
+     * Starts comparing with the other replicas every {@code intervalMillis}, on {@code timer}, which the replica's
+     * groups share (runs of one detector never overlap; a pool that is shutting down starts nothing).
+     */
+    synchronized void start(ScheduledExecutorService timer, long intervalMillis) {
+        if (every <= 0 || task != null || closed) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ratis-sm-divergence-" + replicaId);
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::compareNewest, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        try {
+            task = timer.scheduleWithFixedDelay(
+                    this::compareNewest, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the replica is closing
+        }
     }
 
     /** Whether the entry at {@code index}, just applied, starts a new window and needs a digest. */
@@ -257,8 +264,9 @@ final class DivergenceDetector implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
+        closed = true;
+        if (task != null) {
+            task.cancel(true);
         }
         peers.close();
     }

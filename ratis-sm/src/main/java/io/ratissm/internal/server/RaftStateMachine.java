@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -98,6 +99,7 @@ public final class RaftStateMachine extends BaseStateMachine {
     private volatile RaftServer.Division started;
 
     /**
+     * @param groupId    the group this bridge serves: the replica's first group or one created on it later
      * @param onClosed   called whenever Ratis closes this group member: on a normal stop, and also when Ratis stops
      *                   it on its own (removed from the group's configuration)
      * @param onLogFailed called, on Ratis's log worker thread, when a write of the log failed: Ratis writes nothing
@@ -105,6 +107,7 @@ public final class RaftStateMachine extends BaseStateMachine {
      */
     public RaftStateMachine(
             ServerSettings settings,
+            RaftGroupId groupId,
             Supplier<? extends StateMachine> factory,
             ServerMetrics metrics,
             Runnable onClosed,
@@ -119,18 +122,18 @@ public final class RaftStateMachine extends BaseStateMachine {
         this.maxEntryBytes = settings.maxEntryBytes();
         this.handover = new FailStopHandover(
                 replicaId,
-                settings.group().groupId(),
+                groupId,
                 () -> getServer().getNow(null),
                 this::failure,
                 () -> getLastAppliedTermIndex().getIndex(),
-                new PeerQueries(replicaId, settings.group().groupId(), settings.raftParameters()));
+                new PeerQueries(replicaId, groupId, settings.raftParameters()));
         this.host = new StateMachineHost(replicaId, factory, handover::check);
         this.sessions = new SessionTable();
         this.sessionTicks = new SessionTicks(settings.sessionIdleTimeout().toMillis(), settings.maxSessions());
         metrics.readSessions(sessions::size, sessions::evicted);
         this.divergence = new DivergenceDetector(
                 replicaId,
-                settings.group().groupId(),
+                groupId,
                 this::currentMembers,
                 settings.digestEvery(),
                 settings.raftParameters(),
@@ -187,9 +190,9 @@ public final class RaftStateMachine extends BaseStateMachine {
         return failed != null ? failed : untrusted;
     }
 
-    /** Starts the periodic comparison of state digests with the other replicas. */
-    public void startDivergenceChecks(long intervalMillis) {
-        divergence.start(intervalMillis);
+    /** Starts the periodic comparison of state digests with the other replicas, on the replica's shared timer. */
+    public void startDivergenceChecks(ScheduledExecutorService timer, long intervalMillis) {
+        divergence.start(timer, intervalMillis);
     }
 
     public long rollbacks() {

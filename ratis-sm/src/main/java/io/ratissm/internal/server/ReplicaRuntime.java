@@ -3,14 +3,12 @@ package io.ratissm.internal.server;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import io.ratissm.Health;
-import io.ratissm.LogStats;
 import io.ratissm.ReplicaServer;
 import io.ratissm.ReplicaStats;
 import io.ratissm.ReplicaStatus;
 import io.ratissm.Replication;
-import io.ratissm.Role;
 import io.ratissm.StateMachine;
-import io.ratissm.internal.Roles;
+import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.http.OperationsServer;
 import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
@@ -20,13 +18,19 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,26 +38,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import java.util.stream.StreamSupport;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SnapshotManagementRequest;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A started replica: its Raft server (stopped and restarted around a full disk), the state machine bridge, the
- * watch thread that reads the lag and looks at the storage, its metrics (Ratis's, mirrored into its registry, and
+ * A started replica: its Raft server (stopped and restarted around a full disk), the groups it serves in it (its
+ * first one, and groups created on it later; {@link HostedGroup}), the watch thread that reads their lag and looks at
+ * the storage, its metrics (Ratis's, mirrored into its registry, and
  * JMX) and its HTTP endpoints. {@link ReplicaServer} creates one in {@code start()}, which is where every resource
  * is taken, and gives them all back in {@link #close()}; {@link ReplicaServer} holds the public contract of each
  * method here. Thread-safe.
@@ -62,6 +64,8 @@ public final class ReplicaRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRuntime.class);
     /** How long a stop waits for Ratis's close before it leaves a stuck apply loop behind ({@link RaftShutdown}). */
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+    /** How long Ratis gets to delete the directory of a group removed from this replica before it is moved. */
+    private static final Duration DEPARTED_GRACE = Duration.ofSeconds(3);
 
     /**
      * What a replica is built with, checked, and nothing allocated yet. {@code httpAddress} is null without HTTP
@@ -76,10 +80,12 @@ public final class ReplicaRuntime implements AutoCloseable {
             InetSocketAddress httpAddress) {}
 
     private final ServerSettings settings;
-    /** The bridge the current Raft server runs; a new one with each Raft server ({@link #restartRaft()}). */
-    private volatile RaftStateMachine stateMachine;
+    private final Supplier<? extends StateMachine> userStateMachines;
+    /** The group this replica was built with: its health, status and membership are the replica's own. */
+    private final HostedGroup home;
+    /** Every group this replica serves, its first one included. */
+    private final Map<RaftGroupId, HostedGroup> groups = new ConcurrentHashMap<>();
 
-    private final Supplier<RaftStateMachine> stateMachines;
     private final boolean join;
     /** Created by {@link #start()}, with the membership {@link RejoinGuard} chose; null before. */
     private volatile RaftServer server;
@@ -95,32 +101,46 @@ public final class ReplicaRuntime implements AutoCloseable {
     private volatile String stoppedBecause;
 
     private final Duration divergenceCheckInterval;
-    private final LagWatch lag;
+    private final Duration lagLimit;
     private final StorageWatch storage;
+    /**
+     * Compares the state digests of every group with the other replicas' (two threads for all groups); from
+     * {@link #start()} on.
+     */
+    private volatile ScheduledExecutorService divergenceTimer;
     /** Reads the lag and looks at the storage every {@link #watchInterval}; from {@link #start()} on. */
     private volatile ScheduledExecutorService watch;
 
     private final Duration watchInterval;
     private final MetricRegistry metrics;
     private final RatisRegistries.Subscription ratisMetrics;
+    /**
+     * Groups created on this replica that it left (removed from the group, or the group removed), with when: their
+     * directories, if Ratis left them, are moved out of its way ({@link #moveDeparted}).
+     */
+    private final Map<RaftGroupId, Long> departed = new ConcurrentHashMap<>();
+    /** The Ratis metrics subscriptions of the groups created on this replica, by group. */
+    private final Map<RaftGroupId, RatisRegistries.Subscription> groupMetrics = new ConcurrentHashMap<>();
+
     private final JmxReporter jmx;
     private final InetSocketAddress httpAddress;
     private volatile OperationsServer http;
 
     /**
-     * Subscribes {@code metrics} to this replica's Ratis metrics and registers ratis-sm's own, read from
-     * {@code replica}; takes no other resource until {@link #start()}. Call {@link #close()} once created.
+     * Subscribes {@code metrics} to this replica's Ratis metrics and registers ratis-sm's own for its first group;
+     * takes no other resource until {@link #start()}. Call {@link #close()} once created.
      *
      * @param stopped counted down once the replica has stopped
      */
-    public ReplicaRuntime(Plan plan, ReplicaServer replica, MetricRegistry metrics, CountDownLatch stopped) {
+    public ReplicaRuntime(Plan plan, MetricRegistry metrics, CountDownLatch stopped) {
         this.settings = plan.settings();
         this.join = plan.join();
         this.divergenceCheckInterval = plan.divergenceCheckInterval();
         this.httpAddress = plan.httpAddress();
         this.metrics = metrics;
         this.stopped = stopped;
-        this.lag = new LagWatch(plan.lagLimit());
+        this.lagLimit = plan.lagLimit();
+        this.userStateMachines = plan.stateMachine();
         this.watchInterval = Duration.ofMillis(Math.min(1000, plan.lagLimit().toMillis() / 4));
         this.storage = new StorageWatch(settings, new StorageWatch.RaftServerControl() {
             @Override
@@ -138,26 +158,105 @@ public final class ReplicaRuntime implements AutoCloseable {
                 .build();
         // Before Ratis creates its first metric registry (see RatisRegistries for why).
         RatisRegistries.install();
-        ServerMetrics serverMetrics = new ServerMetrics(metrics);
-        String memberId = RaftGroupMemberId.valueOf(
-                        RaftPeerId.valueOf(settings.id()), settings.group().groupId())
+        this.home = new HostedGroup(
+                settings.group().groupId(),
+                settings.group().name(),
+                settings,
+                lagLimit,
+                metrics,
+                () -> server,
+                this::stopping);
+        String memberId = RaftGroupMemberId.valueOf(RaftPeerId.valueOf(settings.id()), home.groupId)
                 .toString();
         this.ratisMetrics = RatisRegistries.subscribe(RatisRegistries.ofMember(settings.id(), memberId), metrics);
-        this.stateMachines = () ->
-                new RaftStateMachine(settings, plan.stateMachine(), serverMetrics, this::leftGroup, this::logFailed);
         try {
-            this.stateMachine = stateMachines.get();
+            home.stateMachine = newBridge(home);
         } catch (RuntimeException e) {
             ratisMetrics.close();
             throw e;
         }
-        serverMetrics.readFrom(replica);
-        serverMetrics.readLag(lag::entries, lag::seconds, storage::freeBytes);
+        groups.put(home.groupId, home);
+        home.serverMetrics.readFrom(readings(home, this::health));
+        home.serverMetrics.readLag(home.lag::entries, home.lag::seconds, storage::freeBytes);
+    }
+
+    /** What the gauges of {@code g} read: the group's own numbers, and {@code health}. */
+    private ServerMetrics.Readings readings(HostedGroup g, Supplier<Health> health) {
+        return new ServerMetrics.Readings() {
+            @Override
+            public Replication replication() {
+                return settings.replication();
+            }
+
+            @Override
+            public boolean isLeader() {
+                return g.isLeader();
+            }
+
+            @Override
+            public long term() {
+                return g.term();
+            }
+
+            @Override
+            public Health health() {
+                return health.get();
+            }
+
+            @Override
+            public ReplicaStats stats() {
+                return g.stats();
+            }
+        };
+    }
+
+    /** A new bridge for {@code group}, for the Raft server about to start. */
+    private RaftStateMachine newBridge(HostedGroup group) {
+        return new RaftStateMachine(
+                settings,
+                group.groupId,
+                userStateMachines,
+                group.serverMetrics,
+                () -> leftGroup(group),
+                this::logFailed);
+    }
+
+    /**
+     * Ratis's state machine registry: the bridge for a group the Raft server starts serving, at its start (its first
+     * group, and every group its storage holds) and whenever a group is created on it ({@code GroupAdmin}).
+     */
+    private RaftStateMachine bridgeFor(RaftGroupId groupId) {
+        if (groupId.equals(home.groupId)) {
+            return home.stateMachine;
+        }
+        HostedGroup g = groups.computeIfAbsent(groupId, this::newGroup);
+        g.stateMachine = newBridge(g);
+        return g.stateMachine;
+    }
+
+    /** A group created on this replica after it was built: its own registry, with its Ratis metrics. */
+    private HostedGroup newGroup(RaftGroupId groupId) {
+        MetricRegistry registry = new MetricRegistry();
+        HostedGroup g = new HostedGroup(
+                groupId, groupId.getUuid().toString(), settings, lagLimit, registry, () -> server, this::stopping);
+        String memberId =
+                RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), groupId).toString();
+        RatisRegistries.Subscription sub = RatisRegistries.subscribe(memberId::equals, registry);
+        groupMetrics.put(groupId, sub);
+        g.serverMetrics.readFrom(readings(g, () -> healthOf(g)));
+        g.serverMetrics.readLag(g.lag::entries, g.lag::seconds, storage::freeBytes);
+        LOG.info("{}: serves group {} too", id(), groupId);
+        return g;
     }
 
     /** See {@link ReplicaServer#start()}; on failure everything is given back, as by {@link #close()}. */
     public void start() throws IOException {
         checkPortFree();
+        divergenceTimer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "ratis-sm-divergence-" + id());
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Files.createDirectories(settings.storage());
             storage.beforeStart();
@@ -189,12 +288,15 @@ public final class ReplicaRuntime implements AutoCloseable {
                 settings.storage());
     }
 
-    /** Creates a Raft server of this replica, running {@code stateMachine}, for the group it starts in. */
-    private RaftServer newRaftServer(RaftGroup group, RaftStateMachine stateMachine) throws IOException {
+    /**
+     * Creates a Raft server of this replica for its first group as it starts in, and for every other group its
+     * storage holds (Ratis finds those by their directories).
+     */
+    private RaftServer newRaftServer(RaftGroup group) throws IOException {
         return RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id()))
                 .setGroup(group)
-                .setStateMachine(stateMachine)
+                .setStateMachineRegistry(this::bridgeFor)
                 .setProperties(settings.raftProperties())
                 .setParameters(settings.raftParameters())
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -202,7 +304,7 @@ public final class ReplicaRuntime implements AutoCloseable {
     }
 
     /**
-     * Creates and starts a Raft server running the current {@link #stateMachine}, with the membership
+     * Creates and starts a Raft server running the current bridges of its groups, with the membership
      * {@link RejoinGuard} chooses (a storage that holds a log keeps its own). On failure it is left stopped.
      */
     private void startRaft() throws IOException {
@@ -212,8 +314,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             RaftServer s = newRaftServer(
                     RejoinGuard.decide(settings, join) == RejoinGuard.Start.JOINING
                             ? settings.group().joiningRaftGroup(id())
-                            : settings.group().raftGroup(),
-                    stateMachine);
+                            : settings.group().raftGroup());
             // Published before it starts: a stop while it replays its log must stop this server, not the last.
             server = s;
             raftStopping.set(false);
@@ -227,10 +328,10 @@ public final class ReplicaRuntime implements AutoCloseable {
                 }
                 throw new IOException(id() + ": failed to start: " + e.getCause(), e.getCause());
             }
-            RaftServer.Division division = s.getDivision(settings.group().groupId());
+            RaftServer.Division division = s.getDivision(home.groupId);
             storage.started(division.getRaftStorage().getMetadataFile());
-            stateMachine.started(division);
-            stateMachine.startDivergenceChecks(divergenceCheckInterval.toMillis());
+            home.attach(divergenceTimer, divergenceCheckInterval.toMillis());
+            groups.values().forEach(g -> g.attach(divergenceTimer, divergenceCheckInterval.toMillis()));
         }
     }
 
@@ -242,10 +343,10 @@ public final class ReplicaRuntime implements AutoCloseable {
      */
     private void restartRaft() throws IOException {
         synchronized (raftLock) {
-            if (closed || isStopped() || stateMachine.failure() != null) {
+            if (closed || isStopped() || home.stateMachine.failure() != null) {
                 return;
             }
-            stateMachine = stateMachines.get();
+            home.stateMachine = newBridge(home);
             startRaft();
         }
     }
@@ -253,10 +354,78 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** One round of the watch thread: a reading of the lag, a look at the storage. Never throws. */
     private void watchOnce() {
         try {
-            lag.record(position(), System.nanoTime());
+            for (HostedGroup g : groups.values()) {
+                g.attach(divergenceTimer, divergenceCheckInterval.toMillis());
+                g.recordLag();
+            }
+            moveDeparted();
             storage.check();
         } catch (RuntimeException e) {
             LOG.warn("{}: the health watch failed once: {}", id(), e.toString(), e);
+        }
+    }
+
+    /**
+     * Moves the directory of a group this replica left to {@code removed-groups/} in its storage, where Ratis does not
+     * look: otherwise the next start would find it and serve the group again, with a log that may still count this
+     * replica as a member (a removed follower is never sent the configuration without it), campaigning in vain. Ratis
+     * deletes the directory itself when the whole group is removed; a directory is only moved once Ratis has let go of
+     * the group for a few seconds. Watch thread.
+     */
+    private void moveDeparted() {
+        RaftServer s = server;
+        for (Map.Entry<RaftGroupId, Long> d : departed.entrySet()) {
+            RaftGroupId groupId = d.getKey();
+            Path dir = settings.storage().resolve(groupId.getUuid().toString());
+            boolean servedAgain = groups.containsKey(groupId);
+            if (servedAgain || !Files.exists(dir)) {
+                departed.remove(groupId);
+                continue;
+            }
+            if (System.nanoTime() - d.getValue() < DEPARTED_GRACE.toNanos()) {
+                continue;
+            }
+            boolean held = s != null
+                    && StreamSupport.stream(s.getGroupIds().spliterator(), false)
+                            .anyMatch(groupId::equals);
+            if (held && !release(s, groupId)) {
+                continue;
+            }
+            Path to = settings.storage()
+                    .resolve("removed-groups")
+                    .resolve(groupId.getUuid() + "-" + System.currentTimeMillis());
+            try {
+                Files.createDirectories(to.getParent());
+                Files.move(dir, to);
+                departed.remove(groupId);
+                LOG.info("{}: moved the storage of group {}, which it left, to {}", id(), groupId.getUuid(), to);
+            } catch (IOException e) {
+                LOG.warn(
+                        "{}: cannot move the storage of group {}, which it left, to {}: {}",
+                        id(),
+                        dir,
+                        to,
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * Asks Ratis to let go of a group whose member it closed but keeps (a leader removed from the group's
+     * configuration closes itself and stays in its server's map, so the group could not be served again). Returns
+     * whether it did.
+     */
+    private boolean release(RaftServer s, RaftGroupId groupId) {
+        try {
+            if (!s.getDivision(groupId).getInfo().getLifeCycleState().isClosingOrClosed()) {
+                return false; // still serving: it was taken up again
+            }
+            RaftClientReply reply = s.groupManagement(GroupManagementRequest.newRemove(
+                    ClientId.randomId(), RaftPeerId.valueOf(id()), 0, groupId, false, false));
+            return reply.isSuccess();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot release group {}, which it left: {}", id(), groupId.getUuid(), e.toString());
+            return false;
         }
     }
 
@@ -270,43 +439,6 @@ public final class ReplicaRuntime implements AutoCloseable {
             } catch (RejectedExecutionException closing) {
                 // the replica is closing: nothing to keep running
             }
-        }
-    }
-
-    /** Where this replica stands, for the lag: its indexes, the leader it follows, and what the leader told it. */
-    private LagWatch.Position position() {
-        Optional<RaftServer.Division> d = division();
-        if (stopping() || d.isEmpty()) {
-            return LagWatch.Position.NONE;
-        }
-        try {
-            RaftServer.Division division = d.get();
-            DivisionInfo info = division.getInfo();
-            RaftPeerId leader = info.getLeaderId();
-            String follows = leader == null || info.isLeader() ? null : leader.toString();
-            long leaderCommit = follows == null
-                    ? -1
-                    : division.getCommitInfos().stream()
-                            .filter(c -> c.getServer().getId().toStringUtf8().equals(follows))
-                            .mapToLong(CommitInfoProto::getCommitIndex)
-                            .max()
-                            .orElse(-1);
-            TermIndex last = division.getRaftLog().getLastEntryTermIndex();
-            SnapshotInfo snapshot = division.getStateMachine().getLatestSnapshot();
-            if (snapshot != null && (last == null || snapshot.getIndex() > last.getIndex())) {
-                // After a snapshot from the leader the log continues from the snapshot, and may hold nothing past it.
-                last = snapshot.getTermIndex();
-            }
-            return new LagWatch.Position(
-                    info.getLastAppliedIndex(),
-                    division.getRaftLog().getLastCommittedIndex(),
-                    follows,
-                    leaderCommit,
-                    info.getCurrentTerm(),
-                    last == null ? -1 : last.getTerm(),
-                    last == null ? -1 : last.getIndex());
-        } catch (IllegalStateException closedLog) {
-            return LagWatch.Position.NONE;
         }
     }
 
@@ -351,9 +483,7 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#isLeader()}. */
     public boolean isLeader() {
-        return !stopping()
-                && stateMachine.failure() == null
-                && info().map(DivisionInfo::isLeaderReady).orElse(false);
+        return home.isLeader();
     }
 
     /** Closed, stopped or removed: Ratis may still report its last role for a moment, but this serves nothing. */
@@ -366,63 +496,42 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#leaderId()}. */
     public Optional<String> leaderId() {
-        return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+        return home.leaderId();
     }
 
     /** As {@link ReplicaServer#term()}. */
     public long term() {
-        return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+        return home.term();
     }
 
     /** As {@link ReplicaServer#members()}. */
     public List<String> members() {
-        return division()
-                .map(d -> d.getRaftConf().getCurrentPeers().stream()
-                        .map(p -> p.getId().toString())
-                        .sorted()
-                        .toList())
-                .orElse(List.of());
+        return home.members();
     }
 
     /** As {@link ReplicaServer#appliedIndex()}. */
     public long appliedIndex() {
-        RaftStateMachine sm = stateMachine;
-        if (sm.failure() != null) {
-            // Ratis counts the entries it handed over as applied; a fail-stopped state machine applied none of them.
-            return sm.getLastAppliedTermIndex().getIndex();
-        }
-        return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
+        return home.appliedIndex();
     }
 
     /** As {@link ReplicaServer#lastLogIndex()}. */
     public long lastLogIndex() {
-        return fromLog(d -> {
-            TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-            return last == null ? -1L : last.getIndex();
-        });
+        return home.lastLogIndex();
     }
 
     /** As {@link ReplicaServer#firstLogIndex()}. */
     public long firstLogIndex() {
-        return fromLog(d -> d.getRaftLog().getStartIndex());
+        return home.firstLogIndex();
     }
 
     /** As {@link ReplicaServer#latestSnapshotIndex()}. */
     public long latestSnapshotIndex() {
-        return division()
-                .map(d -> d.getStateMachine().getLatestSnapshot())
-                .map(s -> s.getIndex())
-                .orElse(-1L);
+        return home.latestSnapshotIndex();
     }
 
     /** As {@link ReplicaServer#stats()}. */
     public ReplicaStats stats() {
-        return new ReplicaStats(
-                stateMachine.executions(),
-                stateMachine.speculativePending(),
-                stateMachine.rollbacks(),
-                stateMachine.digestComparisons(),
-                stateMachine.divergences());
+        return home.stats();
     }
 
     /** The port of the HTTP endpoints, once they serve. */
@@ -433,28 +542,66 @@ public final class ReplicaRuntime implements AutoCloseable {
 
     /** As {@link ReplicaServer#status()}. */
     public ReplicaStatus status() {
-        Health health = health();
-        Role role = stopping()
-                ? Role.STOPPED
-                : info().map(i -> Roles.of(i.getCurrentRole())).orElse(Role.STOPPED);
-        LogStats log = new LogStats(
-                fromLog(d -> {
-                    TermIndex last = d.getRaftLog().getLastEntryTermIndex();
-                    return last == null ? 0 : last.getTerm();
-                }),
-                lastLogIndex(),
-                fromLog(d -> d.getRaftLog().getLastCommittedIndex()),
-                appliedIndex(),
-                latestSnapshotIndex());
-        return new ReplicaStatus(id(), role, term(), leaderId(), log, replication(), health);
+        return home.status(health());
     }
 
-    /** As {@link ReplicaServer#health()}. */
-    public Health health() {
-        String failure = stateMachine.failure();
-        if (failure != null) {
-            return Health.unhealthy(failure);
+    /** As {@link ReplicaServer#groups()}: every group this replica serves, by group id, its first one included. */
+    public Map<String, ReplicaStatus> groups() {
+        Map<String, ReplicaStatus> all = new TreeMap<>();
+        for (HostedGroup g : groups.values()) {
+            all.put(g.groupId.getUuid().toString(), g.status(healthOf(g)));
         }
+        return all;
+    }
+
+    /** The group of this id that this replica serves, if it does. */
+    private Optional<HostedGroup> group(String groupName) {
+        return Optional.ofNullable(groups.get(GroupSpec.groupIdOf(groupName)));
+    }
+
+    /** As {@link ReplicaServer#status(String)}. */
+    public Optional<ReplicaStatus> status(String groupName) {
+        return group(groupName).map(g -> groups().get(g.groupId.getUuid().toString()));
+    }
+
+    /**
+     * As {@link ReplicaServer#health()}: the replica's health in its first group; then, if that is fine, the first
+     * problem of another group it serves, named by its group id.
+     */
+    public Health health() {
+        Health own = healthOf(home);
+        if (!own.healthy()) {
+            return own;
+        }
+        return groups.values().stream()
+                .filter(g -> g != home && g.problem() != null)
+                .sorted(Comparator.comparing(g -> g.name))
+                .findFirst()
+                .map(g -> Health.unhealthy("group " + g.name + ": " + g.problem()))
+                .orElse(Health.OK);
+    }
+
+    /**
+     * This replica's health in group {@code g}: first its first group's state machine failure (for that group), then
+     * the replica's own (stopped, a full disk), then the group's (its state machine failed or diverged, it lags).
+     */
+    private Health healthOf(HostedGroup g) {
+        if (g == home) {
+            String failure = home.stateMachine.failure();
+            if (failure != null) {
+                return Health.unhealthy(failure);
+            }
+        }
+        Health replica = replicaHealth();
+        if (!replica.healthy()) {
+            return replica;
+        }
+        String problem = g.problem();
+        return problem == null ? Health.OK : Health.unhealthy(problem);
+    }
+
+    /** The health of the replica as a whole, whatever group: stopped, not started, or its storage full. */
+    private Health replicaHealth() {
         String because = stoppedBecause;
         if (because != null) {
             return Health.unhealthy("the replica stopped: " + because);
@@ -474,22 +621,21 @@ public final class ReplicaRuntime implements AutoCloseable {
         if (state != LifeCycle.State.RUNNING) {
             return Health.unhealthy("the replica is " + state);
         }
-        String lagging = lag.problem();
-        return lagging == null ? Health.OK : Health.unhealthy(lagging);
+        return Health.OK;
     }
 
     /** As {@link ReplicaServer#takeSnapshot()}. */
     public long takeSnapshot() throws IOException {
-        RaftServer s = server;
-        if (s == null) {
-            throw new IOException(id() + ": not started");
+        return home.takeSnapshot();
+    }
+
+    /** As {@link ReplicaServer#takeSnapshot(String)}. */
+    public long takeSnapshot(String groupName) throws IOException {
+        Optional<HostedGroup> g = group(groupName);
+        if (g.isEmpty()) {
+            throw new IOException(id() + ": serves no group named '" + groupName + "'");
         }
-        RaftClientReply reply = s.snapshotManagement(SnapshotManagementRequest.newCreate(
-                ClientId.randomId(), RaftPeerId.valueOf(id()), settings.group().groupId(), 0, 60_000, 0));
-        if (!reply.isSuccess()) {
-            throw new IOException(id() + ": snapshot failed", reply.getException());
-        }
-        return reply.getLogIndex();
+        return g.get().takeSnapshot();
     }
 
     /** As {@link ReplicaServer#close()}: gives back everything the constructor and {@link #start()} took. */
@@ -510,9 +656,14 @@ public final class ReplicaRuntime implements AutoCloseable {
         try {
             stopRaft();
         } finally {
+            ScheduledExecutorService d = divergenceTimer;
+            if (d != null) {
+                d.shutdownNow();
+            }
             stopped.countDown();
             jmx.stop();
             ratisMetrics.close();
+            groupMetrics.values().forEach(RatisRegistries.Subscription::close);
         }
         LOG.info("{}: stopped", id());
     }
@@ -520,6 +671,13 @@ public final class ReplicaRuntime implements AutoCloseable {
     /** A JMX domain may not contain {@code : = , * ?} or quotes; replica ids rarely do. */
     private static String jmxDomain(String id) {
         return "ratissm." + id.replaceAll("[^A-Za-z0-9_.@-]", "_");
+    }
+
+    private Map<String, String> groupLabels(HostedGroup g) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("replica", id());
+        labels.put("group", g.name);
+        return labels;
     }
 
     /** What the HTTP endpoints show, read on the HTTP server's threads. */
@@ -545,8 +703,26 @@ public final class ReplicaRuntime implements AutoCloseable {
         }
 
         @Override
+        public Map<String, ReplicaStatus> groups() {
+            return ReplicaRuntime.this.groups();
+        }
+
+        @Override
         public String prometheusText() {
-            return exposition.render(metrics);
+            List<Map.Entry<PrometheusText, MetricRegistry>> parts = new ArrayList<>();
+            parts.add(Map.entry(exposition, metrics));
+            groups.values().stream()
+                    .filter(g -> g != home)
+                    .sorted(Comparator.comparing(g -> g.name))
+                    .forEach(g -> parts.add(Map.entry(
+                            new PrometheusText(
+                                    groupLabels(g),
+                                    Set.of(
+                                            RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), g.groupId)
+                                                    .toString(),
+                                            id())),
+                            g.metrics)));
+            return PrometheusText.renderAll(parts);
         }
     }
 
@@ -565,7 +741,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                     s,
                     STOP_LIMIT,
                     () -> "applied index " + appliedIndex() + ", commit index "
-                            + fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
+                            + home.fromLog(d -> d.getRaftLog().getLastCommittedIndex()));
             storage.stopped();
         }
     }
@@ -574,15 +750,28 @@ public final class ReplicaRuntime implements AutoCloseable {
      * Ratis closed this replica's group member without {@link #close()}: the group's new configuration left it out
      * (a removed leader stops itself, a removed follower is told to by {@link GroupAdmin#removeReplica}). The RPC
      * server would otherwise stay up with nothing to serve, so the whole replica stops, from another thread
-     * because this runs inside Ratis's shutdown.
+     * because this runs inside Ratis's shutdown. A group created on the replica later only leaves the replica.
      */
-    private void leftGroup() {
+    private void leftGroup(HostedGroup group) {
         if (raftStopping.get() || storage.handlingFailure()) {
             // Ratis closes the member on every stop: this one was a close, not a removal; or it closed
             // it after a failed write of the log, which the storage watch handles
             return;
         }
-        if (stateMachine.removedFromGroup()) {
+        if (group != home) {
+            // A group created on this replica was removed from it, or this replica from the group: the replica
+            // goes on serving its other groups.
+            if (groups.remove(group.groupId, group)) {
+                RatisRegistries.Subscription sub = groupMetrics.remove(group.groupId);
+                if (sub != null) {
+                    sub.close();
+                }
+                departed.put(group.groupId, System.nanoTime());
+                LOG.info("{}: no longer serves group {}", id(), group.name);
+            }
+            return;
+        }
+        if (home.stateMachine.removedFromGroup()) {
             stoppedBecause = "removed from group " + settings.group().name();
             LOG.info(
                     "{}: no longer a member of group {}; stopping",
@@ -603,33 +792,5 @@ public final class ReplicaRuntime implements AutoCloseable {
                 "ratis-sm-left-group-" + id());
         t.setDaemon(true);
         t.start();
-    }
-
-    private Optional<RaftServer.Division> division() {
-        try {
-            RaftServer s = server;
-            return s == null
-                    ? Optional.empty()
-                    : Optional.of(s.getDivision(settings.group().groupId()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Reads the division's log, or -1 if there is none or it is closed (a stopped replica). */
-    private long fromLog(ToLongFunction<RaftServer.Division> read) {
-        return division()
-                .map(d -> {
-                    try {
-                        return read.applyAsLong(d);
-                    } catch (IllegalStateException closedLog) {
-                        return -1L;
-                    }
-                })
-                .orElse(-1L);
-    }
-
-    private Optional<DivisionInfo> info() {
-        return division().map(RaftServer.Division::getInfo);
     }
 }

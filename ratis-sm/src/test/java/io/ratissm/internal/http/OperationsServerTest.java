@@ -92,7 +92,7 @@ class OperationsServerTest {
                 .isEqualTo("{\"id\":\"t1\",\"role\":\"FOLLOWER\",\"term\":4,\"leaderId\":\"t\\\"2\","
                         + "\"commitIndex\":10,\"appliedIndex\":9,\"lastLogIndex\":11,\"lastLogTerm\":3,"
                         + "\"latestSnapshotIndex\":-1,"
-                        + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\"");
+                        + "\"replication\":\"PASSIVE\",\"healthy\":true,\"reason\":\"\",\"groups\":{}");
         // the server runs in this JVM, so its clocks are this test's: the readings fall within the request
         assertThat(Long.parseLong(clocks.group(1))).isBetween(wallBefore, wallAfter);
         assertThat(Long.parseLong(clocks.group(2))).isBetween(nanosBefore, nanosAfter);
