@@ -196,6 +196,40 @@ public final class GroupAdmin implements AutoCloseable {
                 "add " + id);
     }
 
+    /**
+     * Moves the group's replica on {@code from} to server {@code toId} at {@code toAddress}, while the group serves:
+     * adds the new replica (it receives the state first, as in {@link #addReplica}), hands the leadership to another
+     * member if {@code from} leads, then removes {@code from} ({@link #removeReplica}). The group keeps its size and
+     * its majority throughout; its clients see at most a leader change. The server at {@code toAddress} is a running
+     * {@link ReplicaServer} (serving other groups, or started with {@link ReplicaServer.Builder#join join}).
+     *
+     * <p>If it fails part way, the group is left with a valid membership: after the add, with one member more (run
+     * {@link #removeReplica} on either to finish or undo).
+     *
+     * @throws IllegalArgumentException if {@code from} is not a member, or {@code toId} already is
+     * @throws UnavailableException     if the new server does not answer (nothing changed then)
+     */
+    public void moveReplica(String from, String toId, String toAddress) {
+        Membership m = membership();
+        m.require(from, given.name());
+        if (m.contains(toId)) {
+            throw new IllegalArgumentException("replica '" + toId + "' is already a member of group " + given.name()
+                    + " (members: " + m.addresses().keySet() + ")");
+        }
+        addReplica(toId, toAddress);
+        Membership now = membership();
+        if (now.leader().equals(Optional.of(from))) {
+            // A leader that removes itself leaves the group without a leader for an election timeout: hand it over.
+            String next = now.addresses().keySet().stream()
+                    .filter(id -> !id.equals(from) && !id.equals(toId))
+                    .findFirst()
+                    .orElse(toId);
+            transferLeadership(next, timeout);
+        }
+        removeReplica(from);
+        LOG.info("moved group {}'s replica from {} to {}", given.name(), from, toId);
+    }
+
     /** Makes the running server {@code id} serve the group as a listener (no vote) before it is added. */
     private void serveAsListener(GroupSpec joining, String id, String address) {
         try (RaftClient c = client(Map.of(id, address), timeout, RetryPolicies.noRetry())) {

@@ -241,6 +241,8 @@ public final class ReplicaServer implements AutoCloseable {
      * {@link MetricNames.Replica}; ratis-sm/OPERATIONS.md, section "Metrics", explains every name. Ratis's metrics
      * of a division come and go with it (a leader's
      * log appender metrics exist while it leads); a restarted replica is a new object with a new registry.
+     * The metrics of a group created on the replica since ({@link #groups()}) are here too, under
+     * {@code group.<group id>.} and the same names.
      */
     public MetricRegistry metrics() {
         return metrics;

@@ -22,6 +22,9 @@ final class BackgroundWriter implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong attempted = new AtomicLong();
+    /** The longest time between two acknowledgements (or from the start to the first), in nanoseconds. */
+    private final AtomicLong longestGapNanos = new AtomicLong();
+
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
     private final Future<?> done;
 
@@ -29,11 +32,15 @@ final class BackgroundWriter implements AutoCloseable {
     BackgroundWriter(ReplicaClient client) {
         this.client = client;
         this.done = thread.submit(() -> {
+            long last = System.nanoTime();
             while (!stop.get()) {
                 attempted.incrementAndGet();
                 try {
                     client.submit(add(1));
                     acknowledged.incrementAndGet();
+                    long now = System.nanoTime();
+                    longestGapNanos.accumulateAndGet(now - last, Math::max);
+                    last = now;
                 } catch (UnavailableException e) {
                     // unknown outcome: counted in attempted only
                 }
@@ -48,6 +55,11 @@ final class BackgroundWriter implements AutoCloseable {
 
     long attempted() {
         return attempted.get();
+    }
+
+    /** The longest stretch so far without an acknowledged write. */
+    Duration longestGap() {
+        return Duration.ofNanos(longestGapNanos.get());
     }
 
     /** Waits until {@code n} writes in all were acknowledged; fails if the writer met anything but a timeout. */
@@ -71,12 +83,17 @@ final class BackgroundWriter implements AutoCloseable {
      * and waits until replica {@code id} holds the same count.
      */
     void stopAndAwaitEveryWriteOn(LocalCluster cluster, String id) throws Exception {
-        stop();
         try (ReplicaClient reader = cluster.newClient()) {
-            long committed = NonNegativeCounter.decode(reader.query(NonNegativeCounter.get()));
-            assertThat(committed).isBetween(acknowledged(), attempted());
-            Awaits.await(id + " holds every acknowledged write", WAIT, () -> stale(reader, id) == committed);
+            stopAndAwaitEveryWriteOn(reader, id);
         }
+    }
+
+    /** As {@link #stopAndAwaitEveryWriteOn(LocalCluster, String)}, reading the group through {@code reader}. */
+    void stopAndAwaitEveryWriteOn(ReplicaClient reader, String id) throws Exception {
+        stop();
+        long committed = NonNegativeCounter.decode(reader.query(NonNegativeCounter.get()));
+        assertThat(committed).isBetween(acknowledged(), attempted());
+        Awaits.await(id + " holds every acknowledged write", WAIT, () -> stale(reader, id) == committed);
     }
 
     private static long stale(ReplicaClient reader, String id) {

@@ -200,14 +200,65 @@ class ManyGroupsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Replication.class)
+    void aReplicaMovesWhileClientsWriteAndNoAcknowledgedWriteIsLost(Replication mode) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, NonNegativeCounter::new, mode);
+                ReplicaServer n4 = ReplicaServer.builder()
+                        .id("n4")
+                        .peers("n4=127.0.0.1:" + FreePorts.next())
+                        .group("n4-own")
+                        .replication(mode)
+                        .storage(dir.resolve("n4"))
+                        .stateMachine(NonNegativeCounter::new)
+                        .build()
+                        .start()) {
+            cluster.awaitLeader();
+            String peers = cluster.peers() + ",n4=" + n4.address();
+            try (GroupAdmin admin =
+                            GroupAdmin.builder().peers(peers).group("orders").build();
+                    ReplicaClient reader =
+                            ReplicaClient.builder().peers(peers).group("orders").build()) {
+                try (GroupAdmin creator = admin(cluster, "orders")) {
+                    creator.createGroup(); // on n1, n2 and n3
+                }
+                try (BackgroundWriter writer = new BackgroundWriter(
+                        ReplicaClient.builder().peers(peers).group("orders").build())) {
+                    writer.awaitMore(50);
+                    // The leader moves: the hardest case, it hands its leadership over first.
+                    String leader = admin.status().leader().orElseThrow();
+                    admin.moveReplica(leader, "n4", n4.address());
+                    assertThat(admin.status().members()).contains("n4").doesNotContain(leader);
+                    writer.awaitMore(50);
+                    writer.stopAndAwaitEveryWriteOn(reader, "n4");
+                    System.out.printf(
+                            "%s: moved the leader's replica of orders to n4; longest stretch without an acknowledged"
+                                    + " write: %d ms%n",
+                            mode, writer.longestGap().toMillis());
+                }
+                assertThatThrownBy(() -> admin.moveReplica("n9", "n5", "127.0.0.1:1"))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("unknown replica 'n9'");
+                String stays = admin.status().members().stream()
+                        .filter(id -> !id.equals("n4"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThatThrownBy(() -> admin.moveReplica(stays, "n4", n4.address()))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'n4' is already a member");
+                String down = "127.0.0.1:" + FreePorts.next();
+                String member = admin.status().members().get(0);
+                assertThatThrownBy(() -> admin.moveReplica(member, "n5", down))
+                        .isInstanceOf(UnavailableException.class)
+                        .hasMessageContaining("does not answer");
+                assertThat(admin.status().members()).hasSize(3).contains(member);
+            }
+        }
+    }
+
     @Test
     void aCreatedGroupDetectsAReplicaThatDivergedInIt() throws Exception {
-        try (LocalCluster cluster = LocalCluster.builder()
-                .replicas(3)
-                .stateMachinePerReplica(
-                        id -> id.equals("n3") ? DivergedReplicaTest.OffByOne::new : NonNegativeCounter::new)
-                .configure(b -> b.digestEvery(10).divergenceCheckInterval(Duration.ofMillis(100)))
-                .start()) {
+        try (LocalCluster cluster = DivergedReplicaTest.offByOneOnN3()) {
             cluster.awaitLeader();
             try (GroupAdmin admin = admin(cluster, "orders");
                     ReplicaClient orders = client(cluster, "orders")) {
@@ -283,6 +334,11 @@ class ManyGroupsTest {
             assertThat(metrics).contains("ratissm_commands_total{replica=\"n1\"} 0");
             assertThat(metrics.lines().filter(l -> l.equals("# TYPE ratissm_commands_total counter")))
                     .hasSize(1);
+            assertThat(n1.metrics().getMeters()).containsKey("group." + id + ".ratissm.commands");
+            assertThat(n1.metrics().getGauges().keySet())
+                    .anyMatch(name ->
+                            name.startsWith("group." + id + ".ratis.") && name.contains("lastLeaderElapsedTime"));
+            assertThat(metrics).doesNotContain("group_" + id.replace('-', '_'));
             Map<String, ReplicaStatus> groups = n1.groups();
             assertThat(groups).hasSize(2);
         }

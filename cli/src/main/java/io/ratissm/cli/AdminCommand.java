@@ -139,6 +139,25 @@ public final class AdminCommand {
     }
 
     @Command(
+            name = "move-replica",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Move the group's replica on FROM to the running server TO at HOST:PORT while the group serves: add TO"
+                        + " (it receives the state), hand the leadership over if FROM leads, remove FROM.",
+                "TO runs already, serving other groups (or started with join = true)."
+            })
+    int moveReplica(
+            @Parameters(paramLabel = "FROM") String from,
+            @Parameters(paramLabel = "TO") String to,
+            @Parameters(paramLabel = "HOST:PORT") String address) {
+        return with(admin -> {
+            admin.moveReplica(from, to, address);
+            out.println("OK: group " + group.group + "'s replica moved from " + from + " to " + to);
+            return 0;
+        });
+    }
+
+    @Command(
             name = "create-group",
             mixinStandardHelpOptions = true,
             description = {

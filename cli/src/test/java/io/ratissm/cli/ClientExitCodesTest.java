@@ -126,6 +126,11 @@ class ClientExitCodesTest {
                 .as("the first group does not hold the second's key")
                 .isEqualTo(GroupOptions.REFUSED);
 
+        Result unknown =
+                admin("--peers", cluster.peers(), "--group", "second", "move-replica", "n9", "n4", "127.0.0.1:1");
+        assertThat(unknown.exit()).as(unknown.err()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown replica 'n9'");
+
         Result removed = admin("--peers", cluster.peers(), "remove-group", "--group", "second");
         assertThat(removed.exit()).as(removed.err()).isZero();
         assertThat(client("--peers", cluster.peers(), "--group", "second", "get", "s1")

@@ -44,12 +44,19 @@ public final class PrometheusText {
 
     private final String constantLabels;
     private final Set<String> droppedSegments;
+    /** Names that start with this are left out (rendered from another registry, with other labels); null: none. */
+    private final String skippedPrefix;
 
     /**
      * @param labels          added to every sample, in this order
      * @param droppedSegments dot-separated name segments to remove before sanitizing
      */
     public PrometheusText(Map<String, String> labels, Set<String> droppedSegments) {
+        this(labels, droppedSegments, null);
+    }
+
+    /** As {@link #PrometheusText(Map, Set)}, leaving out the metrics whose names start with {@code skippedPrefix}. */
+    public PrometheusText(Map<String, String> labels, Set<String> droppedSegments, String skippedPrefix) {
         StringBuilder b = new StringBuilder();
         labels.forEach((k, v) -> b.append(b.length() == 0 ? "" : ",")
                 .append(labelName(k))
@@ -58,6 +65,7 @@ public final class PrometheusText {
                 .append('"'));
         this.constantLabels = b.toString();
         this.droppedSegments = Set.copyOf(droppedSegments);
+        this.skippedPrefix = skippedPrefix;
     }
 
     /** The whole registry as one exposition. */
@@ -76,6 +84,9 @@ public final class PrometheusText {
             PrometheusText text = part.getKey();
             Set<String> seen = new HashSet<>();
             new TreeMap<>(part.getValue().getMetrics()).forEach((name, metric) -> {
+                if (text.skippedPrefix != null && name.startsWith(text.skippedPrefix)) {
+                    return;
+                }
                 String family = text.familyName(name, metric);
                 if (family == null || !seen.add(family)) {
                     return;

@@ -1,13 +1,6 @@
 package io.ratissm.internal.metrics;
 
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Histogram;
-import com.codahale.metrics.Meter;
-import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.MetricRegistryListener;
-import com.codahale.metrics.Timer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,7 +84,7 @@ public final class RatisRegistries {
     public static final class Subscription implements AutoCloseable {
         private final Predicate<String> owns;
         private final MetricRegistry target;
-        private final Map<RatisMetricRegistry, Mirror> mirrors = new ConcurrentHashMap<>();
+        private final Map<RatisMetricRegistry, RegistryMirror> mirrors = new ConcurrentHashMap<>();
 
         private Subscription(Predicate<String> owns, MetricRegistry target) {
             this.owns = owns;
@@ -114,15 +107,11 @@ public final class RatisRegistries {
                         registry.getClass().getName());
                 return;
             }
-            mirrors.computeIfAbsent(registry, r -> {
-                Mirror m = new Mirror(dm3.getDropWizardMetricRegistry());
-                m.source.addListener(m); // replays the metrics the registry has already
-                return m;
-            });
+            mirrors.computeIfAbsent(registry, r -> RegistryMirror.start(dm3.getDropWizardMetricRegistry(), target, ""));
         }
 
         private void drop(RatisMetricRegistry registry) {
-            Mirror m = mirrors.remove(registry);
+            RegistryMirror m = mirrors.remove(registry);
             if (m != null) {
                 m.close();
             }
@@ -132,93 +121,6 @@ public final class RatisRegistries {
         public void close() {
             SUBSCRIPTIONS.remove(this);
             mirrors.keySet().forEach(this::drop);
-        }
-
-        /** Copies one Ratis registry's metrics into the target as they come and go. */
-        private final class Mirror implements MetricRegistryListener {
-            private final MetricRegistry source;
-
-            Mirror(MetricRegistry source) {
-                this.source = source;
-            }
-
-            void close() {
-                source.removeListener(this);
-                source.getMetrics().forEach((name, metric) -> removed(name, metric));
-            }
-
-            private void added(String name, Metric metric) {
-                // A restarted division may publish a name while the registry it replaces is still being removed:
-                // the newer metric wins, and the older registry's removal (by identity, below) leaves it alone.
-                target.remove(name);
-                try {
-                    target.register(name, metric);
-                } catch (IllegalArgumentException raced) {
-                    // Another registry re-published the same name between the two calls: keep that one. This
-                    // runs on Ratis's threads, which must never see an exception from a metrics hook.
-                    LOG.debug("Ratis metric {} was published twice at once; keeping the other", name);
-                }
-            }
-
-            /** Ratis dropped one metric of a live registry (e.g. a follower's gauges): it is gone by name. */
-            private void removed(String name) {
-                target.remove(name);
-            }
-
-            /** The whole registry is going: remove its metrics, but not a newer one under the same name. */
-            private void removed(String name, Metric metric) {
-                target.removeMatching((n, m) -> m == metric && n.equals(name));
-            }
-
-            @Override
-            public void onGaugeAdded(String name, Gauge<?> gauge) {
-                added(name, gauge);
-            }
-
-            @Override
-            public void onGaugeRemoved(String name) {
-                removed(name);
-            }
-
-            @Override
-            public void onCounterAdded(String name, Counter counter) {
-                added(name, counter);
-            }
-
-            @Override
-            public void onCounterRemoved(String name) {
-                removed(name);
-            }
-
-            @Override
-            public void onHistogramAdded(String name, Histogram histogram) {
-                added(name, histogram);
-            }
-
-            @Override
-            public void onHistogramRemoved(String name) {
-                removed(name);
-            }
-
-            @Override
-            public void onMeterAdded(String name, Meter meter) {
-                added(name, meter);
-            }
-
-            @Override
-            public void onMeterRemoved(String name) {
-                removed(name);
-            }
-
-            @Override
-            public void onTimerAdded(String name, Timer timer) {
-                added(name, timer);
-            }
-
-            @Override
-            public void onTimerRemoved(String name) {
-                removed(name);
-            }
         }
     }
 }

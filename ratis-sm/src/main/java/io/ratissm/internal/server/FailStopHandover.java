@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>it refuses every command before its log and every query ({@code ReplicaFailedException}, naming its
  *       reason);</li>
  *   <li>while it leads, it asks the other members whether they are fail-stopped (a health probe, a stale read that
- *       any replica answers; {@link #check}): to one that is not and has applied past N, it transfers the leadership,
+ *       any replica answers; {@link #check}): to one that is not and has applied N (for a replica that diverged:
+ *       the last entry it applied), it transfers the leadership,
  *       so the healthy majority serves; the others keep the leader's heartbeats flowing, so it does not win the next
  *       election either, unless the healthy leader fails. When every other member is fail-stopped too, or does not
  *       answer (a poison command fail-stops them all at N), it keeps the leadership and answers every client with the
@@ -64,7 +65,7 @@ final class FailStopHandover implements AutoCloseable {
     private final RaftGroupId groupId;
     private final Supplier<RaftServer> server;
     private final Supplier<String> failure;
-    private final LongSupplier appliedIndex;
+    private final LongSupplier takeOverIndex;
     private final PeerQueries peers;
     private final AtomicLong callIds = new AtomicLong();
     /** Non-null while this replica leads and knows that no other member can serve: why, replica by replica. */
@@ -78,20 +79,22 @@ final class FailStopHandover implements AutoCloseable {
     /**
      * @param server       the replica's Raft server, or null before it runs
      * @param failure      why this replica fail-stopped, or null while it applies
-     * @param appliedIndex the last index its state machine applied
+     * @param takeOverIndex the index another member must have applied to take over: the entry this replica failed
+     *                      on; for a replica whose state diverged, the last entry it applied (the others applied
+     *                      it too, to the majority's state, and no new entry comes while it leads)
      */
     FailStopHandover(
             String replicaId,
             RaftGroupId groupId,
             Supplier<RaftServer> server,
             Supplier<String> failure,
-            LongSupplier appliedIndex,
+            LongSupplier takeOverIndex,
             PeerQueries peers) {
         this.replicaId = replicaId;
         this.groupId = groupId;
         this.server = server;
         this.failure = failure;
-        this.appliedIndex = appliedIndex;
+        this.takeOverIndex = takeOverIndex;
         this.peers = peers;
     }
 
@@ -151,7 +154,7 @@ final class FailStopHandover implements AutoCloseable {
             groupFailure = null;
             return true;
         }
-        long applied = appliedIndex.getAsLong();
+        long needed = takeOverIndex.getAsLong();
         List<RaftPeer> others = division.getRaftConf().getCurrentPeers().stream()
                 .filter(p -> !p.getId().toString().equals(replicaId))
                 .toList();
@@ -168,12 +171,12 @@ final class FailStopHandover implements AutoCloseable {
             }
             if (!health.getFailure().isEmpty()) {
                 reasons.add(peer.getId() + ": " + health.getFailure());
-            } else if (health.getAppliedIndex() > applied) {
+            } else if (health.getAppliedIndex() >= needed) {
                 groupFailure = null;
                 transferTo(peer.getId());
                 return true;
             } else {
-                undecided = true; // it has not reached the entry this replica failed on: it may fail there too
+                undecided = true; // it has not reached that entry: it may fail there too
             }
         }
         if (undecided) {

@@ -95,6 +95,8 @@ public final class RaftStateMachine extends BaseStateMachine {
     private volatile String untrusted;
     /** What an operator does when this replica's snapshots cannot be used. */
     private final String recoverySteps;
+    /** Set when this replica learnt that its state diverged: the last entry it had applied then; -1 before. */
+    private volatile long divergedAfter = -1;
     /** The division Ratis runs this bridge in, once its server started ({@link #started}). */
     private volatile RaftServer.Division started;
 
@@ -125,7 +127,7 @@ public final class RaftStateMachine extends BaseStateMachine {
                 groupId,
                 () -> getServer().getNow(null),
                 this::failure,
-                () -> getLastAppliedTermIndex().getIndex(),
+                this::takeOverIndex,
                 new PeerQueries(replicaId, groupId, settings.raftParameters()));
         this.host = new StateMachineHost(replicaId, factory, handover::check);
         this.sessions = new SessionTable();
@@ -140,6 +142,7 @@ public final class RaftStateMachine extends BaseStateMachine {
                 new DivergenceDetector.Verdicts() {
                     @Override
                     public void minority(long index, Collection<String> majority) {
+                        divergedAfter = getLastAppliedTermIndex().getIndex();
                         host.stop("diverged: at log index " + index + " this replica's state differs from the one "
                                 + "that " + majority
                                 + ", a majority, hold; it applies nothing more. Its state cannot be "
@@ -188,6 +191,15 @@ public final class RaftStateMachine extends BaseStateMachine {
     public String failure() {
         String failed = host.failure();
         return failed != null ? failed : untrusted;
+    }
+
+    /**
+     * The index another member must have applied to take the leadership over from this fail-stopped replica: the
+     * entry it failed on (it applied the one before), or for a replica whose state diverged the last entry it applied.
+     */
+    private long takeOverIndex() {
+        long diverged = divergedAfter;
+        return diverged >= 0 ? diverged : getLastAppliedTermIndex().getIndex() + 1;
     }
 
     /** Starts the periodic comparison of state digests with the other replicas, on the replica's shared timer. */

@@ -12,6 +12,7 @@ import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.http.OperationsServer;
 import io.ratissm.internal.metrics.PrometheusText;
 import io.ratissm.internal.metrics.RatisRegistries;
+import io.ratissm.internal.metrics.RegistryMirror;
 import io.ratissm.internal.metrics.ServerMetrics;
 import java.io.IOException;
 import java.net.BindException;
@@ -119,8 +120,19 @@ public final class ReplicaRuntime implements AutoCloseable {
      * directories, if Ratis left them, are moved out of its way ({@link #moveDeparted}).
      */
     private final Map<RaftGroupId, Long> departed = new ConcurrentHashMap<>();
-    /** The Ratis metrics subscriptions of the groups created on this replica, by group. */
-    private final Map<RaftGroupId, RatisRegistries.Subscription> groupMetrics = new ConcurrentHashMap<>();
+    /** What publishes the metrics of the groups created on this replica, by group. */
+    private final Map<RaftGroupId, GroupMetrics> groupMetrics = new ConcurrentHashMap<>();
+
+    /**
+     * A created group's metrics: its Ratis registries mirrored into its own registry, and that registry mirrored into
+     * the replica's under {@code group.<group id>.} (so that {@link ReplicaServer#metrics()} and JMX hold them too).
+     */
+    private record GroupMetrics(RatisRegistries.Subscription ratis, RegistryMirror intoReplica) {
+        void close() {
+            ratis.close();
+            intoReplica.close();
+        }
+    }
 
     private final JmxReporter jmx;
     private final InetSocketAddress httpAddress;
@@ -210,6 +222,11 @@ public final class ReplicaRuntime implements AutoCloseable {
         };
     }
 
+    /** Where a created group's metrics are in the replica's registry. */
+    private static String groupPrefix(RaftGroupId groupId) {
+        return "group." + groupId.getUuid() + ".";
+    }
+
     /** A new bridge for {@code group}, for the Raft server about to start. */
     private RaftStateMachine newBridge(HostedGroup group) {
         return new RaftStateMachine(
@@ -241,8 +258,11 @@ public final class ReplicaRuntime implements AutoCloseable {
                 groupId, groupId.getUuid().toString(), settings, lagLimit, registry, () -> server, this::stopping);
         String memberId =
                 RaftGroupMemberId.valueOf(RaftPeerId.valueOf(id()), groupId).toString();
-        RatisRegistries.Subscription sub = RatisRegistries.subscribe(memberId::equals, registry);
-        groupMetrics.put(groupId, sub);
+        groupMetrics.put(
+                groupId,
+                new GroupMetrics(
+                        RatisRegistries.subscribe(memberId::equals, registry),
+                        RegistryMirror.start(registry, metrics, groupPrefix(groupId))));
         g.serverMetrics.readFrom(readings(g, () -> healthOf(g)));
         g.serverMetrics.readLag(g.lag::entries, g.lag::seconds, storage::freeBytes);
         LOG.info("{}: serves group {} too", id(), groupId);
@@ -663,7 +683,7 @@ public final class ReplicaRuntime implements AutoCloseable {
             stopped.countDown();
             jmx.stop();
             ratisMetrics.close();
-            groupMetrics.values().forEach(RatisRegistries.Subscription::close);
+            groupMetrics.values().forEach(GroupMetrics::close);
         }
         LOG.info("{}: stopped", id());
     }
@@ -689,7 +709,8 @@ public final class ReplicaRuntime implements AutoCloseable {
                             RaftPeerId.valueOf(id()), settings.group().groupId())
                     .toString();
             // Ratis names its metrics with the member id; dropping it gives every replica the same family names.
-            exposition = new PrometheusText(Map.of("replica", id()), Set.of(memberId, id()));
+            // Created groups' metrics are rendered from their own registries, with a group label.
+            exposition = new PrometheusText(Map.of("replica", id()), Set.of(memberId, id()), "group.");
         }
 
         @Override
@@ -762,9 +783,9 @@ public final class ReplicaRuntime implements AutoCloseable {
             // A group created on this replica was removed from it, or this replica from the group: the replica
             // goes on serving its other groups.
             if (groups.remove(group.groupId, group)) {
-                RatisRegistries.Subscription sub = groupMetrics.remove(group.groupId);
-                if (sub != null) {
-                    sub.close();
+                GroupMetrics m = groupMetrics.remove(group.groupId);
+                if (m != null) {
+                    m.close();
                 }
                 departed.put(group.groupId, System.nanoTime());
                 LOG.info("{}: no longer serves group {}", id(), group.name);
