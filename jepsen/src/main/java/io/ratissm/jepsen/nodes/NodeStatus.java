@@ -26,10 +26,11 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
     }
 
     /**
-     * The fields of the flat JSON object {@code /status} answers with, each value as its text: strings unescaped,
-     * numbers and {@code true}/{@code false} as written, {@code null} as a null value.
+     * The fields of the JSON object {@code /status} answers with, each value as its text: strings unescaped,
+     * numbers and {@code true}/{@code false} as written, {@code null} as a null value, and an object (the replica's
+     * {@code groups}) as its JSON text, unread.
      *
-     * @throws IllegalArgumentException if {@code json} is not a flat JSON object
+     * @throws IllegalArgumentException if {@code json} is not such a JSON object
      */
     static Map<String, String> fields(String json) {
         Map<String, String> fields = new HashMap<>();
@@ -41,7 +42,8 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
         do {
             String key = c.string();
             c.expect(':');
-            fields.put(key, c.peek() == '"' ? c.string() : c.literal());
+            char first = c.peek();
+            fields.put(key, first == '"' ? c.string() : first == '{' ? c.object() : c.literal());
         } while (c.next() == ',');
         if (c.at(-1) != '}' || !c.atEnd()) {
             throw new IllegalArgumentException("not a flat JSON object: " + json);
@@ -49,7 +51,7 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
         return fields;
     }
 
-    /** Reads one flat JSON object left to right. */
+    /** Reads one JSON object left to right: its values are strings, literals or objects of those. */
     private static final class Cursor {
         private final String text;
         private int pos;
@@ -114,6 +116,31 @@ public record NodeStatus(boolean leader, long term, long appliedIndex, boolean h
                 }
             }
             throw new IllegalArgumentException("unterminated string in " + text);
+        }
+
+        /** An object, as its text: up to its matching closing brace, braces inside strings not counted. */
+        String object() {
+            skipSpace();
+            int start = pos;
+            int depth = 0;
+            boolean inString = false;
+            while (pos < text.length()) {
+                char c = text.charAt(pos++);
+                if (inString) {
+                    if (c == '\\') {
+                        pos++;
+                    } else if (c == '"') {
+                        inString = false;
+                    }
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{') {
+                    depth++;
+                } else if (c == '}' && --depth == 0) {
+                    return text.substring(start, pos);
+                }
+            }
+            throw new IllegalArgumentException("unterminated object in " + text);
         }
 
         /** A number, {@code true}, {@code false} or {@code null} (as null). */

@@ -12,12 +12,20 @@ class NodeStatusTest {
     private static final String LEADER = "{\"id\":\"n1\",\"role\":\"LEADER\",\"term\":4,\"leaderId\":\"n1\","
             + "\"commitIndex\":121,\"appliedIndex\":120,\"lastLogIndex\":121,\"lastLogTerm\":4,"
             + "\"latestSnapshotIndex\":-1,\"replication\":\"ACTIVE\",\"healthy\":false,"
-            + "\"reason\":\"lagging: \\\"n2\\\"\\n\\u0041\",\"wallClockMillis\":12000,\"monotonicNanos\":7000000000}\n";
+            + "\"reason\":\"lagging: \\\"n2\\\"\\n\\u0041\","
+            // every group the replica serves, one object each (a reason may hold braces and quotes)
+            + "\"groups\":{\"8ad5-1\":{\"id\":\"n1\",\"role\":\"FOLLOWER\",\"term\":2,\"appliedIndex\":7,"
+            + "\"reason\":\"group \\\"}{\\\"\"},\"8ad5-2\":{}},"
+            + "\"wallClockMillis\":12000,\"monotonicNanos\":7000000000}\n";
 
     @Test
     void leadershipTermAppliedIndexHealthAndItsReasonComeFromTheStatusAnswer() {
         assertThat(NodeStatus.of(NodeStatus.fields(LEADER)))
                 .contains(new NodeStatus(true, 4, 120, false, "lagging: \"n2\"\nA"));
+        assertThat(NodeStatus.fields(LEADER).get("groups"))
+                .as("the groups, kept as their text")
+                .startsWith("{\"8ad5-1\":{")
+                .endsWith("\"8ad5-2\":{}}");
         assertThat(NodeStatus.of(NodeStatus.fields(LEADER.replace("LEADER", "FOLLOWER"))))
                 .contains(new NodeStatus(false, 4, 120, false, "lagging: \"n2\"\nA"));
     }
