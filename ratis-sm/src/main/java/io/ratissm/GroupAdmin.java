@@ -199,8 +199,8 @@ public final class GroupAdmin implements AutoCloseable {
     /**
      * Moves the group's replica on {@code from} to server {@code toId} at {@code toAddress}, while the group serves:
      * adds the new replica (it receives the state first, as in {@link #addReplica}), hands the leadership to another
-     * member if {@code from} leads, then removes {@code from} ({@link #removeReplica}). The group keeps its size and
-     * its majority throughout; its clients see at most a leader change. The server at {@code toAddress} is a running
+     * member if {@code from} leads, then removes {@code from} ({@link #removeReplica}). The group has one member more
+     * for the time of the move, never fewer; its clients see at most a leader change. The server at {@code toAddress} is a running
      * {@link ReplicaServer} (serving other groups, or started with {@link ReplicaServer.Builder#join join}).
      *
      * <p>If it fails part way, the group is left with a valid membership: after the add, with one member more (run
