@@ -5,6 +5,7 @@ import io.ratissm.internal.GroupSpec;
 import io.ratissm.internal.config.ClassPath;
 import io.ratissm.internal.config.Setting;
 import io.ratissm.internal.config.Settings;
+import io.ratissm.shard.Sharded;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -58,6 +59,10 @@ import java.util.stream.Collectors;
  *     the {@code state-machine} class from besides the JVM's classpath: its jar and the jars it needs, or directories
  *     of classes; a pattern in the last part takes the matching jars of a directory ({@code lib/*.jar}). Relative
  *     paths are relative to the configuration file's directory, as {@code storage}</td></tr>
+ * <tr><td>{@code sharded}</td><td>{@code false}</td><td>{@code true} or {@code false}</td><td>{@code true} for the
+ *     servers of a sharded deployment: every group they serve runs the {@code state-machine} behind a shard role
+ *     ({@code io.ratissm.shard.Sharded}), and their own group is the placement group that holds the shard map (README,
+ *     "Sharded groups")</td></tr>
  * <tr><td>{@code group}</td><td>{@code ratis-sm}</td><td>text</td><td>the group's name; clients and admins pass the
  *     same with {@code --group}</td></tr>
  * <tr><td>{@code replication}</td><td>{@code ACTIVE}</td><td>{@code ACTIVE} or {@code PASSIVE}</td><td>the replication
@@ -152,7 +157,9 @@ public final class ReplicaConfig {
                             + "; every replica, this one included, must be listed in peers");
         }
         this.stateMachineName = r.required(Settings.STATE_MACHINE);
-        this.stateMachine = resolveStateMachine(r, stateMachineName, aliases, withClasspathKey(r, classLoader));
+        Supplier<? extends StateMachine> resolved =
+                resolveStateMachine(r, stateMachineName, aliases, withClasspathKey(r, classLoader));
+        this.stateMachine = r.value(Settings.SHARDED).orElse(false) ? Sharded.of(resolved) : resolved;
         for (Setting<?> setting : Settings.ALL) {
             readInto(settings, r, setting);
         }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ratissm.InvalidConfigException.Problem;
+import io.ratissm.shard.ShardAdmin;
+import io.ratissm.shard.ShardMap;
+import io.ratissm.shard.ShardedClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -67,6 +71,24 @@ class ReplicaConfigTest {
             assertThat(server.replication()).isEqualTo(Replication.PASSIVE);
             Awaits.await("the single replica leads", Duration.ofSeconds(20), server::isLeader);
             assertThat(config.storage()).isDirectory();
+        }
+    }
+
+    @Test
+    void aShardedServerServesThePlacementGroupWithTheStateMachineBehindShardRoles() throws Exception {
+        String peers = "n1=127.0.0.1:" + FreePorts.next();
+        ReplicaConfig config = load(
+                VALID.replace("n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003", peers) + "sharded = true\n");
+        try (ReplicaServer server = config.serverBuilder().build().start();
+                ShardAdmin admin = ShardAdmin.connect(peers)) {
+            Awaits.await("the single replica leads", Duration.ofSeconds(20), server::isLeader);
+            assertThat(admin.map().version()).isZero();
+            ShardMap map = admin.createShards("counters", 2, 1, List.of(peers));
+            try (ShardedClient client = ShardedClient.connect(peers)) {
+                assertThat(NonNegativeCounter.decode(client.submit("a", NonNegativeCounter.add(3))))
+                        .isEqualTo(3);
+            }
+            assertThat(server.groups()).hasSize(1 + map.shardCount());
         }
     }
 

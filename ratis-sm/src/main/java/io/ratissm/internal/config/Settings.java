@@ -44,6 +44,15 @@ public final class Settings {
                     + " (`lib/*.jar`). Relative paths are relative to the configuration file's directory, as"
                     + " `storage`",
             null);
+    public static final Setting<Boolean> SHARDED = Setting.optional(
+            "sharded",
+            "stateMachine",
+            SettingType.BOOLEAN,
+            false,
+            "`true` for the servers of a sharded deployment: every group they serve runs the `state-machine` behind"
+                    + " a shard role (`io.ratissm.shard.Sharded`), and their own group is the placement group that"
+                    + " holds the shard map (README, \"Sharded groups\")",
+            null);
     public static final Setting<String> GROUP = Setting.optional(
             "group",
             "group",
@@ -178,6 +187,7 @@ public final class Settings {
             STORAGE,
             STATE_MACHINE,
             CLASSPATH,
+            SHARDED,
             GROUP,
             REPLICATION,
             JOIN,

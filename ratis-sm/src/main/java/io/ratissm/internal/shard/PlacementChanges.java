@@ -5,7 +5,6 @@ import io.ratissm.internal.proto.ShardMapState;
 import io.ratissm.internal.proto.ShardMove;
 import io.ratissm.internal.proto.ShardState;
 import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The placement group's rules: what each change does to the shard map, and which changes it refuses. Pure and
@@ -115,12 +114,5 @@ final class PlacementChanges {
     static String idOf(String peer) {
         int eq = peer.indexOf('=');
         return eq < 0 ? peer : peer.substring(0, eq);
-    }
-
-    /** The ids of a shard's members. */
-    static Set<String> ids(ShardState shard) {
-        Set<String> ids = new HashSet<>();
-        shard.getMembersList().forEach(p -> ids.add(idOf(p)));
-        return ids;
     }
 }
