@@ -2,8 +2,11 @@ package io.ratissm.cli;
 
 import io.ratissm.GroupAdmin;
 import io.ratissm.GroupStatus;
+import io.ratissm.shard.ShardAdmin;
+import io.ratissm.shard.ShardMap;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -188,6 +191,128 @@ public final class AdminCommand {
             admin.removeGroup();
             out.println("OK: group " + group.group + " is removed");
             return 0;
+        });
+    }
+
+    @Command(
+            name = "shards",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Show the shard map of a sharded deployment (servers run with sharded = true): its version, and each"
+                        + " shard's group, replicas and any move under way.",
+                "--peers and --group name the placement group: the servers' own group."
+            })
+    int shards() {
+        return withShards(admin -> {
+            printMap(admin.map());
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "create-shards",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Create shard set SET of COUNT shards on running sharded servers, each shard a group of REPLICAS"
+                        + " replicas placed round robin over SERVERS (id=host:port each; default: --peers).",
+                "Shard k's group is SET-k. Running it again for the same set changes nothing."
+            })
+    int createShards(
+            @Parameters(paramLabel = "SET") String set,
+            @Parameters(paramLabel = "COUNT") int count,
+            @Parameters(paramLabel = "REPLICAS") int replicas,
+            @Parameters(paramLabel = "SERVERS", arity = "0..*") List<String> servers) {
+        return withShards(admin -> {
+            List<String> on =
+                    servers == null || servers.isEmpty() ? List.of(group.peers().split(",")) : servers;
+            printMap(admin.createShards(set, count, replicas, on));
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "move-shard",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Move shard SHARD's replica on server FROM to the running server TO (id=host:port) while clients"
+                        + " write: add it, let it receive the state, hand the leadership over if FROM leads, remove"
+                        + " FROM, and record the new replicas in the map.",
+                "Refused, with nothing changed: a server that is down or not of this deployment, a move that would"
+                        + " leave the shard without a majority, a second move of a shard being moved."
+            })
+    int moveShard(
+            @Parameters(paramLabel = "SHARD") int shard,
+            @Parameters(paramLabel = "FROM") String from,
+            @Parameters(paramLabel = "TO") String to) {
+        return withShards(admin -> {
+            int eq = to.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("TO is the new server as id=host:port, not '" + to + "'");
+            }
+            ShardMap map = admin.moveShard(shard, from, to.substring(0, eq), to.substring(eq + 1));
+            out.println("OK: shard " + shard + "'s replica moved from " + from + " to " + to.substring(0, eq));
+            printMap(map);
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "end-move",
+            mixinStandardHelpOptions = true,
+            description = "End a move of shard SHARD that an admin left unfinished: record the replicas its group has"
+                    + " now. Changes nothing if no move is under way.")
+    int endMove(@Parameters(paramLabel = "SHARD") int shard) {
+        return withShards(admin -> {
+            printMap(admin.endMove(shard));
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "remove-shards",
+            mixinStandardHelpOptions = true,
+            description = "Remove the shard set: forget it in the map and remove every shard's group with its storage."
+                    + " Its data is gone for good.")
+    int removeShards() {
+        return withShards(admin -> {
+            printMap(admin.removeShards());
+            return 0;
+        });
+    }
+
+    private void printMap(ShardMap map) {
+        out.printf(
+                "shard map version %d: %s%n",
+                map.version(),
+                map.shardCount() == 0 ? "no shard set" : "set " + map.set() + ", " + map.shardCount() + " shards");
+        for (ShardMap.Shard s : map.shards()) {
+            out.printf(
+                    "  %d %s %s%s%n",
+                    s.index(),
+                    s.group(),
+                    s.peers(),
+                    s.moving().map(m -> " (moving " + m + ")").orElse(""));
+        }
+    }
+
+    private interface ShardAction {
+        int run(ShardAdmin admin);
+    }
+
+    private int withShards(ShardAction action) {
+        return group.run("admin", err, () -> {
+            try (ShardAdmin admin = ShardAdmin.builder()
+                    .peers(group.peers())
+                    .group(group.group)
+                    .tls(group.tls().orElse(null))
+                    .timeout(longest(group.timeout))
+                    .build()) {
+                return action.run(admin);
+            } catch (IllegalStateException e) {
+                // A move that would leave a shard without a majority, a group that cannot become a shard.
+                err.println("ratis-sm admin: refused: " + e.getMessage());
+                return GroupOptions.REFUSED;
+            }
         });
     }
 
