@@ -1,8 +1,12 @@
 package io.ratissm.shard;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import io.ratissm.CommandRejected;
 import io.ratissm.GroupNotFoundException;
+import io.ratissm.RatisSmException;
 import io.ratissm.ReplicaClient;
 import io.ratissm.Tls;
 import io.ratissm.internal.Causes;
@@ -75,6 +79,11 @@ public final class ShardedClient implements AutoCloseable {
         return join(submitAsync(key, command));
     }
 
+    /** Submits a command built from the state machine's Protobuf messages and parses the reply. */
+    public <R extends Message> R submit(String key, Message command, Parser<R> reply) throws CommandRejected {
+        return parse(submit(key, command.toByteString()), reply);
+    }
+
     /** {@link #submit}, asynchronously. */
     public CompletableFuture<ByteString> submitAsync(String key, ByteString command) {
         return send(key, command, true, 0);
@@ -83,6 +92,11 @@ public final class ShardedClient implements AutoCloseable {
     /** Answers {@code query} linearizably on the shard that owns {@code key}. */
     public ByteString query(String key, ByteString query) throws CommandRejected {
         return join(queryAsync(key, query));
+    }
+
+    /** Answers a query built from the state machine's Protobuf messages and parses the reply. */
+    public <R extends Message> R query(String key, Message query, Parser<R> reply) throws CommandRejected {
+        return parse(query(key, query.toByteString()), reply);
     }
 
     /** {@link #query}, asynchronously. */
@@ -225,6 +239,14 @@ public final class ShardedClient implements AutoCloseable {
         }
         routes = new Routes(latest, List.copyOf(clients));
         return latest;
+    }
+
+    private static <R extends Message> R parse(ByteString bytes, Parser<R> parser) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new RatisSmException("the reply does not parse as the expected message type", e);
+        }
     }
 
     private static ByteString join(CompletableFuture<ByteString> f) throws CommandRejected {
