@@ -257,6 +257,47 @@ public final class AdminCommand {
     }
 
     @Command(
+            name = "balance",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Move shard replicas between SERVERS (id=host:port each; default: --peers) until each holds as many as"
+                        + " the others, give or take one, then even out shard leaderships; one move at a time, under"
+                        + " load.",
+                "A new server (started with join = true and sharded = true) takes its share this way."
+            })
+    int balance(@Parameters(paramLabel = "SERVERS", arity = "0..*") List<String> servers) {
+        return withShards(admin -> {
+            List<String> moves = admin.balance(serversOrPeers(servers));
+            moves.forEach(m -> out.println("moved " + m));
+            out.println("OK: " + (moves.isEmpty() ? "balanced already" : moves.size() + " change(s)"));
+            return 0;
+        });
+    }
+
+    @Command(
+            name = "drain-server",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Move every shard replica off server ID to the other SERVERS (default: --peers), each to the one"
+                        + " holding the fewest, so that ID can leave; one move at a time, under load.",
+                "Refused if a shard has no server to go to."
+            })
+    int drainServer(
+            @Parameters(paramLabel = "ID") String id,
+            @Parameters(paramLabel = "SERVERS", arity = "0..*") List<String> servers) {
+        return withShards(admin -> {
+            List<String> moves = admin.drain(id, serversOrPeers(servers));
+            moves.forEach(m -> out.println("moved " + m));
+            out.println("OK: " + id + " holds no shard replica");
+            return 0;
+        });
+    }
+
+    private List<String> serversOrPeers(List<String> servers) {
+        return servers == null || servers.isEmpty() ? List.of(group.peers().split(",")) : servers;
+    }
+
+    @Command(
             name = "end-move",
             mixinStandardHelpOptions = true,
             description = "End a move of shard SHARD that an admin left unfinished: record the replicas its group has"

@@ -207,6 +207,133 @@ public final class ShardAdmin implements AutoCloseable {
     }
 
     /**
+     * Moves shard replicas between {@code servers} ({@code id=host:port} each, running servers of this deployment)
+     * until each holds as many as the others, give or take one, then moves shard leaderships likewise. A server new to
+     * the deployment (started with {@code join}) takes its share this way; every move is a {@link #moveShard}, one at a
+     * time, under load.
+     *
+     * @return the moves made, as {@code "shard k: from -> to"}, then the leadership transfers as
+     *     {@code "shard k: leader from -> to"}
+     * @throws IllegalArgumentException if a server is malformed or given twice
+     */
+    public List<String> balance(List<String> servers) {
+        Map<String, String> addresses = new LinkedHashMap<>(
+                GroupSpec.parse(endpoints.placementGroup(), servers).addresses());
+        List<String> done = new ArrayList<>();
+        for (int moves = 0; moves < 1_000; moves++) {
+            ShardMap map = map();
+            Map<String, Integer> held = replicasPerServer(map, addresses.keySet());
+            String most = extreme(held, true);
+            String fewest = extreme(held, false);
+            if (held.get(most) - held.get(fewest) <= 1) {
+                break;
+            }
+            ShardMap.Shard shard = map.shards().stream()
+                    .filter(s -> addresses(s.members()).containsKey(most))
+                    .filter(s -> !addresses(s.members()).containsKey(fewest))
+                    .findFirst()
+                    .orElse(null);
+            if (shard == null) {
+                break; // every shard on the fullest server is on the emptiest one too: as even as it gets
+            }
+            moveShard(shard.index(), most, fewest, addresses.get(fewest));
+            done.add("shard " + shard.index() + ": " + most + " -> " + fewest);
+        }
+        done.addAll(balanceLeaders(addresses.keySet()));
+        return done;
+    }
+
+    /**
+     * Moves every shard replica off server {@code id} to the other {@code servers}, each to the one holding the fewest,
+     * so that the server can leave the deployment. The server's placement-group membership is not changed (use
+     * {@link GroupAdmin#removeReplica} on the placement group if it is a member).
+     *
+     * @return the moves made, as {@code "shard k: id -> to"}
+     * @throws IllegalStateException if a shard's replica has no server to go to (every other server holds one)
+     */
+    public List<String> drain(String id, List<String> servers) {
+        Map<String, String> addresses = new LinkedHashMap<>(
+                GroupSpec.parse(endpoints.placementGroup(), servers).addresses());
+        addresses.remove(id);
+        List<String> done = new ArrayList<>();
+        for (ShardMap.Shard s : map().shards()) {
+            Map<String, String> members = addresses(s.members());
+            if (!members.containsKey(id)) {
+                continue;
+            }
+            Map<String, Integer> held = replicasPerServer(map(), addresses.keySet());
+            String to = held.entrySet().stream()
+                    .filter(e -> !members.containsKey(e.getKey()))
+                    .min(Map.Entry.comparingByValue())
+                    .map(Map.Entry::getKey)
+                    .orElseThrow(() -> new IllegalStateException("shard " + s.index() + "'s replica on " + id
+                            + " has no server to go to: every other server (" + addresses.keySet()
+                            + ") holds a replica of it; start another server first"));
+            moveShard(s.index(), id, to, addresses.get(to));
+            done.add("shard " + s.index() + ": " + id + " -> " + to);
+        }
+        return done;
+    }
+
+    /** Hands shard leaderships from servers that lead more than their share to members that lead fewer. */
+    private List<String> balanceLeaders(Set<String> servers) {
+        ShardMap map = map();
+        Map<String, Integer> leads = new LinkedHashMap<>();
+        servers.forEach(id -> leads.put(id, 0));
+        Map<Integer, String> leaderOf = new LinkedHashMap<>();
+        for (ShardMap.Shard s : map.shards()) {
+            try (GroupAdmin group = endpoints.admin(s.group(), s.members())) {
+                group.status().leader().ifPresent(l -> {
+                    leaderOf.put(s.index(), l);
+                    leads.merge(l, 1, Integer::sum);
+                });
+            }
+        }
+        int share = (map.shardCount() + servers.size() - 1) / Math.max(1, servers.size());
+        List<String> done = new ArrayList<>();
+        for (ShardMap.Shard s : map.shards()) {
+            String leader = leaderOf.get(s.index());
+            if (leader == null || leads.getOrDefault(leader, 0) <= share) {
+                continue;
+            }
+            String to = addresses(s.members()).keySet().stream()
+                    .filter(id -> !id.equals(leader) && leads.getOrDefault(id, 0) < share)
+                    .min((a, b) -> Integer.compare(leads.getOrDefault(a, 0), leads.getOrDefault(b, 0)))
+                    .orElse(null);
+            if (to == null) {
+                continue;
+            }
+            try (GroupAdmin group = endpoints.admin(s.group(), s.members())) {
+                group.transferLeadership(to, endpoints.timeout());
+            }
+            leads.merge(leader, -1, Integer::sum);
+            leads.merge(to, 1, Integer::sum);
+            done.add("shard " + s.index() + ": leader " + leader + " -> " + to);
+        }
+        return done;
+    }
+
+    private static Map<String, Integer> replicasPerServer(ShardMap map, Set<String> servers) {
+        Map<String, Integer> held = new LinkedHashMap<>();
+        servers.forEach(id -> held.put(id, 0));
+        for (ShardMap.Shard s : map.shards()) {
+            for (String id : addresses(s.members()).keySet()) {
+                held.computeIfPresent(id, (k, n) -> n + 1);
+            }
+        }
+        return held;
+    }
+
+    private static String extreme(Map<String, Integer> held, boolean most) {
+        return held.entrySet().stream()
+                .max((a, b) -> most
+                        ? Integer.compare(a.getValue(), b.getValue())
+                        : Integer.compare(b.getValue(), a.getValue()))
+                .orElseThrow(() -> new IllegalArgumentException("no servers given"))
+                .getKey();
+    }
+
+    /**
      * Ends a move that an admin left unfinished (it stopped between the start and the end of {@link #moveShard}):
      * records the members the shard's group has now and clears the move. Changes nothing if no move is recorded.
      *

@@ -12,6 +12,7 @@ import io.ratissm.GroupAdmin;
 import io.ratissm.GroupNotFoundException;
 import io.ratissm.LocalCluster;
 import io.ratissm.ReplicaClient;
+import io.ratissm.ReplicaServer;
 import io.ratissm.Replication;
 import io.ratissm.UnavailableException;
 import io.ratissm.internal.proto.KeyedCommand;
@@ -20,6 +21,7 @@ import io.ratissm.internal.proto.ShardCommand;
 import io.ratissm.internal.proto.ShardMove;
 import io.ratissm.internal.proto.ShardQuery;
 import io.ratissm.internal.proto.ShardReply;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -283,6 +286,67 @@ class ShardingTest {
                     .hasMessageContaining("would leave it without a majority");
             assertThat(admin.map()).isEqualTo(ended);
         }
+    }
+
+    @Test
+    void aServerThatJoinsTakesItsShareOfShardsAndOneThatLeavesHandsItsShardsOver(@TempDir Path dir) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, Sharded.of(Registers::new), Replication.ACTIVE)) {
+            cluster.awaitLeader();
+            String n4Address = "127.0.0.1:" + FreePorts.next();
+            // A new server of the deployment: it serves the placement group as a joiner, and no shard yet.
+            try (ReplicaServer n4 = ReplicaServer.builder()
+                            .id("n4")
+                            .peers(cluster.peers() + ",n4=" + n4Address)
+                            .join(true)
+                            .storage(dir.resolve("n4"))
+                            .stateMachine(Sharded.of(Registers::new))
+                            .build()
+                            .start();
+                    ShardAdmin admin = ShardAdmin.connect(cluster.peers());
+                    ShardedClient client = ShardedClient.connect(cluster.peers())) {
+                // 4 shards of 2 replicas over n1..n3: n1 holds 3, n2 3, n3 2.
+                admin.createShards("kv", 4, 2, servers(cluster));
+                for (int i = 0; i < 20; i++) {
+                    client.submit("k" + i, put("k" + i, "before"));
+                }
+                List<String> all = new ArrayList<>(servers(cluster));
+                all.add("n4=" + n4Address);
+
+                List<String> moves = admin.balance(all);
+                assertThat(moves)
+                        .filteredOn(m -> !m.contains("leader"))
+                        .hasSize(2)
+                        .allMatch(m -> m.endsWith("-> n4"));
+                assertThat(replicasPerServer(admin.map()))
+                        .containsOnly(Map.entry("n1", 2), Map.entry("n2", 2), Map.entry("n3", 2), Map.entry("n4", 2));
+                assertThat(admin.balance(all))
+                        .filteredOn(m -> !m.contains("leader"))
+                        .isEmpty(); // balanced already
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.query("k" + i, get("k" + i)).toStringUtf8())
+                            .isEqualTo("before");
+                    client.submit("k" + i, put("k" + i, "after"));
+                }
+
+                List<String> drained = admin.drain("n4", all);
+                assertThat(drained).hasSize(2).allMatch(m -> m.contains("n4 -> "));
+                assertThat(replicasPerServer(admin.map())).doesNotContainKey("n4");
+                assertThat(n4.groups()).hasSize(1); // only the placement group is left on it
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.query("k" + i, get("k" + i)).toStringUtf8())
+                            .isEqualTo("after");
+                }
+                assertThatThrownBy(() -> admin.drain("n1", servers(cluster).subList(0, 2)))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("has no server to go to");
+            }
+        }
+    }
+
+    private static Map<String, Integer> replicasPerServer(ShardMap map) {
+        Map<String, Integer> held = new java.util.TreeMap<>();
+        map.shards().forEach(s -> s.members().forEach(m -> held.merge(idOf(m), 1, Integer::sum)));
+        return held;
     }
 
     private static List<String> servers(LocalCluster cluster) {
