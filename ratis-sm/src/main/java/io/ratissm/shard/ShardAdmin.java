@@ -435,15 +435,13 @@ public final class ShardAdmin implements AutoCloseable {
         Set<String> answering = new HashSet<>();
         status.replicas().stream().filter(r -> r.member() && r.reachable()).forEach(r -> answering.add(r.id()));
         int size = status.members().size();
-        int duringMove = answering.size() + 1;
-        answering.remove(from);
-        int afterMove = answering.size() + 1;
+        boolean fromAnswers = answering.contains(from);
+        int duringMove = answering.size() + 1; // the members that answer and the new replica
+        int afterMove = answering.size() - (fromAnswers ? 1 : 0) + 1;
         if (duringMove < (size + 1) / 2 + 1 || afterMove < size / 2 + 1) {
             throw new IllegalStateException("moving shard " + shard + "'s replica from " + from
                     + " would leave it without a majority: of its members " + status.members() + " only "
-                    + (answering.size()
-                            + (status.replicas().stream().anyMatch(r -> r.id().equals(from) && r.reachable()) ? 1 : 0))
-                    + " answer; nothing was moved");
+                    + answering + " answer; nothing was moved");
         }
     }
 

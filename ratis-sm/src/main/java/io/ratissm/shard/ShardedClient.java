@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -44,7 +45,10 @@ public final class ShardedClient implements AutoCloseable {
 
     private final ShardEndpoints endpoints;
     private final ReplicaClient placement;
-    /** Clients of shards whose members changed: closed with this client, since calls may still run on them. */
+    /**
+     * Clients of shards whose members changed, which calls may still run on: each is closed once a call started on it
+     * has certainly ended (twice the timeout later), or with this client.
+     */
     private final List<ReplicaClient> retired = new ArrayList<>();
 
     private volatile Routes routes;
@@ -131,6 +135,7 @@ public final class ShardedClient implements AutoCloseable {
             }
             closed = true;
             all = new ArrayList<>(retired);
+            retired.clear();
             all.addAll(routes.shards());
         }
         all.forEach(ReplicaClient::close);
@@ -234,11 +239,26 @@ public final class ShardedClient implements AutoCloseable {
         }
         for (ReplicaClient old : current.shards()) {
             if (!clients.contains(old)) {
-                retired.add(old);
+                retire(old);
             }
         }
         routes = new Routes(latest, List.copyOf(clients));
         return latest;
+    }
+
+    private void retire(ReplicaClient old) {
+        retired.add(old);
+        long later = 2 * endpoints.timeout().toMillis();
+        CompletableFuture.runAsync(
+                () -> {
+                    synchronized (this) {
+                        if (!retired.remove(old)) {
+                            return; // closed with this client already
+                        }
+                    }
+                    old.close();
+                },
+                CompletableFuture.delayedExecutor(later, TimeUnit.MILLISECONDS));
     }
 
     private static <R extends Message> R parse(ByteString bytes, Parser<R> parser) {
