@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,8 @@ public final class ReplicaRuntime implements AutoCloseable {
      * directories, if Ratis left them, are moved out of its way ({@link #moveDeparted}).
      */
     private final Map<RaftGroupId, Long> departed = new ConcurrentHashMap<>();
+    /** Created groups Ratis did not hold at the last rounds of the watch, with how many rounds in a row. */
+    private final Map<RaftGroupId, Integer> notHeld = new ConcurrentHashMap<>();
     /** What publishes the metrics of the groups created on this replica, by group. */
     private final Map<RaftGroupId, GroupMetrics> groupMetrics = new ConcurrentHashMap<>();
 
@@ -245,6 +248,11 @@ public final class ReplicaRuntime implements AutoCloseable {
     private RaftStateMachine bridgeFor(RaftGroupId groupId) {
         if (groupId.equals(home.groupId)) {
             return home.stateMachine;
+        }
+        if (departed.remove(groupId) != null) {
+            // Served again soon after it left (a replica moved back): Ratis is done with the old member, whose
+            // directory would make the new one fail to format. Move it aside now rather than after the grace.
+            moveAside(groupId);
         }
         HostedGroup g = groups.computeIfAbsent(groupId, this::newGroup);
         g.stateMachine = newBridge(g);
@@ -379,6 +387,7 @@ public final class ReplicaRuntime implements AutoCloseable {
                 g.recordLag();
             }
             moveDeparted();
+            forgetGroupsRatisDoesNotHold();
             storage.check();
         } catch (RuntimeException e) {
             LOG.warn("{}: the health watch failed once: {}", id(), e.toString(), e);
@@ -411,21 +420,59 @@ public final class ReplicaRuntime implements AutoCloseable {
             if (held && !release(s, groupId)) {
                 continue;
             }
-            Path to = settings.storage()
-                    .resolve("removed-groups")
-                    .resolve(groupId.getUuid() + "-" + System.currentTimeMillis());
-            try {
-                Files.createDirectories(to.getParent());
-                Files.move(dir, to);
+            if (moveAside(groupId)) {
                 departed.remove(groupId);
-                LOG.info("{}: moved the storage of group {}, which it left, to {}", id(), groupId.getUuid(), to);
-            } catch (IOException e) {
-                LOG.warn(
-                        "{}: cannot move the storage of group {}, which it left, to {}: {}",
-                        id(),
-                        dir,
-                        to,
-                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * Moves the directory of a group this replica left to {@code removed-groups/<group id>-<millis>}; returns whether
+     * it is out of Ratis's way (moved, or there was none).
+     */
+    private boolean moveAside(RaftGroupId groupId) {
+        Path dir = settings.storage().resolve(groupId.getUuid().toString());
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        Path to = settings.storage()
+                .resolve("removed-groups")
+                .resolve(groupId.getUuid() + "-" + System.currentTimeMillis());
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(dir, to);
+            LOG.info("{}: moved the storage of group {}, which it left, to {}", id(), groupId.getUuid(), to);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{}: cannot move the storage of group {}, which it left, to {}: {}", id(), dir, to, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Forgets a created group that Ratis does not hold in two rounds of the watch in a row: one whose member failed to
+     * start after the registry made its bridge (Ratis does not tell), which would otherwise be listed and reported as
+     * served. Watch thread.
+     */
+    private void forgetGroupsRatisDoesNotHold() {
+        RaftServer s = server;
+        if (s == null || raftStopping.get()) {
+            return;
+        }
+        Set<RaftGroupId> held = new HashSet<>();
+        s.getGroupIds().forEach(held::add);
+        for (HostedGroup g : groups.values()) {
+            if (g == home || held.contains(g.groupId)) {
+                notHeld.remove(g.groupId);
+                continue;
+            }
+            if (notHeld.merge(g.groupId, 1, Integer::sum) >= 2 && groups.remove(g.groupId, g)) {
+                notHeld.remove(g.groupId);
+                GroupMetrics m = groupMetrics.remove(g.groupId);
+                if (m != null) {
+                    m.close();
+                }
+                LOG.warn("{}: does not serve group {} after all (its member did not start)", id(), g.name);
             }
         }
     }
