@@ -51,14 +51,18 @@ public final class RetryPause {
     }
 
     /**
-     * A policy for a Ratis client that retries by itself (it follows the group's redirects to the leader): at most
-     * {@code within / PAUSE} attempts (at least one), {@link #PAUSE} apart. The time the attempts themselves take is
-     * not counted: bound it with the request timeout.
+     * A policy for a Ratis client that retries by itself (it follows the group's redirects to the leader): attempts
+     * {@link #PAUSE} apart until {@code within} from now, counting the time the attempts take (an attempt that times
+     * out takes the request timeout); at least one. Make one per call.
      */
     public static RetryPolicy ratisPolicy(Duration within) {
-        long attempts = Math.max(1, within.toMillis() / MILLIS);
+        return ratisPolicy(within, Clock.SYSTEM);
+    }
+
+    static RetryPolicy ratisPolicy(Duration within, Clock clock) {
+        long deadline = clock.nanoTime() + within.toNanos();
         TimeDuration pause = TimeDuration.valueOf(MILLIS, TimeUnit.MILLISECONDS);
-        return event -> event.getAttemptCount() < attempts ? () -> pause : RetryPolicy.NO_RETRY_ACTION;
+        return event -> deadline - clock.nanoTime() >= PAUSE.toNanos() ? () -> pause : RetryPolicy.NO_RETRY_ACTION;
     }
 
     /** Pauses for a blocking loop that gives up {@code within} from now. */

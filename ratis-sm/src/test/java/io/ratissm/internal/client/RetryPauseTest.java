@@ -74,22 +74,44 @@ class RetryPauseTest {
     }
 
     @Test
-    void ratisMakesWithinOverPauseAttemptsAHundredMillisecondsApart() {
-        RetryPolicy policy = RetryPause.ratisPolicy(Duration.ofMillis(350));
+    void ratisMakesWithinOverPauseAttemptsAHundredMillisecondsApartWhenAttemptsFailAtOnce() {
+        FakeTime time = new FakeTime();
+        RetryPolicy policy = RetryPause.ratisPolicy(Duration.ofMillis(350), time);
         List<Long> pauses = new ArrayList<>();
         int attempt = 1;
         for (RetryPolicy.Action a = policy.handleAttemptFailure(event(attempt));
                 a.shouldRetry();
                 a = policy.handleAttemptFailure(event(++attempt))) {
             pauses.add(a.getSleepTime().toLong(TimeUnit.MILLISECONDS));
+            time.now += a.getSleepTime().toLong(TimeUnit.NANOSECONDS);
         }
-        assertThat(pauses).containsExactly(100L, 100L);
-        assertThat(attempt).as("Ratis gives up after its third attempt fails").isEqualTo(3);
+        assertThat(pauses).containsExactly(100L, 100L, 100L);
+        assertThat(attempt)
+                .as("Ratis gives up after its fourth attempt fails, at 300 of 350 ms")
+                .isEqualTo(4);
+    }
+
+    /**
+     * Found by the harness: a membership change whose every attempt timed out after 6 s was retried 35 times over
+     * 3.5 minutes under a 15 s admin timeout, since the budget counted attempts, not time.
+     */
+    @Test
+    void ratisStopsRetryingAtTheDeadlineHoweverLongTheAttemptsTake() {
+        FakeTime time = new FakeTime();
+        RetryPolicy policy = RetryPause.ratisPolicy(Duration.ofSeconds(15), time);
+        int attempt = 1;
+        time.now += TimeUnit.SECONDS.toNanos(6); // the first attempt timed out after 6 s
+        for (RetryPolicy.Action a = policy.handleAttemptFailure(event(attempt));
+                a.shouldRetry();
+                a = policy.handleAttemptFailure(event(++attempt))) {
+            time.now += a.getSleepTime().toLong(TimeUnit.NANOSECONDS) + TimeUnit.SECONDS.toNanos(6);
+        }
+        assertThat(attempt).as("three 6 s attempts fit in 15 s").isEqualTo(3);
     }
 
     @Test
     void aBudgetShorterThanOnePauseStillMakesOneAttempt() {
-        assertThat(RetryPause.ratisPolicy(Duration.ofMillis(50))
+        assertThat(RetryPause.ratisPolicy(Duration.ofMillis(50), new FakeTime())
                         .handleAttemptFailure(event(1))
                         .shouldRetry())
                 .isFalse();
