@@ -175,10 +175,12 @@ public final class GroupAdmin implements AutoCloseable {
             }
         });
         Answer probe = ask(id, address);
+        boolean listening = false;
         if (probe.otherGroup()) {
             // A running server that serves other groups: it starts serving this one as a listener, as a replica
             // started with join does, and receives the state once the group counts it.
             serveAsListener(joining, id, address);
+            listening = true;
         } else if (!probe.reachable()) {
             throw new UnavailableException(
                     "replica " + id + " at " + address + " does not answer (" + probe.error()
@@ -187,13 +189,41 @@ public final class GroupAdmin implements AutoCloseable {
         }
         Map<String, String> all = new LinkedHashMap<>(m.addresses());
         all.put(id, address);
-        reconfigure(
-                all,
-                SetConfigurationRequest.Arguments.newBuilder()
-                        .setServersInNewConf(List.of(joining.raftPeer(id)))
-                        .setMode(SetConfigurationRequest.Mode.ADD)
-                        .build(),
-                "add " + id);
+        try {
+            reconfigure(
+                    all,
+                    SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(List.of(joining.raftPeer(id)))
+                            .setMode(SetConfigurationRequest.Mode.ADD)
+                            .build(),
+                    "add " + id);
+        } catch (RuntimeException e) {
+            if (listening) {
+                withdrawListener(id, address, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The membership change that was to count a server this call made serve the group failed: unless the group
+     * counts it after all, the server stops serving it (and deletes what it received), so that it is not left
+     * serving a group it is no member of.
+     */
+    private void withdrawListener(String id, String address, RuntimeException failure) {
+        try {
+            if (membership().contains(id)) {
+                return; // the change went through after all
+            }
+            try (RaftClient c = client(Map.of(id, address), ASK_TIMEOUT, RetryPolicies.noRetry())) {
+                c.getGroupManagementApi(RaftPeerId.valueOf(id)).remove(given.groupId(), true, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(new RatisSmException(
+                    "server " + id + " was told to stop serving group " + given.name() + ", which it is no member of,"
+                            + " and did not answer: it may still serve it as a listener",
+                    e));
+        }
     }
 
     /**
