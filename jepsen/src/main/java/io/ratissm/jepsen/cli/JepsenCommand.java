@@ -88,8 +88,11 @@ public final class JepsenCommand {
                                 + "filesystem is filled for the window, then freed; needs root to mount it), disk-full-leader, "
                                 + "corrupt (one replica is killed, its newest log segment or snapshot damaged, and it is "
                                 + "restarted; if it refuses its storage, it is removed, emptied, started with join and added "
-                                + "back). Join faults with + to inject them together, e.g. partition-leader+clock-rate-leader "
-                                + "or corrupt+disk-full. Clock faults need libfaketime. Default: ${DEFAULT-VALUE}.")
+                                + "back; not with --shards), move-shard (with --shards: moves random shard replicas to "
+                                + "servers without one, one after another, for the window). Join faults with + to inject "
+                                + "them together, e.g. partition-leader+clock-rate-leader or corrupt+disk-full. Clock faults "
+                                + "need libfaketime. With --shards the other faults act on servers, each hosting several "
+                                + "groups. Default: ${DEFAULT-VALUE}.")
         List<String> nemeses;
 
         @Option(
@@ -116,8 +119,31 @@ public final class JepsenCommand {
         @Option(names = "--replication", defaultValue = "active", description = "active or passive.")
         String replication;
 
-        @Option(names = "--nodes", defaultValue = "3", description = "Replicas, 3 or 5. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = {"--nodes", "--servers"},
+                defaultValue = "3",
+                description =
+                        "Server processes (ratis-sm server), e.g. 3 or 5: the replicas of the servers' group, which"
+                                + " with --shards is the placement group and hosts the shards' replicas. Default:"
+                                + " ${DEFAULT-VALUE}.")
         int nodes;
+
+        @Option(
+                names = "--shards",
+                defaultValue = "0",
+                description = "0 for one group on the servers; S > 0 for a sharded run: the servers run sharded = true,"
+                        + " the harness creates shard set '" + TestOptions.SHARD_SET + "' of S shards on them before"
+                        + " the load, and each client routes every op by its key to the shard that owns it"
+                        + " (ShardedClient). Needs a workload with keys (register). Default: ${DEFAULT-VALUE}.")
+        int shards;
+
+        @Option(
+                names = "--shard-replicas",
+                defaultValue = "0",
+                description = "With --shards: the replicas of each shard, placed round robin on the servers. Default:"
+                        + " min(3, servers), or one fewer than the servers when that is every server and move-shard"
+                        + " needs a server without a replica of the shard.")
+        int shardReplicas;
 
         @Option(
                 names = "--concurrency",
@@ -291,7 +317,9 @@ public final class JepsenCommand {
                     clocks,
                     stateMachine,
                     classes,
-                    generator);
+                    generator,
+                    shards,
+                    shardReplicas);
         }
     }
 
@@ -313,6 +341,9 @@ public final class JepsenCommand {
         Object example = r.check().details().get(io.ratissm.jepsen.history.Keyword.of("counterexample"));
         if (example != null) {
             sb.append("counterexample: ").append(EdnWriter.write(example)).append('\n');
+        }
+        if (r.shards() != null) {
+            sb.append("shards: ").append(r.shards().line()).append('\n');
         }
         sb.append("valid=").append(r.verdict().text()).append('\n');
         sb.append("store: ").append(r.storeDir().toAbsolutePath());

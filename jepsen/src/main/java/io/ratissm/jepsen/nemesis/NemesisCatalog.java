@@ -4,14 +4,23 @@ import io.ratissm.jepsen.net.Networks;
 import io.ratissm.jepsen.nodes.Cluster;
 import io.ratissm.jepsen.nodes.Faketime;
 import io.ratissm.jepsen.nodes.NodeDisk;
+import io.ratissm.jepsen.nodes.ShardSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * The nemeses by command-line name. {@code none} means no faults; a comma-separated list takes faults in turn (the
  * schedule gives each its own window); names joined with {@code +} are one fault of several parts, all active in
  * the same window (e.g. {@code partition-leader+clock-rate-leader}).
+ *
+ * <p>In a sharded run every fault but {@code move-shard} acts on server processes (or their network, clocks, disks) as
+ * in an unsharded one, so one kill hits every group the server hosts: the placement group and its shards' replicas.
+ * "The leader" of the {@code -leader} faults is then the placement group's leader (the servers' own group, which their
+ * {@code /status} reports first); {@code snapshot} snapshots every group each server hosts. {@code move-shard} moves
+ * shard replicas between servers ({@link MoveShardNemesis}) and needs a sharded run; {@code corrupt} is refused in
+ * one ({@link #shardingProblem}).
  */
 public final class NemesisCatalog {
     /** Every simple name {@link #create} accepts. */
@@ -36,7 +45,8 @@ public final class NemesisCatalog {
             "clock-rate-leader",
             "disk-full",
             "disk-full-leader",
-            "corrupt");
+            "corrupt",
+            "move-shard");
 
     private NemesisCatalog() {}
 
@@ -53,6 +63,39 @@ public final class NemesisCatalog {
         }
         if (parts.stream().filter(p -> p.startsWith("clock")).count() > 1) {
             return "one clock fault at a time: '" + name + "' combines several";
+        }
+        return null;
+    }
+
+    /** True if {@code name} moves shard replicas (and so needs a sharded run). */
+    public static boolean movesShards(String name) {
+        return parts(name).contains("move-shard");
+    }
+
+    /**
+     * Null if the fault {@code name} (known to {@link #problem}) can run with {@code shards} shards ({@code 0}: an
+     * unsharded run) of {@code replicasPerShard} replicas each on {@code servers} servers, else why not: {@code
+     * move-shard} needs shards and a server that hosts no replica of a shard to move one to; {@code corrupt}'s way
+     * back (remove the replica, empty its storage, start it with join, add it back) knows the servers' own group only,
+     * while a sharded server's storage also holds its shards' groups.
+     */
+    public static String shardingProblem(String name, int shards, int servers, int replicasPerShard) {
+        List<String> parts = parts(name);
+        if (parts.contains("move-shard")) {
+            if (shards == 0) {
+                return "move-shard moves replicas of shards between servers: it needs a sharded run (--shards S,"
+                        + " S > 0)";
+            }
+            if (replicasPerShard >= servers) {
+                return "move-shard needs a server that hosts no replica of a shard, to move one there: with "
+                        + servers + (servers == 1 ? " server" : " servers") + " a shard may have at most "
+                        + (servers - 1) + " replicas (--shard-replicas), not " + replicasPerShard;
+            }
+        }
+        if (shards > 0 && parts.contains("corrupt")) {
+            return "corrupt cannot run with --shards: its way back (remove the damaged replica, empty its storage,"
+                    + " start it with join, add it back) knows the servers' own group only, and a sharded server's"
+                    + " storage also holds the groups of its shards";
         }
         return null;
     }
@@ -96,16 +139,38 @@ public final class NemesisCatalog {
 
     /** The nemeses named in {@code names} (e.g. {@code ["kill", "partition-leader+clock-rate"]}), in order. */
     public static List<Nemesis> create(List<String> names, Cluster cluster, Random random, ClockFaults clocks) {
+        return create(names, cluster, random, clocks, null, message -> {});
+    }
+
+    /**
+     * The nemeses named in {@code names}, in order, for a run whose servers hold {@code shards} (null: an unsharded
+     * run).
+     *
+     * @param log where nemeses that act in the background ({@code move-shard}) write what they did, as they do it
+     * @throws IllegalArgumentException if a name is unknown or cannot run with (or without) the shards
+     */
+    public static List<Nemesis> create(
+            List<String> names,
+            Cluster cluster,
+            Random random,
+            ClockFaults clocks,
+            ShardSet shards,
+            Consumer<String> log) {
         List<Nemesis> nemeses = new ArrayList<>();
         for (String name : names) {
             String problem = problem(name);
+            if (problem == null) {
+                problem = shards == null
+                        ? shardingProblem(name, 0, cluster.ids().size(), 0)
+                        : shardingProblem(name, shards.count(), cluster.ids().size(), shards.replicas());
+            }
             if (problem != null) {
                 throw new IllegalArgumentException(problem);
             }
             List<Nemesis> parts = new ArrayList<>();
             for (String part : parts(name)) {
                 if (!part.equals("none")) {
-                    parts.add(simple(part, cluster, random, clocks));
+                    parts.add(simple(part, cluster, random, clocks, shards, log));
                 }
             }
             if (parts.size() == 1) {
@@ -121,7 +186,8 @@ public final class NemesisCatalog {
         return List.of(name.split("\\+", -1));
     }
 
-    private static Nemesis simple(String name, Cluster cluster, Random random, ClockFaults clocks) {
+    private static Nemesis simple(
+            String name, Cluster cluster, Random random, ClockFaults clocks, ShardSet shards, Consumer<String> log) {
         return switch (name) {
             case "kill" -> new KillNemesis(cluster, Targets.ONE, random);
             case "kill-minority" -> new KillNemesis(cluster, Targets.MINORITY, random);
@@ -135,7 +201,7 @@ public final class NemesisCatalog {
             case "partition-leader" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.LEADER, random);
             case "partition-one" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.ONE, random);
             case "partition-ring" -> new PartitionNemesis(cluster, PartitionNemesis.Shape.RING, random);
-            case "snapshot" -> new SnapshotNemesis(cluster);
+            case "snapshot" -> new SnapshotNemesis(cluster, shards);
             case "clock-skew" -> new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.ONE, random, clocks);
             case "clock-skew-leader" ->
                 new ClockNemesis(cluster, ClockNemesis.Kind.SKEW, Targets.LEADER, random, clocks);
@@ -145,6 +211,7 @@ public final class NemesisCatalog {
             case "disk-full" -> new DiskFullNemesis(cluster, Targets.ONE, random);
             case "disk-full-leader" -> new DiskFullNemesis(cluster, Targets.LEADER, random);
             case "corrupt" -> new CorruptNemesis(cluster, random);
+            case "move-shard" -> new MoveShardNemesis(cluster, shards, random, log);
             default -> throw new IllegalArgumentException("unknown nemesis '" + name + "'; choose from " + NAMES);
         };
     }

@@ -145,6 +145,9 @@ public final class Cluster implements AutoCloseable {
                 Settings.ELECTION_TIMEOUT.key() + " = " + SettingType.DURATION_TEXT.format(settings.electionTimeout()),
                 Settings.READ_LEASE.key() + " = " + settings.leaseReads(),
                 Settings.HTTP_PORT.key() + " = " + network.httpPort(id)));
+        if (settings.sharded()) {
+            lines.add(Settings.SHARDED.key() + " = true");
+        }
         if (settings.diskBytes() > 0) {
             lines.add(Settings.RATIS_PREFIX + SMALL_PREALLOCATION);
         }

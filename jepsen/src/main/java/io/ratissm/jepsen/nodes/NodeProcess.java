@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -242,16 +243,26 @@ public final class NodeProcess {
      * @throws RuntimeException      as {@link GroupAdmin#snapshot} throws, e.g. when it does not answer in time
      */
     public long snapshot() {
+        return snapshot(null);
+    }
+
+    /**
+     * As {@link #snapshot()}, in group {@code group} of the groups the replica serves (a shard's, on a sharded server);
+     * null for the server's own group.
+     */
+    public long snapshot(String group) {
         synchronized (this) {
             if (!isAlive() || paused) {
                 throw new IllegalStateException(id + " is " + (paused ? "paused" : "down"));
             }
         }
         // Only this replica is asked for the membership: a paused or cut-off peer must not hold the request up.
-        try (GroupAdmin admin = GroupAdmin.builder()
-                .peers(id + "=" + address)
-                .timeout(SNAPSHOT_TIMEOUT)
-                .build()) {
+        GroupAdmin.Builder builder =
+                GroupAdmin.builder().peers(id + "=" + address).timeout(SNAPSHOT_TIMEOUT);
+        if (group != null) {
+            builder.group(group);
+        }
+        try (GroupAdmin admin = builder.build()) {
             return admin.snapshot(id);
         }
     }
@@ -262,6 +273,24 @@ public final class NodeProcess {
      */
     public Optional<NodeStatus> status() {
         return askStatus().flatMap(NodeStatus::of);
+    }
+
+    /**
+     * The ids (UUIDs) of every group the replica says on its {@code /status} endpoint that it serves ({@code groups}),
+     * its own included; empty if it is down, paused or does not answer.
+     */
+    public Optional<Set<String>> servedGroups() {
+        return askStatus().map(fields -> {
+            String groups = fields.get("groups");
+            if (groups == null) {
+                return Set.of();
+            }
+            try {
+                return Set.copyOf(NodeStatus.fields(groups).keySet());
+            } catch (IllegalArgumentException e) {
+                return Set.of();
+            }
+        });
     }
 
     private Optional<Map<String, String>> askStatus() {

@@ -17,6 +17,9 @@ import java.util.List;
  *                        the storage on the host's filesystem
  * @param extraConfig     further lines of every replica's configuration file, {@code key = value} in the keys of
  *                        {@code ratis-sm server} (e.g. {@code digest.every = 100}), written after the harness's own
+ * @param sharded         whether the replicas are the servers of a sharded deployment ({@code sharded = true}): every
+ *                        group they serve runs the state machine behind a shard role, and their own group is the
+ *                        placement group
  */
 public record NodeSettings(
         NodeStateMachine stateMachine,
@@ -26,13 +29,36 @@ public record NodeSettings(
         Duration executeDelay,
         boolean leaseReads,
         long diskBytes,
-        List<String> extraConfig) {
+        List<String> extraConfig,
+        boolean sharded) {
 
     public NodeSettings {
         if (diskBytes < 0) {
             throw new IllegalArgumentException("a replica's disk size must not be negative, was " + diskBytes);
         }
         extraConfig = List.copyOf(extraConfig);
+    }
+
+    /** Settings of servers that are not sharded. */
+    public NodeSettings(
+            NodeStateMachine stateMachine,
+            Replication replication,
+            long snapshotEvery,
+            Duration electionTimeout,
+            Duration executeDelay,
+            boolean leaseReads,
+            long diskBytes,
+            List<String> extraConfig) {
+        this(
+                stateMachine,
+                replication,
+                snapshotEvery,
+                electionTimeout,
+                executeDelay,
+                leaseReads,
+                diskBytes,
+                extraConfig,
+                false);
     }
 
     /** Settings with nothing added to the replicas' configuration files. */

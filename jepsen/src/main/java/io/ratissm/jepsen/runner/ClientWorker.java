@@ -77,8 +77,15 @@ final class ClientWorker {
         }
     }
 
-    /** Runs one op and returns its completion type. */
+    /**
+     * Runs one op and returns its completion type.
+     *
+     * @throws IllegalStateException before invoking it, if the transport routes by key ({@link
+     *                               Transport#routesByKey}) and the workload gives {@code op} no key: such an op could
+     *                               never be sent, and recording it as failed would hide a workload bug
+     */
     OpType runOnce(Invocation op) {
+        requireKey(workload, transport, op);
         history.record(OpType.INVOKE, process, op.f(), op.value(), null);
         Completion c;
         try {
@@ -88,6 +95,19 @@ final class ClientWorker {
         }
         history.record(c.type(), process, op.f(), c.value(), c.error());
         return c.type();
+    }
+
+    /**
+     * Refuses {@code op} if {@code transport} routes by key and {@code workload} gives it none.
+     *
+     * @throws IllegalStateException naming the op and the workload
+     */
+    static void requireKey(Workload workload, Transport transport, Invocation op) {
+        if (transport.routesByKey() && workload.shardKey(op) == null) {
+            throw new IllegalStateException(
+                    "--workload " + workload.name() + " gave no shard key for op :" + op.f() + " " + op.value()
+                            + " (Workload.shardKey returned null); a sharded run routes every op by its key");
+        }
     }
 
     /** An op whose outcome is unknown: a read had no effect ({@code :fail}); a write is {@code :info}. */
@@ -169,9 +189,10 @@ final class ClientWorker {
 
     private static Completion perform(Workload workload, Transport transport, Invocation op) throws IOException {
         ByteString request = workload.request(op);
+        String key = transport.routesByKey() ? workload.shardKey(op) : null;
         ByteString reply;
         try {
-            reply = op.readOnly() ? transport.query(request) : transport.submit(request);
+            reply = op.readOnly() ? transport.query(key, request) : transport.submit(key, request);
         } catch (CommandRejected e) {
             return workload.rejected(op, e);
         }

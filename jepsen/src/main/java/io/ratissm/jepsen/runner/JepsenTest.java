@@ -17,6 +17,7 @@ import io.ratissm.jepsen.nodes.Faketime;
 import io.ratissm.jepsen.nodes.NodeProcess;
 import io.ratissm.jepsen.nodes.NodeSettings;
 import io.ratissm.jepsen.nodes.NodeStateMachine;
+import io.ratissm.jepsen.nodes.ShardSet;
 import io.ratissm.jepsen.nodes.UserClasses;
 import io.ratissm.jepsen.perf.PerfPlots;
 import io.ratissm.jepsen.workload.Completion;
@@ -25,6 +26,8 @@ import io.ratissm.jepsen.workload.ReadMode;
 import io.ratissm.jepsen.workload.Workload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
 import io.ratissm.jepsen.workload.Workloads;
+import io.ratissm.shard.ShardMap;
+import io.ratissm.shard.ShardedClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,7 +41,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -61,6 +67,13 @@ public final class JepsenTest {
      * them: a replica the final heal restarted needs a JVM start and an election on a loaded machine.
      */
     private static final Duration REPLICA_CATCH_UP = Duration.ofSeconds(20);
+    /**
+     * How long one step of the shard admin may take in a sharded run: a read of the map, a shard group's creation,
+     * one step of a move (the new replica catching up, a leadership transfer, a removal).
+     */
+    private static final Duration SHARD_ADMIN_TIMEOUT = Duration.ofSeconds(15);
+    /** How long the end of a sharded run waits for a move still in flight (one held up by a fault) to finish. */
+    private static final Duration MOVES_DONE_WAIT = Duration.ofMinutes(5);
 
     private final TestOptions options;
     private final PrintStream console;
@@ -118,6 +131,7 @@ public final class JepsenTest {
     public TestResult run() throws IOException, InterruptedException {
         Workload workload = this.workload != null ? this.workload : Workloads.create(options.workload(), options);
         requireUsable(workload);
+        requireShardable(workload);
         NodeStateMachine stateMachine = options.stateMachine() == null
                 ? NodeStateMachine.of(workload.stateMachine(), options.classpath())
                 : NodeStateMachine.named(options.stateMachine(), options.classpath());
@@ -164,6 +178,26 @@ public final class JepsenTest {
         }
     }
 
+    /**
+     * Refuses, before anything starts, a sharded run of a workload without keys: a sharded deployment routes each op by
+     * its key ({@link Workload#shardKey}), and has no transactions across shards.
+     */
+    private void requireShardable(Workload workload) {
+        if (options.sharded() && !declaresShardKey(workload.getClass())) {
+            throw new IllegalArgumentException("--shards needs a workload whose ops each read or change one key, which"
+                    + " routes it to its shard (Workload.shardKey), checked per key: register, or your own workload"
+                    + " that overrides shardKey; --workload " + options.workload() + " has no keys");
+        }
+    }
+
+    private static boolean declaresShardKey(Class<?> type) {
+        try {
+            return type.getMethod("shardKey", Invocation.class).getDeclaringClass() != Workload.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Workload.shardKey is public", e);
+        }
+    }
+
     private static boolean declaresOwnCheck(Class<?> type) {
         try {
             return type.getMethod("check", History.class, Path.class).getDeclaringClass() != Workload.class;
@@ -194,7 +228,8 @@ public final class JepsenTest {
                     options.executeDelay(),
                     options.leaseReads(),
                     wantsDisks() ? DISK_BYTES : 0,
-                    replicaConfig);
+                    replicaConfig,
+                    options.sharded());
             Cluster cluster = Cluster.create(ids, network, settings, data, run);
             if (wantsDisks()) {
                 log.info(
@@ -221,9 +256,10 @@ public final class JepsenTest {
                         "started replicas " + ids + " (ratis-sm server, " + options.replication() + ", state machine "
                                 + stateMachine.name()
                                 + (stateMachine.classpath().isEmpty() ? "" : " from " + stateMachine.classpath())
+                                + (options.sharded() ? ", sharded = true: their own group is the placement group" : "")
                                 + ")");
                 phases = runPhases(workload, cluster, history, seeds, log);
-                logReplicas(cluster, log);
+                logReplicas(cluster, options.sharded(), log);
             } finally {
                 cluster.close();
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -240,18 +276,29 @@ public final class JepsenTest {
             log.info("jepsen.checker.perf", "plots not written: " + e);
         }
         log.info("jepsen.core", "valid? " + check.verdict().text());
-        return new TestResult(check.verdict(), check, counts, run, phases.replicas(), phases.clientRetries());
+        return new TestResult(
+                check.verdict(), check, counts, run, phases.replicas(), phases.clientRetries(), phases.shards());
     }
 
     /**
      * What the phases of a run leave besides the history: the fault windows, the replicas' agreement (null if not
-     * asked for) and the clients' retries.
+     * asked for), the clients' retries (-1 if not counted) and the shards at the end (null in an unsharded run).
      */
-    private record Phases(List<long[]> faultWindows, ReplicaAgreement replicas, long clientRetries) {}
+    private record Phases(
+            List<long[]> faultWindows, ReplicaAgreement replicas, long clientRetries, ShardReport shards) {}
 
     private Phases runPhases(Workload workload, Cluster cluster, HistoryRecorder history, Random seeds, RunLog log)
             throws InterruptedException {
         List<ReplicaClient> clients = new ArrayList<>();
+        List<ShardedClient> shardedClients = new ArrayList<>();
+        ShardSet shards = options.sharded()
+                ? new ShardSet(
+                        cluster,
+                        TestOptions.SHARD_SET,
+                        options.shards(),
+                        options.replicasPerShard(),
+                        SHARD_ADMIN_TIMEOUT)
+                : null;
         ExecutorService calls = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "jepsen client call");
             t.setDaemon(true);
@@ -261,43 +308,77 @@ public final class JepsenTest {
         // its reason) normally arrives first and the harness's own limit only catches calls that hang.
         Duration harnessTimeout = options.opTimeout().plus(Duration.ofSeconds(1));
         try {
-            // Per client process one client for commands and one for queries, plus one for set-up and final reads.
-            for (int i = 0; i <= 2 * options.concurrency(); i++) {
-                clients.add(ReplicaClient.builder()
-                        .peers(cluster.clientPeers())
-                        .timeout(options.opTimeout())
-                        .build());
+            // Per client process one client for commands and one for queries, plus one for set-up and final reads;
+            // in a sharded run each is a ShardedClient, which routes every op by its key to the shard that owns it.
+            IntFunction<Transport> clientsOf;
+            if (shards == null) {
+                for (int i = 0; i <= 2 * options.concurrency(); i++) {
+                    clients.add(ReplicaClient.builder()
+                            .peers(cluster.clientPeers())
+                            .timeout(options.opTimeout())
+                            .build());
+                }
+                clientsOf = null;
+            } else {
+                createShards(shards, cluster, log);
+                for (int i = 0; i <= 2 * options.concurrency(); i++) {
+                    shardedClients.add(ShardedClient.builder()
+                            .peers(shards.placementPeers())
+                            .timeout(options.opTimeout())
+                            .build());
+                }
+                clientsOf = i -> new ShardedTransport(
+                        shardedClients.get(i),
+                        shardedClients.get(i == 2 * options.concurrency() ? i : options.concurrency() + i));
             }
-            ReplicaClient setup = clients.get(2 * options.concurrency());
-            Reader setupReader =
-                    new Reader(setup, setup, ReadMode.LINEARIZABLE, cluster.ids(), new Random(seeds.nextLong()));
-            awaitReady(workload, setupReader, cluster, harnessTimeout, calls);
+            // The random sources are drawn in the same order in both kinds of run, so that a seed makes the same ops.
+            Random setupRandom = new Random(seeds.nextLong());
+            Transport setup = shards == null
+                    ? new Reader(
+                            clients.get(2 * options.concurrency()),
+                            clients.get(2 * options.concurrency()),
+                            ReadMode.LINEARIZABLE,
+                            cluster.ids(),
+                            setupRandom)
+                    : clientsOf.apply(2 * options.concurrency());
+            awaitReady(workload, setup, cluster, harnessTimeout, calls);
             log.info("jepsen.core", "cluster ready, leader " + cluster.leader().orElse("unknown"));
 
             List<Nemesis> nemeses = NemesisCatalog.create(
-                    options.nemeses(), cluster, new Random(seeds.nextLong()), options.clockFaults());
+                    options.nemeses(),
+                    cluster,
+                    new Random(seeds.nextLong()),
+                    options.clockFaults(),
+                    shards,
+                    message -> log.info("jepsen.nemesis", message));
             NemesisSchedule schedule =
                     new NemesisSchedule(nemeses, options.faultDuration(), options.healDuration(), history);
             long deadline = System.nanoTime() + options.timeLimit().toNanos();
             List<Thread> workers = new ArrayList<>();
+            AtomicReference<Throwable> workerFailure = new AtomicReference<>();
             for (int i = 0; i < options.concurrency(); i++) {
-                Reader reader = new Reader(
-                        clients.get(i),
-                        clients.get(options.concurrency() + i),
-                        options.readMode(),
-                        cluster.ids(),
-                        new Random(seeds.nextLong()));
+                Random readerRandom = new Random(seeds.nextLong());
+                Transport transport = shards == null
+                        ? new Reader(
+                                clients.get(i),
+                                clients.get(options.concurrency() + i),
+                                options.readMode(),
+                                cluster.ids(),
+                                readerRandom)
+                        : clientsOf.apply(i);
                 ClientWorker worker = new ClientWorker(
                         i,
                         options.concurrency(),
                         workload,
-                        reader,
+                        transport,
                         history,
                         new Random(seeds.nextLong()),
                         harnessTimeout,
                         calls);
                 Thread t = new Thread(() -> worker.runUntil(deadline), "jepsen worker " + i);
                 t.setDaemon(true);
+                // A worker that throws (a workload's bug, e.g. an op without a shard key) fails the run below.
+                t.setUncaughtExceptionHandler((thread, e) -> workerFailure.compareAndSet(null, e));
                 workers.add(t);
             }
             Progress progress = new Progress(console, history, schedule, options.progress());
@@ -308,24 +389,103 @@ public final class JepsenTest {
                 t.join();
             }
             schedule.finish();
+            if (shards != null) {
+                // A move that outlived its window (one a partition held up) must end before the final reads and the
+                // final look at the shards; so must a move an admin left recorded in the map.
+                List<Object> ended = shards.endAbandonedMoves(MOVES_DONE_WAIT, m -> log.info("jepsen.nemesis", m));
+                if (!ended.contains(Keyword.of("moves-in-flight"))) {
+                    log.info(
+                            "jepsen.nemesis",
+                            "move-shard: no move in flight at the end"
+                                    + (ended.isEmpty() ? "" : "; abandoned moves ended: " + EdnWriter.write(ended)));
+                }
+            }
+            if (workerFailure.get() != null) {
+                progress.stop();
+                throw new IllegalStateException(
+                        "a client worker stopped: " + workerFailure.get().getMessage(), workerFailure.get());
+            }
             log.info("jepsen.core", "clients done; everything healed; recovering for " + options.recovery());
             Thread.sleep(options.recovery().toMillis()); // the recovery period is part of the test's timetable
-            runFinal(workload, setupReader, history, options.concurrency() * 1000L, harnessTimeout, calls);
+            runFinal(workload, setup, history, options.concurrency() * 1000L, harnessTimeout, calls);
             progress.stop();
             ReplicaAgreement replicas = null;
-            if (replicaQueries != null) {
-                replicas = ReplicaAgreement.check(cluster, setup, replicaQueries.get(), REPLICA_CATCH_UP);
+            if (replicaQueries != null && shards != null) {
+                replicas = new ReplicaAgreement(
+                        ReplicaAgreement.Outcome.UNKNOWN,
+                        "not compared: in a sharded run a query goes to the shard of its key, so the replicas'"
+                                + " states are not read; :shards gives each shard's replicas' applied indexes",
+                        List.of());
+                log.info("jepsen.core", "replicas " + replicas.outcome() + ": " + replicas.summary());
+            } else if (replicaQueries != null) {
+                replicas = ReplicaAgreement.check(
+                        cluster, clients.get(2 * options.concurrency()), replicaQueries.get(), REPLICA_CATCH_UP);
                 log.info("jepsen.core", "replicas " + replicas.outcome() + ": " + replicas.summary());
             }
-            long retries = clients.stream()
-                    .mapToLong(
-                            c -> c.metrics().counter(MetricNames.Client.RETRIES).getCount())
-                    .sum();
-            return new Phases(schedule.windows(), replicas, retries);
+            ShardReport shardReport = null;
+            if (shards != null) {
+                shardReport = ShardReport.check(shards, cluster, REPLICA_CATCH_UP);
+                for (ShardReport.Shard s : shardReport.shards()) {
+                    log.info("jepsen.db", "at the end shard " + s.index() + ": " + s.describe());
+                }
+                log.info("jepsen.core", "shards " + shardReport.line() + ": " + shardReport.summary());
+            }
+            long retries = shards != null
+                    ? -1 // a ShardedClient keeps no count of its shard clients' retries
+                    : clients.stream()
+                            .mapToLong(c -> c.metrics()
+                                    .counter(MetricNames.Client.RETRIES)
+                                    .getCount())
+                            .sum();
+            return new Phases(schedule.windows(), replicas, retries, shardReport);
         } finally {
             calls.shutdownNow();
             clients.forEach(ReplicaClient::close);
+            shardedClients.forEach(ShardedClient::close);
+            if (shards != null) {
+                shards.close();
+            }
         }
+    }
+
+    /**
+     * Creates the shard set once the placement group (the servers' own group) has a leader, and makes it again after
+     * a failure (a server that does not answer yet) until {@link #READY_TIMEOUT}: a creation that failed half way
+     * may simply be made again.
+     */
+    private static void createShards(ShardSet shards, Cluster cluster, RunLog log) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no replica reported a leader of the placement group";
+        while (System.nanoTime() < deadline) {
+            if (cluster.nodes().stream().noneMatch(NodeProcess::isAlive)) {
+                throw new IllegalStateException("every replica exited during start-up; see "
+                        + cluster.node(cluster.ids().get(0)).logFile());
+            }
+            if (cluster.leader().isEmpty()) {
+                pause(Duration.ofMillis(250));
+                continue;
+            }
+            try {
+                ShardMap map = shards.create();
+                log.info(
+                        "jepsen.db",
+                        "created shard set " + shards.name() + " of " + shards.count() + " shards, "
+                                + shards.replicas() + " replicas each, map version " + map.version() + ": "
+                                + map.shards().stream()
+                                        .map(s -> s.group() + " on "
+                                                + s.members().stream()
+                                                        .map(ShardSet::idOf)
+                                                        .toList())
+                                        .collect(Collectors.joining(", ")));
+                return;
+            } catch (RuntimeException e) {
+                last = e.getClass().getSimpleName() + ": " + e.getMessage();
+                log.info("jepsen.db", "the shard set is not created yet: " + last);
+                pause(Duration.ofSeconds(1));
+            }
+        }
+        throw new IllegalStateException(
+                "the shard set could not be created within " + READY_TIMEOUT + " (" + last + "); see the node logs");
     }
 
     private boolean wantsDisks() {
@@ -336,7 +496,10 @@ public final class JepsenTest {
      * What each replica says at the end (alive, applied index, healthy), so that a replica a fault left behind shows
      * in {@code jepsen.log}.
      */
-    private static void logReplicas(Cluster cluster, RunLog log) {
+    private static void logReplicas(Cluster cluster, boolean sharded, RunLog log) {
+        if (sharded) {
+            log.info("jepsen.db", "at the end, each server in the placement group (its shards' groups: above)");
+        }
         for (NodeProcess n : cluster.nodes()) {
             String state = !n.isAlive()
                     ? "down (exit " + n.exitCode().orElse(-1) + ")"
@@ -353,7 +516,7 @@ public final class JepsenTest {
      * for a workload without any waits until a replica reports a leader.
      */
     private void awaitReady(
-            Workload workload, Reader reader, Cluster cluster, Duration timeout, ExecutorService calls) {
+            Workload workload, Transport reader, Cluster cluster, Duration timeout, ExecutorService calls) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no replica reported a leader";
         List<Invocation> setUp = new ArrayList<>(workload.setUp());
@@ -371,6 +534,7 @@ public final class JepsenTest {
                 continue;
             }
             Invocation op = setUp.get(0);
+            ClientWorker.requireKey(workload, reader, op);
             try {
                 Completion c = ClientWorker.call(workload, reader, op, timeout, calls);
                 if (ClientWorker.neverApplied(c)) { // e.g. no replica listens yet: not ready, nothing refused
@@ -400,7 +564,7 @@ public final class JepsenTest {
      */
     private void runFinal(
             Workload workload,
-            Reader reader,
+            Transport reader,
             HistoryRecorder history,
             long firstProcess,
             Duration timeout,
@@ -430,7 +594,8 @@ public final class JepsenTest {
         stats.put(Keyword.of("ok-count"), counts.ok());
         stats.put(Keyword.of("fail-count"), counts.fail());
         stats.put(Keyword.of("info-count"), counts.info());
-        stats.put(Keyword.of("client-retries"), phases.clientRetries());
+        // nil in a sharded run: a ShardedClient keeps no count of its retries
+        stats.put(Keyword.of("client-retries"), phases.clientRetries() < 0 ? null : phases.clientRetries());
         Map<Keyword, Object> top = new LinkedHashMap<>();
         top.put(Keyword.of("valid?"), check.verdict().ednValue());
         top.put(Keyword.of("test"), options.testName());
@@ -439,6 +604,9 @@ public final class JepsenTest {
         top.put(Keyword.of("workload"), check.details());
         if (phases.replicas() != null) {
             top.put(Keyword.of("replicas"), phases.replicas().toEdn());
+        }
+        if (phases.shards() != null) {
+            top.put(Keyword.of("shards"), phases.shards().toEdn());
         }
         StringBuilder sb = new StringBuilder("{");
         boolean first = true;

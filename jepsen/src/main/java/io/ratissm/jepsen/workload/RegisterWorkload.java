@@ -14,6 +14,7 @@ import io.ratissm.jepsen.history.HistoryWriter;
 import io.ratissm.jepsen.history.Keyword;
 import io.ratissm.jepsen.history.Op;
 import io.ratissm.jepsen.report.TimelineHtml;
+import io.ratissm.shard.ShardMap;
 import io.ratissm.statemachines.KvStore;
 import io.ratissm.statemachines.proto.KvReply;
 import java.io.IOException;
@@ -34,6 +35,10 @@ import java.util.Random;
  * place, which keeps each key's history small enough to check exhaustively and still long enough to span
  * several faults. Each key is checked on its own against the cas-register model starting at {@code nil}
  * (an absent key); the per-key histories and verdicts go to {@code independent/<key>/}.
+ *
+ * <p>In a sharded run ({@code shards > 0}) the op's store key ({@code r<key>}) is its {@link #shardKey}, and the live
+ * keys are spread over every shard: live slot {@code i} only ever takes keys of shard {@code i mod shards} (by {@link
+ * ShardMap#shardOf}), so with at least as many slots as shards every shard takes operations at every moment.
  */
 public final class RegisterWorkload implements Workload {
     private static final int VALUES = 5;
@@ -44,6 +49,7 @@ public final class RegisterWorkload implements Workload {
     private final int[] opsOnKey;
     private final int opsPerKey;
     private final Duration checkTimeLimit;
+    private final int shards;
     private long nextKey;
 
     /**
@@ -52,13 +58,44 @@ public final class RegisterWorkload implements Workload {
      * @param checkTimeLimit time budget of the linearizability check; past it the verdict is unknown
      */
     public RegisterWorkload(int liveKeys, int opsPerKey, Duration checkTimeLimit) {
+        this(liveKeys, opsPerKey, checkTimeLimit, 0);
+    }
+
+    /**
+     * @param liveKeys       how many keys take operations at the same time
+     * @param opsPerKey      operations on a key before it retires
+     * @param checkTimeLimit time budget of the linearizability check; past it the verdict is unknown
+     * @param shards         the number of shards of a sharded run, whose keys the live slots spread over (see the
+     *                       class comment); 0 for an unsharded run
+     */
+    public RegisterWorkload(int liveKeys, int opsPerKey, Duration checkTimeLimit, int shards) {
+        if (shards < 0) {
+            throw new IllegalArgumentException("shards is 0 (unsharded) or positive, not " + shards);
+        }
         this.liveKeys = new long[liveKeys];
         this.opsOnKey = new int[liveKeys];
         this.opsPerKey = opsPerKey;
         this.checkTimeLimit = checkTimeLimit;
+        this.shards = shards;
         for (int i = 0; i < liveKeys; i++) {
-            this.liveKeys[i] = nextKey++;
+            this.liveKeys[i] = freshKey(i);
         }
+    }
+
+    /**
+     * The next unused key for live slot {@code slot}: the next number, or in a sharded run the next number whose store
+     * key belongs to the slot's shard (the numbers passed over are never used).
+     */
+    private long freshKey(int slot) {
+        long key = nextKey++;
+        while (shards > 0 && ShardMap.shardOf(storeKey(key), shards) != slot % shards) {
+            key = nextKey++;
+        }
+        return key;
+    }
+
+    private static String storeKey(long key) {
+        return "r" + key;
     }
 
     @Override
@@ -82,7 +119,7 @@ public final class RegisterWorkload implements Workload {
         int slot = random.nextInt(liveKeys.length);
         long key = liveKeys[slot];
         if (++opsOnKey[slot] >= opsPerKey) {
-            liveKeys[slot] = nextKey++;
+            liveKeys[slot] = freshKey(slot);
             opsOnKey[slot] = 0;
         }
         int dice = random.nextInt(4);
@@ -103,10 +140,16 @@ public final class RegisterWorkload implements Workload {
         return t;
     }
 
+    /** The store key the op reads or changes, {@code r<key>}: every op touches exactly one. */
+    @Override
+    public String shardKey(Invocation op) {
+        return storeKey((Long) ((List<?>) op.value()).get(0));
+    }
+
     @Override
     public ByteString request(Invocation op) {
         List<?> kv = (List<?>) op.value();
-        String storeKey = "r" + kv.get(0);
+        String storeKey = storeKey((Long) kv.get(0));
         return switch (op.f()) {
             case "read" -> KvStore.get(storeKey).toByteString();
             case "write" -> KvStore.put(storeKey, encode((Long) kv.get(1))).toByteString();

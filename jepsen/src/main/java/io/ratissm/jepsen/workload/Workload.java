@@ -74,6 +74,20 @@ public interface Workload {
     /** The next operation of a client, drawn from {@code random} only (see the class comment). */
     Invocation next(Random random);
 
+    /**
+     * The key {@code op} reads or changes, by which a sharded run ({@code jepsen test --shards S}) sends it to the
+     * shard that owns the key ({@code io.ratissm.shard.ShardedClient}, {@code io.ratissm.shard.ShardMap#shardOf}).
+     * Default: null, a workload without keys, which cannot run sharded (the harness refuses it before anything starts).
+     *
+     * <p>A workload that overrides it must keep every op to the one key it names (no op reads or changes two keys,
+     * which could live in different shards: a sharded deployment has no transactions across shards), and be checked
+     * per key (its {@link #model()}'s {@link Model#keyOf}), since ops on different shards are ordered by nothing but
+     * their own shard. Called from many client threads at once: a pure function of {@code op}.
+     */
+    default String shardKey(Invocation op) {
+        return null;
+    }
+
     /** The bytes {@code op} sends: a query if it is read-only, a command otherwise. */
     ByteString request(Invocation op);
 

@@ -26,7 +26,13 @@ public final class Workloads {
         return switch (name) {
             // A key lives for about 10 s at the usual rate, long enough to straddle a fault window, short
             // enough to keep each key's check quick.
-            case "register" -> new RegisterWorkload(Math.max(2, options.concurrency() / 2), 300, Duration.ofMinutes(5));
+            // Sharded, at least one live key per shard, so that every shard takes operations all the time.
+            case "register" ->
+                new RegisterWorkload(
+                        Math.max(Math.max(2, options.concurrency() / 2), options.shards()),
+                        300,
+                        Duration.ofMinutes(5),
+                        options.shards());
             case "counter" -> new CounterWorkload();
             case "set" -> new SetWorkload();
             case "bank" -> new BankWorkload();

@@ -184,6 +184,55 @@ class JepsenCommandTest {
         assertThat(store).isEmptyDirectory();
     }
 
+    /** Sharding options that cannot work: refused with exit code 2 and the reason, before anything starts. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--workload counter --shards 2 | --workload counter has no keys",
+                "--workload bank --servers 3 --shards 4 | --workload bank has no keys",
+                "--workload register --nemesis kill,move-shard | move-shard moves replicas of shards between servers:"
+                        + " it needs a sharded run (--shards S, S > 0)",
+                "--workload register --servers 3 --shards 2 --shard-replicas 3 --nemesis kill+move-shard | with 3"
+                        + " servers a shard may have at most 2 replicas",
+                "--workload register --shards 2 --read stale | --read stale is not available with --shards",
+                "--workload register --shards 2 --nemesis corrupt | corrupt cannot run with --shards",
+                "--workload register --shard-replicas 2 | --shard-replicas needs --shards",
+                "--workload register --servers 3 --shards 2 --shard-replicas 4 | --shard-replicas is between 1 and the"
+                        + " number of servers (3)"
+            })
+    void shardingOptionsThatCannotWorkAreRefusedBeforeAnythingStarts(
+            String arguments, String reason, @TempDir Path store) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of("jepsen", "test", "--store", store.toString()));
+        args.addAll(List.of(arguments.split(" ")));
+
+        int exit = cli.execute(args.toArray(String[]::new));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(reason);
+        assertThat(store).isEmptyDirectory();
+    }
+
+    @Test
+    void theHelpNamesTheShardingOptionsAndTheMoveShardNemesis() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = HarnessLauncher.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+
+        int exit = cli.execute("jepsen", "test", "--help");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains(
+                        "--nodes, --servers=<nodes>",
+                        "--shards=<shards>",
+                        "--shard-replicas=",
+                        "move-shard (with --shards");
+    }
+
     @Test
     void theHelpNamesTheStorageFaults() {
         StringWriter out = new StringWriter();

@@ -51,6 +51,27 @@ class NemesisCatalogTest {
     }
 
     @Test
+    void moveShardNeedsShardsAndAServerWithoutAReplicaAndCorruptIsNotForShardedServers(@TempDir Path dir) {
+        assertThat(NemesisCatalog.problem("kill+move-shard")).isNull();
+        assertThat(NemesisCatalog.movesShards("kill+move-shard")).isTrue();
+        assertThat(NemesisCatalog.movesShards("kill")).isFalse();
+        assertThat(NemesisCatalog.shardingProblem("move-shard", 0, 3, 0)).contains("it needs a sharded run");
+        assertThat(NemesisCatalog.shardingProblem("partition+move-shard", 4, 3, 3))
+                .contains("with 3 servers a shard may have at most 2 replicas (--shard-replicas), not 3");
+        assertThat(NemesisCatalog.shardingProblem("move-shard", 4, 3, 2)).isNull();
+        assertThat(NemesisCatalog.shardingProblem("corrupt", 4, 3, 2)).contains("corrupt cannot run with --shards");
+        assertThat(NemesisCatalog.shardingProblem("corrupt", 0, 3, 0)).isNull();
+        assertThat(NemesisCatalog.shardingProblem("kill+pause", 4, 3, 3)).isNull();
+        try (LoopbackNetwork network = new LoopbackNetwork(IDS, "test");
+                Cluster cluster = unstarted(network, dir)) {
+            assertThatThrownBy(() -> NemesisCatalog.create(
+                            List.of("kill", "move-shard"), cluster, new Random(1), ClockFaults.DEFAULTS))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("it needs a sharded run");
+        }
+    }
+
+    @Test
     void aJoinedNameIsCheckedPartByPart() {
         assertThat(NemesisCatalog.problem("partition-leader+clock-rate-leader")).isNull();
         assertThat(NemesisCatalog.problem("kill+explode")).contains("unknown nemesis 'explode'");

@@ -1,12 +1,14 @@
 package io.ratissm.jepsen.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ratissm.CommandRejected;
 import io.ratissm.ConnectionRefusedException;
 import io.ratissm.FailStoppedException;
+import io.ratissm.GroupNotFoundException;
 import io.ratissm.QueueFullException;
 import io.ratissm.StateMachine;
 import io.ratissm.UnavailableException;
@@ -18,11 +20,13 @@ import io.ratissm.jepsen.workload.Completion;
 import io.ratissm.jepsen.workload.Invocation;
 import io.ratissm.jepsen.workload.Workload;
 import io.ratissm.jepsen.workload.WorkloadCheck;
+import io.ratissm.shard.WrongShardException;
 import io.ratissm.statemachines.KvStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -224,5 +228,103 @@ class ClientWorkerTest {
         assertThat(ops.get(1).type()).isEqualTo(OpType.OK);
         assertThat(ops.get(1).value()).isEqualTo("insufficient funds");
         assertThat(ops.get(2).process()).isEqualTo(2L);
+    }
+
+    /** A sharded deployment's client, answering every keyed request as {@code outcome} says; it needs keys. */
+    private static Transport sharded(String outcome, List<String> keys) {
+        return new Transport() {
+            @Override
+            public ByteString submit(ByteString command) {
+                throw new AssertionError("a sharded transport is always called with the key");
+            }
+
+            @Override
+            public ByteString query(ByteString query) {
+                throw new AssertionError("a sharded transport is always called with the key");
+            }
+
+            @Override
+            public ByteString submit(String key, ByteString command) throws CommandRejected {
+                keys.add(key);
+                switch (outcome) {
+                    case "wrong-shard":
+                        throw new WrongShardException("shard 1 refused key 'k1' routed by map version 3");
+                    case "group-not-found":
+                        throw new GroupNotFoundException("group jepsen-1 is not on n2 (moved)", null);
+                    default:
+                        return ByteString.EMPTY;
+                }
+            }
+
+            @Override
+            public ByteString query(String key, ByteString query) throws CommandRejected {
+                return submit(key, query);
+            }
+
+            @Override
+            public boolean routesByKey() {
+                return true;
+            }
+        };
+    }
+
+    /** {@link Plain} whose every op is about key {@code k1}. */
+    private static class Keyed extends Plain {
+        @Override
+        public String shardKey(Invocation op) {
+            return "k1";
+        }
+    }
+
+    private List<Op> runSharded(Workload workload, String outcome, List<String> keys, Path dir) {
+        HistoryRecorder history = new HistoryRecorder(new RunLog(dir.resolve("jepsen.log")));
+        ClientWorker worker = new ClientWorker(
+                2, 5, workload, sharded(outcome, keys), history, new Random(1), Duration.ofMillis(200), calls);
+        worker.runOnce(WRITE);
+        worker.runOnce(READ);
+        return history.history().ops();
+    }
+
+    @Test
+    void aShardedRequestGoesByItsKeyAndAWrongShardRefusalIsAFailure(@TempDir Path dir) {
+        List<String> keys = new ArrayList<>();
+        List<Op> ops = runSharded(new Keyed(), "wrong-shard", keys, dir);
+
+        assertThat(keys).containsExactly("k1", "k1");
+        assertThat(ops.get(1).type()).isEqualTo(OpType.FAIL);
+        assertThat(((List<?>) ops.get(1).extra(Op.ERROR)).get(0)).isEqualTo(Keyword.of("rejected"));
+        assertThat(ops.get(2).process()).isEqualTo(2L);
+    }
+
+    @Test
+    void aShardedWriteWhoseGroupMovedAwayIsIndeterminateAndAReadOfItFails(@TempDir Path dir) {
+        // A command that meets GroupNotFoundException may have been applied by an attempt before: :info.
+        List<Op> ops = runSharded(new Keyed(), "group-not-found", new ArrayList<>(), dir);
+
+        assertThat(ops.get(1).type()).isEqualTo(OpType.INFO);
+        assertThat(ops.get(1).extra(Op.ERROR))
+                .isEqualTo(List.of(
+                        Keyword.of("indeterminate"), "GroupNotFoundException: group jepsen-1 is not on n2 (moved)"));
+        assertThat(ops.get(3).type()).isEqualTo(OpType.FAIL);
+        assertThat(ops.get(3).process()).isEqualTo(7L);
+    }
+
+    @Test
+    void anOpWithoutAKeyIsNeverInvokedInAShardedRun(@TempDir Path dir) {
+        HistoryRecorder history = new HistoryRecorder(new RunLog(dir.resolve("jepsen.log")));
+        ClientWorker worker = new ClientWorker(
+                2,
+                5,
+                new Plain(),
+                sharded("ok", new ArrayList<>()),
+                history,
+                new Random(1),
+                Duration.ofMillis(200),
+                calls);
+
+        assertThatThrownBy(() -> worker.runOnce(WRITE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("gave no shard key for op :write");
+        assertThat(history.history().ops()).isEmpty();
     }
 }

@@ -20,6 +20,12 @@ final class HarnessRuns {
 
     /** Options for a short run: 3 nodes, 4 clients, faults 6 s on / 4 s off, 3 s recovery. */
     static TestOptions shortRun(String workload, String nemesis, Replication replication, ReadMode reads, long seed) {
+        return shortRun(workload, nemesis, replication, reads, seed, 0);
+    }
+
+    /** {@link #shortRun} on servers that hold {@code shards} shards (0: unsharded), of the default replicas each. */
+    static TestOptions shortRun(
+            String workload, String nemesis, Replication replication, ReadMode reads, long seed, int shards) {
         return new TestOptions(
                 workload,
                 List.of(nemesis.split(",")),
@@ -41,7 +47,9 @@ final class HarnessRuns {
                 ClockFaults.DEFAULTS,
                 null,
                 List.of(),
-                null);
+                null,
+                shards,
+                0);
     }
 
     static TestResult run(TestOptions options) throws IOException, InterruptedException {

@@ -20,4 +20,23 @@ class TestOptionsTest {
                 .with(Duration.ofMillis(30), true, ClockFaults.DEFAULTS);
         assertThat(variant.testName()).isEqualTo("counter-pause-leader-active-stale-lease-delay30ms");
     }
+
+    @Test
+    void aShardedRunSaysSoInItsNameAndItsShardsHaveAServerToMoveToWhenReplicasMove() {
+        TestOptions kill = HarnessRuns.shortRun("register", "kill", Replication.ACTIVE, ReadMode.LINEARIZABLE, 1);
+        assertThat(kill.sharded()).isFalse();
+        assertThat(kill.replicasPerShard()).isZero();
+
+        TestOptions sharded = kill.withShards(4, 0);
+        assertThat(sharded.sharded()).isTrue();
+        assertThat(sharded.testName()).isEqualTo("register-kill-active-shards4");
+        assertThat(sharded.replicasPerShard()).as("min(3, servers)").isEqualTo(3);
+
+        TestOptions moving =
+                HarnessRuns.shortRun("register", "kill,move-shard", Replication.PASSIVE, ReadMode.LINEARIZABLE, 1, 4);
+        assertThat(moving.replicasPerShard())
+                .as("one fewer than the 3 servers, so that every shard has a server to move to")
+                .isEqualTo(2);
+        assertThat(moving.withShards(4, 1).replicasPerShard()).isEqualTo(1);
+    }
 }
