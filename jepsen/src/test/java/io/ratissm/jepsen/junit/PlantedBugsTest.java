@@ -54,9 +54,11 @@ class PlantedBugsTest {
 
         assertThat(result.verdict()).as("%s", result).isEqualTo(Verdict.NOT_LINEARIZABLE);
         Counterexample c = result.counterexample().orElseThrow();
+        // The op where the search ends is a read: of the leader's count, or of the total, which grows past what the
+        // quota allows once a new leader counts from zero (seen flaky in CI: about one run in three ends at a total).
         assertThat(c.f())
-                .as("the op that cannot be linearized reads the leader's count")
-                .isEqualTo("submitted");
+                .as("the op that cannot be linearized reads the count or the total")
+                .isIn("submitted", "total");
         assertThat(c.stateBefore()).startsWith("{total ");
         ReplicaAgreement replicas = result.replicas().orElseThrow();
         assertThat(replicas.replicas().stream()
@@ -79,7 +81,7 @@ class PlantedBugsTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("LeaderOnlyQuota: not linearizable")
                 .hasMessageContaining("first op that cannot be linearized: :ok by process")
-                .hasMessageContaining(":submitted")
+                .hasMessageContaining(":" + c.f())
                 .hasMessageContaining("model state before it (after the longest linearizable prefix): {total ")
                 .hasMessageContaining(result.storeDir().toAbsolutePath().toString());
         if (replicas.outcome() == ReplicaAgreement.Outcome.DISAGREE) {
