@@ -37,7 +37,7 @@ class ReadmeSnippetsTest {
 
     @Test
     void theJavaOfTheTenLineSectionCompilesAsShown(@TempDir Path dir) throws IOException {
-        List<String> snippets = snippets(Files.readString(README));
+        List<String> snippets = snippets(Files.readString(README), SECTION);
         assertThat(snippets).as("java blocks under '%s'", SECTION).isNotEmpty();
         assertThat(snippets)
                 .as("a class among them")
@@ -61,11 +61,40 @@ class ReadmeSnippetsTest {
         assertThat(Javac.compile(dir, sources).resolve("readme")).isDirectoryContaining("glob:**/Counter.class");
     }
 
+    @Test
+    void theJavaOfTheShardedGroupsSectionCompilesAsShown(@TempDir Path dir) throws IOException {
+        String section = "### Sharded groups";
+        List<String> snippets = snippets(Files.readString(README), section);
+        assertThat(snippets).as("java blocks under '%s'", section).hasSize(1);
+        String source = """
+                package readme;
+
+                import com.google.protobuf.ByteString;
+                import io.ratissm.*;
+                import io.ratissm.shard.*;
+                import io.ratissm.statemachines.KvStore;
+                import io.ratissm.statemachines.proto.*;
+                import java.nio.file.Path;
+                import java.util.List;
+
+                class Sharding {
+                    static void run() throws Exception {
+                """ + snippets.get(0) + "    }\n}\n";
+
+        assertThat(Javac.compile(dir, Map.of("readme/Sharding.java", source)).resolve("readme"))
+                .isDirectoryContaining("glob:**/Sharding.class");
+    }
+
     /** The java blocks between the section's heading and the next heading of the same level. */
-    private static List<String> snippets(String readme) {
-        int start = readme.indexOf(SECTION);
-        assertThat(start).as("README has a section '%s'", SECTION).isNotNegative();
-        int end = readme.indexOf("\n## ", start + SECTION.length());
+    private static List<String> snippets(String readme, String section) {
+        int start = readme.indexOf(section);
+        assertThat(start).as("README has a section '%s'", section).isNotNegative();
+        String level = "\n" + section.substring(0, section.indexOf(' ') + 1);
+        int end = readme.indexOf(level, start + section.length());
+        int higher = section.startsWith("### ") ? readme.indexOf("\n## ", start + section.length()) : -1;
+        if (higher >= 0 && (end < 0 || higher < end)) {
+            end = higher;
+        }
         Matcher block = JAVA_BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
         List<String> snippets = new ArrayList<>();
         while (block.find()) {
