@@ -234,9 +234,17 @@ class ShardingTest {
     }
 
     @Test
-    void aMoveThatCannotSucceedIsRefusedAndChangesNothing() throws Exception {
+    void aMoveThatCannotSucceedIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, Sharded.of(Registers::new), Replication.ACTIVE);
-                ShardAdmin admin = ShardAdmin.connect(cluster.peers())) {
+                ShardAdmin admin = ShardAdmin.connect(cluster.peers());
+                ReplicaServer stranger = ReplicaServer.builder()
+                        .id("n5")
+                        .peers("n5=127.0.0.1:" + FreePorts.next())
+                        .group("another-deployment")
+                        .storage(dir.resolve("n5"))
+                        .stateMachine(Sharded.of(Registers::new))
+                        .build()
+                        .start()) {
             cluster.awaitLeader();
             ShardMap map = admin.createShards("kv", 2, 2, servers(cluster)); // shard 0: n1 n2; shard 1: n2 n3
             String n3 = cluster.replica("n3").address();
@@ -256,7 +264,11 @@ class ShardingTest {
             assertThatThrownBy(() -> admin.moveShard(0, "n1", "n9", nobody))
                     .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("server n9 at " + nobody + " does not answer");
+            assertThatThrownBy(() -> admin.moveShard(0, "n1", "n5", stranger.address()))
+                    .isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("is not a server of this deployment");
             assertThat(admin.map()).isEqualTo(map);
+            assertThat(stranger.groups()).hasSize(1);
 
             // Another admin's move of shard 0 is under way: a second one is refused until it ends.
             try (ReplicaClient placement = ReplicaClient.connect(cluster.peers())) {
